@@ -1,0 +1,50 @@
+/*
+ * dif_reloc.h — relocations of HyperTrace's target-type-dependent
+ * pseudo-instructions.
+ *
+ * Theory.  `dtc` compiles without knowing the target machine's types, so
+ * every value that depends on them is left symbolic: each usetx, uload,
+ * uuload and typecast instruction has exactly one relocation that names a
+ * target type and (optionally) a member path inside it.  The linker resolves
+ * the relocation against the target's typefile (BTF) and rewrites the
+ * instruction(s).  The validator only needs pc and kind, so this header is
+ * freestanding; the names live in the object's string table (see
+ * include/ht/dobj.h and docs/object-format.md).
+ *
+ *   kind            instruction   resolved to
+ *   MEMBER_OFFSET   usetx         byte offset of member path in the type
+ *   TYPE_SIZE       usetx         sizeof(type)
+ *   MEMBER_SIZE     usetx         sizeof(type.member path)
+ *   LOAD            uload         ld{s,u}{b,h,w}/ldx sized and signed by the member type
+ *   ULOAD           uuload        uld{s,u}{b,h,w}/uldx likewise, from user memory
+ *   CAST            typecast      conversion of the register to the type
+ *                                  (sign/zero extension by the type's width)
+ */
+#ifndef DIF_DIF_RELOC_H
+#define DIF_DIF_RELOC_H
+
+#include <stdint.h>
+
+enum dif_reloc_kind {
+	DIF_RELOC_NONE		= 0,
+	DIF_RELOC_MEMBER_OFFSET	= 1,
+	DIF_RELOC_TYPE_SIZE	= 2,
+	DIF_RELOC_MEMBER_SIZE	= 3,
+	DIF_RELOC_LOAD		= 4,
+	DIF_RELOC_ULOAD		= 5,
+	DIF_RELOC_CAST		= 6,
+	DIF_RELOC_KIND_MAX	= 6
+};
+
+/* dtr_flags */
+#define DIF_RELOC_F_BITFIELD	0x1	/* member is a bit-field (width set by the linker) */
+
+struct dif_reloc {
+	uint32_t	dtr_pc;		/* index of the pseudo-instruction */
+	uint16_t	dtr_kind;	/* enum dif_reloc_kind */
+	uint16_t	dtr_flags;	/* DIF_RELOC_F_* */
+	uint32_t	dtr_type;	/* object strtab: type name, e.g. "struct thread" */
+	uint32_t	dtr_member;	/* object strtab: member path "a.b.c", 0 = none */
+};
+
+#endif /* DIF_DIF_RELOC_H */
