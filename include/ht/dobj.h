@@ -239,4 +239,13 @@ int dobj__write_file(struct dobj *obj, const char *path);
 int dobj__read_mem(const void *buf, size_t len, struct dobj **out, struct dobj_err *err);
 int dobj__read_file(const char *path, struct dobj **out, struct dobj_err *err);
 
+/*
+ * Read with options.  DOBJ_READ_NO_IDENT skips only the final integrity
+ * check (ident == SHA-256 of the file); every structural check still runs.
+ * For inspecting damaged files and for fuzzing past the hash.
+ */
+#define DOBJ_READ_NO_IDENT	0x1u
+int dobj__read_mem_flags(const void *buf, size_t len, unsigned flags,
+    struct dobj **out, struct dobj_err *err);
+
 #endif /* HT_DOBJ_H */
