@@ -94,7 +94,7 @@ ptype(struct dc_typesys *ts, const char *text)
 		if (l < sizeof(word)) {
 			memcpy(word, s, l);
 			word[l] = '\0';
-			if (dc_lookup_word(ts, word) == NULL &&
+			if (dc_tys_lookup_word(ts, word) == NULL &&
 			    strcmp(word, "struct") != 0)
 				dc_typesys__declare_extern(ts, word);
 		}
@@ -338,9 +338,9 @@ parse_args(struct dc_typesys *ts, struct dc_func *fn, const char *spec)
 }
 
 int
-dc_builtins_init(struct dc_typesys *ts)
+dc_tys_builtins_init(struct dc_typesys *ts)
 {
-	const struct dc_type *argtype = dc_extmember(ts, NULL, "args[]");
+	const struct dc_type *argtype = dc_tys_extmember(ts, NULL, "args[]");
 
 	for (size_t i = 0; i < sizeof(var_rows) / sizeof(var_rows[0]); i++) {
 		const struct var_row *r = &var_rows[i];
@@ -353,7 +353,7 @@ dc_builtins_init(struct dc_typesys *ts)
 		v->flags = r->flags;
 		v->type = r->type != NULL ? ptype(ts, r->type) : argtype;
 		if (v->type == NULL ||
-		    dc_hmap_put(ts, &ts->builtins, r->name, v) != 0)
+		    dc_tys_map_put(ts, &ts->builtins, r->name, v) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < sizeof(func_rows) / sizeof(func_rows[0]); i++) {
@@ -368,7 +368,7 @@ dc_builtins_init(struct dc_typesys *ts)
 		f->flags = r->flags;
 		f->ret = ptype(ts, r->ret);
 		if (f->ret == NULL || parse_args(ts, f, r->args) != 0 ||
-		    dc_hmap_put(ts, &ts->funcs, r->name, f) != 0)
+		    dc_tys_map_put(ts, &ts->funcs, r->name, f) != 0)
 			return -1;
 	}
 	ts->builtins_ready = true;
@@ -378,7 +378,7 @@ dc_builtins_init(struct dc_typesys *ts)
 const struct dc_builtin_var *
 dc_typesys__builtin_var(struct dc_typesys *ts, const char *name)
 {
-	const struct dc_builtin_var *v = dc_hmap_get(&ts->builtins, name);
+	const struct dc_builtin_var *v = dc_tys_map_get(&ts->builtins, name);
 
 	if (v == NULL || (v->flags & DC_BV_NOD))
 		return NULL;
@@ -388,7 +388,7 @@ dc_typesys__builtin_var(struct dc_typesys *ts, const char *name)
 const struct dc_func *
 dc_typesys__builtin_func(struct dc_typesys *ts, const char *name)
 {
-	return dc_hmap_get(&ts->funcs, name);
+	return dc_tys_map_get(&ts->funcs, name);
 }
 
 static bool
@@ -433,11 +433,11 @@ dc_func__check_args(const struct dc_func *fn, const struct dc_arg *args,
 		err->argno = 0;
 	if (nargs < fn->nreq || (nargs > fn->nargs && !fn->varargs)) {
 		if (fn->nreq == fn->nargs)
-			return dc_terr_set(err, "D_PROTO_LEN",
+			return dc_tys_err(err, "D_PROTO_LEN",
 			    "%s( ) prototype mismatch: %zu arg%s passed, %u "
 			    "expected", fn->name, nargs, nargs == 1 ? "" : "s",
 			    fn->nreq);
-		return dc_terr_set(err, "D_PROTO_LEN",
+		return dc_tys_err(err, "D_PROTO_LEN",
 		    "%s( ) prototype mismatch: %zu arg%s passed, %u to %u%s "
 		    "expected", fn->name, nargs, nargs == 1 ? "" : "s",
 		    fn->nreq, fn->nargs, fn->varargs ? " or more" : "");
@@ -459,7 +459,7 @@ dc_func__check_args(const struct dc_func *fn, const struct dc_arg *args,
 				    fn->args[i].kind == DC_FA_SCALAR ? "scalar" :
 				    fn->args[i].kind == DC_FA_PTR ? "address" :
 				    "value");
-			dc_terr_set(err, "D_PROTO_ARG",
+			dc_tys_err(err, "D_PROTO_ARG",
 			    "%s( ) argument #%zu is incompatible with "
 			    "prototype: expected %s", fn->name, i + 1, want);
 			if (err != NULL)

@@ -34,7 +34,7 @@ n_keywords(const struct dc_declspec *ds)
 static int
 combo(struct dc_terr *err, const char *what)
 {
-	return dc_terr_set(err, "D_DECL_COMBO",
+	return dc_tys_err(err, "D_DECL_COMBO",
 	    "invalid type combination: '%s' with earlier specifiers", what);
 }
 
@@ -45,13 +45,13 @@ add_lone(struct dc_declspec *ds, uint8_t *counter, const char *what,
 {
 	if (ds->named != NULL || n_keywords(ds) != 0) {
 		if (counter == &ds->n_void)
-			return dc_terr_set(err, "D_DECL_VOIDATTR",
+			return dc_tys_err(err, "D_DECL_VOIDATTR",
 			    "invalid attributes used with void");
 		if (ds->n_void != 0)
-			return dc_terr_set(err, "D_DECL_VOIDATTR",
+			return dc_tys_err(err, "D_DECL_VOIDATTR",
 			    "invalid attributes used with void");
 		if ((ds->n_signed || ds->n_unsigned) && counter != &ds->n_void)
-			return dc_terr_set(err, "D_DECL_SIGNINT",
+			return dc_tys_err(err, "D_DECL_SIGNINT",
 			    "'signed' and 'unsigned' may only be used with "
 			    "integer types");
 		return combo(err, what);
@@ -88,14 +88,14 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 		break;
 	}
 	if (ds->n_void)
-		return dc_terr_set(err, "D_DECL_VOIDATTR",
+		return dc_tys_err(err, "D_DECL_VOIDATTR",
 		    "invalid attributes used with void");
 	if (ds->n_bool || ds->n_string)
 		return combo(err, ds->n_bool ? "_Bool" : "string");
 	switch (spec) {
 	case DC_SPEC_CHAR:
 		if (ds->n_short || ds->n_long)
-			return dc_terr_set(err, "D_DECL_CHARATTR",
+			return dc_tys_err(err, "D_DECL_CHARATTR",
 			    "invalid attributes used with char");
 		if (ds->n_char || ds->n_int || ds->n_float || ds->n_double ||
 		    ds->named != NULL)
@@ -104,10 +104,10 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 		return 0;
 	case DC_SPEC_SHORT:
 		if (ds->n_char)
-			return dc_terr_set(err, "D_DECL_CHARATTR",
+			return dc_tys_err(err, "D_DECL_CHARATTR",
 			    "invalid attributes used with char");
 		if (ds->n_long)
-			return dc_terr_set(err, "D_UNKNOWN",
+			return dc_tys_err(err, "D_UNKNOWN",
 			    "'short' and 'long' may not be combined");
 		if (ds->n_short || ds->n_float || ds->n_double || ds->named)
 			return combo(err, "short");
@@ -115,13 +115,13 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 		return 0;
 	case DC_SPEC_LONG:
 		if (ds->n_char)
-			return dc_terr_set(err, "D_DECL_CHARATTR",
+			return dc_tys_err(err, "D_DECL_CHARATTR",
 			    "invalid attributes used with char");
 		if (ds->n_short)
-			return dc_terr_set(err, "D_UNKNOWN",
+			return dc_tys_err(err, "D_UNKNOWN",
 			    "'short' and 'long' may not be combined");
 		if (ds->n_float || ds->named != NULL)
-			return dc_terr_set(err, "D_DECL_LONGINT",
+			return dc_tys_err(err, "D_DECL_LONGINT",
 			    "'long' may only be used with integer or "
 			    "floating-point types");
 		if (ds->n_long >= 2 || (ds->n_double && ds->n_long >= 1))
@@ -138,11 +138,11 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 	case DC_SPEC_FLOAT:
 	case DC_SPEC_DOUBLE:
 		if (sign)
-			return dc_terr_set(err, "D_DECL_SIGNINT",
+			return dc_tys_err(err, "D_DECL_SIGNINT",
 			    "'signed' and 'unsigned' may only be used with "
 			    "integer types");
 		if (ds->n_long && (spec == DC_SPEC_FLOAT || ds->n_long > 1))
-			return dc_terr_set(err, "D_DECL_LONGINT",
+			return dc_tys_err(err, "D_DECL_LONGINT",
 			    "'long' may only be used with integer or "
 			    "floating-point types");
 		if (ds->n_char || ds->n_short || ds->n_int || ds->n_float ||
@@ -157,7 +157,7 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 	case DC_SPEC_SIGNED:
 	case DC_SPEC_UNSIGNED:
 		if (ds->n_float || ds->n_double || ds->named)
-			return dc_terr_set(err, "D_DECL_SIGNINT",
+			return dc_tys_err(err, "D_DECL_SIGNINT",
 			    "'signed' and 'unsigned' may only be used with "
 			    "integer types");
 		if (sign)
@@ -169,7 +169,7 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 			ds->n_unsigned++;
 		return 0;
 	default:
-		return dc_terr_set(err, "D_UNKNOWN", "unknown specifier %d",
+		return dc_tys_err(err, "D_UNKNOWN", "unknown specifier %d",
 		    (int)spec);
 	}
 }
@@ -179,14 +179,14 @@ dc_declspec__add_type(struct dc_declspec *ds, const struct dc_type *t,
 		      struct dc_terr *err)
 {
 	if (ds->n_void)
-		return dc_terr_set(err, "D_DECL_VOIDATTR",
+		return dc_tys_err(err, "D_DECL_VOIDATTR",
 		    "invalid attributes used with void");
 	if (ds->n_signed || ds->n_unsigned)
-		return dc_terr_set(err, "D_DECL_SIGNINT",
+		return dc_tys_err(err, "D_DECL_SIGNINT",
 		    "'signed' and 'unsigned' may only be used with integer "
 		    "types");
 	if (ds->n_long)
-		return dc_terr_set(err, "D_DECL_LONGINT",
+		return dc_tys_err(err, "D_DECL_LONGINT",
 		    "'long' may only be used with integer or floating-point "
 		    "types");
 	if (ds->named != NULL || n_keywords(ds) != 0)
@@ -196,11 +196,11 @@ dc_declspec__add_type(struct dc_declspec *ds, const struct dc_type *t,
 }
 
 int
-dc_declspec__add_storage(struct dc_declspec *ds, enum dc_storage sc,
+dc_declspec__add_storage(struct dc_declspec *ds, enum dc_tstorage sc,
 			 struct dc_terr *err)
 {
-	if (ds->storage != DC_SC_NONE)
-		return dc_terr_set(err, "D_DECL_CLASS",
+	if (ds->storage != DC_TSC_NONE)
+		return dc_tys_err(err, "D_DECL_CLASS",
 		    "only one storage class allowed in a declaration");
 	ds->storage = sc;
 	return 0;
@@ -243,7 +243,7 @@ dc_declspec__type(struct dc_typesys *ts, const struct dc_declspec *ds,
 	else if (n_keywords(ds) != 0)
 		t = ts->wk[int_wk(ds)];
 	else {
-		dc_terr_set(err, "D_DECL_USELESS",
+		dc_tys_err(err, "D_DECL_USELESS",
 		    "declaration has qualifiers or a class but no type");
 		return NULL;
 	}
@@ -261,8 +261,8 @@ cached_derived(struct dc_typesys *ts, const char *op, const struct dc_type *to,
 	char key[64];
 
 	snprintf(key, sizeof(key), "%s:%u:%u", op, to->id, quals);
-	*keyp = dc_intern(ts, key);
-	return *keyp ? dc_hmap_get(&ts->derived, *keyp) : NULL;
+	*keyp = dc_tys_intern(ts, key);
+	return *keyp ? dc_tys_map_get(&ts->derived, *keyp) : NULL;
 }
 
 const struct dc_type *
@@ -277,14 +277,14 @@ dc_type__pointer(struct dc_typesys *ts, const struct dc_type *to)
 	c = cached_derived(ts, "p", to, 0, &key);
 	if (c != NULL || key == NULL)
 		return c;
-	t = dc_type_new(ts, DC_TK_POINTER);
+	t = dc_tys_node(ts, DC_TK_POINTER);
 	if (t == NULL)
 		return NULL;
 	t->ref = to;
 	t->size = 8;
 	t->align = 8;
 	t->flags = DC_TF_COMPLETE;
-	if (dc_hmap_put(ts, &ts->derived, key, t) != 0)
+	if (dc_tys_map_put(ts, &ts->derived, key, t) != 0)
 		return NULL;
 	return t;
 }
@@ -306,13 +306,13 @@ dc_type__qualify(struct dc_typesys *ts, const struct dc_type *t, unsigned quals)
 	c = cached_derived(ts, "q", t, quals, &key);
 	if (c != NULL || key == NULL)
 		return c;
-	q = dc_type_new(ts, DC_TK_QUAL);
+	q = dc_tys_node(ts, DC_TK_QUAL);
 	if (q == NULL)
 		return NULL;
 	q->ref = t;
 	q->quals = quals;
 	q->flags = DC_TF_COMPLETE;
-	if (dc_hmap_put(ts, &ts->derived, key, q) != 0)
+	if (dc_tys_map_put(ts, &ts->derived, key, q) != 0)
 		return NULL;
 	return q;
 }
@@ -323,19 +323,19 @@ dc_type__check_object(const struct dc_type *t, struct dc_terr *err)
 	const struct dc_type *r = dc_type__resolve(t);
 
 	if (r == NULL)
-		return dc_terr_set(err, "D_UNKNOWN", "no type");
+		return dc_tys_err(err, "D_UNKNOWN", "no type");
 	switch (r->kind) {
 	case DC_TK_VOID:
-		return dc_terr_set(err, "D_DECL_VOIDOBJ",
+		return dc_tys_err(err, "D_DECL_VOIDOBJ",
 		    "cannot have void object");
 	case DC_TK_DYN:
-		return dc_terr_set(err, "D_DECL_DYNOBJ",
+		return dc_tys_err(err, "D_DECL_DYNOBJ",
 		    "cannot have dynamic object");
 	case DC_TK_STRUCT:
 	case DC_TK_UNION:
 	case DC_TK_ENUM:
 		if (!(r->flags & DC_TF_COMPLETE))
-			return dc_terr_set(err, "D_DECL_INCOMPLETE",
+			return dc_tys_err(err, "D_DECL_INCOMPLETE",
 			    "declared object has incomplete type %s %s",
 			    r->kind == DC_TK_STRUCT ? "struct" :
 			    r->kind == DC_TK_UNION ? "union" : "enum",
@@ -344,7 +344,7 @@ dc_type__check_object(const struct dc_type *t, struct dc_terr *err)
 	case DC_TK_EXTERN:
 		if (r->ext_kind == DC_EXT_ENUM || r->ext_kind == DC_EXT_TYPEDEF)
 			return 0;	/* a scalar whose width the target knows */
-		return dc_terr_set(err, "D_DECL_INCOMPLETE",
+		return dc_tys_err(err, "D_DECL_INCOMPLETE",
 		    "declared object has symbolic target type %s",
 		    r->name);
 	case DC_TK_ARRAY:
@@ -366,19 +366,19 @@ dc_type__array(struct dc_typesys *ts, const struct dc_type *elem,
 	uint64_t esize = 0;
 
 	if (dim == NULL) {
-		dc_terr_set(err, "D_DECL_ARRNULL",
+		dc_tys_err(err, "D_DECL_ARRNULL",
 		    "array declaration requires array dimension or tuple "
 		    "signature");
 		return NULL;
 	}
 	if (!dim->is_const) {
-		dc_terr_set(err, "D_DECL_ARRSUB",
+		dc_tys_err(err, "D_DECL_ARRSUB",
 		    "positive integral constant expression required as "
 		    "array size");
 		return NULL;
 	}
 	if ((!dim->is_unsigned && dim->value <= 0) || dim->value == 0) {
-		dc_terr_set(err, "D_DECL_ARRSUB",
+		dc_tys_err(err, "D_DECL_ARRSUB",
 		    "positive integral constant expression required as "
 		    "array size");
 		return NULL;
@@ -388,18 +388,18 @@ dc_type__array(struct dc_typesys *ts, const struct dc_type *elem,
 	if (dc_type__sizeof(ts, elem, &esize, NULL) == 0 &&
 	    ((uint64_t)dim->value > DC_ARRAY_MAX ||
 	    (esize != 0 && (uint64_t)dim->value > DC_ARRAY_MAX / esize))) {
-		dc_terr_set(err, "D_DECL_ARRBIG",
+		dc_tys_err(err, "D_DECL_ARRBIG",
 		    "array dimension too large: %llu",
 		    (unsigned long long)dim->value);
 		return NULL;
 	}
 	if ((uint64_t)dim->value > DC_ARRAY_MAX) {
-		dc_terr_set(err, "D_DECL_ARRBIG",
+		dc_tys_err(err, "D_DECL_ARRBIG",
 		    "array dimension too large: %llu",
 		    (unsigned long long)dim->value);
 		return NULL;
 	}
-	t = dc_type_new(ts, DC_TK_ARRAY);
+	t = dc_tys_node(ts, DC_TK_ARRAY);
 	if (t == NULL)
 		return NULL;
 	t->ref = elem;
@@ -418,7 +418,7 @@ dc_type__assoc(struct dc_typesys *ts, const struct dc_type *elem,
 	struct dc_type *t;
 
 	if (nkeys == 0) {
-		dc_terr_set(err, "D_DECL_ARRNULL",
+		dc_tys_err(err, "D_DECL_ARRNULL",
 		    "associative array requires a tuple signature");
 		return NULL;
 	}
@@ -426,12 +426,12 @@ dc_type__assoc(struct dc_typesys *ts, const struct dc_type *elem,
 		const struct dc_type *k = dc_type__resolve(keys[i]);
 
 		if (k == NULL || k->kind == DC_TK_VOID) {
-			dc_terr_set(err, "D_DECL_VOIDOBJ",
+			dc_tys_err(err, "D_DECL_VOIDOBJ",
 			    "associative array key %zu may not be void", i + 1);
 			return NULL;
 		}
 		if (k->kind == DC_TK_DYN || k->kind == DC_TK_AGG) {
-			dc_terr_set(err, "D_KEY_TYPE",
+			dc_tys_err(err, "D_KEY_TYPE",
 			    "associative array key %zu has an invalid type",
 			    i + 1);
 			return NULL;
@@ -439,7 +439,7 @@ dc_type__assoc(struct dc_typesys *ts, const struct dc_type *elem,
 	}
 	if (dc_type__check_object(elem, err) != 0)
 		return NULL;
-	t = dc_type_new(ts, DC_TK_ARRAY);
+	t = dc_tys_node(ts, DC_TK_ARRAY);
 	if (t == NULL)
 		return NULL;
 	t->keys = dc_typesys__alloc(ts, nkeys * sizeof(*t->keys));
@@ -465,33 +465,33 @@ is_d_only(const struct dc_type *t)
 
 const struct dc_type *
 dc_type__function(struct dc_typesys *ts, const struct dc_type *ret,
-		  const struct dc_param *params, size_t nparams, bool varargs,
+		  const struct dc_tparam *params, size_t nparams, bool varargs,
 		  unsigned proto_flags, struct dc_terr *err)
 {
 	struct dc_type *t;
 
 	if (varargs && (proto_flags & DC_PROTO_NO_VARARGS)) {
-		dc_terr_set(err, "D_DECL_PROTO_VARARGS",
+		dc_tys_err(err, "D_DECL_PROTO_VARARGS",
 		    "variable arguments are not permitted here");
 		return NULL;
 	}
 	for (size_t i = 0; i < nparams; i++) {
-		const struct dc_param *p = &params[i];
+		const struct dc_tparam *p = &params[i];
 
-		if (p->storage != DC_SC_NONE) {
-			dc_terr_set(err, "D_DECL_PARMCLASS",
+		if (p->storage != DC_TSC_NONE) {
+			dc_tys_err(err, "D_DECL_PARMCLASS",
 			    "inappropriate storage class for function "
 			    "parameter %zu", i + 1);
 			return NULL;
 		}
 		if (dc_type__is_void(p->type)) {
 			if (nparams != 1 || varargs) {
-				dc_terr_set(err, "D_DECL_PROTO_VOID",
+				dc_tys_err(err, "D_DECL_PROTO_VOID",
 				    "void must be sole parameter");
 				return NULL;
 			}
 			if (p->name != NULL) {
-				dc_terr_set(err, "D_DECL_PROTO_NAME",
+				dc_tys_err(err, "D_DECL_PROTO_NAME",
 				    "void parameter may not have a name: %s",
 				    p->name);
 				return NULL;
@@ -500,18 +500,18 @@ dc_type__function(struct dc_typesys *ts, const struct dc_type *ret,
 			break;
 		}
 		if (p->name == NULL && (proto_flags & DC_PROTO_NEED_NAMES)) {
-			dc_terr_set(err, "D_DECL_PROTO_FORM",
+			dc_tys_err(err, "D_DECL_PROTO_FORM",
 			    "parameter %zu requires a name", i + 1);
 			return NULL;
 		}
 		if ((proto_flags & DC_PROTO_NO_DYN) && is_d_only(p->type)) {
-			dc_terr_set(err, "D_DECL_PROTO_TYPE",
+			dc_tys_err(err, "D_DECL_PROTO_TYPE",
 			    "parameter %zu has a type not permitted in a "
 			    "prototype", i + 1);
 			return NULL;
 		}
 	}
-	t = dc_type_new(ts, DC_TK_FUNCTION);
+	t = dc_tys_node(ts, DC_TK_FUNCTION);
 	if (t == NULL)
 		return NULL;
 	t->ref = ret;
@@ -550,12 +550,12 @@ dc_type__derive(struct dc_typesys *ts, const struct dc_type *base,
 			    d[i].varargs, d[i].proto_flags, err);
 			break;
 		default:
-			dc_terr_set(err, "D_UNKNOWN", "bad declarator step");
+			dc_tys_err(err, "D_UNKNOWN", "bad declarator step");
 			return NULL;
 		}
 	}
 	if (t == NULL && err != NULL && err->tag == NULL)
-		dc_terr_set(err, "D_NOMEM", "out of memory");
+		dc_tys_err(err, "D_NOMEM", "out of memory");
 	return t;
 }
 
@@ -568,11 +568,11 @@ dc_sou__begin(struct dc_typesys *ts, enum dc_tkind kind, const char *tag,
 	struct dc_type *t;
 
 	if (kind != DC_TK_STRUCT && kind != DC_TK_UNION) {
-		dc_terr_set(err, "D_UNKNOWN", "not a struct or union kind");
+		dc_tys_err(err, "D_UNKNOWN", "not a struct or union kind");
 		return NULL;
 	}
 	if (tag == NULL) {
-		t = dc_type_new(ts, kind);
+		t = dc_tys_node(ts, kind);
 		if (t != NULL)
 			t->flags = DC_TF_PROGRAM;
 		return t;
@@ -581,7 +581,7 @@ dc_sou__begin(struct dc_typesys *ts, enum dc_tkind kind, const char *tag,
 	if (t == NULL)
 		return NULL;
 	if (t->flags & (DC_TF_COMPLETE | DC_TF_DEFINING)) {
-		dc_terr_set(err, "D_DECL_TYPERED",
+		dc_tys_err(err, "D_DECL_TYPERED",
 		    "type redeclared: %s %s",
 		    kind == DC_TK_STRUCT ? "struct" : "union", tag);
 		return NULL;
@@ -596,6 +596,30 @@ bitfield_base_ok(const struct dc_type *r)
 	return r != NULL && (r->kind == DC_TK_INT || r->kind == DC_TK_ENUM);
 }
 
+/* The first member name of anonymous `inner` (searched recursively) that
+   `sou` already has, or NULL. */
+static const char *
+first_clash(const struct dc_type *sou, const struct dc_type *inner)
+{
+	for (uint32_t i = 0; i < inner->nmembers; i++) {
+		const struct dc_tmember *m = &inner->members[i];
+		const struct dc_type *r;
+		const char *d;
+
+		if (m->name != NULL) {
+			if (dc_tys_find_member(sou, m->name, NULL, NULL))
+				return m->name;
+			continue;
+		}
+		r = dc_type__resolve(m->type);
+		if (r != NULL && m->bit_width == 0 &&
+		    (r->kind == DC_TK_STRUCT || r->kind == DC_TK_UNION) &&
+		    (d = first_clash(sou, r)) != NULL)
+			return d;
+	}
+	return NULL;
+}
+
 int
 dc_sou__add_member(struct dc_typesys *ts, struct dc_type *sou,
 		   const char *name, const struct dc_type *type,
@@ -603,25 +627,25 @@ dc_sou__add_member(struct dc_typesys *ts, struct dc_type *sou,
 {
 	const struct dc_type *r = dc_type__resolve(type);
 	uint32_t width = 0;
-	struct dc_member *m;
+	struct dc_tmember *m;
 
 	if (r == NULL)
-		return dc_terr_set(err, "D_UNKNOWN", "member without a type");
+		return dc_tys_err(err, "D_UNKNOWN", "member without a type");
 	if (bitwidth != NULL) {
 		if (!bitfield_base_ok(r))
-			return dc_terr_set(err, "D_DECL_BFTYPE",
+			return dc_tys_err(err, "D_DECL_BFTYPE",
 			    "invalid type for bit-field%s%s",
 			    name ? ": " : "", name ? name : "");
 		if (!bitwidth->is_const ||
 		    (!bitwidth->is_unsigned && bitwidth->value <= 0) ||
 		    bitwidth->value == 0)
-			return dc_terr_set(err, "D_DECL_BFCONST",
+			return dc_tys_err(err, "D_DECL_BFCONST",
 			    "positive integral constant expression required "
 			    "for bit-field size%s%s",
 			    name ? ": " : "", name ? name : "");
 		if ((uint64_t)bitwidth->value > r->bits ||
 		    (uint64_t)bitwidth->value > 64)
-			return dc_terr_set(err, "D_DECL_BFSIZE",
+			return dc_tys_err(err, "D_DECL_BFSIZE",
 			    "bit-field size %llu exceeds the %u bits of its "
 			    "type%s%s", (unsigned long long)bitwidth->value,
 			    r->bits, name ? ": " : "", name ? name : "");
@@ -629,48 +653,56 @@ dc_sou__add_member(struct dc_typesys *ts, struct dc_type *sou,
 	} else {
 		if (name == NULL && r->kind != DC_TK_STRUCT &&
 		    r->kind != DC_TK_UNION)
-			return dc_terr_set(err, "D_DECL_MNAME",
+			return dc_tys_err(err, "D_DECL_MNAME",
 			    "member declaration requires a name");
 		if (r == sou)
-			return dc_terr_set(err, "D_DECL_INCOMPLETE",
+			return dc_tys_err(err, "D_DECL_INCOMPLETE",
 			    "member %s has the incomplete type being defined",
 			    name ? name : "(anon)");
 		if (dc_type__check_object(type, err) != 0)
 			return -1;
 		if (r->kind == DC_TK_FUNCTION || r->kind == DC_TK_STRING ||
 		    (r->kind == DC_TK_ARRAY && r->nkeys != 0))
-			return dc_terr_set(err, "D_DECL_INCOMPLETE",
+			return dc_tys_err(err, "D_DECL_INCOMPLETE",
 			    "member %s may not have type %s",
 			    name ? name : "(anon)", r->kind == DC_TK_FUNCTION ?
 			    "function" : r->kind == DC_TK_STRING ? "string" :
 			    "associative array");
 	}
+	if (name == NULL && width == 0) {
+		const char *dup = first_clash(sou, r);
+
+		if (dup != NULL)
+			return dc_tys_err(err, "D_UNKNOWN",
+			    "failed to define member '%s': member redeclared",
+			    dup);
+	}
 	if (name != NULL) {
-		if (dc_find_member(sou, name, NULL, NULL))
-			return dc_terr_set(err, "D_UNKNOWN",
+		if (dc_tys_find_member(sou, name, NULL, NULL))
+			return dc_tys_err(err, "D_UNKNOWN",
 			    "failed to define member '%s': member redeclared",
 			    name);
 	}
 	m = dc_typesys__alloc(ts, (sou->nmembers + 1) * sizeof(*m));
 	if (m == NULL)
-		return dc_terr_set(err, "D_NOMEM", "out of memory");
+		return dc_tys_err(err, "D_NOMEM", "out of memory");
 	if (sou->nmembers != 0)
 		memcpy(m, sou->members, sou->nmembers * sizeof(*m));
-	m[sou->nmembers].name = name ? dc_intern(ts, name) : NULL;
+	m[sou->nmembers].name = name ? dc_tys_intern(ts, name) : NULL;
 	m[sou->nmembers].type = type;
 	m[sou->nmembers].bit_width = width;
 	sou->members = m;
 	sou->nmembers++;
 	/* Keep offsets current so nested lookups during the definition see
 	   the members already added. */
-	dc_layout_sou(sou);
+	dc_tys_layout(sou);
 	return 0;
 }
 
 int
 dc_sou__end(struct dc_typesys *ts, struct dc_type *sou, struct dc_terr *err)
 {
-	dc_layout_sou(sou);
+	dc_tys_layout(sou);
 	sou->flags = (sou->flags & ~DC_TF_DEFINING) | DC_TF_COMPLETE;
 	return 0;
 }
@@ -683,7 +715,7 @@ dc_enum__begin(struct dc_typesys *ts, const char *tag, struct dc_terr *err)
 	struct dc_type *t;
 
 	if (tag == NULL) {
-		t = dc_type_new(ts, DC_TK_ENUM);
+		t = dc_tys_node(ts, DC_TK_ENUM);
 		if (t == NULL)
 			return NULL;
 		t->flags = DC_TF_PROGRAM | DC_TF_SIGNED;
@@ -693,7 +725,7 @@ dc_enum__begin(struct dc_typesys *ts, const char *tag, struct dc_terr *err)
 		if (t == NULL)
 			return NULL;
 		if (t->flags & (DC_TF_COMPLETE | DC_TF_DEFINING)) {
-			dc_terr_set(err, "D_DECL_TYPERED",
+			dc_tys_err(err, "D_DECL_TYPERED",
 			    "type redeclared: enum %s", tag);
 			return NULL;
 		}
@@ -709,18 +741,18 @@ dc_enum__add(struct dc_typesys *ts, struct dc_type *e, const char *name,
 	     const struct dc_cval *value, struct dc_terr *err)
 {
 	int64_t v;
-	struct dc_enumerator *n;
-	struct dc_enumref *ref;
+	struct dc_tenum *n;
+	struct dc_tys_enumref *ref;
 
 	if (value != NULL) {
 		if (!value->is_const)
-			return dc_terr_set(err, "D_DECL_ENCONST",
+			return dc_tys_err(err, "D_DECL_ENCONST",
 			    "enumerator '%s' must be assigned to an integral "
 			    "constant expression", name);
 		if ((value->is_unsigned && (uint64_t)value->value > INT_MAX) ||
 		    (!value->is_unsigned && (value->value > INT_MAX ||
 		    value->value < INT_MIN)))
-			return dc_terr_set(err, "D_DECL_ENOFLOW",
+			return dc_tys_err(err, "D_DECL_ENOFLOW",
 			    "enumerator '%s' value overflows INT_MAX (%d)",
 			    name, INT_MAX);
 		v = value->value;
@@ -729,33 +761,33 @@ dc_enum__add(struct dc_typesys *ts, struct dc_type *e, const char *name,
 	} else {
 		v = e->enums[e->nenums - 1].value + 1;
 		if (v > INT_MAX)
-			return dc_terr_set(err, "D_DECL_ENOFLOW",
+			return dc_tys_err(err, "D_DECL_ENOFLOW",
 			    "enumerator '%s' value overflows INT_MAX (%d)",
 			    name, INT_MAX);
 	}
 	for (uint32_t i = 0; i < e->nenums; i++)
 		if (strcmp(e->enums[i].name, name) == 0)
-			return dc_terr_set(err, "D_UNKNOWN",
+			return dc_tys_err(err, "D_UNKNOWN",
 			    "failed to add enumerator '%s': name repeated",
 			    name);
 	if (dc_typesys__ident_taken(ts, name))
-		return dc_terr_set(err, "D_DECL_IDRED",
+		return dc_tys_err(err, "D_DECL_IDRED",
 		    "identifier redeclared: %s", name);
 	n = dc_typesys__alloc(ts, (e->nenums + 1) * sizeof(*n));
 	ref = dc_typesys__alloc(ts, sizeof(*ref));
 	if (n == NULL || ref == NULL)
-		return dc_terr_set(err, "D_NOMEM", "out of memory");
+		return dc_tys_err(err, "D_NOMEM", "out of memory");
 	if (e->nenums != 0)
 		memcpy(n, e->enums, e->nenums * sizeof(*n));
-	n[e->nenums].name = dc_intern(ts, name);
+	n[e->nenums].name = dc_tys_intern(ts, name);
 	n[e->nenums].value = v;
 	e->enums = n;
 	e->nenums++;
 	ref->type = e;
 	ref->value = v;
 	if (n[e->nenums - 1].name == NULL ||
-	    dc_hmap_put(ts, &ts->enumerators, n[e->nenums - 1].name, ref) != 0)
-		return dc_terr_set(err, "D_NOMEM", "out of memory");
+	    dc_tys_map_put(ts, &ts->enumerators, n[e->nenums - 1].name, ref) != 0)
+		return dc_tys_err(err, "D_NOMEM", "out of memory");
 	return 0;
 }
 

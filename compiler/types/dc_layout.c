@@ -14,7 +14,7 @@
  *   - union members all start at offset 0; size = largest member rounded
  *     up to the union's alignment;
  *   - anonymous struct/union members are laid out as ordinary members;
- *     lookups descend into them (dc_find_member in dc_tyops.c).
+ *     lookups descend into them (dc_tys_find_member in dc_tyops.c).
  * Offsets are kept in bits (dc_member.offset_bits) because bit-fields
  * need them; byte offsets are offset_bits / 8 for non-bit-fields.
  *
@@ -44,14 +44,14 @@ member_align(const struct dc_type *t)
 }
 
 void
-dc_layout_sou(struct dc_type *sou)
+dc_tys_layout(struct dc_type *sou)
 {
 	uint64_t pos = 0, maxbits = 0;
 	uint32_t align = 1;
 	bool is_union = sou->kind == DC_TK_UNION;
 
 	for (uint32_t i = 0; i < sou->nmembers; i++) {
-		struct dc_member *m = &sou->members[i];
+		struct dc_tmember *m = &sou->members[i];
 		uint64_t size = member_size(m->type);
 		uint32_t a = member_align(m->type);
 		uint64_t abits = (uint64_t)a * 8, at;

@@ -19,10 +19,14 @@
  *   suffix      := "[" [integer | type-name {"," type-name}] "]"
  *                | "(" [ param {"," param} ["," "..."] | "..." ] ")"
  *   param       := specifier+ abstract-with-optional-name
+ *   A struct/union/enum specifier may carry a body ("struct s { int a :
+ *   3; }"), which defines the tag as a D declaration would (used by the
+ *   tests and by tools that rebuild program types from text).
  *
  * Read next: dc_builtins.c.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,7 +296,8 @@ dc_type__name(const struct dc_type *t, char *buf, size_t n)
 #define MAX_PARAMS	64
 
 enum tok { T_EOF, T_IDENT, T_NUM, T_STAR, T_LBRACK, T_RBRACK, T_LPAREN,
-	   T_RPAREN, T_COMMA, T_ELLIPSIS, T_BAD };
+	   T_RPAREN, T_COMMA, T_ELLIPSIS, T_LBRACE, T_RBRACE, T_SEMI, T_COLON,
+	   T_EQ, T_MINUS, T_STRING, T_BAD };
 
 struct tparser {
 	struct dc_typesys	*ts;
@@ -375,6 +380,20 @@ next(struct tparser *tp)
 	case '(': tp->tok = T_LPAREN; return;
 	case ')': tp->tok = T_RPAREN; return;
 	case ',': tp->tok = T_COMMA; return;
+	case '{': tp->tok = T_LBRACE; return;
+	case '}': tp->tok = T_RBRACE; return;
+	case ';': tp->tok = T_SEMI; return;
+	case ':': tp->tok = T_COLON; return;
+	case '=': tp->tok = T_EQ; return;
+	case '-': tp->tok = T_MINUS; return;
+	case '"':
+		while (tp->p < tp->end && *tp->p != '"')
+			tp->p += (*tp->p == '\\' && tp->p + 1 < tp->end) ? 2 : 1;
+		if (tp->p >= tp->end)
+			break;
+		tp->p++;
+		tp->tok = T_STRING;
+		return;
 	case '.':
 		if (tp->end - tp->p >= 2 && tp->p[0] == '.' && tp->p[1] == '.') {
 			tp->p += 2;
@@ -393,7 +412,7 @@ fail(struct tparser *tp, const char *tag, const char *msg)
 {
 	if (!tp->failed) {
 		tp->failed = true;
-		dc_terr_set(tp->err, tag, "%s", msg);
+		dc_tys_err(tp->err, tag, "%s", msg);
 	}
 }
 
@@ -446,6 +465,9 @@ modtag_kind(const char *w, char *module, size_t msize)
 	return k;
 }
 
+static const struct dc_type *parse_body(struct tparser *tp, enum dc_tkind kind,
+				       const char *tag);
+
 /* specifier+ ; returns the base type or NULL. */
 static const struct dc_type *
 parse_specs(struct tparser *tp)
@@ -470,32 +492,35 @@ parse_specs(struct tparser *tp)
 				tp->failed = true;
 			next(tp);
 		} else if (tk != 0) {
-			struct dc_type *t;
+			const struct dc_type *t;
+			char tag[MAX_IDENT];
 
 			next(tp);
-			if (tp->tok != T_IDENT || strchr(tp->ident, '`') != NULL) {
+			if (tp->tok == T_LBRACE && mod == NULL) {
+				t = parse_body(tp, tk, NULL);
+			} else if (tp->tok != T_IDENT ||
+			    strchr(tp->ident, '`') != NULL) {
 				fail(tp, "D_SYNTAX", "tag name expected");
 				return NULL;
+			} else {
+				snprintf(tag, sizeof(tag), "%s", tp->ident);
+				next(tp);
+				if (tp->tok == T_LBRACE && mod == NULL)
+					t = parse_body(tp, tk, tag);
+				else
+					t = dc_typesys__tag_ref(tp->ts, tk, mod,
+					    tag, tp->err);
 			}
-			t = dc_typesys__tag_ref(tp->ts, tk, mod, tp->ident, tp->err);
 			if (t == NULL ||
 			    dc_declspec__add_type(&ds, t, tp->err) != 0)
 				tp->failed = true;
-			next(tp);
 		} else {
 			const struct dc_type *t;
 
-			if (any && ds.named == NULL && ds.n_void + ds.n_char +
-			    ds.n_short + ds.n_int + ds.n_long + ds.n_float +
-			    ds.n_double + ds.n_signed + ds.n_unsigned +
-			    ds.n_bool + ds.n_string != 0)
-				break;	/* a parameter name after its type */
-			if (ds.named != NULL)
-				break;
-			t = dc_lookup_word(tp->ts, tp->ident);
+			t = dc_tys_lookup_word(tp->ts, tp->ident);
 			if (t == NULL) {
 				if (any)
-					break;
+					break;	/* a declarator name */
 				fail(tp, "D_TYPE_ERR", "unknown type name");
 				return NULL;
 			}
@@ -594,7 +619,7 @@ parse_suffix(struct tparser *tp, struct dc_deriv *d, struct dc_cval *dim)
 		return true;
 	}
 	/* "(" params ")" */
-	struct dc_param ps[MAX_PARAMS];
+	struct dc_tparam ps[MAX_PARAMS];
 	size_t np = 0;
 
 	next(tp);
@@ -626,7 +651,7 @@ parse_suffix(struct tparser *tp, struct dc_deriv *d, struct dc_cval *dim)
 	}
 	next(tp);
 	if (np != 0) {
-		struct dc_param *copy = dc_typesys__alloc(tp->ts, np * sizeof(*copy));
+		struct dc_tparam *copy = dc_typesys__alloc(tp->ts, np * sizeof(*copy));
 
 		if (copy == NULL) {
 			fail(tp, "D_NOMEM", "out of memory");
@@ -694,7 +719,7 @@ parse_abstract(struct tparser *tp, struct steps *out, bool allow_name,
 		}
 	} else if (tp->tok == T_IDENT && allow_name && name != NULL &&
 	    *name == NULL) {
-		*name = dc_intern(tp->ts, tp->ident);
+		*name = dc_tys_intern(tp->ts, tp->ident);
 		next(tp);
 	}
 	while ((tp->tok == T_LBRACK || tp->tok == T_LPAREN) && !tp->failed) {
@@ -742,6 +767,181 @@ parse_type_name(struct tparser *tp, bool allow_name, const char **name)
 	return t;
 }
 
+/* constant := ["-"] integer | enumerator | string (not constant) */
+static bool
+parse_const(struct tparser *tp, struct dc_cval *cv)
+{
+	bool neg = false;
+	int64_t v;
+
+	memset(cv, 0, sizeof(*cv));
+	if (tp->tok == T_MINUS) {
+		neg = true;
+		next(tp);
+	}
+	if (tp->tok == T_STRING) {
+		next(tp);
+		return true;	/* is_const stays false */
+	}
+	if (tp->tok == T_IDENT) {
+		const struct dc_type *et;
+
+		if (!dc_typesys__enumerator(tp->ts, tp->ident, &et, &v)) {
+			fail(tp, "D_IDENT_UNDEF", "undefined identifier in "
+			    "constant");
+			return false;
+		}
+		next(tp);
+		cv->is_const = true;
+		cv->value = neg ? -v : v;
+		return true;
+	}
+	if (tp->tok != T_NUM) {
+		fail(tp, "D_SYNTAX", "constant expected");
+		return false;
+	}
+	cv->is_const = !tp->num_ovf;
+	if (neg) {
+		cv->value = tp->num > (uint64_t)INT64_MAX + 1 ? INT64_MIN :
+		    (int64_t)(0 - tp->num);
+		if (tp->num > (uint64_t)INT64_MAX + 1)
+			cv->is_const = false;
+	} else {
+		cv->value = (int64_t)tp->num;
+		cv->is_unsigned = tp->num > (uint64_t)INT64_MAX;
+	}
+	next(tp);
+	return true;
+}
+
+/* enum-body := "{" ident ["=" constant] {"," ident ["=" constant]} [","] "}" */
+static const struct dc_type *
+parse_enum_body(struct tparser *tp, const char *tag)
+{
+	struct dc_type *e = dc_enum__begin(tp->ts, tag, tp->err);
+
+	if (e == NULL) {
+		tp->failed = true;
+		return NULL;
+	}
+	next(tp);
+	while (tp->tok == T_IDENT && !tp->failed) {
+		char name[MAX_IDENT];
+		struct dc_cval cv;
+		bool has = false;
+
+		snprintf(name, sizeof(name), "%s", tp->ident);
+		next(tp);
+		if (tp->tok == T_EQ) {
+			next(tp);
+			if (!parse_const(tp, &cv))
+				return NULL;
+			has = true;
+		}
+		if (dc_enum__add(tp->ts, e, name, has ? &cv : NULL, tp->err) != 0) {
+			tp->failed = true;
+			return NULL;
+		}
+		if (tp->tok != T_COMMA)
+			break;
+		next(tp);
+	}
+	if (tp->tok != T_RBRACE) {
+		fail(tp, "D_SYNTAX", "'}' expected in enum");
+		return NULL;
+	}
+	next(tp);
+	if (dc_enum__end(tp->ts, e, tp->err) != 0)
+		tp->failed = true;
+	return tp->failed ? NULL : e;
+}
+
+/* sou-body := "{" { specifier+ [member {"," member}] ";" } "}"
+   member   := abstract-with-name [":" constant] | ":" constant */
+static const struct dc_type *
+parse_body(struct tparser *tp, enum dc_tkind kind, const char *tag)
+{
+	struct dc_type *sou;
+
+	if (++tp->depth > MAX_DEPTH) {
+		fail(tp, "D_SYNTAX", "type name nested too deeply");
+		return NULL;
+	}
+	if (kind == DC_TK_ENUM) {
+		const struct dc_type *e = parse_enum_body(tp, tag);
+
+		tp->depth--;
+		return e;
+	}
+	sou = dc_sou__begin(tp->ts, kind, tag, tp->err);
+	if (sou == NULL) {
+		tp->failed = true;
+		return NULL;
+	}
+	next(tp);
+	while (tp->tok != T_RBRACE && !tp->failed) {
+		const struct dc_type *base = parse_specs(tp);
+
+		if (base == NULL)
+			return NULL;
+		if (tp->tok == T_SEMI) {	/* anonymous member */
+			if (dc_sou__add_member(tp->ts, sou, NULL, base, NULL,
+			    tp->err) != 0) {
+				tp->failed = true;
+				return NULL;
+			}
+			next(tp);
+			continue;
+		}
+		for (;;) {
+			struct steps st = { .n = 0 };
+			const char *name = NULL;
+			const struct dc_type *mt = base;
+			struct dc_cval width;
+			bool bf = false;
+
+			if (tp->tok != T_COLON) {
+				if (!parse_abstract(tp, &st, true, &name))
+					return NULL;
+				mt = dc_type__derive(tp->ts, base, st.d, st.n,
+				    tp->err);
+				if (mt == NULL) {
+					tp->failed = true;
+					return NULL;
+				}
+			}
+			if (tp->tok == T_COLON) {
+				next(tp);
+				if (!parse_const(tp, &width))
+					return NULL;
+				bf = true;
+			}
+			if (dc_sou__add_member(tp->ts, sou, name, mt,
+			    bf ? &width : NULL, tp->err) != 0) {
+				tp->failed = true;
+				return NULL;
+			}
+			if (tp->tok != T_COMMA)
+				break;
+			next(tp);
+		}
+		if (tp->tok != T_SEMI) {
+			fail(tp, "D_SYNTAX", "';' expected after member");
+			return NULL;
+		}
+		next(tp);
+	}
+	if (tp->failed)
+		return NULL;
+	next(tp);
+	if (dc_sou__end(tp->ts, sou, tp->err) != 0) {
+		tp->failed = true;
+		return NULL;
+	}
+	tp->depth--;
+	return sou;
+}
+
 const struct dc_type *
 dc_typesys__parse(struct dc_typesys *ts, const char *text, size_t len,
 		  struct dc_terr *err)
@@ -766,7 +966,7 @@ dc_typesys__parse(struct dc_typesys *ts, const char *text, size_t len,
 		return NULL;
 	}
 	if (t == NULL && err->tag == NULL)
-		dc_terr_set(err, ts->oom ? "D_NOMEM" : "D_SYNTAX",
+		dc_tys_err(err, ts->oom ? "D_NOMEM" : "D_SYNTAX",
 		    "invalid type name");
 	return tp.failed ? NULL : t;
 }

@@ -200,7 +200,7 @@ dc_type__sizeof(const struct dc_typesys *ts, const struct dc_type *t,
 
 	*size = 0;
 	if (r == NULL)
-		return dc_terr_set(err, "D_SIZEOF_TYPE", "no type");
+		return dc_tys_err(err, "D_SIZEOF_TYPE", "no type");
 	if (dc_type__is_symbolic(r))
 		return DC_SYMBOLIC;
 	switch (r->kind) {
@@ -218,13 +218,13 @@ dc_type__sizeof(const struct dc_typesys *ts, const struct dc_type *t,
 	case DC_TK_STRUCT:
 	case DC_TK_UNION:
 		if (r->flags & DC_TF_DEFINING)
-			return dc_terr_set(err, "D_SIZEOF_TYPE",
+			return dc_tys_err(err, "D_SIZEOF_TYPE",
 			    "cannot apply sizeof to an incomplete type");
 		*size = r->size;
 		return 0;
 	case DC_TK_ARRAY:
 		if (r->nkeys != 0)
-			return dc_terr_set(err, "D_SIZEOF_TYPE",
+			return dc_tys_err(err, "D_SIZEOF_TYPE",
 			    "cannot apply sizeof to an associative array");
 		rc = dc_type__sizeof(ts, r->ref, &esize, err);
 		if (rc != 0)
@@ -232,7 +232,7 @@ dc_type__sizeof(const struct dc_typesys *ts, const struct dc_type *t,
 		*size = esize * r->nelems;
 		return 0;
 	default:
-		return dc_terr_set(err, "D_SIZEOF_TYPE",
+		return dc_tys_err(err, "D_SIZEOF_TYPE",
 		    "cannot apply sizeof to %s type",
 		    r->kind == DC_TK_VOID ? "void" :
 		    r->kind == DC_TK_FUNCTION ? "a function" :
@@ -257,11 +257,11 @@ dc_type__alignof(const struct dc_typesys *ts, const struct dc_type *t)
 /* ---- members --------------------------------------------------------- */
 
 bool
-dc_find_member(const struct dc_type *sou, const char *name,
-	       uint64_t *offset_bits, const struct dc_member **mp)
+dc_tys_find_member(const struct dc_type *sou, const char *name,
+	       uint64_t *offset_bits, const struct dc_tmember **mp)
 {
 	for (uint32_t i = 0; i < sou->nmembers; i++) {
-		const struct dc_member *m = &sou->members[i];
+		const struct dc_tmember *m = &sou->members[i];
 
 		if (m->name != NULL) {
 			if (strcmp(m->name, name) != 0)
@@ -277,7 +277,7 @@ dc_find_member(const struct dc_type *sou, const char *name,
 
 		if (r != NULL && m->bit_width == 0 &&
 		    (r->kind == DC_TK_STRUCT || r->kind == DC_TK_UNION) &&
-		    dc_find_member(r, name, &inner, mp)) {
+		    dc_tys_find_member(r, name, &inner, mp)) {
 			if (offset_bits != NULL)
 				*offset_bits += m->offset_bits + inner;
 			return true;
@@ -287,15 +287,15 @@ dc_find_member(const struct dc_type *sou, const char *name,
 }
 
 const struct dc_type *
-dc_extmember(struct dc_typesys *ts, const struct dc_type *root,
+dc_tys_extmember(struct dc_typesys *ts, const struct dc_type *root,
 	     const char *path)
 {
-	struct dc_type *t = dc_type_new(ts, DC_TK_EXTMEMBER);
+	struct dc_type *t = dc_tys_node(ts, DC_TK_EXTMEMBER);
 
 	if (t == NULL)
 		return NULL;
 	t->ext_root = root;
-	t->ext_path = dc_intern(ts, path);
+	t->ext_path = dc_tys_intern(ts, path);
 	t->size = 8;
 	t->align = 8;
 	t->bits = 64;
@@ -309,35 +309,35 @@ dc_type__member(struct dc_typesys *ts, const struct dc_type *t,
 		struct dc_terr *err)
 {
 	const struct dc_type *r = dc_type__resolve(t);
-	const struct dc_member *m = NULL;
+	const struct dc_tmember *m = NULL;
 	uint64_t off = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (r == NULL)
-		return dc_terr_set(err, "D_OP_SOU", "no type");
+		return dc_tys_err(err, "D_OP_SOU", "no type");
 	if (r->kind == DC_TK_EXTMEMBER) {
-		const char *p = dc_intern3(ts, r->ext_path, arrow ? "->" : ".",
+		const char *p = dc_tys_intern3(ts, r->ext_path, arrow ? "->" : ".",
 		    name);
 
-		out->type = p ? dc_extmember(ts, r->ext_root, p) : NULL;
+		out->type = p ? dc_tys_extmember(ts, r->ext_root, p) : NULL;
 		out->symbolic = true;
-		return out->type ? 0 : dc_terr_set(err, "D_NOMEM", "out of memory");
+		return out->type ? 0 : dc_tys_err(err, "D_NOMEM", "out of memory");
 	}
 	if (!dc_type__is_sou(r) && !(dc_type__is_symbolic(r) &&
 	    r->kind != DC_TK_ENUM && r->ext_kind != DC_EXT_ENUM))
-		return dc_terr_set(err, "D_OP_SOU",
+		return dc_tys_err(err, "D_OP_SOU",
 		    "operator %s must be applied to a %s", arrow ? "->" : ".",
 		    arrow ? "pointer to a struct or union" : "struct or union");
 	if (dc_type__is_symbolic(r)) {
-		out->type = dc_extmember(ts, r, name);
+		out->type = dc_tys_extmember(ts, r, name);
 		out->symbolic = true;
-		return out->type ? 0 : dc_terr_set(err, "D_NOMEM", "out of memory");
+		return out->type ? 0 : dc_tys_err(err, "D_NOMEM", "out of memory");
 	}
 	if (r->flags & DC_TF_DEFINING && !(r->flags & DC_TF_COMPLETE))
-		return dc_terr_set(err, "D_OP_INCOMPLETE",
+		return dc_tys_err(err, "D_OP_INCOMPLETE",
 		    "%s is incomplete", r->name ? r->name : "(anon)");
-	if (!dc_find_member(r, name, &off, &m))
-		return dc_terr_set(err, "D_TYPE_MEMBER",
+	if (!dc_tys_find_member(r, name, &off, &m))
+		return dc_tys_err(err, "D_TYPE_MEMBER",
 		    "%s %s has no member named %s",
 		    r->kind == DC_TK_STRUCT ? "struct" : "union",
 		    r->name ? r->name : "(anon)", name);
@@ -354,16 +354,16 @@ dc_type__deref(struct dc_typesys *ts, const struct dc_type *t,
 	const struct dc_type *r = dc_type__resolve(t), *to;
 
 	if (r == NULL) {
-		dc_terr_set(err, "D_DEREF_NONPTR", "no type");
+		dc_tys_err(err, "D_DEREF_NONPTR", "no type");
 		return NULL;
 	}
 	switch (r->kind) {
 	case DC_TK_STRING:
 		return ts->wk[DC_WK_CHAR];
 	case DC_TK_EXTMEMBER: {
-		const char *p = dc_intern3(ts, r->ext_path, "[]", NULL);
+		const char *p = dc_tys_intern3(ts, r->ext_path, "[]", NULL);
 
-		return p ? dc_extmember(ts, r->ext_root, p) : NULL;
+		return p ? dc_tys_extmember(ts, r->ext_root, p) : NULL;
 	}
 	case DC_TK_ARRAY:
 		if (r->nkeys == 0)
@@ -372,12 +372,12 @@ dc_type__deref(struct dc_typesys *ts, const struct dc_type *t,
 	case DC_TK_POINTER:
 		to = dc_type__resolve(r->ref);
 		if (to != NULL && to->kind == DC_TK_VOID) {
-			dc_terr_set(err, "D_DEREF_VOID",
+			dc_tys_err(err, "D_DEREF_VOID",
 			    "cannot dereference a pointer to void");
 			return NULL;
 		}
 		if (to != NULL && to->kind == DC_TK_FUNCTION) {
-			dc_terr_set(err, "D_DEREF_FUNC",
+			dc_tys_err(err, "D_DEREF_FUNC",
 			    "cannot dereference a function pointer");
 			return NULL;
 		}
@@ -385,7 +385,7 @@ dc_type__deref(struct dc_typesys *ts, const struct dc_type *t,
 	default:
 		break;
 	}
-	dc_terr_set(err, "D_DEREF_NONPTR",
+	dc_tys_err(err, "D_DEREF_NONPTR",
 	    "cannot dereference a non-pointer type");
 	return NULL;
 }
@@ -402,21 +402,21 @@ dc_type__offsetof(struct dc_typesys *ts, const struct dc_type *t,
 	if (dc_type__is_symbolic(t) && dc_type__is_sou(t))
 		return DC_SYMBOLIC;
 	if (!dc_type__is_sou(t) || dc_type__is_symbolic(t))
-		return dc_terr_set(err, "D_OFFSETOF_TYPE",
+		return dc_tys_err(err, "D_OFFSETOF_TYPE",
 		    "offsetof operand must be a struct or union type");
 	while (*path != '\0') {
 		size_t n = strcspn(path, ".");
 		struct dc_memref mr;
 
 		if (n == 0 || n >= sizeof(name))
-			return dc_terr_set(err, "D_TYPE_MEMBER",
+			return dc_tys_err(err, "D_TYPE_MEMBER",
 			    "malformed member path");
 		memcpy(name, path, n);
 		name[n] = '\0';
 		if (dc_type__is_symbolic(cur))
 			return DC_SYMBOLIC;
 		if (!dc_type__is_sou(cur))
-			return dc_terr_set(err, "D_OFFSETOF_TYPE",
+			return dc_tys_err(err, "D_OFFSETOF_TYPE",
 			    "offsetof path %s crosses a non-struct member", name);
 		if (dc_type__member(ts, cur, name, false, &mr, err) != 0) {
 			if (err != NULL && strcmp(err->tag, "D_OP_SOU") == 0)
@@ -424,7 +424,7 @@ dc_type__offsetof(struct dc_typesys *ts, const struct dc_type *t,
 			return -1;
 		}
 		if (mr.bit_width != 0)
-			return dc_terr_set(err, "D_OFFSETOF_BITFIELD",
+			return dc_tys_err(err, "D_OFFSETOF_BITFIELD",
 			    "cannot take offset of a bit-field: %s", name);
 		bits += mr.offset_bits;
 		cur = mr.type;
@@ -663,7 +663,7 @@ dc_type__cast_check(const struct dc_type *to, const struct dc_type *from,
 	const struct dc_type *rf = dc_type__resolve(from);
 
 	if (rt == NULL || rf == NULL)
-		return dc_terr_set(err, "D_CAST_INVAL", "invalid cast");
+		return dc_tys_err(err, "D_CAST_INVAL", "invalid cast");
 	if (rt->kind == DC_TK_VOID)
 		return 0;
 	if (dc_type__compatible(rt, rf))
@@ -683,7 +683,7 @@ dc_type__cast_check(const struct dc_type *to, const struct dc_type *from,
 	if (rt->kind == DC_TK_STRING &&
 	    (dc_type__is_scalar(rf) || dc_type__is_string_compat(rf)))
 		return 0;
-	return dc_terr_set(err, "D_CAST_INVAL", "invalid cast expression");
+	return dc_tys_err(err, "D_CAST_INVAL", "invalid cast expression");
 }
 
 int
@@ -695,7 +695,7 @@ dc_type__ptr_scale(const struct dc_typesys *ts, const struct dc_type *ptr,
 
 	*scale = 0;
 	if (r == NULL)
-		return dc_terr_set(err, "D_OP_PTR", "no type");
+		return dc_tys_err(err, "D_OP_PTR", "no type");
 	if (r->kind == DC_TK_STRING) {
 		*scale = 1;
 		return 0;
@@ -703,10 +703,10 @@ dc_type__ptr_scale(const struct dc_typesys *ts, const struct dc_type *ptr,
 	if (r->kind == DC_TK_EXTMEMBER)
 		return DC_SYMBOLIC;
 	if (r->kind != DC_TK_POINTER && !(r->kind == DC_TK_ARRAY && r->nkeys == 0))
-		return dc_terr_set(err, "D_OP_PTR", "pointer operand required");
+		return dc_tys_err(err, "D_OP_PTR", "pointer operand required");
 	to = dc_type__resolve(r->ref);
 	if (to == NULL || to->kind == DC_TK_VOID || to->kind == DC_TK_FUNCTION)
-		return dc_terr_set(err, "D_OP_VFPTR",
+		return dc_tys_err(err, "D_OP_VFPTR",
 		    "operator requires pointer to a sized object, not to %s",
 		    to != NULL && to->kind == DC_TK_FUNCTION ? "a function" :
 		    "void");
@@ -714,7 +714,7 @@ dc_type__ptr_scale(const struct dc_typesys *ts, const struct dc_type *ptr,
 	if (rc == DC_SYMBOLIC)
 		return DC_SYMBOLIC;
 	if (rc != 0 || *scale == 0)
-		return dc_terr_set(err, "D_OP_INCOMPLETE",
+		return dc_tys_err(err, "D_OP_INCOMPLETE",
 		    "pointer arithmetic on an incomplete type");
 	return 0;
 }
@@ -729,7 +729,7 @@ dc_type__ptr_diff(const struct dc_typesys *ts, const struct dc_type *a,
 	if (ra == NULL || rb == NULL || !is_ptrlike(ra) || !is_ptrlike(rb) ||
 	    !dc_type__compatible(dc_type__resolve(ra->ref),
 	    dc_type__resolve(rb->ref))) {
-		dc_terr_set(err, "D_OP_INCOMPAT",
+		dc_tys_err(err, "D_OP_INCOMPAT",
 		    "operands of pointer subtraction have incompatible types");
 		return NULL;
 	}

@@ -22,20 +22,20 @@
 
 /* ---- arena -------------------------------------------------------- */
 
-struct dc_arena_chunk {
-	struct dc_arena_chunk	*next;
+struct dc_tys_chunk {
+	struct dc_tys_chunk	*next;
 	max_align_t		data[];
 };
 
 #define ARENA_CHUNK	(64u * 1024u)
 
 void *
-dc_arena_alloc(struct dc_arena *a, size_t n)
+dc_tys_alloc_raw(struct dc_tys_arena *a, size_t n)
 {
 	n = DC_ALIGN_UP(n ? n : 1, sizeof(max_align_t));
 	if (a->head == NULL || a->cap - a->used < n) {
 		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		struct dc_arena_chunk *c = malloc(sizeof(*c) + cap);
+		struct dc_tys_chunk *c = malloc(sizeof(*c) + cap);
 
 		if (c == NULL)
 			return NULL;
@@ -52,12 +52,12 @@ dc_arena_alloc(struct dc_arena *a, size_t n)
 }
 
 void
-dc_arena_free(struct dc_arena *a)
+dc_tys_arena_free(struct dc_tys_arena *a)
 {
-	struct dc_arena_chunk *c = a->head;
+	struct dc_tys_chunk *c = a->head;
 
 	while (c != NULL) {
-		struct dc_arena_chunk *next = c->next;
+		struct dc_tys_chunk *next = c->next;
 
 		free(c);
 		c = next;
@@ -68,7 +68,7 @@ dc_arena_free(struct dc_arena *a)
 void *
 dc_typesys__alloc(struct dc_typesys *ts, size_t n)
 {
-	void *p = dc_arena_alloc(&ts->arena, n);
+	void *p = dc_tys_alloc_raw(&ts->arena, n);
 
 	if (p == NULL) {
 		ts->oom = true;
@@ -90,7 +90,7 @@ hash_str(const char *s)
 }
 
 void *
-dc_hmap_get(const struct dc_hmap *m, const char *key)
+dc_tys_map_get(const struct dc_tys_map *m, const char *key)
 {
 	if (m->cap == 0)
 		return NULL;
@@ -103,7 +103,7 @@ dc_hmap_get(const struct dc_hmap *m, const char *key)
 }
 
 static void
-hmap_insert(struct dc_hmap *m, const char *key, void *val)
+hmap_insert(struct dc_tys_map *m, const char *key, void *val)
 {
 	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (m->ents[i].key == NULL) {
@@ -120,11 +120,11 @@ hmap_insert(struct dc_hmap *m, const char *key, void *val)
 }
 
 int
-dc_hmap_put(struct dc_typesys *ts, struct dc_hmap *m, const char *key, void *val)
+dc_tys_map_put(struct dc_typesys *ts, struct dc_tys_map *m, const char *key, void *val)
 {
 	if ((m->len + 1) * 4 >= m->cap * 3) {
 		size_t ncap = m->cap ? m->cap * 2 : 64;
-		struct dc_hmap_ent *old = m->ents;
+		struct dc_tys_ment *old = m->ents;
 		size_t ocap = m->cap;
 
 		m->ents = dc_typesys__alloc(ts, ncap * sizeof(*m->ents));
@@ -145,7 +145,7 @@ dc_hmap_put(struct dc_typesys *ts, struct dc_hmap *m, const char *key, void *val
 /* ---- strings ------------------------------------------------------- */
 
 const char *
-dc_intern_n(struct dc_typesys *ts, const char *s, size_t len)
+dc_tys_intern_n(struct dc_typesys *ts, const char *s, size_t len)
 {
 	char stackbuf[256];
 	char *tmp = len < sizeof(stackbuf) ? stackbuf : malloc(len + 1);
@@ -156,14 +156,14 @@ dc_intern_n(struct dc_typesys *ts, const char *s, size_t len)
 	}
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
-	const char *found = dc_hmap_get(&ts->strings, tmp);
+	const char *found = dc_tys_map_get(&ts->strings, tmp);
 
 	if (found == NULL) {
 		char *copy = dc_typesys__alloc(ts, len + 1);
 
 		if (copy != NULL) {
 			memcpy(copy, tmp, len + 1);
-			if (dc_hmap_put(ts, &ts->strings, copy, copy) == 0)
+			if (dc_tys_map_put(ts, &ts->strings, copy, copy) == 0)
 				found = copy;
 		}
 	}
@@ -173,19 +173,19 @@ dc_intern_n(struct dc_typesys *ts, const char *s, size_t len)
 }
 
 const char *
-dc_intern(struct dc_typesys *ts, const char *s)
+dc_tys_intern(struct dc_typesys *ts, const char *s)
 {
-	return dc_intern_n(ts, s, strlen(s));
+	return dc_tys_intern_n(ts, s, strlen(s));
 }
 
 const char *
 dc_typesys__strdup(struct dc_typesys *ts, const char *s)
 {
-	return dc_intern(ts, s);
+	return dc_tys_intern(ts, s);
 }
 
 const char *
-dc_intern3(struct dc_typesys *ts, const char *a, const char *b, const char *c)
+dc_tys_intern3(struct dc_typesys *ts, const char *a, const char *b, const char *c)
 {
 	size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0;
 	size_t lc = c ? strlen(c) : 0;
@@ -199,13 +199,13 @@ dc_intern3(struct dc_typesys *ts, const char *a, const char *b, const char *c)
 	memcpy(tmp, a ? a : "", la);
 	memcpy(tmp + la, b ? b : "", lb);
 	memcpy(tmp + la + lb, c ? c : "", lc);
-	r = dc_intern_n(ts, tmp, la + lb + lc);
+	r = dc_tys_intern_n(ts, tmp, la + lb + lc);
 	free(tmp);
 	return r;
 }
 
 int
-dc_terr_set(struct dc_terr *err, const char *tag, const char *fmt, ...)
+dc_tys_err(struct dc_terr *err, const char *tag, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -221,7 +221,7 @@ dc_terr_set(struct dc_terr *err, const char *tag, const char *fmt, ...)
 /* ---- nodes --------------------------------------------------------- */
 
 struct dc_type *
-dc_type_new(struct dc_typesys *ts, enum dc_tkind kind)
+dc_tys_node(struct dc_typesys *ts, enum dc_tkind kind)
 {
 	struct dc_type *t = dc_typesys__alloc(ts, sizeof(*t));
 
@@ -237,11 +237,11 @@ static struct dc_type *
 new_int(struct dc_typesys *ts, const char *name, uint32_t bytes, bool is_signed,
 	uint32_t extra)
 {
-	struct dc_type *t = dc_type_new(ts, DC_TK_INT);
+	struct dc_type *t = dc_tys_node(ts, DC_TK_INT);
 
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->size = bytes;
 	t->align = bytes;
 	t->bits = bytes * 8;
@@ -252,11 +252,11 @@ new_int(struct dc_typesys *ts, const char *name, uint32_t bytes, bool is_signed,
 static struct dc_type *
 new_float(struct dc_typesys *ts, const char *name, uint32_t bytes)
 {
-	struct dc_type *t = dc_type_new(ts, DC_TK_FLOAT);
+	struct dc_type *t = dc_tys_node(ts, DC_TK_FLOAT);
 
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->size = bytes;
 	t->align = bytes;
 	t->bits = bytes * 8;
@@ -268,11 +268,11 @@ static struct dc_type *
 new_special(struct dc_typesys *ts, enum dc_tkind kind, const char *name,
 	    uint64_t size)
 {
-	struct dc_type *t = dc_type_new(ts, kind);
+	struct dc_type *t = dc_tys_node(ts, kind);
 
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->size = size;
 	t->align = size >= 8 ? 8 : 1;
 	t->flags = DC_TF_COMPLETE;
@@ -282,10 +282,10 @@ new_special(struct dc_typesys *ts, enum dc_tkind kind, const char *name,
 static int
 add_name(struct dc_typesys *ts, const char *name, const struct dc_type *t)
 {
-	const char *k = dc_intern(ts, name);
+	const char *k = dc_tys_intern(ts, name);
 
-	if (k == NULL || dc_hmap_put(ts, &ts->typenames, k, (void *)t) != 0 ||
-	    dc_hmap_put(ts, &ts->intrinsics, k, (void *)t) != 0)
+	if (k == NULL || dc_tys_map_put(ts, &ts->typenames, k, (void *)t) != 0 ||
+	    dc_tys_map_put(ts, &ts->intrinsics, k, (void *)t) != 0)
 		return -1;
 	return 0;
 }
@@ -293,11 +293,11 @@ add_name(struct dc_typesys *ts, const char *name, const struct dc_type *t)
 static const struct dc_type *
 d_typedef(struct dc_typesys *ts, const char *name, const struct dc_type *to)
 {
-	struct dc_type *t = dc_type_new(ts, DC_TK_TYPEDEF);
+	struct dc_type *t = dc_tys_node(ts, DC_TK_TYPEDEF);
 
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->ref = to;
 	t->size = to->size;
 	t->align = to->align;
@@ -433,7 +433,7 @@ dc_typesys__new(const struct dc_types_opts *opts)
 	init_intrinsics(ts);
 	init_d_typedefs(ts);
 	init_target_names(ts);
-	if (!ts->oom && dc_builtins_init(ts) != 0)
+	if (!ts->oom && dc_tys_builtins_init(ts) != 0)
 		ts->oom = true;
 	if (ts->oom) {
 		dc_typesys__free(ts);
@@ -448,7 +448,7 @@ dc_typesys__free(struct dc_typesys *ts)
 {
 	if (ts == NULL)
 		return;
-	dc_arena_free(&ts->arena);
+	dc_tys_arena_free(&ts->arena);
 	free(ts);
 }
 
@@ -475,7 +475,7 @@ dc_typesys__wk(const struct dc_typesys *ts, enum dc_wk which)
 bool
 dc_typesys__is_typename(const struct dc_typesys *ts, const char *ident)
 {
-	const struct dc_type *t = dc_hmap_get(&ts->typenames, ident);
+	const struct dc_type *t = dc_tys_map_get(&ts->typenames, ident);
 
 	/* Only single-word names: "long long" is not an identifier. */
 	return t != NULL && strchr(ident, ' ') == NULL;
@@ -485,14 +485,14 @@ bool
 dc_typesys__ident_taken(const struct dc_typesys *ts, const char *ident)
 {
 	return dc_typesys__is_typename(ts, ident) ||
-	    dc_hmap_get(&ts->enumerators, ident) != NULL;
+	    dc_tys_map_get(&ts->enumerators, ident) != NULL;
 }
 
 bool
 dc_typesys__enumerator(const struct dc_typesys *ts, const char *name,
 		       const struct dc_type **enum_type, int64_t *value)
 {
-	const struct dc_enumref *e = dc_hmap_get(&ts->enumerators, name);
+	const struct dc_tys_enumref *e = dc_tys_map_get(&ts->enumerators, name);
 
 	if (e == NULL)
 		return false;
@@ -522,21 +522,21 @@ static const struct dc_type *
 modscoped(struct dc_typesys *ts, const char *module, const char *name,
 	  enum dc_extkind ek)
 {
-	const char *key = dc_intern3(ts, module, "`", name);
+	const char *key = dc_tys_intern3(ts, module, "`", name);
 	struct dc_type *t;
 
 	if (key == NULL)
 		return NULL;
-	t = dc_hmap_get(&ts->modscoped, key);
+	t = dc_tys_map_get(&ts->modscoped, key);
 	if (t != NULL)
 		return t;
-	t = dc_type_new(ts, DC_TK_EXTERN);
+	t = dc_tys_node(ts, DC_TK_EXTERN);
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
-	t->module = dc_intern(ts, module);
+	t->name = dc_tys_intern(ts, name);
+	t->module = dc_tys_intern(ts, module);
 	t->ext_kind = ek;
-	if (dc_hmap_put(ts, &ts->modscoped, key, t) != 0)
+	if (dc_tys_map_put(ts, &ts->modscoped, key, t) != 0)
 		return NULL;
 	return t;
 }
@@ -550,11 +550,11 @@ dc_typesys__tag_ref(struct dc_typesys *ts, enum dc_tkind kind,
 	struct dc_type *t;
 
 	if (kind != DC_TK_STRUCT && kind != DC_TK_UNION && kind != DC_TK_ENUM) {
-		dc_terr_set(err, "D_UNKNOWN", "tag reference of a non-tag kind");
+		dc_tys_err(err, "D_UNKNOWN", "tag reference of a non-tag kind");
 		return NULL;
 	}
 	if (module != NULL) {
-		const char *full = dc_intern3(ts, tag_kw(kind), tag, NULL);
+		const char *full = dc_tys_intern3(ts, tag_kw(kind), tag, NULL);
 
 		return full ? (struct dc_type *)modscoped(ts, module, full,
 		    ext_kind_of(kind)) : NULL;
@@ -562,30 +562,30 @@ dc_typesys__tag_ref(struct dc_typesys *ts, enum dc_tkind kind,
 	for (size_t i = 0; i < 3; i++) {
 		if (kinds[i] == kind)
 			continue;
-		key = dc_intern3(ts, tag_kw(kinds[i]), tag, NULL);
-		if (key != NULL && dc_hmap_get(&ts->tags, key) != NULL) {
-			dc_terr_set(err, "D_DECL_TYPERED",
+		key = dc_tys_intern3(ts, tag_kw(kinds[i]), tag, NULL);
+		if (key != NULL && dc_tys_map_get(&ts->tags, key) != NULL) {
+			dc_tys_err(err, "D_DECL_TYPERED",
 			    "tag '%s' was previously declared as %s%s", tag,
 			    tag_kw(kinds[i]), tag);
 			return NULL;
 		}
 	}
-	key = dc_intern3(ts, tag_kw(kind), tag, NULL);
+	key = dc_tys_intern3(ts, tag_kw(kind), tag, NULL);
 	if (key == NULL)
 		return NULL;
-	t = dc_hmap_get(&ts->tags, key);
+	t = dc_tys_map_get(&ts->tags, key);
 	if (t != NULL)
 		return t;
-	t = dc_type_new(ts, kind);
+	t = dc_tys_node(ts, kind);
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, tag);
+	t->name = dc_tys_intern(ts, tag);
 	t->flags = DC_TF_PROGRAM;
 	if (kind == DC_TK_ENUM) {
 		t->flags |= DC_TF_SIGNED;
 		t->bits = 32;
 	}
-	if (dc_hmap_put(ts, &ts->tags, key, t) != 0)
+	if (dc_tys_map_put(ts, &ts->tags, key, t) != 0)
 		return NULL;
 	return t;
 }
@@ -593,16 +593,16 @@ dc_typesys__tag_ref(struct dc_typesys *ts, enum dc_tkind kind,
 const struct dc_type *
 dc_typesys__declare_extern(struct dc_typesys *ts, const char *name)
 {
-	struct dc_type *t = dc_hmap_get(&ts->typenames, name);
+	struct dc_type *t = dc_tys_map_get(&ts->typenames, name);
 
 	if (t != NULL)
 		return t;
-	t = dc_type_new(ts, DC_TK_EXTERN);
+	t = dc_tys_node(ts, DC_TK_EXTERN);
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->ext_kind = DC_EXT_TYPEDEF;
-	if (t->name == NULL || dc_hmap_put(ts, &ts->typenames, t->name, t) != 0)
+	if (t->name == NULL || dc_tys_map_put(ts, &ts->typenames, t->name, t) != 0)
 		return NULL;
 	return t;
 }
@@ -614,27 +614,27 @@ dc_typesys__typedef(struct dc_typesys *ts, const char *name,
 	struct dc_type *t;
 
 	if (strchr(name, '`') != NULL) {
-		dc_terr_set(err, "D_DECL_SCOPE",
+		dc_tys_err(err, "D_DECL_SCOPE",
 		    "typedef name '%s' may not use a scoping operator", name);
 		return NULL;
 	}
 	if (dc_typesys__ident_taken(ts, name)) {
-		dc_terr_set(err, "D_DECL_IDRED",
+		dc_tys_err(err, "D_DECL_IDRED",
 		    "identifier redeclared: %s", name);
 		return NULL;
 	}
 	if (dc_type__is_dyn(type)) {
-		dc_terr_set(err, "D_DECL_DYNOBJ",
+		dc_tys_err(err, "D_DECL_DYNOBJ",
 		    "typedef '%s' of a dynamic type", name);
 		return NULL;
 	}
-	t = dc_type_new(ts, DC_TK_TYPEDEF);
+	t = dc_tys_node(ts, DC_TK_TYPEDEF);
 	if (t == NULL)
 		return NULL;
-	t->name = dc_intern(ts, name);
+	t->name = dc_tys_intern(ts, name);
 	t->ref = type;
 	t->flags = DC_TF_PROGRAM | DC_TF_COMPLETE;
-	if (t->name == NULL || dc_hmap_put(ts, &ts->typenames, t->name, t) != 0)
+	if (t->name == NULL || dc_tys_map_put(ts, &ts->typenames, t->name, t) != 0)
 		return NULL;
 	return t;
 }
@@ -642,7 +642,7 @@ dc_typesys__typedef(struct dc_typesys *ts, const char *name,
 /* Lookup of a single word or a module-scoped name used by the name
    parser (dc_tyname.c) before it tries specifiers. */
 const struct dc_type *
-dc_lookup_word(struct dc_typesys *ts, const char *word)
+dc_tys_lookup_word(struct dc_typesys *ts, const char *word)
 {
 	const char *bq;
 
@@ -650,14 +650,14 @@ dc_lookup_word(struct dc_typesys *ts, const char *word)
 		word++;
 	bq = strchr(word, '`');
 	if (bq != NULL) {
-		const char *module = dc_intern_n(ts, word, (size_t)(bq - word));
+		const char *module = dc_tys_intern_n(ts, word, (size_t)(bq - word));
 		const char *name = bq + 1;
 
 		if (module == NULL || *name == '\0' || strchr(name, '`') != NULL)
 			return NULL;
 		return modscoped(ts, module, name, DC_EXT_TYPEDEF);
 	}
-	return dc_hmap_get(&ts->typenames, word);
+	return dc_tys_map_get(&ts->typenames, word);
 }
 
 const struct dc_type *

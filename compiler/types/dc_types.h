@@ -95,14 +95,14 @@ enum dc_extkind {
 struct dc_type;
 
 /* A struct/union member.  Anonymous struct/union members have name NULL. */
-struct dc_member {
+struct dc_tmember {
 	const char		*name;
 	const struct dc_type	*type;
 	uint64_t		offset_bits;	/* from the start of the parent */
 	uint32_t		bit_width;	/* 0: not a bit-field */
 };
 
-struct dc_enumerator {
+struct dc_tenum {
 	const char	*name;
 	int64_t		value;
 };
@@ -126,10 +126,10 @@ struct dc_type {
 	const struct dc_type	**keys;
 	/* DC_TK_STRUCT / DC_TK_UNION */
 	uint32_t		nmembers;
-	struct dc_member	*members;
+	struct dc_tmember	*members;
 	/* DC_TK_ENUM */
 	uint32_t		nenums;
-	struct dc_enumerator	*enums;
+	struct dc_tenum	*enums;
 	/* DC_TK_FUNCTION */
 	uint32_t		nparams;
 	const struct dc_type	**params;
@@ -230,14 +230,14 @@ enum dc_spec {
 	DC_SPEC_CONST, DC_SPEC_VOLATILE, DC_SPEC_RESTRICT, DC_SPEC_USERLAND
 };
 
-enum dc_storage {
-	DC_SC_NONE = 0, DC_SC_EXTERN, DC_SC_TYPEDEF, DC_SC_SELF, DC_SC_THIS,
-	DC_SC_AUTO, DC_SC_REGISTER, DC_SC_STATIC
+enum dc_tstorage {
+	DC_TSC_NONE = 0, DC_TSC_EXTERN, DC_TSC_TYPEDEF, DC_TSC_SELF, DC_TSC_THIS,
+	DC_TSC_AUTO, DC_TSC_REGISTER, DC_TSC_STATIC
 };
 
 /* Accumulated declaration specifiers.  Zero-initialise, then add. */
 struct dc_declspec {
-	enum dc_storage		storage;
+	enum dc_tstorage		storage;
 	unsigned		quals;		/* DC_Q_* */
 	uint8_t			n_void, n_char, n_short, n_int, n_long,
 				n_float, n_double, n_signed, n_unsigned,
@@ -253,7 +253,7 @@ int dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec,
 int dc_declspec__add_type(struct dc_declspec *ds, const struct dc_type *t,
 			  struct dc_terr *err);
 /* Storage class: D_DECL_CLASS (two classes). */
-int dc_declspec__add_storage(struct dc_declspec *ds, enum dc_storage sc,
+int dc_declspec__add_storage(struct dc_declspec *ds, enum dc_tstorage sc,
 			     struct dc_terr *err);
 /* The base type the specifiers name ("unsigned" alone = unsigned int). */
 const struct dc_type *dc_declspec__type(struct dc_typesys *ts,
@@ -286,10 +286,10 @@ const struct dc_type *dc_type__assoc(struct dc_typesys *ts,
 				     size_t nkeys, struct dc_terr *err);
 
 /* A parameter of a prototype. */
-struct dc_param {
+struct dc_tparam {
 	const char		*name;	/* NULL: unnamed */
 	const struct dc_type	*type;
-	enum dc_storage		storage;
+	enum dc_tstorage		storage;
 };
 #define DC_PROTO_NEED_NAMES	0x1u	/* D_DECL_PROTO_FORM if unnamed */
 #define DC_PROTO_NO_VARARGS	0x2u	/* D_DECL_PROTO_VARARGS on "..." */
@@ -299,7 +299,7 @@ struct dc_param {
    D_DECL_PROTO_FORM, D_DECL_PROTO_TYPE, D_DECL_PARMCLASS. */
 const struct dc_type *dc_type__function(struct dc_typesys *ts,
 					const struct dc_type *ret,
-					const struct dc_param *params,
+					const struct dc_tparam *params,
 					size_t nparams, bool varargs,
 					unsigned proto_flags,
 					struct dc_terr *err);
@@ -315,7 +315,7 @@ struct dc_deriv {
 	const struct dc_cval	*dim;		/* ARRAY: NULL = "[]" */
 	const struct dc_type *const *keys;	/* ASSOC */
 	size_t			nkeys;
-	const struct dc_param	*params;	/* FUNCTION */
+	const struct dc_tparam	*params;	/* FUNCTION */
 	size_t			nparams;
 	bool			varargs;
 	unsigned		proto_flags;
