@@ -1,0 +1,4 @@
+.difo x
+	ba nowhere
+	ret %r9
+.end

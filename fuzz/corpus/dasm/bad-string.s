@@ -1,0 +1,2 @@
+.difo x
+	sets "unterminated, %r1
