@@ -1,0 +1,176 @@
+/*
+ * dtc -- the D compiler tool.  Parses options, runs dc_compile() and prints
+ * diagnostics as `file:line:col: error: [D_TAG] message`, the source line
+ * and a caret.  Code generation is not built yet: with -o or -S a program
+ * that checks clean is reported as not compiled (exit 1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ht_version.h"
+#include "dc.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dtc [-C] [-I dir] [-D name[=value]] [-U name] [-T typefile]\n"
+		"           [-x errtags] [-x option[=value]] [-n 'program'] [-o out.o] [-S]\n"
+		"           [file.d ...] [-- macro-args ...]\n"
+		"  -C          run the C preprocessor (cpp) on the sources\n"
+		"  -I/-D/-U    passed to the preprocessor\n"
+		"  -T file     typefile of the target (recorded)\n"
+		"  -x opt      set an option; -x errtags prefixes messages with [D_TAG]\n"
+		"  -n prog     compile a program given on the command line\n"
+		"  -o out.o    write the object (code generation is not built yet)\n"
+		"  -S          print the DIF assembly (code generation is not built yet)\n"
+		"  --version   print the version; --help this text\n");
+}
+
+struct sink_ctx {
+	bool errtags;
+};
+
+static void sink(void *vctx, const struct dc_diag *d)
+{
+	struct sink_ctx *c = vctx;
+
+	if (d->file != NULL && d->line > 0)
+		fprintf(stderr, "%s:%d:%d: ", d->file, d->line, d->col);
+	else if (d->file != NULL)
+		fprintf(stderr, "%s: ", d->file);
+	else
+		fputs("dtc: ", stderr);
+	fputs(d->sev == DC_SEV_ERROR ? "error: " : "warning: ", stderr);
+	if (c->errtags && d->sev == DC_SEV_ERROR)
+		fprintf(stderr, "[%s] ", dc_errtag__name(d->tag));
+	fprintf(stderr, "%s\n", d->msg);
+	if (d->src_line != NULL) {
+		fprintf(stderr, "  %.*s\n  ", (int)d->src_line_len, d->src_line);
+		for (int i = 1; i < d->col && (size_t)i <= d->src_line_len; i++)
+			fputc(d->src_line[i - 1] == '\t' ? '\t' : ' ', stderr);
+		fputs("^\n", stderr);
+	}
+}
+
+static const char *need_arg(int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (a[2] != '\0')
+		return a + 2;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "dtc: option %s requires an argument\n", a);
+		usage(stderr);
+		exit(2);
+	}
+	return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+	const char **cpp = calloc((size_t)argc + 1, sizeof(char *));
+	const char **xo = calloc((size_t)argc + 1, sizeof(char *));
+	const char **macros = calloc((size_t)argc + 1, sizeof(char *));
+	struct dc_source *srcs = calloc((size_t)argc + 1, sizeof(*srcs));
+	size_t ncpp = 0, nxo = 0, nmac = 0, nsrc = 0;
+	struct dc_options o = { 0 };
+	struct sink_ctx sc = { 0 };
+	const char *out = NULL;
+	bool asm_out = false;
+
+	if (!cpp || !xo || !macros || !srcs) {
+		fprintf(stderr, "dtc: out of memory\n");
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--version") == 0) {
+			printf("dtc (HyperTrace) %s\n", HT_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(a, "--") == 0) {
+			for (i++; i < argc; i++)
+				macros[nmac++] = argv[i];
+			break;
+		}
+		if (a[0] != '-' || a[1] == '\0') {
+			if (strcmp(a, "-") == 0) {
+				fprintf(stderr, "dtc: reading from stdin is not supported\n");
+				return 2;
+			}
+			srcs[nsrc++].name = a;
+			continue;
+		}
+		switch (a[1]) {
+		case 'C': o.cpp = true; break;
+		case 'S': asm_out = true; break;
+		case 'I': case 'D': case 'U': {
+			const char *v = need_arg(argc, argv, &i);
+			size_t l = strlen(v) + 3;
+			char *s = malloc(l);
+			if (s == NULL)
+				return 1;
+			snprintf(s, l, "-%c%s", a[1], v);
+			cpp[ncpp++] = s;
+			break;
+		}
+		case 'T': o.typefile = need_arg(argc, argv, &i); break;
+		case 'x': {
+			const char *v = need_arg(argc, argv, &i);
+			if (strcmp(v, "errtags") == 0)
+				sc.errtags = true;
+			xo[nxo++] = v;
+			break;
+		}
+		case 'n':
+			srcs[nsrc].name = "<command line>";
+			srcs[nsrc].text = need_arg(argc, argv, &i);
+			srcs[nsrc].len = strlen(srcs[nsrc].text);
+			nsrc++;
+			break;
+		case 'o': out = need_arg(argc, argv, &i); break;
+		default:
+			fprintf(stderr, "dtc: unknown option %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (nsrc == 0) {
+		fprintf(stderr, "dtc: no input: give a file or -n 'program'\n");
+		usage(stderr);
+		return 2;
+	}
+	o.cpp_args = cpp;
+	o.ncpp_args = ncpp;
+	o.xopts = xo;
+	o.nxopts = nxo;
+	o.macro_args = macros;
+	o.nmacro_args = nmac;
+	o.progname = nsrc && srcs[0].text == NULL ? srcs[0].name : "dtc";
+	o.sink = sink;
+	o.sink_ctx = &sc;
+	struct dc_program *p = dc_compile(srcs, nsrc, &o);
+	if (p == NULL) {
+		perror("dtc");
+		return 1;
+	}
+	int rc = dc_program__nerrors(p) ? 1 : 0;
+	if (rc == 0 && (out != NULL || asm_out)) {
+		fprintf(stderr, "dtc: error: code generation is not built yet; the program "
+			"was checked only\n");
+		rc = 1;
+	}
+	dc_program__free(p);
+	for (size_t i = 0; i < ncpp; i++)
+		free((void *)cpp[i]);
+	free(cpp);
+	free(xo);
+	free(macros);
+	free(srcs);
+	return rc;
+}
