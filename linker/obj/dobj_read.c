@@ -108,6 +108,10 @@ static int check_ehdr(struct rd *rd)
 	    eh->e_phentsize != 0)
 		return FAIL(rd, SEC_NONE, 52, "header sizes are not ELF64's");
 	rd->nsec = eh->e_type == ET_REL ? SEC_COUNT : SEC_RELA;
+	/* (a linked object with a relocation section is named in read_sections) */
+	if (eh->e_shnum != rd->nsec && !(rd->nsec == SEC_RELA && eh->e_shnum == SEC_COUNT))
+		return FAIL(rd, SEC_NONE, 60, "%u sections, a %s object has %u", eh->e_shnum,
+		    rd->nsec == SEC_COUNT ? "relocatable" : "linked", rd->nsec);
 	if (eh->e_shstrndx != SEC_SHSTRTAB)
 		return FAIL(rd, SEC_NONE, 62, "e_shstrndx %u is not %d", eh->e_shstrndx,
 		    SEC_SHSTRTAB);
@@ -248,6 +252,14 @@ static int read_sections(struct rd *rd)
 				return FAIL(rd, (int)i, sh->sh_offset, "section bytes unreadable");
 			rd->data[i] = d->d_buf;
 		}
+	}
+	if (shnum > rd->nsec && rd->nsec == SEC_RELA) {
+		Elf_Scn *scn = elf_getscn(rd->elf, SEC_RELA);
+		const Elf64_Shdr *sh = scn != NULL ? elf64_getshdr(scn) : NULL;
+		const char *name = sh != NULL ? elf_strptr(rd->elf, SEC_SHSTRTAB, sh->sh_name) : NULL;
+		if (name != NULL && strcmp(name, dobj_secspecs[SEC_RELA].name) == 0)
+			return FAIL(rd, SEC_RELA, eh->e_shoff + SEC_RELA * sizeof(Elf64_Shdr),
+			    "a linked object cannot hold relocations");
 	}
 	if (shnum != rd->nsec)
 		return FAIL(rd, shnum < rd->nsec ? (int)shnum : SEC_NONE, 60,
@@ -812,8 +824,10 @@ static int check_canonical(struct rd *rd, unsigned flags)
 			break;
 	if (i < n) {
 		free(enc);
-		return FAIL(rd, section_at(rd, i), i, "byte differs from the canonical "
-		    "encoding (padding, layout or name table)");
+		int sec = section_at(rd, i);
+		return FAIL(rd, sec, i, "byte differs from the canonical encoding (%s)",
+		    sec == SEC_NONE ? "ELF header, padding or section headers" :
+		    "layout or name table");
 	}
 	rc = 0;
 	if (!(flags & DOBJ_READ_NO_IDENT) && memcmp(stored, b + idoff, DOBJ_IDENT_LEN) != 0)

@@ -41,7 +41,7 @@ struct bytes {
 /* Reserve n zeroed bytes at the end; NULL after an allocation failure. */
 static uint8_t *grow(struct bytes *b, size_t n)
 {
-	if (b->oom)
+	if (b->oom || n == 0)
 		return NULL;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 64;
