@@ -301,8 +301,7 @@ static void specifiers(struct parser *P, struct specs *s)
 			continue;
 		case K_CHAR: case K_INT: case K_FLOAT: case K_DOUBLE: case K_VOID:
 		case K_STRING: case K_BOOL:
-			take(P);
-			add_base(P, s, t->kind, &loc);
+			add_base(P, s, take(P).kind, &loc);
 			continue;
 		case K_STRUCT: case K_UNION: case K_ENUM: {
 			enum dc_tok kw = take(P).kind;
@@ -325,8 +324,7 @@ static void specifiers(struct parser *P, struct specs *s)
 		}
 combo:
 		if (s->nshort && s->nlong)
-			dc_error(P->p, &loc, D_UNKNOWN, "\"%s %s\" is not a valid type",
-				 t->kind == K_LONG ? "short" : "long", dc_tok_str(t->kind));
+			dc_error(P->p, &loc, D_UNKNOWN, "short and long may not be combined");
 		else
 			dc_error(P->p, &loc, D_DECL_COMBO, "invalid type combination");
 		longjmp(P->fail, 1);

@@ -56,7 +56,7 @@ static const struct { const char *name; enum optkind kind; const char *words; } 
 	{ "udefs", O_BOOL, NULL }, { "undef", O_CMDLINE, NULL },
 	{ "unodefs", O_BOOL, NULL }, { "unsetenv", O_CMDLINE, NULL },
 	{ "verbose", O_BOOL, NULL }, { "version", O_STR, NULL },
-	{ "zdefs", O_BOOL, NULL }, { "target", O_STR, NULL },
+	{ "zdefs", O_BOOL, NULL }, { "target", O_STR, NULL }, { "buflimit", O_COUNT, NULL },
 };
 
 static bool parse_u64(const char *s, uint64_t *v, const char **end)

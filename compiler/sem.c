@@ -276,6 +276,7 @@ bool dc_sem_const(struct dc_program *p, struct dc_node *n, int64_t *v)
 /* ---- expression checks ------------------------------------------------- */
 
 static struct dc_ty *check(struct ctx *C, struct dc_node *n);
+static struct dc_ty *check_ident(struct ctx *C, struct dc_node *n, bool creating);
 
 static bool is_agg_value(const struct dc_node *n)
 {
@@ -456,6 +457,15 @@ static struct dc_ty *check_unary(struct ctx *C, struct dc_node *n)
 	struct dc_program *p = C->p;
 
 	if (n->op == T_INC || n->op == T_DEC) {
+		struct dc_node *l = n->l;
+		if (l->kind == DC_N_VAR && l->mod == NULL && l->scope == DC_VS_NONE &&
+		    check_ident(C, l, true) == NULL) {
+			/* ++/-- creates an int variable, like a first assignment */
+			l->var = var_new(p, l->name, DC_VS_GLOBAL, p->t_int);
+			l->scope = DC_VS_GLOBAL;
+			l->type = p->t_int;
+			l->is_lvalue = l->is_writable = true;
+		}
 		struct dc_ty *t = check(C, n->l);
 		no_action(C, n->l);
 		if (!dc_ty_is_scalar(t) || t->kind == DC_TY_STRING)

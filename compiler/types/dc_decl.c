@@ -797,3 +797,65 @@ dc_enum__end(struct dc_typesys *ts, struct dc_type *e, struct dc_terr *err)
 	e->flags = (e->flags & ~DC_TF_DEFINING) | DC_TF_COMPLETE;
 	return 0;
 }
+
+/* ---- whole declarations ----------------------------------------------- */
+
+int
+dc_decl__check_var(const struct dc_typesys *ts, const struct dc_declspec *ds,
+		   const char *name, const struct dc_type *t,
+		   struct dc_terr *err)
+{
+	const struct dc_type *r = dc_type__resolve(t);
+
+	if (ds->storage == DC_TSC_AUTO || ds->storage == DC_TSC_REGISTER ||
+	    ds->storage == DC_TSC_STATIC)
+		return dc_tys_err(err, "D_DECL_BADCLASS",
+		    "specified storage class not appropriate in D");
+	if (name != NULL && strchr(name, '`') != NULL)
+		return dc_tys_err(err, "D_DECL_SCOPE",
+		    "D scoping operator may not be used in a declaration: %s",
+		    name);
+	if (ds->storage == DC_TSC_THIS && r != NULL &&
+	    r->kind == DC_TK_ARRAY && r->nkeys != 0)
+		return dc_tys_err(err, "D_DECL_LOCASSC",
+		    "associative arrays may not be declared as clause-local "
+		    "variables: %s", name ? name : "");
+	if (dc_type__check_object(t, err) != 0)
+		return -1;
+	if (name != NULL && ds->storage != DC_TSC_SELF &&
+	    ds->storage != DC_TSC_THIS && dc_typesys__ident_taken(ts, name))
+		return dc_tys_err(err, "D_DECL_IDRED",
+		    "identifier redeclared: %s", name);
+	return 0;
+}
+
+const struct dc_type *
+dc_typesys__int_literal(const struct dc_typesys *ts, uint64_t value,
+			bool decimal, bool unsigned_suffix, int nlong,
+			struct dc_terr *err)
+{
+	static const enum dc_wk order[] = { DC_WK_INT, DC_WK_UINT, DC_WK_LONG,
+	    DC_WK_ULONG, DC_WK_LLONG, DC_WK_ULLONG };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const struct dc_type *t = ts->wk[order[i]];
+		bool is_unsigned = !(t->flags & DC_TF_SIGNED);
+		int rank = (int)i / 2;	/* 0 int, 1 long, 2 long long */
+		uint64_t max;
+
+		if (rank < nlong)
+			continue;
+		if (is_unsigned && !unsigned_suffix && decimal)
+			continue;
+		if (!is_unsigned && unsigned_suffix)
+			continue;
+		max = t->bits == 64 ? (is_unsigned ? UINT64_MAX : INT64_MAX) :
+		    (is_unsigned ? UINT32_MAX : INT32_MAX);
+		if (value <= max)
+			return t;
+	}
+	dc_tys_err(err, "D_INT_OFLOW", "integer constant 0x%llx cannot be "
+	    "represented in any built-in integral type",
+	    (unsigned long long)value);
+	return NULL;
+}

@@ -336,6 +336,24 @@ const struct dc_type *dc_typesys__typedef(struct dc_typesys *ts,
    array of those). */
 int dc_type__check_object(const struct dc_type *t, struct dc_terr *err);
 
+/* Checks for one declared variable `name` of type t with specifiers ds:
+   D_DECL_BADCLASS (auto/register/static), D_DECL_SCOPE (backquoted name),
+   D_DECL_LOCASSC (`this` associative array), then dc_type__check_object
+   (D_DECL_VOIDOBJ, D_DECL_DYNOBJ, D_DECL_INCOMPLETE).  A D_DECL_IDRED
+   check against typedef and enumerator names comes last. */
+int dc_decl__check_var(const struct dc_typesys *ts, const struct dc_declspec *ds,
+		       const char *name, const struct dc_type *t,
+		       struct dc_terr *err);
+
+/* The type of an integer literal (C99 rules of the D lexer): unsuffixed
+   decimal int/long/long long; octal or hex also the unsigned variants;
+   'u' only unsigned; nlong = 1 for 'l', 2 for 'll'.  D_INT_OFLOW when
+   nothing fits. */
+const struct dc_type *dc_typesys__int_literal(const struct dc_typesys *ts,
+					      uint64_t value, bool decimal,
+					      bool unsigned_suffix, int nlong,
+					      struct dc_terr *err);
+
 /* struct/union definition: begin (D_DECL_TYPERED when the tag is already
    defined), members, end (computes the layout).  tag NULL: anonymous. */
 struct dc_type *dc_sou__begin(struct dc_typesys *ts, enum dc_tkind kind,
