@@ -294,7 +294,9 @@ static struct dc_ty *operand(struct ctx *C, struct dc_node *n)
 {
 	struct dc_ty *t = check(C, n);
 
-	no_action(C, n);
+	if (n->is_action && t->kind != DC_TY_STACK && t->kind != DC_TY_SYMADDR &&
+	    t->kind != DC_TY_USYMADDR)
+		t = n->type = C->p->t_void;
 	if (is_agg_value(n))
 		err(C, &n->loc, D_OP_INCOMPAT /* aggregations are not values */,
 		    "aggregation @%s may not be used as an operand", n->name);
@@ -474,6 +476,8 @@ static struct dc_ty *check_unary(struct ctx *C, struct dc_node *n)
 		need_lvalue(C, n->l, dc_tok_str(n->op));
 		return t;
 	}
+	if (n->op == T_AMP && n->l->kind == DC_N_AGG)
+		err(C, &n->loc, D_ADDROF_VAR, "cannot take address of aggregation");
 	struct dc_ty *t = operand(C, n->l);
 	switch (n->op) {
 	case T_STAR:
@@ -944,6 +948,8 @@ static struct dc_ty *check(struct ctx *C, struct dc_node *n)
 		break;
 	}
 	case DC_N_TERNARY: {
+		no_action(C, n->r);
+		no_action(C, n->x);
 		struct dc_ty *c = operand(C, n->l);
 		if (!dc_ty_is_scalar(c))
 			err(C, &n->loc, D_OP_SCALAR, "?: condition must be of scalar type");
