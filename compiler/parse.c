@@ -1311,6 +1311,7 @@ static void split_pdesc(struct parser *P, struct dc_pdesc *d)
 		d->prov = d->mod = d->func = d->name = "";
 		return;
 	}
+	bool leftover = false;
 	while (n < 5) {
 		const char *c = e;
 		while (c > s && c[-1] != ':')
@@ -1319,15 +1320,12 @@ static void split_pdesc(struct parser *P, struct dc_pdesc *d)
 		if (c == s)
 			break;
 		e = c - 1;
-		if (n == 5 || (n == 4 && e < s))
-			break;
+		if (n == 5)
+			leftover = true;
 	}
-	if (n == 5 && e > s) {
+	if (leftover)
 		dc_error(P->p, &d->loc, D_PDESC_INVAL, "invalid probe description \"%s\": "
 			 "too many fields", d->text);
-	} else if (n == 5) {
-		/* consumed exactly five fields */
-	}
 	d->name = f[0];
 	d->func = f[1];
 	d->mod = f[2];

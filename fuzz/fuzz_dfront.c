@@ -15,6 +15,8 @@ static void quiet_sink(void *ctx, const struct dc_diag *d)
 	(void)d;
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const xo[] = { "errtags" };

@@ -661,13 +661,14 @@ dc_sou__add_member(struct dc_typesys *ts, struct dc_type *sou,
 			    name ? name : "(anon)");
 		if (dc_type__check_object(type, err) != 0)
 			return -1;
-		if (r->kind == DC_TK_FUNCTION || r->kind == DC_TK_STRING ||
-		    (r->kind == DC_TK_ARRAY && r->nkeys != 0))
+		if (r->kind == DC_TK_FUNCTION)
+			return dc_tys_err(err, "D_DECL_VOIDOBJ",
+			    "member %s may not have a function type",
+			    name ? name : "(anon)");
+		if (r->kind == DC_TK_ARRAY && r->nkeys != 0)
 			return dc_tys_err(err, "D_DECL_INCOMPLETE",
-			    "member %s may not have type %s",
-			    name ? name : "(anon)", r->kind == DC_TK_FUNCTION ?
-			    "function" : r->kind == DC_TK_STRING ? "string" :
-			    "associative array");
+			    "member %s may not be an associative array",
+			    name ? name : "(anon)");
 	}
 	if (name == NULL && width == 0) {
 		const char *dup = first_clash(sou, r);

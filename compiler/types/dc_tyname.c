@@ -16,7 +16,7 @@
  *   specifier   := keyword | "struct"|"union"|"enum" ident | typedef-name
  *                | mod`name | `mod`struct ident
  *   abstract    := { "*" qualifier* } [ "(" abstract ")" ] suffix*
- *   suffix      := "[" [integer | type-name {"," type-name}] "]"
+ *   suffix      := "[" [constant | type-name {"," type-name}] "]"
  *                | "(" [ param {"," param} ["," "..."] | "..." ] ")"
  *   param       := specifier+ abstract-with-optional-name
  *   A struct/union/enum specifier may carry a body ("struct s { int a :
@@ -297,7 +297,8 @@ dc_type__name(const struct dc_type *t, char *buf, size_t n)
 
 enum tok { T_EOF, T_IDENT, T_NUM, T_STAR, T_LBRACK, T_RBRACK, T_LPAREN,
 	   T_RPAREN, T_COMMA, T_ELLIPSIS, T_LBRACE, T_RBRACE, T_SEMI, T_COLON,
-	   T_EQ, T_MINUS, T_STRING, T_BAD };
+	   T_EQ, T_MINUS, T_STRING, T_PLUS, T_SLASH, T_PERCENT, T_SHL, T_SHR,
+	   T_AMP, T_PIPE, T_CARET, T_TILDE, T_BAD };
 
 struct tparser {
 	struct dc_typesys	*ts;
@@ -317,11 +318,27 @@ is_ident_start(int c)
 	return isalpha(c) || c == '_' || c == '`';
 }
 
+/* Skip white space and comments; an unterminated comment ends the text. */
+static void
+skip_blank(struct tparser *tp)
+{
+	for (;;) {
+		while (tp->p < tp->end && isspace((unsigned char)*tp->p))
+			tp->p++;
+		if (tp->end - tp->p < 2 || tp->p[0] != '/' || tp->p[1] != '*')
+			return;
+		tp->p += 2;
+		while (tp->p < tp->end &&
+		    !(tp->end - tp->p >= 2 && tp->p[0] == '*' && tp->p[1] == '/'))
+			tp->p++;
+		tp->p = tp->p < tp->end ? tp->p + 2 : tp->end;
+	}
+}
+
 static void
 next(struct tparser *tp)
 {
-	while (tp->p < tp->end && isspace((unsigned char)*tp->p))
-		tp->p++;
+	skip_blank(tp);
 	if (tp->p >= tp->end) {
 		tp->tok = T_EOF;
 		return;
@@ -386,6 +403,21 @@ next(struct tparser *tp)
 	case ':': tp->tok = T_COLON; return;
 	case '=': tp->tok = T_EQ; return;
 	case '-': tp->tok = T_MINUS; return;
+	case '+': tp->tok = T_PLUS; return;
+	case '/': tp->tok = T_SLASH; return;
+	case '%': tp->tok = T_PERCENT; return;
+	case '&': tp->tok = T_AMP; return;
+	case '|': tp->tok = T_PIPE; return;
+	case '^': tp->tok = T_CARET; return;
+	case '~': tp->tok = T_TILDE; return;
+	case '<':
+	case '>':
+		if (tp->p < tp->end && (unsigned char)*tp->p == c) {
+			tp->p++;
+			tp->tok = c == '<' ? T_SHL : T_SHR;
+			return;
+		}
+		break;
 	case '"':
 		while (tp->p < tp->end && *tp->p != '"')
 			tp->p += (*tp->p == '\\' && tp->p + 1 < tp->end) ? 2 : 1;
@@ -465,6 +497,7 @@ modtag_kind(const char *w, char *module, size_t msize)
 	return k;
 }
 
+static bool parse_const(struct tparser *tp, struct dc_cval *cv);
 static const struct dc_type *parse_body(struct tparser *tp, enum dc_tkind kind,
 				       const char *tag);
 
@@ -575,13 +608,12 @@ parse_suffix(struct tparser *tp, struct dc_deriv *d, struct dc_cval *dim)
 	memset(d, 0, sizeof(*d));
 	if (tp->tok == T_LBRACK) {
 		next(tp);
-		if (tp->tok == T_NUM) {
-			dim->is_const = !tp->num_ovf;
-			dim->is_unsigned = true;
-			dim->value = (int64_t)tp->num;
+		if (tp->tok != T_RBRACK && (tp->tok != T_IDENT ||
+		    dc_typesys__enumerator(tp->ts, tp->ident, NULL, NULL))) {
+			if (!parse_const(tp, dim))
+				return false;
 			d->kind = DC_DERIV_ARRAY;
 			d->dim = dim;
-			next(tp);
 		} else if (tp->tok == T_RBRACK) {
 			d->kind = DC_DERIV_ARRAY;
 			d->dim = NULL;
@@ -767,24 +799,93 @@ parse_type_name(struct tparser *tp, bool allow_name, const char **name)
 	return t;
 }
 
-/* constant := ["-"] integer | enumerator | string (not constant) */
-static bool
-parse_const(struct tparser *tp, struct dc_cval *cv)
-{
-	bool neg = false;
-	int64_t v;
+/*
+ * Integer constant expressions (enumerator values, bit-field widths, array
+ * dimensions), evaluated in 64 bits:
+ *   cexpr   := xor { "|" xor }        xor := and { "^" and }
+ *   and     := shift { "&" shift }    shift := add { ("<<"|">>") add }
+ *   add     := mul { ("+"|"-") mul }  mul := unary { ("*"|"/"|"%") unary }
+ *   unary   := ("-"|"+"|"~") unary | integer | enumerator | "(" cexpr ")"
+ *            | string  (parses, but is not an integer constant)
+ * Division by zero makes the result non-constant.
+ */
+static bool cexpr(struct tparser *tp, struct dc_cval *cv);
 
+static void
+combine(struct dc_cval *a, const struct dc_cval *b, enum tok op)
+{
+	uint64_t x = (uint64_t)a->value, y = (uint64_t)b->value;
+	bool u = a->is_unsigned || b->is_unsigned;
+
+	a->is_const = a->is_const && b->is_const;
+	a->is_unsigned = u;
+	switch (op) {
+	case T_PIPE: x |= y; break;
+	case T_CARET: x ^= y; break;
+	case T_AMP: x &= y; break;
+	case T_SHL: x = y < 64 ? x << y : 0; break;
+	case T_SHR:
+		if (y >= 64)
+			x = u || a->value >= 0 ? 0 : UINT64_MAX;
+		else
+			x = u ? x >> y : (uint64_t)(a->value >> y);
+		break;
+	case T_PLUS: x += y; break;
+	case T_MINUS: x -= y; break;
+	case T_STAR: x *= y; break;
+	case T_SLASH:
+	case T_PERCENT:
+		if (y == 0 || (!u && a->value == INT64_MIN && b->value == -1)) {
+			a->is_const = false;
+			x = 0;
+		} else if (u) {
+			x = op == T_SLASH ? x / y : x % y;
+		} else {
+			x = (uint64_t)(op == T_SLASH ? a->value / b->value :
+			    a->value % b->value);
+		}
+		break;
+	default:
+		break;
+	}
+	a->value = (int64_t)x;
+}
+
+static bool
+cunary(struct tparser *tp, struct dc_cval *cv)
+{
 	memset(cv, 0, sizeof(*cv));
-	if (tp->tok == T_MINUS) {
-		neg = true;
-		next(tp);
+	if (++tp->depth > MAX_DEPTH) {
+		fail(tp, "D_SYNTAX", "constant expression nested too deeply");
+		return false;
 	}
-	if (tp->tok == T_STRING) {
+	if (tp->tok == T_MINUS || tp->tok == T_PLUS || tp->tok == T_TILDE) {
+		enum tok op = tp->tok;
+
 		next(tp);
-		return true;	/* is_const stays false */
-	}
-	if (tp->tok == T_IDENT) {
+		if (!cunary(tp, cv))
+			return false;
+		if (op == T_MINUS)
+			cv->value = (int64_t)(0 - (uint64_t)cv->value);
+		else if (op == T_TILDE)
+			cv->value = ~cv->value;
+		if (op == T_MINUS && cv->is_unsigned &&
+		    (uint64_t)-(uint64_t)cv->value <= (uint64_t)INT64_MAX + 1)
+			cv->is_unsigned = false;
+	} else if (tp->tok == T_LPAREN) {
+		next(tp);
+		if (!cexpr(tp, cv))
+			return false;
+		if (tp->tok != T_RPAREN) {
+			fail(tp, "D_SYNTAX", "')' expected in constant");
+			return false;
+		}
+		next(tp);
+	} else if (tp->tok == T_STRING) {
+		next(tp);	/* is_const stays false */
+	} else if (tp->tok == T_IDENT) {
 		const struct dc_type *et;
+		int64_t v;
 
 		if (!dc_typesys__enumerator(tp->ts, tp->ident, &et, &v)) {
 			fail(tp, "D_IDENT_UNDEF", "undefined identifier in "
@@ -793,25 +894,57 @@ parse_const(struct tparser *tp, struct dc_cval *cv)
 		}
 		next(tp);
 		cv->is_const = true;
-		cv->value = neg ? -v : v;
-		return true;
-	}
-	if (tp->tok != T_NUM) {
+		cv->value = v;
+	} else if (tp->tok == T_NUM) {
+		cv->is_const = !tp->num_ovf;
+		cv->value = (int64_t)tp->num;
+		cv->is_unsigned = tp->num > (uint64_t)INT64_MAX;
+		next(tp);
+	} else {
 		fail(tp, "D_SYNTAX", "constant expected");
 		return false;
 	}
-	cv->is_const = !tp->num_ovf;
-	if (neg) {
-		cv->value = tp->num > (uint64_t)INT64_MAX + 1 ? INT64_MIN :
-		    (int64_t)(0 - tp->num);
-		if (tp->num > (uint64_t)INT64_MAX + 1)
-			cv->is_const = false;
-	} else {
-		cv->value = (int64_t)tp->num;
-		cv->is_unsigned = tp->num > (uint64_t)INT64_MAX;
-	}
-	next(tp);
+	tp->depth--;
 	return true;
+}
+
+static const enum tok cprec[][3] = {
+	{ T_PIPE, T_EOF, T_EOF }, { T_CARET, T_EOF, T_EOF },
+	{ T_AMP, T_EOF, T_EOF }, { T_SHL, T_SHR, T_EOF },
+	{ T_PLUS, T_MINUS, T_EOF }, { T_STAR, T_SLASH, T_PERCENT },
+};
+
+static bool
+cbinary(struct tparser *tp, struct dc_cval *cv, size_t level)
+{
+	if (level == sizeof(cprec) / sizeof(cprec[0]))
+		return cunary(tp, cv);
+	if (!cbinary(tp, cv, level + 1))
+		return false;
+	for (;;) {
+		enum tok op = tp->tok;
+		struct dc_cval rhs;
+
+		if (op == T_EOF || (op != cprec[level][0] &&
+		    op != cprec[level][1] && op != cprec[level][2]))
+			return true;
+		next(tp);
+		if (!cbinary(tp, &rhs, level + 1))
+			return false;
+		combine(cv, &rhs, op);
+	}
+}
+
+static bool
+cexpr(struct tparser *tp, struct dc_cval *cv)
+{
+	return cbinary(tp, cv, 0);
+}
+
+static bool
+parse_const(struct tparser *tp, struct dc_cval *cv)
+{
+	return cexpr(tp, cv);
 }
 
 /* enum-body := "{" ident ["=" constant] {"," ident ["=" constant]} [","] "}" */

@@ -431,6 +431,8 @@ dc_typesys__new(const struct dc_types_opts *opts)
 	ts->strsize = opts != NULL && opts->strsize != 0 ? opts->strsize : 256;
 	ts->os = opts != NULL ? opts->os : DC_OS_FREEBSD;
 	init_intrinsics(ts);
+	if (!ts->oom)
+		dc_typesys__set_strsize(ts, ts->strsize);
 	init_d_typedefs(ts);
 	init_target_names(ts);
 	if (!ts->oom && dc_tys_builtins_init(ts) != 0)
@@ -456,6 +458,9 @@ void
 dc_typesys__set_strsize(struct dc_typesys *ts, uint32_t strsize)
 {
 	ts->strsize = strsize != 0 ? strsize : 256;
+	/* The string node is ours; struct members of type string take this
+	   size when their struct is laid out. */
+	((struct dc_type *)ts->wk[DC_WK_STRING])->size = ts->strsize;
 }
 
 uint32_t
@@ -545,7 +550,6 @@ struct dc_type *
 dc_typesys__tag_ref(struct dc_typesys *ts, enum dc_tkind kind,
 		    const char *module, const char *tag, struct dc_terr *err)
 {
-	static const enum dc_tkind kinds[] = { DC_TK_STRUCT, DC_TK_UNION, DC_TK_ENUM };
 	const char *key;
 	struct dc_type *t;
 
@@ -558,17 +562,6 @@ dc_typesys__tag_ref(struct dc_typesys *ts, enum dc_tkind kind,
 
 		return full ? (struct dc_type *)modscoped(ts, module, full,
 		    ext_kind_of(kind)) : NULL;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		if (kinds[i] == kind)
-			continue;
-		key = dc_tys_intern3(ts, tag_kw(kinds[i]), tag, NULL);
-		if (key != NULL && dc_tys_map_get(&ts->tags, key) != NULL) {
-			dc_tys_err(err, "D_DECL_TYPERED",
-			    "tag '%s' was previously declared as %s%s", tag,
-			    tag_kw(kinds[i]), tag);
-			return NULL;
-		}
 	}
 	key = dc_tys_intern3(ts, tag_kw(kind), tag, NULL);
 	if (key == NULL)

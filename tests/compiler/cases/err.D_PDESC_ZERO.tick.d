@@ -1,0 +1,1 @@
+tick-5fortnights { exit(0); }

@@ -1,0 +1,189 @@
+/*
+ * check_dfront.c -- Check suite for the D front end: lexer literals,
+ * operator precedence, declarations, probe descriptions (through the AST
+ * dump), diagnostics and limits.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dc.h"
+
+struct sinkbuf {
+	char tags[512];
+	int n;
+};
+
+static void sink(void *ctx, const struct dc_diag *d)
+{
+	struct sinkbuf *s = ctx;
+	size_t l = strlen(s->tags);
+
+	if (l + 40 < sizeof(s->tags))
+		snprintf(s->tags + l, sizeof(s->tags) - l, "%s%s", l ? " " : "",
+			 dc_errtag__name(d->tag));
+	s->n++;
+}
+
+/* Compile text; return the AST dump (malloc'd) and the error tags in *sb. */
+static char *compile(const char *text, struct sinkbuf *sb)
+{
+	struct dc_source src = { .name = "<command line>", .text = text, .len = strlen(text) };
+	struct dc_options o = { .sink = sink, .sink_ctx = sb };
+	memset(sb, 0, sizeof(*sb));
+	struct dc_program *p = dc_compile(&src, 1, &o);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(p);
+	dc_program__dump(p, f);
+	fclose(f);
+	dc_program__free(p);
+	return buf;
+}
+
+/* ASSERTION: multiplication binds tighter than addition, shifts looser. */
+START_TEST(precedence_arith)
+{
+	struct sinkbuf sb;
+	char *d = compile("BEGIN { x = 1 + 2 * 3 << 1; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(= x (<< (+ 1 (* 2 3)) 1))"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: ?: is right associative and ^^ sits between && and ||. */
+START_TEST(precedence_logic)
+{
+	struct sinkbuf sb;
+	char *d = compile("BEGIN { y = 1 || 2 ^^ 3 && 4; z = y ? 1 : y ? 2 : 3; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(|| 1 (^^ 2 (&& 3 4)))"));
+	ck_assert_ptr_nonnull(strstr(d, "(?: y 1 (?: y 2 3))"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: probe descriptions split right to left; a fifth field is the target. */
+START_TEST(pdesc_fields)
+{
+	struct sinkbuf sb;
+	char *d = compile("host:fbt:kern:vn_open:entry, read:entry, BEGIN { }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "[host]:fbt:kern:vn_open:entry"));
+	ck_assert_ptr_nonnull(strstr(d, " :::BEGIN"));
+	ck_assert_ptr_nonnull(strstr(d, " ::read:entry"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: literals get C99 values; overflow and bad digits are tagged. */
+START_TEST(literals)
+{
+	struct sinkbuf sb;
+	char *d = compile("BEGIN { a = 0x10; b = 010; c = 'ab'; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(= a 16)"));
+	ck_assert_ptr_nonnull(strstr(d, "(= b 8)"));
+	ck_assert_ptr_nonnull(strstr(d, "(= c 24930)"));
+	free(d);
+	free(compile("BEGIN { a = 99999999999999999999; }", &sb));
+	ck_assert_str_eq(sb.tags, "D_INT_OFLOW");
+	free(compile("BEGIN { a = 09; }", &sb));
+	ck_assert_str_eq(sb.tags, "D_INT_DIGIT");
+}
+END_TEST
+
+/* ASSERTION: declarations define typedefs, structs and associative arrays. */
+START_TEST(declarations)
+{
+	struct sinkbuf sb;
+	char *d = compile("typedef struct s { int a; char *b; } s_t;\n"
+			  "int m[int, string];\ns_t v;\nBEGIN { m[1, \"x\"] = v.a; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "decl m <int> [int, string]"));
+	ck_assert_ptr_nonnull(strstr(d, "decl v <struct s>"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: very deep nesting gives a clean D_SYNTAX error, not a crash. */
+START_TEST(deep_nesting)
+{
+	struct sinkbuf sb;
+	size_t n = 100000;
+	char *t = malloc(2 * n + 32);
+	strcpy(t, "BEGIN { x = ");
+	size_t l = strlen(t);
+	memset(t + l, '(', n);
+	t[l + n] = '1';
+	memset(t + l + n + 1, ')', n);
+	strcpy(t + l + 2 * n + 1, "; }");
+	free(compile(t, &sb));
+	free(t);
+	ck_assert_str_eq(sb.tags, "D_SYNTAX");
+}
+END_TEST
+
+/* ASSERTION: unterminated strings and comments are reported, not followed. */
+START_TEST(unterminated)
+{
+	struct sinkbuf sb;
+	free(compile("BEGIN { x = \"abc", &sb));
+	ck_assert_ptr_nonnull(strstr(sb.tags, "D_SYNTAX"));
+	free(compile("BEGIN { } /* open", &sb));
+	ck_assert_str_eq(sb.tags, "D_SYNTAX");
+	free(compile("BEGIN { x = \xff; }", &sb));
+	ck_assert_ptr_nonnull(strstr(sb.tags, "D_SYNTAX"));
+}
+END_TEST
+
+/* ASSERTION: independent errors in different clauses are all reported. */
+START_TEST(several_errors)
+{
+	struct sinkbuf sb;
+	free(compile("BEGIN { trace(nope1); }\nEND { x = 1 / 0; }", &sb));
+	ck_assert_str_eq(sb.tags, "D_IDENT_UNDEF D_DIV_ZERO");
+}
+END_TEST
+
+/* ASSERTION: every tag has a name and a description. */
+START_TEST(tag_table)
+{
+	for (int i = 0; i < DC_ERRTAG_COUNT; i++) {
+		ck_assert_ptr_nonnull(dc_errtag__name((enum dc_errtag)i));
+		ck_assert(strncmp(dc_errtag__name((enum dc_errtag)i), "D_", 2) == 0);
+		ck_assert(strlen(dc_errtag__desc((enum dc_errtag)i)) > 0);
+	}
+	ck_assert_ptr_null(dc_errtag__name(DC_ERRTAG_COUNT));
+}
+END_TEST
+
+static Suite *dfront_suite(void)
+{
+	Suite *s = suite_create("dfront");
+	struct { const char *name; const TTest *t; } cases[] = {
+		{ "precedence_arith", precedence_arith }, { "precedence_logic", precedence_logic },
+		{ "pdesc_fields", pdesc_fields }, { "literals", literals },
+		{ "declarations", declarations }, { "deep_nesting", deep_nesting },
+		{ "unterminated", unterminated }, { "several_errors", several_errors },
+		{ "tag_table", tag_table },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+		tcase_add_test(tc, cases[i].t);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(dfront_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
