@@ -1,0 +1,688 @@
+/*
+ * dcons_aggprint.c — sorting and printing aggregations: the default
+ * layout, printa() formats, and the quantize/lquantize/llquantize
+ * histograms.
+ *
+ * Theory.  printa(@a, @b, ...) joins its variables on the key tuple: one row
+ * per distinct key, a missing value counting as zero.  Rows are sorted by
+ * the value of the variable at aggsortpos, then by the keys starting at key
+ * aggsortkeypos (aggsortkey: keys first, then value); aggsortrev reverses
+ * the whole order.  Integer keys of 1/2/4/8 bytes compare as unsigned
+ * numbers, other keys byte by byte.  Values compare per function: count,
+ * sum, min, max as signed numbers, avg by its truncated average, stddev by
+ * its result, quantizations by the sum of bucket value x count and then by
+ * the count of the bucket holding 0.
+ *
+ * The default layout is one line per row: each key (" %8d" for 4-byte
+ * integers, " %16lld" for 8-byte, "  %-50s" for strings, stacks as
+ * indented frames) then the value (" %16lld", or a histogram), then "\n".
+ * A histogram shows the rows between the first and last non-zero buckets,
+ * widened by one bucket each side; bars are 40 columns of '@' scaled to the
+ * sum of |counts| (aggzoom: the largest reaches 95% of them), split in two halves of 20 when
+ * counts of both signs are present.  Read docs/output-format.md.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcons_agg.h"
+
+/* ------------------------------------------------------------ histograms */
+
+static const char ats[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+static const char spaces[] = "                                        ";
+
+struct hist {
+	long double	total;
+	bool		pos, neg;
+	uint64_t	normal;
+};
+
+static long double absl_(int64_t v)
+{
+	return v < 0 ? -(long double)v : (long double)v;
+}
+
+static void hist_scan(const struct dcons_ctx *ctx, const int64_t *b, int first,
+	int last, uint64_t normal, struct hist *h)
+{
+	h->total = 0;
+	h->pos = h->neg = false;
+	h->normal = normal ? normal : 1;
+	for (int i = first; i <= last; i++) {
+		h->pos |= b[i] > 0;
+		h->neg |= b[i] < 0;
+		if (ctx->opts.aggzoom) {
+			if (absl_(b[i]) > h->total)
+				h->total = absl_(b[i]);
+		} else {
+			h->total += absl_(b[i]);
+		}
+	}
+	/* zoomed, the largest bar fills 95% of the width */
+	if (ctx->opts.aggzoom)
+		h->total = h->total / 0.95L;
+}
+
+static unsigned depth_of(int64_t v, unsigned len, long double total)
+{
+	long double f;
+
+	if (total == 0)
+		return 0;
+	f = (absl_(v) * len) / total;
+	return (unsigned)(f + 0.5);
+}
+
+/* The bar and count of one bucket, after its "%16s " label. */
+static int quantline(const struct hist *h, int64_t v, struct dcons_buf *out)
+{
+	unsigned len = 40, d;
+	long long shown = (long long)(v / (int64_t)h->normal);
+
+	if (!h->neg) {
+		d = h->pos ? depth_of(v, len, h->total) : 0;
+		return dcons_buf__printf(out, "|%s%s %-9lld\n", ats + len - d,
+			spaces + d, shown);
+	}
+	if (!h->pos) {
+		d = depth_of(v, len, h->total);
+		return dcons_buf__printf(out, "%s%s| %-9lld\n", spaces + d,
+			ats + len - d, shown);
+	}
+	len /= 2;
+	d = depth_of(v, len, h->total);
+	if (v <= 0)
+		return dcons_buf__printf(out, "%s%s|%*s %-9lld\n",
+			spaces + 20 + d, ats + 20 + len - d, (int)len, "", shown);
+	return dcons_buf__printf(out, "%*s|%s%s %-9lld\n", (int)len, "",
+		ats + 20 + len - d, spaces + 20 + d, shown);
+}
+
+static int hist_header(struct dcons_buf *out)
+{
+	return dcons_buf__printf(out, "\n%16s %41s %-9s\n", "value",
+		"------------- Distribution -------------", "count");
+}
+
+/* first..last non-zero, widened by one; nothing non-zero: dflt_lo..dflt_hi */
+static void hist_range(const int64_t *b, int n, int dflt_lo, int dflt_hi,
+	int *first, int *last)
+{
+	int f = 0, l = n - 1;
+
+	while (f < n && b[f] == 0)
+		f++;
+	if (f == n) {
+		*first = dflt_lo;
+		*last = dflt_hi;
+		return;
+	}
+	while (l > 0 && b[l] == 0)
+		l--;
+	*first = f > 0 ? f - 1 : 0;
+	*last = l < n - 1 ? l + 1 : n - 1;
+}
+
+int dcons_print__quantize(const struct dcons_ctx *ctx, const int64_t *b,
+	uint64_t normal, struct dcons_buf *out)
+{
+	int first, last, rc;
+	struct hist h;
+
+	hist_range(b, DCONS_QUANTIZE_NBUCKETS, DCONS_QUANTIZE_ZEROBUCKET - 1,
+		DCONS_QUANTIZE_ZEROBUCKET + 1, &first, &last);
+	hist_scan(ctx, b, first, last, normal, &h);
+	rc = hist_header(out);
+	for (int i = first; rc == 0 && i <= last; i++) {
+		rc = dcons_buf__printf(out, "%16lld ",
+			(long long)dcons_quantize__value(i));
+		if (rc == 0)
+			rc = quantline(&h, b[i], out);
+	}
+	return rc;
+}
+
+int dcons_print__lquantize(const struct dcons_ctx *ctx, uint64_t arg,
+	const int64_t *b, uint64_t normal, struct dcons_buf *out)
+{
+	int32_t base = (int32_t)(uint32_t)arg;
+	int step = (uint16_t)(arg >> 48);
+	int levels = (int)((arg >> 32) & 0xffff);
+	int first, last, rc;
+	struct hist h;
+
+	if (levels == 0 || step == 0)
+		return -EINVAL;
+	hist_range(b, levels + 2, 0, 2 > levels + 1 ? levels + 1 : 2,
+		&first, &last);
+	hist_scan(ctx, b, first, last, normal, &h);
+	rc = hist_header(out);
+	for (int i = first; rc == 0 && i <= last; i++) {
+		char c[32];
+
+		if (i == 0)
+			snprintf(c, sizeof(c), "< %d", base);
+		else if (i == levels + 1)
+			snprintf(c, sizeof(c), ">= %lld",
+				(long long)base + (long long)levels * step);
+		else
+			snprintf(c, sizeof(c), "%lld",
+				(long long)base + (long long)(i - 1) * step);
+		rc = dcons_buf__printf(out, "%16s ", c);
+		if (rc == 0)
+			rc = quantline(&h, b[i], out);
+	}
+	return rc;
+}
+
+int dcons_print__llquantize(const struct dcons_ctx *ctx, uint64_t arg,
+	const int64_t *b, uint32_t nbuckets, uint64_t normal,
+	struct dcons_buf *out)
+{
+	uint16_t factor = (uint16_t)(arg >> 48), low = (uint16_t)(arg >> 32);
+	uint16_t high = (uint16_t)(arg >> 16), nsteps = (uint16_t)arg;
+	int64_t value = 1, next, step;
+	int n = dcons_llquantize__nbuckets(arg), first, last, bin = 1, rc;
+	unsigned order;
+	struct hist h;
+
+	if (n < 0 || (uint32_t)n != nbuckets)
+		return -EINVAL;
+	hist_range(b, n, 0, 1, &first, &last);
+	hist_scan(ctx, b, first, last, normal, &h);
+	rc = hist_header(out);
+	for (order = 0; order < low; order++)
+		value *= factor;
+	next = value * factor;
+	step = next > nsteps ? next / nsteps : 1;
+	if (rc == 0 && first == 0) {
+		char c[32];
+
+		snprintf(c, sizeof(c), "< %lld", (long long)value);
+		rc = dcons_buf__printf(out, "%16s ", c);
+		if (rc == 0)
+			rc = quantline(&h, b[0], out);
+	}
+	while (rc == 0 && order <= high) {
+		if (bin >= first && bin <= last) {
+			rc = dcons_buf__printf(out, "%16lld ", (long long)value);
+			if (rc == 0)
+				rc = quantline(&h, b[bin], out);
+		}
+		bin++;
+		if ((value += step) != next)
+			continue;
+		next = value * factor;
+		step = next > nsteps ? next / nsteps : 1;
+		order++;
+	}
+	if (rc == 0 && last >= bin) {
+		char c[32];
+
+		snprintf(c, sizeof(c), ">= %lld", (long long)value);
+		rc = dcons_buf__printf(out, "%16s ", c);
+		if (rc == 0)
+			rc = quantline(&h, b[bin], out);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ comparison */
+
+static int cmp64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmpld(long double a, long double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static long double quant_sum(const int64_t *b)
+{
+	long double s = 0;
+
+	for (int i = 0; i < DCONS_QUANTIZE_NBUCKETS; i++)
+		s += (long double)b[i] * (long double)dcons_quantize__value(i);
+	return s;
+}
+
+static long double lquant_sum(uint64_t arg, const int64_t *b)
+{
+	int64_t base = (int32_t)(uint32_t)arg;
+	int step = (uint16_t)(arg >> 48), levels = (int)((arg >> 32) & 0xffff);
+	long double s = (long double)b[0] * (long double)(base - 1);
+
+	for (int i = 0; i < levels; i++, base += step)
+		s += (long double)b[i + 1] * (long double)base;
+	return s + (long double)b[levels + 1] * (long double)(base + 1);
+}
+
+static int64_t lquant_zero(uint64_t arg, const int64_t *b)
+{
+	int64_t base = (int32_t)(uint32_t)arg;
+	int step = (uint16_t)(arg >> 48), levels = (int)((arg >> 32) & 0xffff);
+
+	if (base - 1 == 0)
+		return b[0];
+	for (int i = 0; i < levels; i++, base += step)
+		if (base == 0)
+			return b[i + 1];
+	if (base + 1 == 0)
+		return b[levels + 1];
+	return 0;
+}
+
+static long double llquant_sum(uint64_t arg, const int64_t *b, uint32_t n)
+{
+	uint16_t factor = (uint16_t)(arg >> 48), low = (uint16_t)(arg >> 32);
+	uint16_t nsteps = (uint16_t)arg;
+	int64_t value = 1, next, step;
+	long double s;
+
+	for (unsigned o = 0; o < low; o++)
+		value *= factor;
+	s = (long double)b[0] * (long double)(value - 1);
+	next = value * factor;
+	step = next > nsteps ? next / nsteps : 1;
+	for (uint32_t i = 1; i < n; i++) {
+		s += (long double)b[i] * (long double)value;
+		if (i + 1 < n && (value += step) == next) {
+			next = value * factor;
+			step = next > nsteps ? next / nsteps : 1;
+		}
+	}
+	return s;
+}
+
+static int valcmp(const struct dcons_aggvar *v, const int64_t *a, const int64_t *b)
+{
+	int r;
+
+	switch (v->d.func) {
+	case DIF_ACT_AVG:
+		return cmp64(a[0] ? a[1] / a[0] : 0, b[0] ? b[1] / b[0] : 0);
+	case DIF_ACT_STDDEV: {
+		uint64_t x = dcons_agg__stddev(a, 1), y = dcons_agg__stddev(b, 1);
+
+		return x < y ? -1 : x > y;
+	}
+	case DIF_ACT_QUANTIZE:
+		r = cmpld(quant_sum(a), quant_sum(b));
+		return r ? r : cmp64(a[DCONS_QUANTIZE_ZEROBUCKET],
+			b[DCONS_QUANTIZE_ZEROBUCKET]);
+	case DIF_ACT_LQUANTIZE:
+		r = cmpld(lquant_sum(v->d.arg, a), lquant_sum(v->d.arg, b));
+		return r ? r : cmp64(lquant_zero(v->d.arg, a),
+			lquant_zero(v->d.arg, b));
+	case DIF_ACT_LLQUANTIZE:
+		return cmpld(llquant_sum(v->d.arg, a, v->nwords),
+			llquant_sum(v->d.arg, b, v->nwords));
+	default:
+		return cmp64(a[0], b[0]);
+	}
+}
+
+static bool int_key(const struct dcons_keydesc *k)
+{
+	return !(k->flags & DCONS_REC_STRING) &&
+		(k->size == 1 || k->size == 2 || k->size == 4 || k->size == 8);
+}
+
+static int keycmp(const struct dcons_aggvar *v, const uint8_t *a,
+	const uint8_t *b, uint32_t keypos)
+{
+	uint32_t n = v->d.nkeys;
+	size_t off[DCONS_AGG_MAXKEYS], o = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		off[i] = o;
+		o += v->d.keys[i].size;
+	}
+	if (keypos >= n)
+		keypos = 0;
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t i = (j + keypos) % n;
+		const struct dcons_keydesc *k = &v->d.keys[i];
+		int r;
+
+		if (int_key(k)) {
+			struct dcons_rec ra = { DIF_ACT_DIFEXPR, 0, k->size, a + off[i] };
+			struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, k->size, b + off[i] };
+			uint64_t x, y;
+
+			dcons_read_int(&ra, false, &x);
+			dcons_read_int(&rb, false, &y);
+			r = x < y ? -1 : x > y;
+		} else {
+			r = memcmp(a + off[i], b + off[i], k->size);
+			r = r < 0 ? -1 : r > 0;
+		}
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A printa row: a key and one value per joined variable. */
+#define MAXJOIN	16
+
+struct row {
+	const uint8_t	*key;
+	const int64_t	*vals[MAXJOIN];
+	size_t		idx;
+};
+
+struct sortctx {
+	const struct dcons_aggvar	**vars;
+	uint32_t			nvars;
+	struct dcons_opts		opts;
+};
+
+static int rowcmp(const void *pa, const void *pb, void *arg)
+{
+	const struct row *a = pa, *b = pb;
+	const struct sortctx *sc = arg;
+	uint32_t pos = sc->opts.aggsortpos < sc->nvars ? sc->opts.aggsortpos : 0;
+	const struct dcons_aggvar *v = sc->vars[pos];
+	int r;
+
+	if (sc->opts.aggsortkey) {
+		r = keycmp(sc->vars[0], a->key, b->key, sc->opts.aggsortkeypos);
+		if (r == 0)
+			r = valcmp(v, a->vals[pos], b->vals[pos]);
+	} else {
+		r = valcmp(v, a->vals[pos], b->vals[pos]);
+		for (uint32_t i = 0; r == 0 && i < sc->nvars; i++)
+			if (i != pos)
+				r = valcmp(sc->vars[i], a->vals[i], b->vals[i]);
+		if (r == 0)
+			r = keycmp(sc->vars[0], a->key, b->key,
+				sc->opts.aggsortkeypos);
+	}
+	return sc->opts.aggsortrev ? -r : r;
+}
+
+void dcons_agg_sort_entries(const struct dcons_aggvar *v, size_t *order)
+{
+	struct row *rows = malloc((v->n + 1) * sizeof(*rows));
+	struct sortctx sc;
+
+	if (rows == NULL) {
+		for (size_t i = 0; i < v->n; i++)
+			order[i] = i;
+		return;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.vars = &v;
+	sc.nvars = 1;
+	for (size_t i = 0; i < v->n; i++) {
+		rows[i].key = v->ents[i].key;
+		rows[i].vals[0] = v->ents[i].words;
+		rows[i].idx = i;
+	}
+	qsort_r(rows, v->n, sizeof(*rows), rowcmp, &sc);
+	for (size_t i = 0; i < v->n; i++)
+		order[i] = rows[i].idx;
+	free(rows);
+}
+
+/* ------------------------------------------------------------ printing */
+
+static const struct dcons_aggent *find_ent(const struct dcons_aggvar *v,
+	const uint8_t *key)
+{
+	size_t b;
+
+	if (v->nbuckets == 0)
+		return NULL;
+	b = 1469598103934665603ULL;
+	for (size_t i = 0; i < v->keylen; i++)
+		b = (b ^ key[i]) * 1099511628211ULL;
+	b &= v->nbuckets - 1;
+	for (uint32_t i = v->hash[b]; i != UINT32_MAX; i = v->ents[i].next)
+		if (memcmp(v->ents[i].key, key, v->keylen) == 0)
+			return &v->ents[i];
+	return NULL;
+}
+
+/* Same key signature (sizes and kinds) for a join. */
+static bool same_keys(const struct dcons_aggvar *a, const struct dcons_aggvar *b)
+{
+	if (a->d.nkeys != b->d.nkeys)
+		return false;
+	for (uint32_t i = 0; i < a->d.nkeys; i++)
+		if (a->d.keys[i].size != b->d.keys[i].size ||
+		    a->d.keys[i].action != b->d.keys[i].action ||
+		    (a->d.keys[i].flags & DCONS_REC_STRING) !=
+		    (b->d.keys[i].flags & DCONS_REC_STRING))
+			return false;
+	return true;
+}
+
+/* Build the joined rows of vars[0..n); zero stands for a missing value. */
+static int join_rows(const struct dcons_aggvar **vars, uint32_t n,
+	const int64_t *zero, struct row **rowsp, size_t *nrows)
+{
+	size_t total = 0, r = 0;
+	struct row *rows;
+
+	for (uint32_t j = 0; j < n; j++)
+		total += vars[j]->n;
+	rows = malloc((total + 1) * sizeof(*rows));
+	if (rows == NULL)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < n; j++) {
+		for (size_t e = 0; e < vars[j]->n; e++) {
+			const uint8_t *key = vars[j]->ents[e].key;
+			bool seen = false;
+
+			for (uint32_t k = 0; k < j && !seen; k++)
+				seen = find_ent(vars[k], key) != NULL;
+			if (seen)
+				continue;
+			rows[r].key = key;
+			rows[r].idx = r;
+			for (uint32_t k = 0; k < n; k++) {
+				const struct dcons_aggent *x = k == j ?
+					&vars[j]->ents[e] : find_ent(vars[k], key);
+
+				rows[r].vals[k] = x ? x->words : zero;
+			}
+			r++;
+		}
+	}
+	*rowsp = rows;
+	*nrows = r;
+	return 0;
+}
+
+/* The key members of a row as records (borrowing the key bytes). */
+static void key_recs(const struct dcons_aggvar *v, const uint8_t *key,
+	struct dcons_rec *recs)
+{
+	size_t off = 0;
+
+	for (uint32_t i = 0; i < v->d.nkeys; i++) {
+		const struct dcons_keydesc *k = &v->d.keys[i];
+
+		recs[i].action = k->action;
+		recs[i].flags = k->flags;
+		recs[i].size = k->size;
+		recs[i].data = key + off;
+		off += k->size;
+	}
+}
+
+static void aggval_of(const struct dcons_aggvar *v, const int64_t *w,
+	struct dcons_aggval *av)
+{
+	av->func = v->d.func;
+	av->arg = v->d.arg;
+	av->words = w;
+	av->nwords = v->nwords;
+	av->normal = v->normal;
+}
+
+int dcons_print_key(const struct dcons_ctx *ctx, const struct dcons_rec *r,
+	struct dcons_buf *out)
+{
+	uint64_t x;
+
+	if (r->action != DIF_ACT_DIFEXPR && r->action != DIF_ACT_NONE)
+		return dcons_print__action(ctx, r, out);
+	if (r->flags & DCONS_REC_STRING)
+		return dcons_print_bytes(ctx, r->data, r->size, 50, false, false, out);
+	switch (r->size) {
+	case 8:
+		dcons_read_int(r, true, &x);
+		return dcons_buf__printf(out, " %16lld", (long long)x);
+	case 4:
+		dcons_read_int(r, true, &x);
+		return dcons_buf__printf(out, " %8d", (int)x);
+	case 2:
+		dcons_read_int(r, false, &x);
+		return dcons_buf__printf(out, " %5u", (unsigned)x);
+	case 1:
+		dcons_read_int(r, false, &x);
+		return dcons_buf__printf(out, " %3u", (unsigned)x);
+	default:
+		return dcons_print_bytes(ctx, r->data, r->size, 50, false, false, out);
+	}
+}
+
+int dcons_print_aggval(const struct dcons_ctx *ctx, const struct dcons_aggval *v,
+	struct dcons_buf *out)
+{
+	uint64_t normal = v->normal ? v->normal : 1;
+
+	switch (v->func) {
+	case DIF_ACT_QUANTIZE:
+		return dcons_print__quantize(ctx, v->words, normal, out);
+	case DIF_ACT_LQUANTIZE:
+		return dcons_print__lquantize(ctx, v->arg, v->words, normal, out);
+	case DIF_ACT_LLQUANTIZE:
+		return dcons_print__llquantize(ctx, v->arg, v->words, v->nwords,
+			normal, out);
+	case DIF_ACT_AVG:
+		return dcons_buf__printf(out, " %16lld",
+			(long long)dcons_agg__avg(v->words, normal));
+	case DIF_ACT_STDDEV:
+		return dcons_buf__printf(out, " %16llu",
+			(unsigned long long)dcons_agg__stddev(v->words, normal));
+	default:
+		return dcons_buf__printf(out, " %16lld",
+			(long long)(v->words[0] / (int64_t)normal));
+	}
+}
+
+static int print_row(const struct dcons_fmt *fmt, const struct dcons_aggvar **vars,
+	uint32_t n, const struct row *row, const struct dcons_ctx *ctx,
+	struct dcons_buf *out)
+{
+	struct dcons_rec keys[DCONS_AGG_MAXKEYS];
+	struct dcons_aggval av[MAXJOIN];
+	int rc = 0;
+
+	key_recs(vars[0], row->key, keys);
+	for (uint32_t k = 0; k < n; k++)
+		aggval_of(vars[k], row->vals[k], &av[k]);
+	if (fmt != NULL)
+		return dcons_format_ex(fmt, keys, vars[0]->d.nkeys, av, n, ctx, out);
+	for (uint32_t i = 0; rc == 0 && i < vars[0]->d.nkeys; i++)
+		rc = dcons_print_key(ctx, &keys[i], out);
+	if (rc == 0)
+		rc = dcons_print_aggval(ctx, &av[0], out);
+	if (rc == 0)
+		rc = dcons_buf__append(out, "\n", 1);
+	return rc;
+}
+
+static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **vars,
+	uint32_t n, const struct dcons_ctx *ctx, struct dcons_buf *out)
+{
+	uint32_t maxw = 1;
+	int64_t *zero;
+	struct row *rows;
+	size_t nrows;
+	struct sortctx sc;
+	int rc;
+
+	for (uint32_t k = 0; k < n; k++)
+		if (vars[k]->nwords > maxw)
+			maxw = vars[k]->nwords;
+	zero = calloc(maxw, sizeof(*zero));
+	if (zero == NULL)
+		return -ENOMEM;
+	rc = join_rows(vars, n, zero, &rows, &nrows);
+	if (rc < 0) {
+		free(zero);
+		return rc;
+	}
+	sc.vars = vars;
+	sc.nvars = n;
+	sc.opts = ctx->opts;
+	qsort_r(rows, nrows, sizeof(*rows), rowcmp, &sc);
+	for (size_t i = 0; rc == 0 && i < nrows; i++)
+		rc = print_row(fmt, vars, n, &rows[i], ctx, out);
+	free(rows);
+	free(zero);
+	return rc;
+}
+
+int dcons_aggstore__printa(struct dcons_aggstore *s, const struct dcons_fmt *fmt,
+	const uint32_t *ids, uint32_t n, const struct dcons_ctx *ctx,
+	struct dcons_buf *out)
+{
+	const struct dcons_aggvar *vars[MAXJOIN];
+	int rc;
+
+	if (n == 0 || n > MAXJOIN || (fmt == NULL && n != 1) ||
+	    (fmt != NULL && !fmt->printa))
+		return -EINVAL;
+	for (uint32_t k = 0; k < n; k++) {
+		vars[k] = dcons_aggstore_find(s, ids[k]);
+		if (vars[k] == NULL)
+			return -ENOENT;
+		if (k > 0 && !same_keys(vars[0], vars[k]))
+			return -EINVAL;
+	}
+	if (fmt == NULL && (rc = dcons_buf__append(out, "\n", 1)) < 0)
+		return rc;
+	rc = print_vars(fmt, vars, n, ctx, out);
+	for (uint32_t k = 0; k < n; k++)
+		((struct dcons_aggvar *)vars[k])->printed = true;
+	return rc;
+}
+
+static int idcmp(const void *a, const void *b)
+{
+	const struct dcons_aggvar *x = *(const struct dcons_aggvar *const *)a;
+	const struct dcons_aggvar *y = *(const struct dcons_aggvar *const *)b;
+
+	return x->d.id < y->d.id ? -1 : x->d.id > y->d.id;
+}
+
+int dcons_aggstore__print_unprinted(struct dcons_aggstore *s,
+	const struct dcons_ctx *ctx, struct dcons_buf *out)
+{
+	const struct dcons_aggvar **vars = malloc((s->n + 1) * sizeof(*vars));
+	int rc = 0;
+
+	if (vars == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++)
+		vars[i] = &s->vars[i];
+	qsort(vars, s->n, sizeof(*vars), idcmp);
+	for (size_t i = 0; rc == 0 && i < s->n; i++) {
+		if (vars[i]->printed)
+			continue;
+		rc = print_vars(NULL, &vars[i], 1, ctx, out);
+		((struct dcons_aggvar *)vars[i])->printed = true;
+	}
+	free(vars);
+	return rc;
+}

@@ -1,0 +1,839 @@
+/*
+ * check_golden.c — corpus golden outputs, byte for byte.
+ *
+ * Each test reconstructs in C the data a corpus D script produces (its
+ * aggregations, printf arguments, option changes, in the script's order)
+ * and compares what libdcons prints with the script's expected .d.out,
+ * read at test time from the corpus (skipped when the corpus is absent).
+ * Tracing stops with dcons_print__exit() and the END-time printing of the
+ * aggregations not printed yet, as dtrace(1) does.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+static struct dcons_aggstore *S;
+static struct dcons_ctx C;
+static struct dcons_buf B;
+
+static void setup(void)
+{
+	S = dcons_aggstore__new();
+	ck_assert_ptr_nonnull(S);
+	dcons_ctx__init(&C);
+	C.opts.quiet = true;
+	dcons_buf__init(&B);
+}
+
+static void teardown(void)
+{
+	dcons_aggstore__free(S);
+	dcons_buf__free(&B);
+}
+
+/* printf(fmt, args...) into B. */
+static void pf(const char *fmt, size_t n, const struct dcons_rec *args)
+{
+	struct dcons_err err;
+	struct dcons_fmt *f = dcons_fmt__parse(fmt, strlen(fmt), false, &err);
+
+	ck_assert_msg(f != NULL, "parse %s: %s", fmt, err.msg);
+	ck_assert_int_eq(dcons_fmt__format(f, args, n, &C, &B), 0);
+	dcons_fmt__free(f);
+}
+
+static void text(const char *s)
+{
+	pf(s, 0, NULL);
+}
+
+static void printa_fmt(const char *fmt, uint32_t id)
+{
+	struct dcons_err err;
+	struct dcons_fmt *f = dcons_fmt__parse(fmt, strlen(fmt), true, &err);
+
+	ck_assert_msg(f != NULL, "parse %s: %s", fmt, err.msg);
+	ck_assert_int_eq(dcons_aggstore__printa(S, f, &id, 1, &C, &B), 0);
+	dcons_fmt__free(f);
+}
+
+static void printa_def(uint32_t id)
+{
+	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, &id, 1, &C, &B), 0);
+}
+
+static void finish(void)
+{
+	ck_assert_int_eq(dcons_print__exit(&C, &B), 0);
+	ck_assert_int_eq(dcons_aggstore__print_unprinted(S, &C, &B), 0);
+}
+
+static void ap0(uint32_t id, int64_t v, int64_t incr)
+{
+	ck_assert_int_eq(dcons_aggstore__apply(S, id, NULL, 0, v, incr), 0);
+}
+
+static void api32(uint32_t id, int32_t k, int64_t v, int64_t incr)
+{
+	struct dcons_rec r = r_i32(&k);
+
+	ck_assert_int_eq(dcons_aggstore__apply(S, id, &r, 1, v, incr), 0);
+}
+
+static void api64(uint32_t id, int64_t k, int64_t v, int64_t incr)
+{
+	struct dcons_rec r = r_i64(&k);
+
+	ck_assert_int_eq(dcons_aggstore__apply(S, id, &r, 1, v, incr), 0);
+}
+
+static void apstr(uint32_t id, const char *k, int64_t v, int64_t incr)
+{
+	struct dcons_rec r = r_str(k);
+
+	ck_assert_int_eq(dcons_aggstore__apply(S, id, &r, 1, v, incr), 0);
+}
+
+/* ------------------------------------------------------------ aggs */
+
+/* ASSERTION: two count()s print as one 17-column value after the exit newline. */
+START_TEST(g_count)
+{
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 0);
+	ap0(1, 0, 1);
+	ap0(1, 0, 1);
+	finish();
+	golden_compare("aggs/tst.count.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: avg() of 0..900 by 100 prints the truncated average 450. */
+START_TEST(g_avg)
+{
+	decl(S, 1, "a", DIF_ACT_AVG, 0, 0);
+	for (int i = 0; i < 1000; i += 100)
+		ap0(1, i, 1);
+	finish();
+	golden_compare("aggs/tst.avg.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: stddev() uses DTrace's integer arithmetic (100,200,300 -> 81). */
+START_TEST(g_stddev)
+{
+	decl(S, 1, "_", DIF_ACT_STDDEV, 0, 0);
+	ap0(1, 100, 1);
+	ap0(1, 200, 1);
+	ap0(1, 300, 1);
+	printa_fmt("%@d", 1);
+	finish();
+	golden_compare("aggs/tst.stddev.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: normalized stddev divides the squares by normal twice. */
+START_TEST(g_stddev_normalize)
+{
+	decl(S, 1, "_", DIF_ACT_STDDEV, 0, 0);
+	for (int i = 0; i < 11; i++)
+		ap0(1, i * 100, 1);
+	text("normalized data:\n");
+	ck_assert_int_eq(dcons_aggstore__normalize(S, 1, 10), 0);
+	finish();
+	golden_compare("aggs/tst.stddev.normalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: one quantize() per int key: each key then its 3-row histogram. */
+START_TEST(g_quantize)
+{
+	decl(S, 1, "a", DIF_ACT_QUANTIZE, 0, 1, KI32);
+	for (int i = 0; i < 1000; i += 100)
+		api32(1, i, i, 1);
+	finish();
+	golden_compare("aggs/tst.quantize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: lquantize() rows are labelled base + k*step. */
+START_TEST(g_lquantize)
+{
+	decl(S, 1, "a", DIF_ACT_LQUANTIZE, lq_arg(-100, 1100, 100), 1, KI32);
+	for (int i = 0; i < 1000; i += 100)
+		api32(1, i, i, 1);
+	finish();
+	golden_compare("aggs/tst.lquantize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: END prints every aggregation in declaration order, no blank lines between scalars. */
+START_TEST(g_multiaggs2)
+{
+	decl(S, 1, "a", DIF_ACT_AVG, 0, 0);
+	decl(S, 2, "b", DIF_ACT_SUM, 0, 0);
+	decl(S, 3, "c", DIF_ACT_MIN, 0, 0);
+	decl(S, 4, "d", DIF_ACT_MAX, 0, 0);
+	decl(S, 5, "e", DIF_ACT_QUANTIZE, 0, 0);
+	decl(S, 6, "f", DIF_ACT_LQUANTIZE, lq_arg(0, 1000, 100), 0);
+	for (int i = 0; i < 1000; i += 100)
+		for (uint32_t id = 1; id <= 6; id++)
+			ap0(id, i, 1);
+	finish();
+	golden_compare("aggs/tst.multiaggs2.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: negative quantize weights draw bars left of '|', mixed signs split at 20. */
+START_TEST(g_negquant)
+{
+	const int64_t M = INT64_MAX;
+	int64_t val = 123;
+
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 1, KSTR);
+	apstr(1, "j-church", 1, 100);
+	apstr(1, "j-church", 1, -99);
+	apstr(1, "j-church", 1, -1);
+	apstr(1, "k-ingleside", 1, -val);
+	apstr(1, "l-taraval", 0, -val);
+	apstr(1, "l-taraval", -1, -val);
+	apstr(1, "l-taraval", 1, val);
+	apstr(1, "l-taraval", 1, val);
+	apstr(1, "m-oceanview", 1, M);
+	apstr(1, "m-oceanview", 1, 1);
+	apstr(1, "m-oceanview", 2, M);
+	apstr(1, "m-oceanview", 8, 400000);
+	apstr(1, "n-judah", 1, val);
+	apstr(1, "n-judah", 2, val);
+	apstr(1, "n-judah", 2, val);
+	apstr(1, "n-judah", 2, 1);
+	for (int64_t i = 1, v = M, k = 0; k < 4; k++, i <<= 1, v >>= 1)
+		apstr(1, "f-market", i, v);
+	for (int64_t i = 1, v = M - 3, k = 0; k < 4; k++, i <<= 1, v >>= 1)
+		apstr(1, "s-castro", i, v);
+	finish();
+	golden_compare("aggs/tst.negquant.d.out", &B);
+}
+END_TEST
+
+/* The script's tick loop shared by quantzero/negorder/lquantzero. */
+static int64_t next_incr(int64_t *val)
+{
+	int64_t incr = *val % 13;
+
+	*val += 7;
+	if (*val == 0)
+		*val += 7;
+	return incr;
+}
+
+/* ASSERTION: a zero bucket with negative weights sorts by the zero bucket's count. */
+START_TEST(g_quantzero)
+{
+	int64_t val = -7 * 13 + 7, i = 0, incr;
+
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 1, KI64);
+	while ((incr = next_incr(&val)) != 0)
+		api64(1, ++i, 0, incr);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.quantzero.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: ordering with negative weights for quantize, lquantize, sum, max, min. */
+START_TEST(g_negorder)
+{
+	static const char *title[] = { "quantize()", "lquantize()", "sum()",
+		"max()", "min()" };
+	int64_t val = -7 * 13 + 7, i = 0, incr;
+
+	decl(S, 1, "quanty", DIF_ACT_QUANTIZE, 0, 1, KI64);
+	decl(S, 2, "lquanty", DIF_ACT_LQUANTIZE, lq_arg(-10, 10, 1), 1, KI64);
+	decl(S, 3, "summy", DIF_ACT_SUM, 0, 1, KI64);
+	decl(S, 4, "maxxy", DIF_ACT_MAX, 0, 1, KI64);
+	decl(S, 5, "minny", DIF_ACT_MIN, 0, 1, KI64);
+	while ((incr = next_incr(&val)) != 0) {
+		i++;
+		api64(1, i, 1, incr);
+		api64(2, i, 1, incr);
+		api64(3, i, incr, 1);
+		api64(4, i, incr, 1);
+		api64(5, i, incr, 1);
+	}
+	for (uint32_t id = 1; id <= 5; id++) {
+		char line[96];
+
+		snprintf(line, sizeof(line),
+			"Ordering of %s with some negative weights:\n", title[id - 1]);
+		text(line);
+		printa_def(id);
+		text("\n");
+	}
+	finish();
+	golden_compare("aggs/tst.negorder.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: the lquantize zero bucket is found below, at, within and above the range. */
+START_TEST(g_lquantzero)
+{
+	static const struct { int32_t base, limit; uint16_t step; const char *t; } q[] = {
+		{ 10, 20, 1, "Zero below the range:\n" },
+		{ 1, 20, 5, "Zero just below the range:\n" },
+		{ 0, 20, 1, "Zero at the bottom of the range:\n" },
+		{ -10, 10, 1, "Zero within the range:\n" },
+		{ -10, 0, 1, "Zero at the top of the range:\n" },
+		{ -10, -1, 1, "Zero just above the range:\n" },
+		{ -10, -2, 1, "Zero above the range:\n" },
+	};
+	int64_t val = -7 * 13 + 7, i = 0, incr;
+
+	for (uint32_t k = 0; k < 7; k++)
+		decl(S, k + 1, "q", DIF_ACT_LQUANTIZE,
+			lq_arg(q[k].base, q[k].limit, q[k].step), 1, KI64);
+	while ((incr = next_incr(&val)) != 0) {
+		i++;
+		for (uint32_t k = 0; k < 7; k++)
+			api64(k + 1, i, 0, incr);
+	}
+	for (uint32_t k = 0; k < 7; k++) {
+		text(q[k].t);
+		printa_def(k + 1);
+		text("\n");
+	}
+	finish();
+	golden_compare("aggs/tst.lquantzero.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: clear() zeroes values but keeps keys; printa() starts with a blank line. */
+START_TEST(g_clear)
+{
+	int32_t i = 0;
+
+	decl(S, 1, "func", DIF_ACT_SUM, 0, 1, KI32);
+	for (;;) {
+		if (i < 20) {
+			api32(1, i % 5, i * 100, 1);
+			i++;
+		}
+		if (i == 10) {
+			text("Aggregation data before clear():\n");
+			printa_def(1);
+			ck_assert_int_eq(dcons_aggstore__clear(S, 1), 0);
+			text("Aggregation data after clear():\n");
+			printa_def(1);
+			i++;
+		}
+		if (i == 20) {
+			text("Final aggregation data:\n");
+			printa_def(1);
+			break;
+		}
+	}
+	finish();
+	golden_compare("aggs/tst.clear.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: normalize() divides sums at print time. */
+START_TEST(g_normalize)
+{
+	decl(S, 1, "func", DIF_ACT_SUM, 0, 1, KI32);
+	for (int32_t i = 0; i < 20; i++)
+		api32(1, i % 5, i * 100, 1);
+	text("normalized data:\n");
+	ck_assert_int_eq(dcons_aggstore__normalize(S, 1, 5), 0);
+	finish();
+	golden_compare("aggs/tst.normalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: trunc(@, 10) keeps the ten highest values. */
+START_TEST(g_trunc)
+{
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 1, KI32);
+	for (int32_t i = 0; i < 100; i++)
+		api32(1, i, i, 1);
+	ck_assert_int_eq(dcons_aggstore__trunc(S, 1, 10, false), 0);
+	finish();
+	golden_compare("aggs/tst.trunc.d.out", &B);
+}
+END_TEST
+
+static void tour(const char *city, int32_t i, int32_t j)
+{
+	struct dcons_rec k[3] = { r_str(city), r_i32(&i), r_i32(&j) };
+
+	ck_assert_int_eq(dcons_aggstore__apply(S, 1, k, 3, 5 - j, 1), 0);
+}
+
+/* ASSERTION: aggsortkey, aggsortkeypos and aggsortrev order printa rows. */
+START_TEST(g_keysort)
+{
+	static const char *c1[] = { "Ghent" }, *c2[] = { "Berlin" },
+		*c3[] = { "London", "Dublin" }, *c4[] = { "Shanghai" },
+		*c5[] = { "Zurich" }, *c6[] = { "Regina", "Winnipeg", "Edmonton",
+		"Calgary", "Vancouver", "Victoria" }, *c7[] = { "Prague", "London" },
+		*c8[] = { "Brisbane", "Sydney", "Melbourne" };
+	static const char **groups[] = { c1, c2, c3, c4, c5, c6, c7, c8 };
+	static const int ng[] = { 1, 1, 2, 1, 1, 6, 2, 3 };
+	static const struct { const char *t; int key, keypos, rev; } steps[] = {
+		{ "By value:\n", 0, 0, 0 },
+		{ "\nBy key, position 0:\n", 1, 0, 0 },
+		{ "\nBy key, position 1:\n", 1, 1, 0 },
+		{ "\nBy key, position 2:\n", 1, 2, 0 },
+		{ "\nReversed by value:\n", 0, 0, 1 },
+		{ "\nReversed by key, position 0:\n", 1, 0, 1 },
+		{ "\nReversed by key, position 1:\n", 1, 1, 1 },
+		{ "\nReversed by key, position 2:\n", 1, 2, 1 },
+	};
+	int32_t i = 0, j = 0;
+
+	decl(S, 1, "tour", DIF_ACT_SUM, 0, 3, KSTR, KI32, KI32);
+	for (int g = 0; g < 8; g++, j++)
+		for (int k = 0; k < ng[g]; k++)
+			tour(groups[g][k], i++, j);
+	tour("Amsterdam", i++, j);
+	for (int s = 0; s < 8; s++) {
+		C.opts.aggsortkey = steps[s].key;
+		C.opts.aggsortkeypos = (uint32_t)steps[s].keypos;
+		C.opts.aggsortrev = steps[s].rev;
+		text(steps[s].t);
+		printa_fmt("%20s %8d %8d %8@d\n", 1);
+	}
+	finish();
+	golden_compare("aggs/tst.keysort.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: printa formats consume keys in order; keys sort ascending on value ties. */
+START_TEST(g_order)
+{
+	static const int32_t ints[] = { 8, 6, 7, 5, 3, 0, 9 };
+	static const char *cities[] = { "Ghent", "Berlin", "London", "Dublin",
+		"Shanghai", "Zurich", "Regina", "Winnipeg", "Edmonton", "Calgary" };
+	static const char *food[] = { "Rice", "Oatmeal", "Barley", "Carrots",
+		"Sweet potato", "Asparagus", "Squash" };
+	static const char chars[] = "asdf";
+
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 1, KI32);
+	decl(S, 2, "tour", DIF_ACT_SUM, 0, 1, KSTR);
+	decl(S, 3, "ate", DIF_ACT_SUM, 0, 2, KI32, KSTR);
+	decl(S, 4, "chars", DIF_ACT_SUM, 0, 1, KI32);
+	for (int k = 0; k < 7; k++)
+		api32(1, ints[k], 1, 1);
+	for (int k = 0; k < 10; k++)
+		apstr(2, cities[k], 1, 1);
+	for (int k = 0; k < 7; k++) {
+		int32_t eight = 8;
+		struct dcons_rec r[2] = { r_i32(&eight), r_str(food[k]) };
+
+		ck_assert_int_eq(dcons_aggstore__apply(S, 3, r, 2, 1, 1), 0);
+	}
+	for (int k = 0; k < 4; k++)
+		api32(4, chars[k], 1, 1);
+	printa_fmt("%d\n", 1);
+	text("\n");
+	printa_fmt("%s\n", 2);
+	text("\n");
+	printa_fmt("%d %s\n", 3);
+	text("\n");
+	printa_fmt("%c\n", 4);
+	text("\n");
+	finish();
+	golden_compare("aggs/tst.order.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: aggzoom scales bars to the largest bucket. */
+START_TEST(g_aggzoom)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 100, 1), 0);
+	while (i++ < 90)
+		ap0(1, i, 1000);
+	/* ticks with i in 91..99 fire neither clause */
+	i = 100;
+	ap0(1, i++, 2000);
+	ap0(1, i++, 3000);
+	printa_def(1);
+	C.opts.aggzoom = true;
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.aggzoom.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: clear() of lquantize/quantize keeps the keys and empties the buckets. */
+START_TEST(g_clearlquantize)
+{
+	int64_t x = 0, y = 0;
+
+	decl(S, 1, "a", DIF_ACT_LQUANTIZE, lq_arg(0, 100, 1), 1, KSTR);
+	decl(S, 2, "b", DIF_ACT_QUANTIZE, 0, 1, KSTR);
+	for (;;) {
+		x++;
+		apstr(1, "linear", x, 1);
+		apstr(2, "exp", x, 1);
+		if ((x % 5) == 0 && y++ < 5) {
+			printa_def(1);
+			printa_def(2);
+			dcons_aggstore__clear(S, 1);
+			dcons_aggstore__clear(S, 2);
+		}
+		if ((x % 5) == 0 && y == 5)
+			break;
+	}
+	finish();
+	golden_compare("aggs/tst.clearlquantize.d.out", &B);
+}
+END_TEST
+
+/* ---------------------------------------------------------- llquantize */
+
+/* ASSERTION: a cleared llquantize shows the underflow row and the first bucket. */
+START_TEST(g_llq_clear)
+{
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 6, 20), 0);
+	ap0(1, 0, 1);
+	dcons_aggstore__clear(S, 1);
+	finish();
+	golden_compare("llquantize/tst.clear.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize with negative weights splits the bars. */
+START_TEST(g_llq_negvalue)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 10), 0);
+	while (i++ <= 100)
+		ap0(1, i, 50 - i);
+	finish();
+	golden_compare("aggs/tst.llquantnegvalue.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize bucket labels for factors 2 to 10. */
+START_TEST(g_llq_bases)
+{
+	static const uint16_t a[][4] = { { 2, 0, 6, 2 }, { 3, 0, 1, 9 },
+		{ 4, 0, 1, 4 }, { 5, 0, 1, 25 }, { 6, 0, 3, 12 }, { 7, 0, 1, 7 },
+		{ 8, 0, 1, 16 }, { 9, 0, 1, 9 }, { 10, 0, 1, 10 } };
+	int64_t i = 0;
+
+	for (uint32_t k = 0; k < 9; k++)
+		decl(S, k + 1, "q", DIF_ACT_LLQUANTIZE,
+			llq_arg(a[k][0], a[k][1], a[k][2], a[k][3]), 0);
+	while (i++ <= 100)
+		for (uint32_t k = 0; k < 9; k++)
+			ap0(k + 1, i, 1);
+	finish();
+	golden_compare("aggs/tst.llquantbases.d.out", &B);
+}
+END_TEST
+
+/* ------------------------------------------------------------ printa */
+
+/* ASSERTION: printa(@) without a format starts with a blank line. */
+START_TEST(g_printa_def)
+{
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 0);
+	ap0(1, 0, 1);
+	printa_def(1);
+	finish();
+	golden_compare("printa/tst.def.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %@u prints the value; the exit newline follows. */
+START_TEST(g_printa_fmt)
+{
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 0);
+	ap0(1, 0, 1);
+	printa_fmt("%@u", 1);
+	finish();
+	golden_compare("printa/tst.fmt.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: every %@ of one aggregation prints its value. */
+START_TEST(g_printa_manyval)
+{
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 0);
+	ap0(1, 0, 1);
+	printa_fmt("%@u %@u %@u %@u %@u %@u %@u\n", 1);
+	finish();
+	golden_compare("printa/tst.manyval.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a '*' width in printa consumes a key; negative means left-justify. */
+START_TEST(g_printa_dynwidth)
+{
+	int32_t k[][2] = { { 10, 100 }, { -10, 200 } };
+
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 2, KI32, KI32);
+	for (int n = 0; n < 2; n++) {
+		struct dcons_rec r[2] = { r_i32(&k[n][0]), r_i32(&k[n][1]) };
+
+		ck_assert_int_eq(dcons_aggstore__apply(S, 1, r, 2, n + 1, 1), 0);
+	}
+	printa_fmt("-->%-*d<--\n", 1);
+	printa_fmt("-->%*d<--\n", 1);
+	finish();
+	golden_compare("printa/tst.dynwidth.d.out", &B);
+}
+END_TEST
+
+/* ------------------------------------------------------------ printf */
+
+/* ASSERTION: %d %u %x %o read the record's size; %d is unsigned for unsigned types. */
+START_TEST(g_printf_ints)
+{
+	const uint64_t v = 0x1234567890abcdefULL;
+	static const char *convs[] = { "d", "d", "u", "u", "x", "x", "o", "o" };
+	static const bool sgn[] = { true, false, true, false, false, true, false,
+		true };
+	uint32_t p1 = 0x12345678, p2 = 0x90abcdef;
+	uint64_t p3 = 0x67890abc;
+
+	for (int g = 0; g < 8; g++) {
+		static const uint32_t sizes[] = { 1, 2, 4, 8 };
+
+		for (int s = 0; s < 4; s++) {
+			char fmt[8];
+			struct dcons_rec r = dcons_rec__int(&v, sizes[s], sgn[g]);
+
+			snprintf(fmt, sizeof(fmt), "%s%%%s\n", s == 0 ? "\n" : "",
+				convs[g]);
+			pf(fmt, 1, &r);
+		}
+	}
+	{
+		struct dcons_rec r[3] = { dcons_rec__int(&p1, 4, false),
+			dcons_rec__int(&p2, 4, false), dcons_rec__int(&p3, 8, false) };
+		uint64_t a = p1, b = p2;
+
+		r[0] = dcons_rec__int(&a, 8, false);
+		r[1] = dcons_rec__int(&b, 8, false);
+		pf("\n%p\n", 1, &r[0]);
+		pf("%p\n", 1, &r[1]);
+		pf("%p\n", 1, &r[2]);
+	}
+	finish();
+	golden_compare("printf/tst.ints.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %d and %i follow the type's sign, %u never sign-extends. */
+START_TEST(g_printf_signs)
+{
+	uint16_t x = 0xffff;
+	int16_t y = -1;
+	struct dcons_rec rx[3], ry[3];
+
+	for (int k = 0; k < 3; k++) {
+		rx[k] = dcons_rec__int(&x, 2, false);
+		ry[k] = dcons_rec__int(&y, 2, true);
+	}
+	pf("%d %i %u\n", 3, rx);
+	pf("%d %i %u\n", 3, ry);
+	finish();
+	golden_compare("printf/tst.signs.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: # 0 - + and space flags behave as in C. */
+START_TEST(g_printf_flags)
+{
+	int32_t h = 0x123, d = 123;
+	struct dcons_rec rh = r_i32(&h), rd = r_i32(&d);
+
+	text("\n");
+	pf("# %#8x\n", 1, &rh);
+	pf("0 %08x\n", 1, &rh);
+	pf("- %-8x\n", 1, &rh);
+	pf("+ %+8d\n", 1, &rd);
+	pf("  % 8d\n", 1, &rd);
+	finish();
+	golden_compare("printf/tst.flags.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: string width/precision, with a precision of 0 meaning none. */
+START_TEST(g_printf_wp)
+{
+	const char *hello = "hello";
+	struct dcons_rec s = r_str(hello);
+
+	text("\n");
+	for (int k = 0; k < 10; k++) {
+		char fmt[16];
+
+		snprintf(fmt, sizeof(fmt), "%%%d.%ds\n", k, k);
+		pf(fmt, 1, &s);
+	}
+	for (int32_t x = 0; x < 10; ) {
+		int32_t w = x, p = x++;
+		struct dcons_rec r[3] = { r_i32(&w), r_i32(&p), s };
+
+		pf("%*.*s\n", 3, r);
+	}
+	finish();
+	golden_compare("printf/tst.wp.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: string precisions, fixed and from '*'. */
+START_TEST(g_printf_precs)
+{
+	struct dcons_rec s = r_str("hello");
+
+	text("\n");
+	for (int k = 0; k < 6; k++) {
+		char fmt[16];
+
+		snprintf(fmt, sizeof(fmt), "%%.%ds\n", k);
+		pf(fmt, 1, &s);
+	}
+	for (int32_t x = 0; x < 6; x++) {
+		int32_t p = x;
+		struct dcons_rec r[2] = { r_i32(&p), s };
+
+		pf("%.*s\n", 2, r);
+	}
+	finish();
+	golden_compare("printf/tst.precs.d.out", &B);
+}
+END_TEST
+
+static void times3(const char *fmt)
+{
+	uint64_t t[3] = { 0, 1062609821ULL * 1000000000ULL,
+		0x7fffffffULL * 1000000000ULL };
+	struct dcons_rec r[3];
+
+	for (int k = 0; k < 3; k++)
+		r[k] = dcons_rec__int(&t[k], 8, false);
+	pf(fmt, 3, r);
+}
+
+/* ASSERTION: %Y prints "YYYY Mon DD HH:MM:SS". */
+START_TEST(g_printf_Y)
+{
+	times3("%Y\n%Y\n%Y");
+	finish();
+	golden_compare("printf/tst.printY.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %T prints RFC-822 time. */
+START_TEST(g_printf_T)
+{
+	times3("%T\n%T\n%T");
+	finish();
+	golden_compare("printf/tst.printT.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %e/%E of float and double zero. */
+START_TEST(g_printf_eE)
+{
+	float f = 0;
+	double d = 0;
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f };
+	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d };
+
+	text("\n");
+	pf("%%e = %e\n", 1, &rf);
+	pf("%%E = %E\n", 1, &rf);
+	pf("%%e = %e\n", 1, &rd);
+	pf("%%E = %E\n", 1, &rd);
+	finish();
+	golden_compare("printf/tst.printeE.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a plain format is printed and the exit newline follows. */
+START_TEST(g_printf_hello)
+{
+	text("hello");
+	finish();
+	golden_compare("printf/tst.hello.d.out", &B);
+}
+END_TEST
+
+/* ------------------------------------------------------------ trace */
+
+/* ASSERTION: quiet trace() of strings prints them verbatim, '%' included. */
+START_TEST(g_trace_qstring)
+{
+	static const char *s[] = { "this", " %should work.\n",
+		"%don't w%orry -- this won't cause a %segfault.\n" };
+
+	for (int k = 0; k < 3; k++) {
+		char buf[256] = { 0 };
+		struct dcons_rec r = dcons_rec__str(buf, sizeof(buf));
+
+		strcpy(buf, s[k]);
+		ck_assert_int_eq(dcons_print__trace(&C, &r, &B), 0);
+	}
+	finish();
+	golden_compare("trace/tst.qstring.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: tracemem() prints the 16-column hex dump with a short last row. */
+START_TEST(g_tracemem_small)
+{
+	struct dcons_rec r = { DIF_ACT_TRACEMEM, 0, 6, "Darwin" };
+
+	ck_assert_int_eq(dcons_print__tracemem(&C, &r, &B), 0);
+	finish();
+	golden_compare("tracemem/tst.smallsize.d.out", &B);
+}
+END_TEST
+
+Suite *consumer_golden_suite(void)
+{
+	Suite *s = suite_create("consumer-golden");
+	struct { const char *name; const TTest *t; } tests[] = {
+		{ "count", g_count }, { "avg", g_avg }, { "stddev", g_stddev },
+		{ "stddev_normalize", g_stddev_normalize },
+		{ "quantize", g_quantize }, { "lquantize", g_lquantize },
+		{ "multiaggs2", g_multiaggs2 }, { "negquant", g_negquant },
+		{ "quantzero", g_quantzero }, { "negorder", g_negorder },
+		{ "lquantzero", g_lquantzero }, { "clear", g_clear },
+		{ "normalize", g_normalize }, { "trunc", g_trunc },
+		{ "keysort", g_keysort }, { "order", g_order },
+		{ "aggzoom", g_aggzoom }, { "clearlquantize", g_clearlquantize },
+		{ "llq_clear", g_llq_clear }, { "llq_negvalue", g_llq_negvalue },
+		{ "llq_bases", g_llq_bases },
+		{ "printa_def", g_printa_def }, { "printa_fmt", g_printa_fmt },
+		{ "printa_manyval", g_printa_manyval },
+		{ "printa_dynwidth", g_printa_dynwidth },
+		{ "printf_ints", g_printf_ints }, { "printf_signs", g_printf_signs },
+		{ "printf_flags", g_printf_flags }, { "printf_wp", g_printf_wp },
+		{ "printf_precs", g_printf_precs }, { "printf_Y", g_printf_Y },
+		{ "printf_T", g_printf_T }, { "printf_eE", g_printf_eE },
+		{ "printf_hello", g_printf_hello },
+		{ "trace_qstring", g_trace_qstring },
+		{ "tracemem_small", g_tracemem_small },
+	};
+
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i].name);
+
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, tests[i].t);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
