@@ -320,7 +320,7 @@ int dc_program__dump(const struct dc_program *p, void *file)
 				if (d->is_id)
 					fprintf(f, " id:%s", d->text);
 				else
-					fprintf(f, " %s%s%s:%s:%s:%s", d->target ? "[" : "",
+					fprintf(f, " %s%s%s%s:%s:%s", d->target ? "[" : "",
 						d->target ? d->target : "",
 						d->target ? "]" : "", d->prov, d->mod,
 						d->func);

@@ -72,7 +72,7 @@ START_TEST(pdesc_fields)
 	struct sinkbuf sb;
 	char *d = compile("host:fbt:kern:vn_open:entry, read:entry, BEGIN { }", &sb);
 	ck_assert_int_eq(sb.n, 0);
-	ck_assert_ptr_nonnull(strstr(d, "[host]:fbt:kern:vn_open:entry"));
+	ck_assert_ptr_nonnull(strstr(d, "[host]fbt:kern:vn_open:entry"));
 	ck_assert_ptr_nonnull(strstr(d, " :::BEGIN"));
 	ck_assert_ptr_nonnull(strstr(d, " ::read:entry"));
 	free(d);
