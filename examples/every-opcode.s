@@ -128,6 +128,7 @@ done:	ret %r3
 	flushts
 	sets "hello", %r1
 	sets "world", %r2
+	scmp %r1, %r2
 	pushtr string, %r0, %r1
 	pushtr DT_TYPE(1), %r0, %r2
 	call strjoin, %r3
