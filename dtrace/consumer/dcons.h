@@ -212,7 +212,10 @@ int dcons_print__tracemem(const struct dcons_ctx *ctx, const struct dcons_rec *r
 /* stack()/ustack()/sym()/mod()/usym()/umod()/uaddr() records as trace prints them. */
 int dcons_print__action(const struct dcons_ctx *ctx, const struct dcons_rec *r,
 	struct dcons_buf *out);
-/* What the consumer prints when tracing stops, before the END-time aggregations. */
+/*
+ * What the consumer prints when tracing stops: after the END clauses' output,
+ * before dcons_aggstore__print_unprinted() (a single "\n").
+ */
 int dcons_print__exit(const struct dcons_ctx *ctx, struct dcons_buf *out);
 
 /* ------------------------------------------------------------- aggregations */

@@ -5,8 +5,9 @@
  * aggregations, printf arguments, option changes, in the script's order)
  * and compares what libdcons prints with the script's expected .d.out,
  * read at test time from the corpus (skipped when the corpus is absent).
- * Tracing stops with dcons_print__exit() and the END-time printing of the
- * aggregations not printed yet, as dtrace(1) does.
+ * Tracing stops (after the END clause's own output) with dcons_print__exit()
+ * and the END-time printing of the aggregations not printed yet, as
+ * dtrace(1) does.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -801,6 +802,461 @@ START_TEST(g_tracemem_small)
 }
 END_TEST
 
+/* ---------------------------------------------------------- batch 2 */
+
+/* ASSERTION: %@ of every function; a quantization's %@ is its histogram. */
+START_TEST(g_printa_basics)
+{
+	static const char *fmts[] = { "@a = %@u\n", "@b = %@u\n", "@c = %@d\n",
+		"@d = %@u\n", "@e = %@u\n", "@f = %@u\n", "@g = %@d\n" };
+
+	decl(S, 1, "a", DIF_ACT_AVG, 0, 0);
+	decl(S, 2, "b", DIF_ACT_COUNT, 0, 0);
+	decl(S, 3, "c", DIF_ACT_LQUANTIZE, lq_arg(1, 10, 1), 0);
+	decl(S, 4, "d", DIF_ACT_MAX, 0, 0);
+	decl(S, 5, "e", DIF_ACT_MIN, 0, 0);
+	decl(S, 6, "f", DIF_ACT_SUM, 0, 0);
+	decl(S, 7, "g", DIF_ACT_QUANTIZE, 0, 0);
+	for (uint32_t id = 1; id <= 7; id++)
+		ap0(id, 1, 1);
+	for (uint32_t id = 1; id <= 7; id++)
+		printa_fmt(fmts[id - 1], id);
+	finish();
+	golden_compare("printa/tst.basics.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: printa key conversions may use fewer keys than the tuple has. */
+START_TEST(g_printa_tuple)
+{
+	int32_t k[5] = { 1, 2, 3, 4, 5 };
+	struct dcons_rec r[5];
+
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 5, KI32, KI32, KI32, KI32, KI32);
+	for (int i = 0; i < 5; i++)
+		r[i] = r_i32(&k[i]);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 1, r, 5, 0, 1), 0);
+	text("\n");
+	printa_fmt("%@u: -\n", 1);
+	printa_fmt("%@u: %d\n", 1);
+	printa_fmt("%@u: %d %d\n", 1);
+	printa_fmt("%@u: %d %d %d\n", 1);
+	printa_fmt("%@u: %d %d %d %d\n", 1);
+	printa_fmt("%@u: %d %d %d %d %d\n", 1);
+	finish();
+	golden_compare("printa/tst.tuple.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: printa formats on keyless and keyed aggregations. */
+START_TEST(g_forms)
+{
+	int32_t zero = 0;
+	struct dcons_rec r = r_i32(&zero);
+
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 0);
+	decl(S, 2, "b", DIF_ACT_MAX, 0, 0);
+	decl(S, 3, "c", DIF_ACT_COUNT, 0, 1, KI32);
+	decl(S, 4, "d", DIF_ACT_MAX, 0, 1, KI32);
+	ap0(1, 0, 1);
+	ap0(2, 1, 1);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 3, &r, 1, 0, 1), 0);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 4, &r, 1, 1, 1), 0);
+	printa_fmt("\n@a = %@u\n", 1);
+	printa_fmt("@b = %@u\n", 2);
+	printa_fmt("@c = %@u\n", 3);
+	printa_fmt("@d = %@u\n", 4);
+	finish();
+	golden_compare("aggs/tst.forms.d.out", &B);
+}
+END_TEST
+
+static void func_sums(uint32_t id, int from, int to)
+{
+	for (int32_t i = from; i < to; i++)
+		api32(id, i % 5, i * 100, 1);
+}
+
+/* ASSERTION: denormalize() undoes normalize(). */
+START_TEST(g_denormalize)
+{
+	decl(S, 1, "func", DIF_ACT_SUM, 0, 1, KI32);
+	func_sums(1, 0, 20);
+	ck_assert_int_eq(dcons_aggstore__normalize(S, 1, 5), 0);
+	text("denormalized:");
+	ck_assert_int_eq(dcons_aggstore__denormalize(S, 1), 0);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.denormalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %@u prints the normalized value. */
+START_TEST(g_fmtnormalize)
+{
+	decl(S, 1, "func", DIF_ACT_SUM, 0, 1, KI32);
+	func_sums(1, 0, 20);
+	text("normalized data:\n");
+	ck_assert_int_eq(dcons_aggstore__normalize(S, 1, 5), 0);
+	printa_fmt("%u %@u\n", 1);
+	finish();
+	golden_compare("aggs/tst.fmtnormalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: normalize() then clear() then normalize() again. */
+START_TEST(g_clearnormalize)
+{
+	int32_t i = 0;
+
+	decl(S, 1, "func", DIF_ACT_SUM, 0, 1, KI32);
+	for (;;) {
+		if (i < 20) {
+			api32(1, i % 5, i * 100, 1);
+			i++;
+		}
+		if (i == 10) {
+			text("Normalized data before clear:\n");
+			dcons_aggstore__normalize(S, 1, 5);
+			printa_def(1);
+			dcons_aggstore__clear(S, 1);
+			text("Aggregation data after clear:\n");
+			printa_def(1);
+			i++;
+		}
+		if (i == 20) {
+			text("Final (normalized) aggregation data:\n");
+			dcons_aggstore__normalize(S, 1, 5);
+			printa_def(1);
+			break;
+		}
+	}
+	finish();
+	golden_compare("aggs/tst.clearnormalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: each aggregation keeps its own normalization. */
+START_TEST(g_multinormalize)
+{
+	decl(S, 1, "func1", DIF_ACT_SUM, 0, 1, KI32);
+	decl(S, 2, "func2", DIF_ACT_SUM, 0, 1, KI32);
+	for (int32_t i = 0; i < 20; i++) {
+		api32(1, i % 5, i * 100, 1);
+		api32(2, i % 5 + 1, i * 200, 1);
+	}
+	text("normalized data #1:\n");
+	dcons_aggstore__normalize(S, 1, 5);
+	printa_def(1);
+	text("\nnormalized data #2:\n");
+	dcons_aggstore__normalize(S, 2, 5);
+	finish();
+	golden_compare("aggs/tst.multinormalize.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: negative lquantize weights, and sorting of huge quantizations. */
+START_TEST(g_neglquant)
+{
+	const int64_t M = INT64_MAX;
+	const uint64_t a = lq_arg(0, 10, 1);
+	int64_t val = 123;
+
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, a, 1, KSTR);
+	apstr(1, "j-church", 1, 100);
+	apstr(1, "j-church", 1, -99);
+	apstr(1, "j-church", 1, -1);
+	apstr(1, "k-ingleside", 1, -val);
+	apstr(1, "l-taraval", 0, -val);
+	apstr(1, "l-taraval", -1, -val);
+	apstr(1, "l-taraval", 1, val);
+	apstr(1, "l-taraval", 1, val);
+	apstr(1, "m-oceanview", 1, M);
+	apstr(1, "m-oceanview", 1, 1);
+	apstr(1, "m-oceanview", 2, M);
+	apstr(1, "m-oceanview", 8, 400000);
+	apstr(1, "n-judah", 1, val);
+	apstr(1, "n-judah", 2, val);
+	apstr(1, "n-judah", 2, val);
+	apstr(1, "n-judah", 2, 1);
+	for (int64_t i = 1, v = M; i <= 7; i++, v = M / i)
+		apstr(1, "f-market", i, v);
+	for (int64_t i = 1, v = M - 6; i <= 7; i++, v = M / i)
+		apstr(1, "s-castro", i, v);
+	finish();
+	golden_compare("aggs/tst.neglquant.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: trunc(@, -10) keeps the ten lowest values. */
+START_TEST(g_negtrunc)
+{
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 1, KI32);
+	for (int32_t i = 0; i < 100; i++)
+		api32(1, i, i, 1);
+	ck_assert_int_eq(dcons_aggstore__trunc(S, 1, -10, false), 0);
+	finish();
+	golden_compare("aggs/tst.negtrunc.d.out", &B);
+}
+END_TEST
+
+static void quad_lquant(int64_t n)
+{
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 150, 1), 1, KI32);
+	for (int32_t i = 0; i < 100; i++)
+		for (int d = 0; d < 4; d++)
+			api32(1, i, i + d, 1);
+	ck_assert_int_eq(dcons_aggstore__trunc(S, 1, n, false), 0);
+	finish();
+}
+
+/* ASSERTION: trunc() of lquantize keeps the highest sums. */
+START_TEST(g_truncquant)
+{
+	quad_lquant(5);
+	golden_compare("aggs/tst.truncquant.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: trunc() with a negative count keeps the lowest sums. */
+START_TEST(g_negtruncquant)
+{
+	quad_lquant(-5);
+	golden_compare("aggs/tst.negtruncquant.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: sum() of 0..900 by 100. */
+START_TEST(g_sum)
+{
+	decl(S, 1, "a", DIF_ACT_SUM, 0, 0);
+	for (int i = 0; i < 1000; i += 100)
+		ap0(1, i, 1);
+	finish();
+	golden_compare("aggs/tst.sum.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a string key prints "  %-50s" before the value. */
+START_TEST(g_count2)
+{
+	decl(S, 1, "counts", DIF_ACT_COUNT, 0, 1, KSTR);
+	for (int i = 0; i < 10; i++)
+		apstr(1, "tick-count", 0, 1);
+	finish();
+	golden_compare("aggs/tst.count2.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: bar depths round to the nearest column. */
+START_TEST(g_quantround)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 0);
+	for (;;) {
+		if (i++ >= 27)
+			break;
+		if (i > 8)
+			ap0(1, 2, 1);
+		if (i > 2 && i <= 8)
+			ap0(1, 1, 1);
+		if (i <= 2)
+			ap0(1, 0, 1);
+	}
+	finish();
+	golden_compare("aggs/tst.quantround.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: lquantize bar depths round like quantize's. */
+START_TEST(g_lquantround)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 4, 1), 0);
+	for (;;) {
+		if (i++ >= 27)
+			break;
+		if (i > 8)
+			ap0(1, 2, 1);
+		if (i > 2 && i <= 8)
+			ap0(1, 1, 1);
+		if (i <= 2)
+			ap0(1, 0, 1);
+	}
+	finish();
+	golden_compare("aggs/tst.lquantround.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a normalized lquantize divides the counts. */
+START_TEST(g_lquantnormal)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 10, 1), 0);
+	while (i++ < 10)
+		for (int k = 0; k < 5; k++)
+			ap0(1, i, 1);
+	/* END { normalize(@, 5); printa(@); } runs before the exit newline */
+	dcons_aggstore__normalize(S, 1, 5);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.lquantnormal.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a normalized llquantize divides the counts. */
+START_TEST(g_llquantnormal)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 10), 0);
+	while (i++ <= 100)
+		ap0(1, i, 1);
+	dcons_aggstore__normalize(S, 1, 10);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.llquantnormal.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: clear() of avg prints 0. */
+START_TEST(g_clearavg)
+{
+	decl(S, 1, "a", DIF_ACT_AVG, 0, 0);
+	for (int i = 0; i < 5; i++)
+		ap0(1, 1000000 + i, 1);
+	dcons_aggstore__clear(S, 1);	/* END { clear(@a); } */
+	finish();
+	golden_compare("aggs/tst.clearavg.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: every power of two, positive and negative, has its bucket. */
+START_TEST(g_allquant)
+{
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 0);
+	for (int i = 0; i < 64; i++) {
+		int64_t p = (int64_t)(1ULL << i);
+
+		ap0(1, p, 1);
+		ap0(1, (int64_t)((uint64_t)p + 1), 1);
+		ap0(1, (int64_t)(0 - (uint64_t)p), 1);
+		ap0(1, (int64_t)(0 - (uint64_t)p - 1), 1);
+	}
+	finish();
+	golden_compare("aggs/tst.allquant.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize with few buckets and negative weights. */
+START_TEST(g_llquantrange)
+{
+	uint64_t a = llq_arg(10, 1, 2, 20);
+
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, a, 1, KSTR);
+	apstr(1, "Screven", 0, 25);
+	apstr(1, "Katz", 1, -100);
+	apstr(1, "Kurian", 7, 15);
+	apstr(1, "Rozwat", 49, 15);
+	apstr(1, "Fowler", 343, 150);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.llquantrange.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize with 20, 100 and 1000 steps per order. */
+START_TEST(g_llquantsteps)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 20), 0);
+	decl(S, 2, "hunid", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 100), 0);
+	decl(S, 3, "large", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 1000), 0);
+	while (i++ <= 100) {
+		ap0(1, i, 1);
+		ap0(2, i * 10, 1);
+		ap0(3, i * 100, 1);
+	}
+	text("20 steps:\n");
+	printa_def(1);
+	text("100 steps:\n");
+	printa_def(2);
+	text("1000 steps:\n");
+	printa_def(3);
+	finish();
+	golden_compare("aggs/tst.llquantsteps.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: trunc() of llquantize keeps the highest sums. */
+START_TEST(g_llquanttrunc)
+{
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 1, 2, 10), 1, KI32);
+	for (int32_t i = 0; i < 100; i++)
+		for (int d = 0; d < 4; d++)
+			api32(1, i, i + d, 150);
+	ck_assert_int_eq(dcons_aggstore__trunc(S, 1, 5, false), 0);
+	finish();
+	golden_compare("aggs/tst.llquanttrunc.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize ordering with negative weights. */
+START_TEST(g_llquantnegorder)
+{
+	int64_t val = -7 * 13 + 7, i = 0, incr;
+
+	decl(S, 1, "llquanty", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 10), 1, KI64);
+	while ((incr = next_incr(&val)) != 0)
+		api64(1, ++i, 1, incr);
+	text("Ordering of llquantize() with some negative weights:\n");
+	printa_def(1);
+	text("\n");
+	finish();
+	golden_compare("aggs/tst.llquantnegorder.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: quantize with values and weights of both signs. */
+START_TEST(g_quantmany)
+{
+	int64_t val = 0, shift = 0;
+
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 1, KI64);
+	for (;;) {
+		if (val == 0) {
+			val = -((int64_t)1 << shift);
+			shift++;
+		}
+		if (shift == 32)
+			break;
+		if (val == -1)
+			val = (int64_t)1 << shift;
+		api64(1, shift, val, val);
+		val >>= 1;
+	}
+	finish();
+	golden_compare("aggs/tst.quantmany.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: llquantize over 1..101 in tens. */
+START_TEST(g_llq_basic)
+{
+	int64_t i = 0;
+
+	decl(S, 1, "_", DIF_ACT_LLQUANTIZE, llq_arg(10, 0, 10, 10), 0);
+	while (i++ <= 100)
+		ap0(1, i, 1);
+	finish();
+	golden_compare("llquantize/tst.basic.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -826,6 +1282,20 @@ Suite *consumer_golden_suite(void)
 		{ "printf_hello", g_printf_hello },
 		{ "trace_qstring", g_trace_qstring },
 		{ "tracemem_small", g_tracemem_small },
+		{ "printa_basics", g_printa_basics }, { "printa_tuple", g_printa_tuple },
+		{ "forms", g_forms }, { "denormalize", g_denormalize },
+		{ "fmtnormalize", g_fmtnormalize },
+		{ "clearnormalize", g_clearnormalize },
+		{ "multinormalize", g_multinormalize }, { "neglquant", g_neglquant },
+		{ "negtrunc", g_negtrunc }, { "truncquant", g_truncquant },
+		{ "negtruncquant", g_negtruncquant }, { "sum", g_sum },
+		{ "count2", g_count2 }, { "quantround", g_quantround },
+		{ "lquantround", g_lquantround }, { "lquantnormal", g_lquantnormal },
+		{ "llquantnormal", g_llquantnormal }, { "clearavg", g_clearavg },
+		{ "allquant", g_allquant }, { "llquantrange", g_llquantrange },
+		{ "llquantsteps", g_llquantsteps }, { "llquanttrunc", g_llquanttrunc },
+		{ "llquantnegorder", g_llquantnegorder }, { "quantmany", g_quantmany },
+		{ "llq_basic", g_llq_basic },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
