@@ -18,8 +18,8 @@
  *    back to "0x%llx" when an address is unknown;
  *  - %Y is "YYYY Mon DD HH:MM:SS", %T is RFC-822 "Thu, 01 Jan 1970 00:00:00
  *    UTC"; both in UTC so output is deterministic;
- *  - in printa formats %@ is the aggregation's value, other conversions take
- *    the keys in order.
+ *  - in printa formats %@ is the aggregation's value (%@d %@u %@x ... and
+ *    %@T %@Y for times), other conversions take the keys in order.
  * Read next: dcons_trace.c (trace, tracemem, stacks), dcons_agg.c.
  */
 #include <arpa/inet.h>
@@ -221,7 +221,7 @@ static int parse_conv(const char *s, size_t len, size_t *i, bool printa,
 			set_err(err, start, "%@ is only valid in a printa() format", 0);
 			return -EINVAL;
 		}
-		if (strchr("diouxX", c->conv) == NULL) {
+		if (strchr("diouxXTY", c->conv) == NULL) {
 			set_err(err, start, "invalid aggregation conversion", c->conv);
 			return -EINVAL;
 		}
@@ -758,6 +758,13 @@ static int fmt_agg(const struct dcons_conv *c, const struct spec *sp,
 	default:
 		x = v->words[0] / (int64_t)normal;
 		break;
+	}
+	if (c->aggconv == 'T' || c->aggconv == 'Y') {
+		struct dcons_conv tc = *c;
+		struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 8, &x };
+
+		tc.conv = c->aggconv;
+		return fmt_time(&tc, sp, &r, out);
 	}
 	if (c->aggconv == 'd' || c->aggconv == 'i') {
 		build_spec(spec, sizeof(spec), sp, "ll", 'd');

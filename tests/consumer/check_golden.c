@@ -1257,6 +1257,121 @@ START_TEST(g_llq_basic)
 }
 END_TEST
 
+/* ---------------------------------------------------------- batch 3 */
+
+/* ASSERTION: integer widths, fixed and from '*'. */
+START_TEST(g_printf_widths)
+{
+	int32_t one = 1;
+	struct dcons_rec r1 = r_i32(&one);
+
+	text("\n");
+	for (int k = 0; k < 6; k++) {
+		char fmt[16];
+
+		snprintf(fmt, sizeof(fmt), "%%%dd\n", k);
+		pf(fmt, 1, &r1);
+	}
+	for (int32_t x = 0; x < 6; x++) {
+		int32_t w = x;
+		struct dcons_rec r[2] = { r_i32(&w), r1 };
+
+		pf("%*d\n", 2, r);
+	}
+	finish();
+	golden_compare("printf/tst.widths.d.out", &B);
+}
+END_TEST
+
+static void float_pair(const char *ff, const char *fd)
+{
+	float f = 0;
+	double d = 0;
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f };
+	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d };
+
+	pf(ff, 1, &rf);
+	pf(fd, 1, &rd);
+}
+
+/* ASSERTION: %f of float and double. */
+START_TEST(g_printf_f)
+{
+	text("\n");
+	float_pair("%%f = %f\n", "%%f = %f\n");
+	finish();
+	golden_compare("printf/tst.print-f.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %g and %G of float and double. */
+START_TEST(g_printf_gG)
+{
+	text("\n");
+	float_pair("%%g = %g\n", "%%g = %g\n");
+	float_pair("%%G = %G\n", "%%G = %G\n");
+	finish();
+	golden_compare("printf/tst.printgG.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a 64-bit unsigned prints whole with %u, repeatedly. */
+START_TEST(g_printf_cont)
+{
+	uint64_t ts = 53114233149441ULL;
+	struct dcons_rec r = dcons_rec__int(&ts, 8, false);
+
+	for (int k = 0; k < 15; k++)
+		pf("%u\n", 1, &r);
+	finish();
+	golden_compare("printf/tst.printcont.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: a format without conversions prints verbatim. */
+START_TEST(g_printf_raw)
+{
+	text("hello world from BEGIN");
+	finish();
+	golden_compare("printf/tst.rawfmt.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: %@T and %@Y print an aggregation value as a time. */
+START_TEST(g_printa_walltimestamp)
+{
+	decl(S, 1, "foo", DIF_ACT_MIN, 0, 0);
+	ap0(1, 1075064400LL * 1000000000LL, 1);
+	printa_fmt("%@T\n", 1);
+	printa_fmt("%@Y\n", 1);
+	/* freopen("/dev/null"): the rest of the output is discarded */
+	golden_compare("printa/tst.walltimestamp.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: min() of 0..900 by 100. */
+START_TEST(g_min)
+{
+	decl(S, 1, "a", DIF_ACT_MIN, 0, 0);
+	for (int i = 0; i < 1000; i += 100)
+		ap0(1, i, 1);
+	finish();
+	golden_compare("aggs/tst.min.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: max() printed by printa() is not printed again at exit. */
+START_TEST(g_max)
+{
+	decl(S, 1, "a", DIF_ACT_MAX, 0, 0);
+	for (int i = 0; i < 1000; i += 100)
+		ap0(1, i, 1);
+	printa_def(1);
+	finish();
+	golden_compare("aggs/tst.max.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -1296,6 +1411,11 @@ Suite *consumer_golden_suite(void)
 		{ "llquantsteps", g_llquantsteps }, { "llquanttrunc", g_llquanttrunc },
 		{ "llquantnegorder", g_llquantnegorder }, { "quantmany", g_quantmany },
 		{ "llq_basic", g_llq_basic },
+		{ "printf_widths", g_printf_widths }, { "printf_f", g_printf_f },
+		{ "printf_gG", g_printf_gG }, { "printf_cont", g_printf_cont },
+		{ "printf_raw", g_printf_raw },
+		{ "printa_walltimestamp", g_printa_walltimestamp },
+		{ "min", g_min }, { "max", g_max },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
