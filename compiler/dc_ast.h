@@ -153,6 +153,7 @@ struct dc_var {
 	int64_t qargs[4];
 	bool has_qargs;
 	struct dc_var *next;
+	struct dc_var *hnext;   /* hash chain (private to the checker) */
 };
 
 struct dc_clause {

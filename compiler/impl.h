@@ -179,6 +179,8 @@ struct dc_program {
 	struct dc_ext *exts, **ext_tail;
 	struct dc_tydef *types; /* typedefs and tags, newest first */
 	struct dc_var *vars;    /* globals, self, this, aggregations, inlines */
+	struct dc_var **vhash;  /* (scope, name) hash of vars, chained by hnext */
+	size_t vhash_cap, nvars;
 	struct dc_xlator **xlators;
 	size_t nxlators, cxlators;
 	struct dc_provider **providers;

@@ -60,9 +60,21 @@ static _Noreturn void err(struct ctx *C, const struct dc_loc *loc, enum dc_errta
 
 /* ---- variables ---------------------------------------------------------- */
 
+static size_t var_hash(const char *name, enum dc_var_scope sc)
+{
+	size_t h = 2166136261u ^ (size_t)sc;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
 static struct dc_var *var_find(struct dc_program *p, const char *name, enum dc_var_scope sc)
 {
-	for (struct dc_var *v = p->vars; v; v = v->next)
+	if (p->vhash == NULL)
+		return NULL;
+	for (struct dc_var *v = p->vhash[var_hash(name, sc) & (p->vhash_cap - 1)]; v;
+	     v = v->hnext)
 		if (v->scope == sc && strcmp(v->name, name) == 0)
 			return v;
 	return NULL;
@@ -71,11 +83,47 @@ static struct dc_var *var_find(struct dc_program *p, const char *name, enum dc_v
 /* Any identifier-space entry (global, inline, enum) with this name. */
 static struct dc_var *ident_find(struct dc_program *p, const char *name)
 {
-	for (struct dc_var *v = p->vars; v; v = v->next)
-		if ((v->scope == DC_VS_GLOBAL || v->scope == DC_VS_INLINE ||
-		     v->scope == DC_VS_ENUM) && strcmp(v->name, name) == 0)
-			return v;
-	return NULL;
+	struct dc_var *v = var_find(p, name, DC_VS_GLOBAL);
+
+	if (v == NULL)
+		v = var_find(p, name, DC_VS_INLINE);
+	if (v == NULL)
+		v = var_find(p, name, DC_VS_ENUM);
+	return v;
+}
+
+static void var_insert(struct dc_program *p, struct dc_var *v)
+{
+	if (p->nvars * 2 >= p->vhash_cap) {
+		size_t nc = p->vhash_cap ? p->vhash_cap * 2 : 256;
+		struct dc_var **nh = dc_arena_alloc(&p->arena, nc * sizeof(*nh));
+		for (struct dc_var *x = p->vars; x; x = x->next) {
+			if (x == v)
+				continue;
+			size_t b = var_hash(x->name, x->scope) & (nc - 1);
+			x->hnext = nh[b];
+			nh[b] = x;
+		}
+		p->vhash = nh;
+		p->vhash_cap = nc;
+	}
+	size_t b = var_hash(v->name, v->scope) & (p->vhash_cap - 1);
+	v->hnext = p->vhash[b];
+	p->vhash[b] = v;
+	p->nvars++;
+}
+
+/* Change a variable's scope (keeps the hash consistent). */
+static void var_rescope(struct dc_program *p, struct dc_var *v, enum dc_var_scope sc)
+{
+	struct dc_var **pp = &p->vhash[var_hash(v->name, v->scope) & (p->vhash_cap - 1)];
+
+	while (*pp != v)
+		pp = &(*pp)->hnext;
+	*pp = v->hnext;
+	p->nvars--;
+	v->scope = sc;
+	var_insert(p, v);
 }
 
 static struct dc_var *var_new(struct dc_program *p, const char *name, enum dc_var_scope sc,
@@ -91,6 +139,7 @@ static struct dc_var *var_new(struct dc_program *p, const char *name, enum dc_va
 	v->id = p->next_var_id++;
 	v->next = p->vars;
 	p->vars = v;
+	var_insert(p, v);
 	return v;
 }
 
@@ -146,7 +195,7 @@ bool dc_sem_declare(struct dc_program *p, struct dc_decl *d)
 	}
 	struct dc_var *v = var_new(p, d->name, sc, t);
 	if (d->sc == DC_SC_EXTERN)
-		v->scope = DC_VS_SYMBOL;
+		var_rescope(p, v, DC_VS_SYMBOL);
 	v->is_assoc = d->is_assoc;
 	v->keys = d->keys;
 	if (d->is_assoc) {
@@ -542,13 +591,13 @@ static struct dc_ty *check_ident(struct ctx *C, struct dc_node *n, bool creating
 		n->is_lvalue = n->is_writable = true;
 		return v->type;
 	}
-	for (struct dc_var *s = p->vars; s; s = s->next)
-		if (s->scope == DC_VS_SYMBOL && strcmp(s->name, n->name) == 0) {
-			n->var = s;
-			n->scope = DC_VS_SYMBOL;
-			n->is_lvalue = true;
-			return s->type;
-		}
+	struct dc_var *s = var_find(p, n->name, DC_VS_SYMBOL);
+	if (s != NULL) {
+		n->var = s;
+		n->scope = DC_VS_SYMBOL;
+		n->is_lvalue = true;
+		return s->type;
+	}
 	const struct dc_builtin_var *b = dc_builtin_var(n->name);
 	if (b != NULL) {
 		n->scope = DC_VS_BUILTIN;
@@ -1184,7 +1233,7 @@ void dc_sem_xlator(struct dc_program *p, struct dc_ext *x)
 				err(C, &m->loc, D_XLATE_INCOMPAT, "translator member %s "
 				    "definition uses incompatible types", m->name);
 		}
-		arg->scope = DC_VS_NONE;        /* out of scope again */
+		var_rescope(p, arg, DC_VS_MACRO);    /* out of scope again */
 		if (p->nxlators == p->cxlators) {
 			size_t nc = p->cxlators ? p->cxlators * 2 : 8;
 			struct dc_xlator **nx = dc_arena_alloc(&p->arena, nc * sizeof(*nx));
