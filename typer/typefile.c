@@ -132,7 +132,7 @@ static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ
 }
 
 static struct btf *parse_raw(const uint8_t *data, size_t size, const char *name,
-			     const char *where, struct typ_err *err, int *rc)
+			     const char *where, struct typ_err *err, int *rc, uint32_t *str_len)
 {
 	if (size < BTF_HDR_MIN) {
 		typ_errf(err, "%s: %struncated BTF: %zu bytes, the header alone needs %d",
@@ -151,13 +151,18 @@ static struct btf *parse_raw(const uint8_t *data, size_t size, const char *name,
 		typ_errf(err, "%s: %sinvalid BTF (%s)%s%s", name, where, strerror(e),
 			 libbpf_msg[0] ? ": " : "", libbpf_msg);
 		*rc = -e;
+		return NULL;
 	}
+	/* libbpf checked the header; keep str_len for our own bounds checks. */
+	memcpy(str_len, data + 20, 4);
+	if (data[0] == BTF_MAGIC_LE1)	/* stored big-endian */
+		*str_len = __builtin_bswap32(*str_len);
 	return btf;
 }
 
 /* Find .BTF in an ELF image held in memory and parse it. */
 static struct btf *parse_elf(uint8_t *data, size_t size, const char *name,
-			     struct typ_err *err, int *rc)
+			     struct typ_err *err, int *rc, uint32_t *str_len)
 {
 	struct btf *btf = NULL;
 	size_t shstrndx;
@@ -205,7 +210,7 @@ static struct btf *parse_elf(uint8_t *data, size_t size, const char *name,
 		char where[96];
 		snprintf(where, sizeof(where), "ELF section .BTF at offset 0x%llx: ",
 			 (unsigned long long)sh.sh_offset);
-		btf = parse_raw(data + sh.sh_offset, sh.sh_size, name, where, err, rc);
+		btf = parse_raw(data + sh.sh_offset, sh.sh_size, name, where, err, rc, str_len);
 		goto out;
 	}
 	typ_errf(err, "%s: ELF file has no .BTF section (build it with gcc -gbtf, "
@@ -229,12 +234,6 @@ const struct btf_type *typ_btf_type(const struct typ_file *tf, typ_id_t id)
 	return id < tf->n ? btf__type_by_id(tf->btf, id) : NULL;
 }
 
-const char *typ_str(const struct typ_file *tf, uint32_t off)
-{
-	const char *s = btf__name_by_offset(tf->btf, off);
-	return s ? s : "";
-}
-
 static int bad_ref(const struct typ_file *tf, typ_id_t id, typ_id_t ref, const char *what,
 		   struct typ_err *err)
 {
@@ -253,7 +252,7 @@ static int bad_name(const struct typ_file *tf, typ_id_t id, uint32_t off, struct
 #define REF_OK(r, what) \
 	do { if ((r) >= tf->n) return bad_ref(tf, id, (r), (what), err); } while (0)
 #define NAME_OK(o) \
-	do { if (btf__name_by_offset(tf->btf, (o)) == NULL) return bad_name(tf, id, (o), err); } while (0)
+	do { if ((o) >= tf->str_len) return bad_name(tf, id, (o), err); } while (0)
 
 static int check_members(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
 			 struct typ_err *err)
@@ -329,23 +328,62 @@ static int check_type(const struct typ_file *tf, typ_id_t id, const struct btf_t
 
 /* --- the name index -------------------------------------------------- */
 
-/* Word-at-a-time multiplicative hash of (ns, name); never 0. */
+/*
+ * Name hash, 8 bytes at a time: h = (ns+1)*K0; each whole word w of the
+ * name: h = (h ^ w) * K1; then the 0..7 tail bytes t (little-endian) and
+ * the length: h = (h ^ t ^ len << 56) * K2.  Never 0 (0 marks empty slots).
+ * hash_bounded computes the same value while finding the NUL a word at a
+ * time; it may read up to 7 bytes past the NUL, so only where the buffer
+ * is known to extend to `end` (the string section).
+ */
+#define HASH_K0 0x9e3779b97f4a7c15ull
+#define HASH_K1 0xff51afd7ed558ccdull
+#define HASH_K2 0xc4ceb9fe1a85ec53ull
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "typ_hash_name's word loop assumes a little-endian host"
+#endif
+
+static uint32_t hash_finish(uint64_t h, uint64_t tail, size_t len)
+{
+	h = (h ^ tail ^ ((uint64_t)len << 56)) * HASH_K2;
+	return (uint32_t)(h >> 32) | 1;
+}
+
 uint32_t typ_hash_name(enum typ_ns ns, const char *name)
 {
-	size_t len = strlen(name);
-	uint64_t h = 0x9e3779b97f4a7c15ull * ((uint64_t)ns + 1) ^ len;
-	uint64_t w;
+	size_t len = strlen(name), left = len;
+	uint64_t h = (uint64_t)(ns + 1) * HASH_K0, w;
+	const char *p = name;
 
-	for (; len >= 8; len -= 8, name += 8) {
-		memcpy(&w, name, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+	for (; left >= 8; left -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * HASH_K1;
 	}
 	w = 0;
-	memcpy(&w, name, len);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 32;
-	return (uint32_t)h | 1;
+	for (size_t i = 0; i < left; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return hash_finish(h, w, len);
+}
+
+static uint32_t hash_bounded(enum typ_ns ns, const char *name, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t h = (uint64_t)(ns + 1) * HASH_K0, w;
+	const char *p = name;
+
+	while (p + 8 <= end) {
+		memcpy(&w, p, 8);
+		uint64_t zero = (w - ones) & ~w & highs;
+		if (zero != 0) {
+			unsigned nb = (unsigned)__builtin_ctzll(zero) >> 3;
+			w = nb ? w & (~0ull >> (64 - 8 * nb)) : 0;
+			return hash_finish(h, w, (size_t)(p - name) + nb);
+		}
+		h = (h ^ w) * HASH_K1;
+		p += 8;
+	}
+	return typ_hash_name(ns, name);	/* near the end: the plain way */
 }
 
 /*
@@ -407,7 +445,13 @@ int typ_ns_of(const struct typ_file *tf, typ_id_t id, const char **name, char *c
 	      size_t canon_len)
 {
 	const struct btf_type *t = typ_btf_type(tf, id);
-	if (t == NULL || t->name_off == 0)
+	return t == NULL ? -1 : typ_ns_of_type(tf, t, name, canon, canon_len);
+}
+
+int typ_ns_of_type(const struct typ_file *tf, const struct btf_type *t, const char **name,
+		   char *canon, size_t canon_len)
+{
+	if (t->name_off == 0)
 		return -1;
 	*name = typ_str(tf, t->name_off);
 	if (**name == '\0')
@@ -435,6 +479,26 @@ static int index_oom(struct typ_file *tf, struct typ_err *err)
 	return -ENOMEM;
 }
 
+/* Bytes of one BTF type record including its kind-specific tail. */
+static size_t record_size(const struct btf_type *t)
+{
+	size_t base = sizeof(struct btf_type);
+	uint16_t vlen = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+		return base + 4;
+	case BTF_KIND_ARRAY: return base + sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return base + vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM: return base + vlen * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64: return base + vlen * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO: return base + vlen * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC: return base + vlen * sizeof(struct btf_var_secinfo);
+	default: return base;
+	}
+}
+
 /* One pass: check every record, hash every indexed name; then group by bucket. */
 static int build_index(struct typ_file *tf, struct typ_err *err)
 {
@@ -451,8 +515,19 @@ static int build_index(struct typ_file *tf, struct typ_err *err)
 		free(tmp);
 		return index_oom(tf, err);
 	}
+	/* libbpf keeps the records of a parsed file contiguous and in id order;
+	 * walking them directly saves a call per type (checked in debug builds). */
+	const uint8_t *rec = tf->n > 1 ? (const uint8_t *)btf__type_by_id(tf->btf, 1) : NULL;
+	const char *str_end = tf->strs + tf->str_len;
 	for (typ_id_t id = 1; id < tf->n; id++) {
-		const struct btf_type *t = btf__type_by_id(tf->btf, id);
+		const struct btf_type *t = (const struct btf_type *)rec;
+		if ((id & 1023) == 0 && t != btf__type_by_id(tf->btf, id)) {
+			free(tmp);
+			typ_errf(err, "%s: type records are not laid out as expected at id %u",
+				 tf->path, id);
+			return -EINVAL;
+		}
+		rec += record_size(t);
 		int rc = check_type(tf, id, t, err);
 		if (rc < 0) {
 			free(tmp);
@@ -462,10 +537,10 @@ static int build_index(struct typ_file *tf, struct typ_err *err)
 			continue;
 		const char *name;
 		char canon[32];
-		int ns = typ_ns_of(tf, id, &name, canon, sizeof(canon));
+		int ns = typ_ns_of_type(tf, t, &name, canon, sizeof(canon));
 		if (ns < 0)
 			continue;
-		uint32_t h = typ_hash_name(ns, name);
+		uint32_t h = name == canon ? typ_hash_name(ns, name) : hash_bounded(ns, name, str_end);
 		tmp[count].hash = h;
 		tmp[count++].id = id;
 		ix->start[(h >> shift) + 1]++;
@@ -498,13 +573,14 @@ static int open_bytes(uint8_t *data, size_t size, const char *name, struct typ_f
 {
 	int rc = 0;
 	struct btf *btf = NULL;
+	uint32_t str_len = 0;
 
 	*out = NULL;
 	if (size >= 2 && ((data[0] == BTF_MAGIC_LE0 && data[1] == BTF_MAGIC_LE1) ||
 			  (data[0] == BTF_MAGIC_LE1 && data[1] == BTF_MAGIC_LE0))) {
-		btf = parse_raw(data, size, name, "", err, &rc);
+		btf = parse_raw(data, size, name, "", err, &rc, &str_len);
 	} else if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
-		btf = parse_elf(data, size, name, err, &rc);
+		btf = parse_elf(data, size, name, err, &rc, &str_len);
 	} else {
 		typ_errf(err, "%s: not a typefile: expected raw BTF (magic 0xeb9f) or an ELF "
 			 "file with a .BTF section (%zu bytes%s)", name, size,
@@ -523,6 +599,8 @@ static int open_bytes(uint8_t *data, size_t size, const char *name, struct typ_f
 	}
 	tf->btf = btf;
 	tf->n = btf__type_cnt(btf);
+	tf->strs = btf__str_by_offset(btf, 0);
+	tf->str_len = tf->strs ? str_len : 0;
 	tf->ptr_size = 8;
 	rc = build_index(tf, err);
 	if (rc < 0) {

@@ -54,6 +54,8 @@ struct typ_file {
 	struct btf *btf;
 	uint32_t n;			/* BTF ids 0 .. n-1 */
 	uint8_t ptr_size;
+	const char *strs;		/* libbpf's string section (NUL-terminated) */
+	uint32_t str_len;
 	struct typ_index names;		/* (ns, name) -> ids, built at open */
 	struct typ_table derived;	/* (kind, ref, nelems) -> id, built lazily */
 	bool derived_built;
@@ -61,16 +63,23 @@ struct typ_file {
 	uint32_t nsyn, csyn;
 };
 
+/* A name by string offset; "" when out of range (checked at open anyway). */
+static inline const char *typ_str(const struct typ_file *tf, uint32_t off)
+{
+	return off < tf->str_len ? tf->strs + off : "";
+}
+
 /* typefile.c */
 void typ_errf(struct typ_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const struct btf_type *typ_btf_type(const struct typ_file *tf, typ_id_t id);
-const char *typ_str(const struct typ_file *tf, uint32_t off);
 bool typ_valid_id(const struct typ_file *tf, typ_id_t id);
 enum typ_kind typ_kind_of(const struct typ_file *tf, typ_id_t id);
 uint32_t typ_hash_name(enum typ_ns ns, const char *name);
 int typ_ns_of(const struct typ_file *tf, typ_id_t id, const char **name, char *canon,
 	      size_t canon_len);
+int typ_ns_of_type(const struct typ_file *tf, const struct btf_type *t, const char **name,
+		   char *canon, size_t canon_len);
 /* "long unsigned int" -> "unsigned long"; returns false if not C int words. */
 bool typ_canon_int(const char *words, char *out, size_t len, uint8_t *size, bool *is_signed);
 
