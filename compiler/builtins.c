@@ -9,7 +9,7 @@
 
 #include "builtins.h"
 
-static const struct dc_builtin_var vars[] = {
+static const struct dcf_bvar vars[] = {
 	{ "args", 0x0000, "sym", true }, { "uregs", 0x0002, "uint64_t", true },
 	{ "curthread", 0x0100, "sym*", false }, { "timestamp", 0x0101, "uint64_t", false },
 	{ "vtimestamp", 0x0102, "uint64_t", false }, { "ipl", 0x0103, "uint_t", false },
@@ -32,7 +32,7 @@ static const struct dc_builtin_var vars[] = {
 	{ "jailname", 0x0123, "string", false }, { "cpu", 0x0200, "int", false },
 };
 
-const struct dc_builtin_var *dc_builtin_var(const char *name)
+const struct dcf_bvar *dc_builtin_var(const char *name)
 {
 	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		if (strcmp(vars[i].name, name) == 0)
@@ -64,19 +64,19 @@ struct dc_ty *dc_builtin_type(struct dc_program *p, const char *spec)
 	return t ? t : p->t_sym;
 }
 
-struct dc_ty *dc_builtin_var_type(struct dc_program *p, const struct dc_builtin_var *b)
+struct dc_ty *dc_builtin_var_type(struct dc_program *p, const struct dcf_bvar *b)
 {
 	if (b->is_array)
 		return dc_ty_array(p, dc_builtin_type(p, b->type), 0);
 	return dc_builtin_type(p, b->type);
 }
 
-bool dc_builtin_var_is_array(const struct dc_builtin_var *b)
+bool dc_builtin_var_is_array(const struct dcf_bvar *b)
 {
 	return b->is_array;
 }
 
-struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dc_builtin_var *b)
+struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dcf_bvar *b)
 {
 	return dc_builtin_type(p, b->type);
 }
@@ -84,7 +84,7 @@ struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dc_builtin_
 #define R DC_FF_RECORDS
 #define W DC_FF_DESTRUCTIVE
 
-static const struct dc_func funcs[] = {
+static const struct dcf_func funcs[] = {
 	/* subroutines (call ids) */
 	{ "rand", DC_F_SUBR, 0, "", "int", 0 },
 	{ "mutex_owned", DC_F_SUBR, 1, "P", "int", 0 },
@@ -187,7 +187,7 @@ static const struct dc_func funcs[] = {
 	{ "llquantize", DC_F_AGG, DC_AGG_LLQUANTIZE, "aiiii[a", "void", 0 },
 };
 
-const struct dc_func *dc_builtin_func(const char *name)
+const struct dcf_func *dc_builtin_func(const char *name)
 {
 	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
 		if (strcmp(funcs[i].name, name) == 0)
@@ -221,6 +221,11 @@ static const char *const lib_idents[] = {
 	"DTRACEFLT_ILLOP", "DTRACEFLT_DIVZERO", "DTRACEFLT_NOSCRATCH", "DTRACEFLT_KPRIV",
 	"DTRACEFLT_UPRIV", "DTRACEFLT_TUPOFLOW", "DTRACEFLT_BADSTACK", "DTRACEFLT_LIBRARY",
 	"PR_MODEL_ILP32", "PR_MODEL_LP64", "PR_MODEL_NATIVE", "PR_MODEL_UNKNOWN",
+	"R_GS", "R_FS", "R_ES", "R_DS", "R_EDI", "R_ESI", "R_EBP", "R_ESP", "R_EBX",
+	"R_EDX", "R_ECX", "R_EAX", "R_TRAPNO", "R_ERR", "R_EIP", "R_CS", "R_EFL",
+	"R_UESP", "R_SS", "R_PC", "R_SP", "R_FP", "R_PS", "R_R0", "R_R1", "R_RAX",
+	"R_RBX", "R_RCX", "R_RDX", "R_RSI", "R_RDI", "R_RBP", "R_RSP", "R_R8", "R_R9",
+	"R_R10", "R_R11", "R_R12", "R_R13", "R_R14", "R_R15", "R_RIP", "R_RFL",
 	"TCP_STATE_CLOSED", "TCP_STATE_LISTEN", "TCP_STATE_ESTABLISHED",
 };
 

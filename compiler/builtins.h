@@ -7,25 +7,25 @@
 
 #include "impl.h"
 
-struct dc_builtin_var {
+struct dcf_bvar {
 	const char *name;
 	uint32_t id;            /* DIF variable id */
 	const char *type;       /* D type name, "string", "sym" (target), "sym*" */
 	bool is_array;          /* args[], uregs[] */
 };
 
-enum dc_func_kind { DC_F_SUBR, DC_F_ACT, DC_F_AGG };
+enum dcf_func_kind { DC_F_SUBR, DC_F_ACT, DC_F_AGG };
 
-enum dc_aggfn { DC_AGG_COUNT = 1, DC_AGG_MIN, DC_AGG_MAX, DC_AGG_AVG, DC_AGG_SUM,
+enum dcf_aggfn { DC_AGG_COUNT = 1, DC_AGG_MIN, DC_AGG_MAX, DC_AGG_AVG, DC_AGG_SUM,
 	DC_AGG_STDDEV, DC_AGG_QUANTIZE, DC_AGG_LQUANTIZE, DC_AGG_LLQUANTIZE };
 
 #define DC_FF_DESTRUCTIVE 0x1   /* needs -w; forbidden after speculate */
 #define DC_FF_RECORDS     0x2   /* records data into the principal buffer */
 
-struct dc_func {
+struct dcf_func {
 	const char *name;
-	enum dc_func_kind kind;
-	int id;                 /* subroutine id, action number, or enum dc_aggfn */
+	enum dcf_func_kind kind;
+	int id;                 /* subroutine id, action number, or enum dcf_aggfn */
 	/*
 	 * Argument kinds, one char each; those after '[' are optional; a trailing
 	 * '.' allows more: i integer, p pointer or integer, P pointer (loose
@@ -37,11 +37,11 @@ struct dc_func {
 	unsigned flags;
 };
 
-const struct dc_builtin_var *dc_builtin_var(const char *name);
-struct dc_ty *dc_builtin_var_type(struct dc_program *p, const struct dc_builtin_var *b);
-bool dc_builtin_var_is_array(const struct dc_builtin_var *b);
-struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dc_builtin_var *b);
-const struct dc_func *dc_builtin_func(const char *name);
+const struct dcf_bvar *dc_builtin_var(const char *name);
+struct dc_ty *dc_builtin_var_type(struct dc_program *p, const struct dcf_bvar *b);
+bool dc_builtin_var_is_array(const struct dcf_bvar *b);
+struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dcf_bvar *b);
+const struct dcf_func *dc_builtin_func(const char *name);
 struct dc_ty *dc_builtin_type(struct dc_program *p, const char *spec);
 /* Names supplied by D's system libraries (curpsinfo, fds[], errno values...). */
 bool dc_library_ident(const char *name);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "sem.h"
 
 static char *read_file(struct dc_program *p, const char *path, size_t *len)
 {

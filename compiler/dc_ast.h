@@ -149,7 +149,7 @@ struct dc_var {
 	struct dc_node *inline_expr;
 	struct dc_param *inline_params;
 	/* aggregations */
-	int aggfn;              /* aggregating function (enum dc_aggfn), -1 none */
+	int aggfn;              /* aggregating function (enum dcf_aggfn), -1 none */
 	int64_t qargs[4];
 	bool has_qargs;
 	struct dc_var *next;

@@ -192,6 +192,7 @@ struct dc_program {
 		*t_usymaddr, *t_agg, *t_voidp, *t_charp, *t_uint64, *t_int64,
 		*t_size, *t_uintptr, *t_uint32, *t_uint16, *t_ptrdiff;
 	uint32_t next_var_id;
+	struct dc_pending *pending;     /* members of then-incomplete types */
 };
 
 #define DC_MAX_NEST 256         /* expression/declarator nesting limit */

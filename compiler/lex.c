@@ -310,7 +310,8 @@ static bool is_pspec_start(int c)
 
 static bool is_pspec_char(int c)
 {
-	return c != -1 && (is_pspec_start(c) || isdigit(c) || c == '`');
+	/* ()<>&~+ appear in demangled C++ function names (pid probes) */
+	return c > 0 && (is_pspec_start(c) || isdigit(c) || strchr("`()<>&~+", c) != NULL);
 }
 
 size_t dc_lex_word_len(struct dc_lexer *L)

@@ -28,10 +28,11 @@
 struct parser {
 	struct dc_program *p;
 	struct dc_lexer L;
-	struct dc_token tk[2];
+	struct dc_token tk[3];
 	int ntk;                /* lexed, not yet taken */
 	jmp_buf fail;
 	int depth;
+	bool extern_decl;       /* `extern T a[];` is allowed */
 };
 
 /* ---- token plumbing ---------------------------------------------------- */
@@ -55,11 +56,22 @@ static struct dc_token *peek2(struct parser *P)
 	return &P->tk[1];
 }
 
+static struct dc_token *peek3(struct parser *P)
+{
+	peek2(P);
+	if (P->ntk == 2) {
+		dc_lex_next(&P->L, &P->tk[2]);
+		P->ntk = 3;
+	}
+	return &P->tk[2];
+}
+
 static struct dc_token take(struct parser *P)
 {
 	struct dc_token t = *peek(P);
 
 	P->tk[0] = P->tk[1];
+	P->tk[1] = P->tk[2];
 	P->ntk--;
 	return t;
 }
@@ -379,8 +391,8 @@ static struct dc_ty *spec_type(struct parser *P, struct specs *s)
 		t = s->base == K_STRING ? p->t_string : s->type;
 		break;
 	default: {
-		/* int or only modifiers */
-		if (s->base == T_EOF && !attrs)
+		/* int, only modifiers, or only a storage class (implicit int) */
+		if (s->base == T_EOF && !attrs && s->sc == DC_SC_NONE)
 			return NULL;
 		int size = s->nshort ? 2 : s->nlong ? 8 : 4;
 		const char *nm = s->nshort ? "short" : s->nlong == 2 ? "long long"
@@ -506,6 +518,12 @@ static struct dc_ty *declarator(struct parser *P, struct dc_ty *base, const char
 		if (accept(P, T_LBRACK)) {
 			if (nsuf == 32)
 				fail_at(P, &sloc, D_SYNTAX, "too many declarator suffixes");
+			if (is(P, T_RBRACK) && P->extern_decl) {
+				take(P);
+				suf[nsuf].kind = 0;
+				suf[nsuf++].n = 0;
+				continue;
+			}
 			if (is(P, T_RBRACK)) {
 				take(P);
 				fail_at(P, &sloc, D_DECL_ARRNULL,
@@ -629,11 +647,11 @@ static void sou_body(struct parser *P, struct dc_ty *t)
 			if (r->kind == DC_TY_FUNC || r->kind == DC_TY_VOID)
 				fail_at(P, &nloc, D_DECL_VOIDOBJ,
 					"member may not have void or function type");
-			if ((r->kind == DC_TY_STRUCT || r->kind == DC_TY_UNION) &&
-			    !r->is_complete)
-				fail_at(P, &nloc, D_DECL_INCOMPLETE,
-					"member has incomplete type");
-			if (name == NULL && bits == 0)
+			if ((r->kind == DC_TY_STRUCT || r->kind == DC_TY_UNION ||
+			     r->kind == DC_TY_ENUM) && !r->is_complete)
+				dc_sem_pending_incomplete(P->p, &nloc, r);
+			if (name == NULL && bits == 0 && r->kind != DC_TY_STRUCT &&
+			    r->kind != DC_TY_UNION)
 				fail_at(P, &nloc, D_DECL_MNAME, "member requires a name");
 			if (name != NULL && dc_ty_member(t, name) != NULL)
 				fail_at(P, &nloc, D_UNKNOWN, "duplicate member name");
@@ -649,6 +667,8 @@ static void sou_body(struct parser *P, struct dc_ty *t)
 	}
 	dc_ty_layout(P->p, t);
 	t->is_complete = true;
+	if (!dc_sem_type_completed(P->p, t))
+		longjmp(P->fail, 1);
 }
 
 static void enum_body(struct parser *P, struct dc_ty *t)
@@ -688,6 +708,8 @@ static void enum_body(struct parser *P, struct dc_ty *t)
 	} while (accept(P, T_COMMA));
 	expect(P, T_RBRACE);
 	t->is_complete = true;
+	if (!dc_sem_type_completed(P->p, t))
+		longjmp(P->fail, 1);
 }
 
 static void add_ext(struct dc_program *p, struct dc_ext *x)
@@ -708,6 +730,7 @@ static void declaration(struct parser *P)
 	struct dc_ty *bt = spec_type(P, &s);
 	if (bt == NULL)
 		syntax(P, peek(P));
+	P->extern_decl = s.sc == DC_SC_EXTERN;
 	if (accept(P, T_SEMI)) {
 		if (!s.defined_body && !(s.base == K_STRUCT || s.base == K_UNION ||
 					 s.base == K_ENUM))
@@ -731,7 +754,7 @@ static void declaration(struct parser *P)
 		d->is_assoc = assoc;
 		if (s.sc == DC_SC_TYPEDEF) {
 			struct dc_ty *old = dc_ty_lookup(P->p, name);
-			if (old != NULL && dc_is_typedef_name(P->p, name))
+			if (old != NULL && old->kind != DC_TY_SYM)
 				fail_at(P, &nloc, D_DECL_IDRED, "typedef redeclared");
 			dc_ty_add_typedef(P->p, name, t);
 		} else if (!dc_sem_declare(P->p, d)) {
@@ -743,6 +766,7 @@ static void declaration(struct parser *P)
 		x->u.decl = d;
 		add_ext(P->p, x);
 	} while (accept(P, T_COMMA));
+	P->extern_decl = false;
 	expect(P, T_SEMI);
 }
 
@@ -905,8 +929,12 @@ static bool looks_like_symbolic_cast(struct parser *P)
 	if (a->kind != T_IDENT)
 		return false;
 	size_t n = strlen(a->text);
-	return a->mod != NULL || (n > 2 && strcmp(a->text + n - 2, "_t") == 0 &&
-				  !dc_sem_is_variable(P->p, a->text));
+	bool typeish = a->mod != NULL || (n > 2 && strcmp(a->text + n - 2, "_t") == 0 &&
+					  !dc_sem_is_variable(P->p, a->text));
+	if (!typeish)
+		return false;
+	enum dc_tok k = peek3(P)->kind;
+	return k == T_STAR || (k == T_RPAR && a->mod == NULL);
 }
 
 /*
@@ -1323,7 +1351,7 @@ static void split_pdesc(struct parser *P, struct dc_pdesc *d)
 		if (n == 5)
 			leftover = true;
 	}
-	if (leftover)
+	if (leftover || (n == 5 && *f[3] == '\0'))
 		dc_error(P->p, &d->loc, D_PDESC_INVAL, "invalid probe description \"%s\": "
 			 "too many fields", d->text);
 	d->name = f[0];

@@ -397,7 +397,8 @@ static bool comparable(struct ctx *C, struct dc_ty *a, struct dc_ty *b, struct d
 	bool pa = a->kind == DC_TY_PTR || a->kind == DC_TY_ARRAY;
 	bool pb = b->kind == DC_TY_PTR || b->kind == DC_TY_ARRAY;
 	if (pa && pb)
-		return is_void_ptr(a) || is_void_ptr(b) || dc_ty_compatible(a, b);
+		return is_void_ptr(a) || is_void_ptr(b) || a->base == NULL || b->base == NULL ||
+		       dc_ty_compatible(a->base, b->base);
 	if (pa && dc_ty_is_integer(b) && rn != NULL && is_zero_const(C, rn))
 		return true;
 	if (pb && dc_ty_is_integer(a))
@@ -598,7 +599,7 @@ static struct dc_ty *check_ident(struct ctx *C, struct dc_node *n, bool creating
 		n->is_lvalue = true;
 		return s->type;
 	}
-	const struct dc_builtin_var *b = dc_builtin_var(n->name);
+	const struct dcf_bvar *b = dc_builtin_var(n->name);
 	if (b != NULL) {
 		n->scope = DC_VS_BUILTIN;
 		n->is_lvalue = true;
@@ -705,7 +706,7 @@ static struct dc_ty *check_index(struct ctx *C, struct dc_node *n, bool creating
 		if (b->scope == DC_VS_THIS)
 			err(C, &n->loc, D_ARR_LOCAL, "this->%s may not be used as an "
 			    "associative array", b->name);
-		const struct dc_builtin_var *bv = b->scope == DC_VS_NONE && v == NULL
+		const struct dcf_bvar *bv = b->scope == DC_VS_NONE && v == NULL
 			? dc_builtin_var(b->name) : NULL;
 		if (bv != NULL) {
 			check(C, b);
@@ -997,6 +998,8 @@ static struct dc_ty *check(struct ctx *C, struct dc_node *n)
 		break;
 	}
 	case DC_N_TERNARY: {
+		check(C, n->r);
+		check(C, n->x);
 		no_action(C, n->r);
 		no_action(C, n->x);
 		struct dc_ty *c = operand(C, n->l);
@@ -1155,6 +1158,12 @@ void dc_sem_clause(struct dc_program *p, struct dc_ext *x)
 	if (setjmp(C->fail) == 0) {
 		for (struct dc_pdesc *d = cl->pdescs; d; d = d->next)
 			check_pdesc(C, d);
+		/*
+		 * The body first: variables it creates (x++, x = ...) exist for
+		 * the predicate too, as in DTrace, where a clause is cooked after
+		 * it has been parsed whole.
+		 */
+		check_stmts(C, cl->stmts);
 		if (cl->pred != NULL) {
 			C->in_pred = true;
 			struct dc_ty *t = check(C, cl->pred);
@@ -1166,7 +1175,6 @@ void dc_sem_clause(struct dc_program *p, struct dc_ext *x)
 				    "of scalar type");
 			C->in_pred = false;
 		}
-		check_stmts(C, cl->stmts);
 	}
 	p->nest = 0;
 	free(C);
@@ -1183,7 +1191,14 @@ void dc_sem_inline(struct dc_program *p, struct dc_ext *x)
 	if (setjmp(C->fail) == 0) {
 		if (ident_find(p, d->name) != NULL || is_reserved_name(d->name))
 			err(C, &d->loc, D_DECL_IDRED, "identifier redeclared: %s", d->name);
+		struct dc_var *params[16];
+		int np = 0;
+		for (struct dc_param *k = d->keys; k && np < 16; k = k->next)
+			if (k->name != NULL)
+				params[np++] = var_new(p, k->name, DC_VS_GLOBAL, k->type);
 		struct dc_ty *t = operand(C, x->inline_expr);
+		for (int i = 0; i < np; i++)
+			var_rescope(p, params[i], DC_VS_MACRO);
 		if (!cast_ok(d->type, t) && !(dc_ty_is_strlike(d->type) && dc_ty_is_strlike(t)))
 			err(C, &x->inline_expr->loc, D_OP_INCOMPAT, "inline %s definition "
 			    "uses incompatible types: \"%s\" = \"%s\"", d->name,
@@ -1246,6 +1261,37 @@ void dc_sem_xlator(struct dc_program *p, struct dc_ext *x)
 	}
 	p->nest = 0;
 	free(C);
+}
+
+struct dc_pending {
+	struct dc_loc loc;
+	struct dc_ty *type;
+	struct dc_pending *next;
+};
+
+void dc_sem_pending_incomplete(struct dc_program *p, const struct dc_loc *loc,
+			       struct dc_ty *t)
+{
+	struct dc_pending *pd = dc_arena_alloc(&p->arena, sizeof(*pd));
+
+	pd->loc = *loc;
+	pd->type = t;
+	pd->next = p->pending;
+	p->pending = pd;
+}
+
+bool dc_sem_type_completed(struct dc_program *p, struct dc_ty *t)
+{
+	struct dc_pending *first = NULL;
+
+	for (struct dc_pending *pd = p->pending; pd; pd = pd->next)
+		if (pd->type == t)
+			first = pd;     /* list is newest first: keep the earliest */
+	if (first == NULL)
+		return true;
+	dc_error(p, &first->loc, D_DECL_INCOMPLETE, "member has incomplete type %s "
+		 "(it is defined only later)", t->name);
+	return false;
 }
 
 void dc_sem_provider(struct dc_program *p, struct dc_ext *x)

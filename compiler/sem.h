@@ -21,6 +21,15 @@ void dc_sem_inline(struct dc_program *p, struct dc_ext *x);
 void dc_sem_xlator(struct dc_program *p, struct dc_ext *x);
 void dc_sem_provider(struct dc_program *p, struct dc_ext *x);
 void dc_sem_clause(struct dc_program *p, struct dc_ext *x);
+/*
+ * A member of a type that is incomplete now: if the program completes the
+ * type later it was used too early (D_DECL_INCOMPLETE, reported at the end);
+ * if it never does, the type belongs to the target and stays symbolic.
+ */
+void dc_sem_pending_incomplete(struct dc_program *p, const struct dc_loc *loc,
+			       struct dc_ty *t);
+/* A tag was just defined: members that used it earlier are errors. */
+bool dc_sem_type_completed(struct dc_program *p, struct dc_ty *t);
 /* Compute member layout (sizes) of a struct or union. */
 void dc_ty_layout(struct dc_program *p, struct dc_ty *t);
 

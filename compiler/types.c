@@ -251,11 +251,14 @@ bool dc_ty_is_sou(const struct dc_ty *t)
 
 uint64_t dc_ty_size(const struct dc_ty *t)
 {
-	if (t == NULL)
-		return 0;
-	if (t->kind == DC_TY_ARRAY)
-		return t->base ? dc_ty_size(t->base) * t->nelem : 0;
-	return t->size;
+	int depth = 0;
+	uint64_t mult = 1;
+
+	while (t != NULL && t->kind == DC_TY_ARRAY && depth++ < 64) {
+		mult *= t->nelem;
+		t = t->base;
+	}
+	return t == NULL || t->kind == DC_TY_ARRAY ? 0 : t->size * mult;
 }
 
 const char *dc_ty_name(struct dc_program *p, const struct dc_ty *t)
@@ -296,14 +299,16 @@ bool dc_ty_compatible(const struct dc_ty *a, const struct dc_ty *b)
 	}
 }
 
-struct dc_member *dc_ty_member(const struct dc_ty *sou, const char *name)
+static struct dc_member *member_depth(const struct dc_ty *sou, const char *name, int depth)
 {
+	if (depth > 32)
+		return NULL;
 	for (struct dc_member *m = sou->members; m; m = m->next) {
 		if (m->name != NULL && strcmp(m->name, name) == 0)
 			return m;
-		if (m->name == NULL && m->type != NULL &&
+		if (m->name == NULL && m->type != NULL && m->type != sou &&
 		    (m->type->kind == DC_TY_STRUCT || m->type->kind == DC_TY_UNION)) {
-			struct dc_member *in = dc_ty_member(m->type, name);
+			struct dc_member *in = member_depth(m->type, name, depth + 1);
 			if (in != NULL)
 				return in;
 		}
@@ -311,22 +316,34 @@ struct dc_member *dc_ty_member(const struct dc_ty *sou, const char *name)
 	return NULL;
 }
 
-static uint64_t align_of(const struct dc_ty *t)
+struct dc_member *dc_ty_member(const struct dc_ty *sou, const char *name)
 {
-	if (t == NULL)
+	return member_depth(sou, name, 0);
+}
+
+static uint64_t align_depth(const struct dc_ty *t, int depth)
+{
+	if (t == NULL || depth > 32)
 		return 1;
 	switch (t->kind) {
-	case DC_TY_ARRAY: return align_of(t->base);
+	case DC_TY_ARRAY: return align_depth(t->base, depth + 1);
 	case DC_TY_STRUCT: case DC_TY_UNION: {
 		uint64_t a = 1;
-		for (struct dc_member *m = t->members; m; m = m->next)
-			if (align_of(m->type) > a)
-				a = align_of(m->type);
+		for (struct dc_member *m = t->members; m; m = m->next) {
+			uint64_t ma = align_depth(m->type, depth + 1);
+			if (ma > a)
+				a = ma;
+		}
 		return a;
 	}
 	case DC_TY_STRING: return 1;
 	default: return t->size >= 8 ? 8 : t->size ? t->size : 1;
 	}
+}
+
+static uint64_t align_of(const struct dc_ty *t)
+{
+	return align_depth(t, 0);
 }
 
 /* C layout: members at natural alignment, bit-fields packed into units. */

@@ -487,8 +487,9 @@ modtag_kind(const char *w, char *module, size_t msize)
 	const char *bq = strrchr(s, '`');
 	enum dc_tkind k;
 
-	if (bq == NULL || bq == s || (size_t)(bq - s) >= msize)
-		return 0;
+	if (bq == NULL || bq == s || (size_t)(bq - s) >= msize ||
+	    memchr(s, '`', (size_t)(bq - s)) != NULL)
+		return 0;	/* module names hold no backquote */
 	k = tag_kind(bq + 1);
 	if (k != 0) {
 		memcpy(module, s, (size_t)(bq - s));

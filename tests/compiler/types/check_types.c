@@ -753,6 +753,35 @@ START_TEST(decl_enum_tags)
 }
 END_TEST
 
+/* ASSERTION: enumerator values, bit-field widths and dimensions accept integer constant expressions and comments. */
+START_TEST(constant_expressions)
+{
+	static const struct { const char *n; int64_t v; } want[] = {
+		{ "CRED", 0 }, { "CORANGE", 10 }, { "CYELLOW", 2 },
+		{ "CGREEN", 3 }, { "CBLUE", 13 }, { "CPINK", 1 },
+		{ "CINDIGO", -2 }, { "CVIOLET", -1 }, { "CSHIFT", 40 },
+		{ "CMASK", 5 }, { "CNOT", -8 },
+	};
+	int64_t v;
+	uint64_t sz;
+
+	P("enum cx { CRED, CORANGE = 5 + 5, CYELLOW = 2, CGREEN, "
+	    "CBLUE = CGREEN + CORANGE, CPINK = 5/4, /* note */ CINDIGO = -2, "
+	    "CVIOLET, CSHIFT = (1 + 4) << 3, CMASK = 0x0f & ~10 | 1, "
+	    "CNOT = ~7 }");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ck_assert(dc_typesys__enumerator(ts, want[i].n, NULL, &v));
+		ck_assert_msg(v == want[i].v, "%s = %lld", want[i].n, (long long)v);
+	}
+	ck_assert_int_eq(dc_type__sizeof(ts, P("char [2 * CBLUE]"), &sz, NULL), 0);
+	ck_assert_uint_eq(sz, 26);
+	ck_assert_str_eq(perr("enum cy { CY = 1 / 0 }"), "D_DECL_ENCONST");
+	ck_assert_str_eq(perr("struct cz { int a : 4 - 5; }"), "D_DECL_BFCONST");
+	ck_assert_str_eq(perr("enum cw { CW = NOPE }"), "D_IDENT_UNDEF");
+	ck_assert_str_eq(perr("int [3 +]"), "D_SYNTAX");
+}
+END_TEST
+
 /* ASSERTION: typedefs reject redeclaration and scoped names. */
 START_TEST(decl_typedef_tags)
 {
@@ -1250,6 +1279,7 @@ types_suite(void)
 		{ "decl_member_tags", decl_member_tags },
 		{ "decl_enum_tags", decl_enum_tags },
 		{ "decl_typedef_tags", decl_typedef_tags },
+		{ "constant_expressions", constant_expressions },
 		{ "decl_proto_tags", decl_proto_tags },
 		{ "derive_steps", derive_steps },
 		{ "decl_var_tags", decl_var_tags },
