@@ -279,8 +279,8 @@ int dd_client__submit(const char *sockpath, const void *elf, size_t len,
 		client_consume(&cl, used);
 	}
 	client_close(&cl);
-	if (rc == -ETIMEDOUT && !acked)
-		return -ETIMEDOUT;
+	if (rc != 0 && rc != -ETIMEDOUT)
+		dd_submission__free(out);
 	return rc;
 }
 

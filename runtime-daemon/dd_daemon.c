@@ -445,7 +445,8 @@ static void send_frame(struct engine *e, struct conn *c, uint8_t type, uint64_t 
 			conn_close(e, c);
 			return;
 		}
-		memcpy(nb, c->out + c->outoff, live);
+		if (live > 0)
+			memcpy(nb, c->out + c->outoff, live);
 		free(c->out);
 		c->out = nb;
 		c->outcap = cap;
@@ -896,6 +897,7 @@ static void link_start(struct engine *e, struct job *j, struct linker *l)
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);	/* no orphan outlives its engine */
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
@@ -1405,6 +1407,16 @@ static void reconcile_results(struct engine *e, int gi)
 		if (dd_ident__parse(hex, ident) != 0)
 			continue;
 		j = job_find(e, ident);
+		if (j != NULL && j->g[gi] == G_PENDING &&
+		    (strcmp(dot + 1, "o") == 0 || strcmp(dot + 1, "err") == 0) &&
+		    journalf(e, "R %s %s %u", j->hex, e->peers[gi].conf->name,
+		    strcmp(dot + 1, "o") == 0 ? DD_LINKED : DD_LINK_FAILED) == 0) {
+			/* stored, then crashed before the R record: keep it */
+			j->g[gi] = G_DONE;
+			j->gst[gi] = strcmp(dot + 1, "o") == 0 ? DD_LINKED : DD_LINK_FAILED;
+			dd_log_info("recovered %s's result for %s", e->peers[gi].conf->name, j->hex);
+			continue;
+		}
 		if (j == NULL || j->g[gi] != G_DONE ||
 		    strcmp(dot + 1, j->gst[gi] == DD_LINKED ? "o" : "err") != 0) {
 			dd_log_info("removing unreferenced %s/%s", dir, de->d_name);
@@ -1414,11 +1426,38 @@ static void reconcile_results(struct engine *e, int gi)
 	closedir(d);
 }
 
+/*
+ * A minion crashed after publishing outbound/hex.res but before its L
+ * record: the file is complete (atomic publish), so record it instead of
+ * linking again.
+ */
+static int adopt_link_result(struct engine *e, struct job *j)
+{
+	char path[2048];
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s.res", e->outbound, j->hex);
+	if (dd_spool__read(path, DD_PROG_MAX + 1, &data, &len) != 0)
+		return -1;
+	rc = len >= 1 && data[0] <= DD_LINK_FAILED ? journalf(e, "L %s %u", j->hex, data[0]) : -1;
+	if (rc == 0) {
+		j->m = M_LINKED;
+		j->mst = data[0];
+		dd_log_info("recovered the link result of %s", j->hex);
+	}
+	free(data);
+	return rc;
+}
+
 /* Remove files no journal record names (unacknowledged publishes). */
 static void reconcile(struct engine *e)
 {
 	const char *dirs[] = { e->base, e->outbound, e->inbound, e->work };
 
+	for (unsigned g = 0; g < e->npeers; g++)
+		reconcile_results(e, (int)g);
 	for (size_t i = 0; i < 4; i++) {
 		DIR *d = opendir(dirs[i]);
 		struct dirent *de;
@@ -1439,6 +1478,10 @@ static void reconcile(struct engine *e)
 			if (dd_ident__parse(hex, ident) != 0)
 				continue;
 			j = job_find(e, ident);
+			if (i == 1 && j != NULL && e->cfg->mode == DD_ROLE_MINION &&
+			    j->m == M_RECEIVED && strcmp(dot, ".res") == 0 &&
+			    adopt_link_result(e, j) == 0)
+				continue;
 			if (i == 3 || j == NULL || (i == 1 && !job_open(e, j))) {
 				dd_log_info("removing unreferenced %s/%s", dirs[i], de->d_name);
 				unlinkat(dirfd(d), de->d_name, 0);
@@ -1446,8 +1489,6 @@ static void reconcile(struct engine *e)
 		}
 		closedir(d);
 	}
-	for (unsigned g = 0; g < e->npeers; g++)
-		reconcile_results(e, (int)g);
 	for (struct job *j = e->jobs; j != NULL; j = j->next)
 		if (!job_open(e, j))
 			j->finished_ms = now_ms();
