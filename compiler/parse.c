@@ -970,9 +970,6 @@ static struct dc_node *primary(struct parser *P)
 		if (accept(P, T_LBRACK)) {
 			n->args = arguments(P, T_RBRACK);
 			expect(P, T_RBRACK);
-			if (is(P, T_LBRACK))
-				fail_at(P, &peek(P)->loc, D_AGG_MDIM,
-					"aggregation may not be indexed more than once");
 		}
 		return n;
 	case K_SELF: case K_THIS: {

@@ -183,7 +183,8 @@ bool dc_sem_declare(struct dc_program *p, struct dc_decl *d)
 			}
 	}
 	struct dc_var *old = sc == DC_VS_GLOBAL ? ident_find(p, d->name) : var_find(p, d->name, sc);
-	if (old != NULL || (sc == DC_VS_GLOBAL && is_reserved_name(d->name))) {
+	if (old != NULL || (sc == DC_VS_GLOBAL && t->kind != DC_TY_FUNC &&
+			    is_reserved_name(d->name))) {
 		bool same = old != NULL && old->scope == sc && old->type != NULL &&
 			    dc_ty_compatible(old->type, t) && old->type->kind == t->kind &&
 			    old->is_assoc == d->is_assoc;
@@ -468,16 +469,20 @@ static struct dc_ty *check_binary(struct ctx *C, struct dc_node *n)
 		struct dc_ty *other = pa ? b : a;
 		if (!dc_ty_is_integer(other))
 			err(C, &n->loc, D_OP_INCOMPAT, "pointer arithmetic requires an integer");
-		if (pt->kind == DC_TY_PTR && pt->base != NULL &&
-		    (pt->base->kind == DC_TY_VOID || pt->base->kind == DC_TY_FUNC))
+		if (pt->kind == DC_TY_PTR && pt->base != NULL && pt->base->kind == DC_TY_VOID)
+			err(C, &n->loc, D_OP_INCOMPAT, "operator %s may not be applied to a "
+			    "void pointer", dc_tok_str(n->op));
+		if (pt->kind == DC_TY_PTR && pt->base != NULL && pt->base->kind == DC_TY_FUNC)
 			err(C, &n->loc, D_OP_VFPTR, "operator %s may not be applied to a "
-			    "void or function pointer", dc_tok_str(n->op));
+			    "function pointer", dc_tok_str(n->op));
 		if (pt->kind == DC_TY_ARRAY)
 			return dc_ty_ptr(p, pt->base);
 		return pt->kind == DC_TY_STRING ? p->t_charp : pt;
 	}
 	default:        /* relational and equality */
-		if (!dc_ty_is_scalar(a) || !dc_ty_is_scalar(b) || !comparable(C, a, b, n->r)) {
+		if (!(dc_ty_is_scalar(a) || dc_ty_is_strlike(a) || a->kind == DC_TY_ARRAY) ||
+		    !(dc_ty_is_scalar(b) || dc_ty_is_strlike(b) || b->kind == DC_TY_ARRAY) ||
+		    !comparable(C, a, b, n->r)) {
 			if (a->kind == DC_TY_ENUM && n->r->kind == DC_N_VAR)
 				return p->t_int;
 			err(C, &n->loc, D_OP_INCOMPAT, "operands have incompatible types: "
@@ -699,6 +704,9 @@ static struct dc_ty *check_index(struct ctx *C, struct dc_node *n, bool creating
 	struct dc_program *p = C->p;
 	struct dc_node *b = n->l;
 
+	if (b->kind == DC_N_AGG)
+		err(C, &n->loc, D_AGG_MDIM, "aggregation @%s may not be indexed more than "
+		    "once", b->name);
 	check_key_types(C, n->args);
 	if (b->kind == DC_N_VAR && b->mod == NULL) {
 		struct dc_var *v = b->scope == DC_VS_NONE ? ident_find(p, b->name)
@@ -905,6 +913,15 @@ static struct dc_ty *check_assign(struct ctx *C, struct dc_node *n)
 			    "arithmetic type", dc_tok_str(n->op));
 		break;
 	case T_ADD_EQ: case T_SUB_EQ:
+		if (!dc_ty_is_loose(rt) && rt->kind == DC_TY_PTR && rt->base != NULL &&
+		    (rt->base->kind == DC_TY_VOID || rt->base->kind == DC_TY_FUNC))
+			err(C, &n->loc, D_OP_VFPTR, "operator %s may not be applied to a "
+			    "void or function pointer", dc_tok_str(n->op));
+		if (dc_ty_is_integer(lt) && !dc_ty_is_loose(rt) &&
+		    (rt->kind == DC_TY_PTR || rt->kind == DC_TY_STRING || rt->kind == DC_TY_ARRAY))
+			err(C, &n->loc, D_OP_INCOMPAT, "operands have incompatible types: "
+			    "\"%s\" %s \"%s\"", dc_ty_name(p, lt), dc_tok_str(n->op),
+			    dc_ty_name(p, rt));
 		if (!(dc_ty_is_arith(lt) && dc_ty_is_arith(rt)) &&
 		    !((lt->kind == DC_TY_PTR) && dc_ty_is_integer(rt)))
 			err(C, &n->loc, D_OP_ARITH, "operator %s requires operands of "
@@ -1199,7 +1216,9 @@ void dc_sem_inline(struct dc_program *p, struct dc_ext *x)
 		struct dc_ty *t = operand(C, x->inline_expr);
 		for (int i = 0; i < np; i++)
 			var_rescope(p, params[i], DC_VS_MACRO);
-		if (!cast_ok(d->type, t) && !(dc_ty_is_strlike(d->type) && dc_ty_is_strlike(t)))
+		if (!comparable(C, d->type, t, x->inline_expr) &&
+		    !(dc_ty_is_integer(d->type) && dc_ty_is_integer(t)) &&
+		    !dc_ty_compatible(d->type, t))
 			err(C, &x->inline_expr->loc, D_OP_INCOMPAT, "inline %s definition "
 			    "uses incompatible types: \"%s\" = \"%s\"", d->name,
 			    dc_ty_name(p, d->type), dc_ty_name(p, t));

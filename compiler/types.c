@@ -220,10 +220,10 @@ bool dc_ty_is_pointer(const struct dc_ty *t)
 	       t->kind == DC_TY_STRING;
 }
 
+/* Integers, pointers and the stack/symbol kinds; not strings or arrays. */
 bool dc_ty_is_scalar(const struct dc_ty *t)
 {
-	return dc_ty_is_arith(t) || t->kind == DC_TY_PTR || t->kind == DC_TY_ARRAY ||
-	       t->kind == DC_TY_STRING || t->kind == DC_TY_STACK ||
+	return dc_ty_is_arith(t) || t->kind == DC_TY_PTR || t->kind == DC_TY_STACK ||
 	       t->kind == DC_TY_SYMADDR || t->kind == DC_TY_USYMADDR;
 }
 

@@ -642,6 +642,8 @@ dc_tys_lookup_word(struct dc_typesys *ts, const char *word)
 	if (word[0] == '`')
 		word++;
 	bq = strchr(word, '`');
+	if (bq == word)
+		return NULL;	/* empty module name */
 	if (bq != NULL) {
 		const char *module = dc_tys_intern_n(ts, word, (size_t)(bq - word));
 		const char *name = bq + 1;
