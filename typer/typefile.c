@@ -909,14 +909,15 @@ int64_t typ_file__size(const struct typ_file *tf, typ_id_t id)
 	return size_of(tf, id, 0);
 }
 
-static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth);
+static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth, int *steps);
 
-static int64_t composite_align(const struct typ_file *tf, typ_id_t id, uint64_t size, int depth)
+static int64_t composite_align(const struct typ_file *tf, typ_id_t id, uint64_t size, int depth,
+			       int *steps)
 {
 	int64_t align = 1;
 	struct typ_member m;
 	for (uint32_t i = 0; typ_file__member(tf, id, i, &m) == 0; i++) {
-		int64_t a = align_of(tf, m.type, depth + 1);
+		int64_t a = align_of(tf, m.type, depth + 1, steps);
 		if (a < 0)
 			return a;
 		if (a > align)
@@ -928,9 +929,9 @@ static int64_t composite_align(const struct typ_file *tf, typ_id_t id, uint64_t 
 	return size % (uint64_t)align != 0 ? 1 : align;
 }
 
-static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth)
+static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth, int *steps)
 {
-	if (depth > TYP_MAX_DEPTH)
+	if (depth > TYP_MAX_DEPTH || --*steps < 0)
 		return -ELOOP;
 	int64_t r = typ_file__resolve(tf, id);
 	if (r < 0)
@@ -947,9 +948,9 @@ static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth)
 	case TYP_PTR:
 		return tf->ptr_size;
 	case TYP_ARRAY:
-		return align_of(tf, ti.ref, depth + 1);
+		return align_of(tf, ti.ref, depth + 1, steps);
 	case TYP_STRUCT: case TYP_UNION:
-		return composite_align(tf, (typ_id_t)r, ti.size, depth);
+		return composite_align(tf, (typ_id_t)r, ti.size, depth, steps);
 	default:
 		return -EINVAL;
 	}
@@ -957,7 +958,8 @@ static int64_t align_of(const struct typ_file *tf, typ_id_t id, int depth)
 
 int64_t typ_file__align(const struct typ_file *tf, typ_id_t id)
 {
-	return align_of(tf, id, 0);
+	int steps = TYP_MAX_STEPS;
+	return align_of(tf, id, 0, &steps);
 }
 
 static void set_load(struct typ_load *out, uint64_t size, bool is_signed)
@@ -1007,6 +1009,7 @@ struct sbuf {
 	char *p;
 	size_t len, cap;
 	bool overflow;
+	int *steps;	/* shared budget, see TYP_MAX_STEPS */
 };
 
 static void sb_puts(struct sbuf *sb, const char *s)
@@ -1055,6 +1058,9 @@ static int spell_params(const struct typ_file *tf, typ_id_t id, struct sbuf *sb,
 	return 0;
 }
 
+/* True when snprintf's result did not fit tmp. */
+#define FIT(n) ((size_t)(n) >= sizeof(tmp))
+
 /* C declarator inside-out: spell(T, inner) writes "T inner" with T's
  * derivations folded into inner ("*", "[16]", "(*)(int)"). */
 static int spell(const struct typ_file *tf, typ_id_t id, const char *inner, struct sbuf *sb,
@@ -1063,37 +1069,42 @@ static int spell(const struct typ_file *tf, typ_id_t id, const char *inner, stru
 	char tmp[512];
 	struct typ_info ti;
 
-	if (depth > TYP_MAX_DEPTH)
+	if (depth > TYP_MAX_DEPTH || --*sb->steps < 0)
 		return -ELOOP;
 	if (typ_file__info(tf, id, &ti) < 0)
 		return -ENOENT;
 	enum typ_kind rk = ti.ref ? typ_kind_of(tf, ti.ref) : TYP_VOID;
 	switch (ti.kind) {
 	case TYP_PTR:
-		snprintf(tmp, sizeof(tmp), (rk == TYP_ARRAY || rk == TYP_FUNC_PROTO) ? "(*%s)" : "*%s",
-			 inner);
+		if (FIT(snprintf(tmp, sizeof(tmp),
+				 (rk == TYP_ARRAY || rk == TYP_FUNC_PROTO) ? "(*%s)" : "*%s", inner)))
+			return -ENOSPC;
 		return spell(tf, ti.ref, tmp, sb, depth + 1);
 	case TYP_ARRAY:
-		snprintf(tmp, sizeof(tmp), "%s[%u]", inner, ti.nelems);
+		if (FIT(snprintf(tmp, sizeof(tmp), "%s[%u]", inner, ti.nelems)))
+			return -ENOSPC;
 		return spell(tf, ti.ref, tmp, sb, depth + 1);
 	case TYP_FUNC_PROTO: {
 		char pbuf[400];
-		struct sbuf ps = { pbuf, 0, sizeof(pbuf), false };
+		struct sbuf ps = { pbuf, 0, sizeof(pbuf), false, sb->steps };
 		pbuf[0] = '\0';
 		int rc = spell_params(tf, id, &ps, depth);
 		if (rc < 0)
 			return rc;
-		snprintf(tmp, sizeof(tmp), "%s%s", inner, pbuf);
+		if (ps.overflow || FIT(snprintf(tmp, sizeof(tmp), "%s%s", inner, pbuf)))
+			return -ENOSPC;
 		return spell(tf, ti.ref, tmp, sb, depth + 1);
 	}
 	case TYP_FUNC: case TYP_VAR:
-		snprintf(tmp, sizeof(tmp), "%s", ti.name);
+		if (FIT(snprintf(tmp, sizeof(tmp), "%s", ti.name)))
+			return -ENOSPC;
 		return spell(tf, ti.ref, tmp, sb, depth + 1);
 	case TYP_CONST: case TYP_VOLATILE: case TYP_RESTRICT: {
 		const char *q = ti.kind == TYP_CONST ? "const" :
 				ti.kind == TYP_VOLATILE ? "volatile" : "restrict";
 		if (rk == TYP_PTR) {
-			snprintf(tmp, sizeof(tmp), "%s%s%s", q, inner[0] ? " " : "", inner);
+			if (FIT(snprintf(tmp, sizeof(tmp), "%s%s%s", q, inner[0] ? " " : "", inner)))
+				return -ENOSPC;
 			return spell(tf, ti.ref, tmp, sb, depth + 1);
 		}
 		sb_puts(sb, q);
@@ -1135,7 +1146,8 @@ int typ_file__to_string(const struct typ_file *tf, typ_id_t id, char *buf, size_
 {
 	if (len == 0)
 		return -ENOSPC;
-	struct sbuf sb = { buf, 0, len, false };
+	int steps = TYP_MAX_STEPS;
+	struct sbuf sb = { buf, 0, len, false, &steps };
 	buf[0] = '\0';
 	int rc = spell(tf, id, "", &sb, 0);
 	if (rc < 0)

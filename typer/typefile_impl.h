@@ -14,6 +14,10 @@
 /* Longest chain of typedefs/qualifiers/arrays/anonymous members we follow;
  * deeper means a malformed (cyclic) file. */
 #define TYP_MAX_DEPTH 64
+/* Most types one recursive query may visit: a hostile file can make a
+ * depth-bounded walk branch exponentially (a struct with many anonymous
+ * members of one type that does the same, 64 levels deep). */
+#define TYP_MAX_STEPS 100000
 
 /* A derived type a lookup needed but the file did not have. */
 struct typ_syn {

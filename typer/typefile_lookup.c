@@ -220,6 +220,7 @@ struct near {
 	int limit;		/* accept distance <= limit */
 	int best;
 	const char *best_name;
+	int steps;		/* budget, see TYP_MAX_STEPS */
 };
 
 static void near_init(struct near *nr, const char *want)
@@ -231,6 +232,7 @@ static void near_init(struct near *nr, const char *want)
 		nr->limit = 3;
 	nr->best = nr->limit + 1;
 	nr->best_name = NULL;
+	nr->steps = TYP_MAX_STEPS;
 }
 
 static void near_try(struct near *nr, const char *cand)
@@ -251,7 +253,7 @@ static void near_members(const struct typ_file *tf, typ_id_t id, struct near *nr
 {
 	struct typ_member m;
 
-	if (depth > TYP_MAX_DEPTH)
+	if (depth > TYP_MAX_DEPTH || --nr->steps < 0)
 		return;
 	for (uint32_t i = 0; typ_file__member(tf, id, i, &m) == 0; i++) {
 		if (m.name[0] != '\0') {
@@ -540,11 +542,11 @@ syntax:
 
 /* Find name in composite id (through anonymous members); offsets add up. */
 static bool find_member(const struct typ_file *tf, typ_id_t id, const char *name,
-			uint64_t base, struct typ_member *out, int depth)
+			uint64_t base, struct typ_member *out, int depth, int *steps)
 {
 	struct typ_member m;
 
-	if (depth > TYP_MAX_DEPTH)
+	if (depth > TYP_MAX_DEPTH || --*steps < 0)
 		return false;
 	for (uint32_t i = 0; typ_file__member(tf, id, i, &m) == 0; i++) {
 		if (strcmp(m.name, name) == 0) {
@@ -555,7 +557,8 @@ static bool find_member(const struct typ_file *tf, typ_id_t id, const char *name
 		if (m.name[0] != '\0')
 			continue;
 		int64_t r = typ_file__resolve(tf, m.type);
-		if (r > 0 && find_member(tf, (typ_id_t)r, name, base + m.bit_offset, out, depth + 1))
+		if (r > 0 && find_member(tf, (typ_id_t)r, name, base + m.bit_offset, out, depth + 1,
+					   steps))
 			return true;
 	}
 	return false;
@@ -651,7 +654,8 @@ int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *pa
 		if (!is_composite(tf, cur))
 			return not_composite(tf, (typ_id_t)cur, "", err);
 		struct typ_member m;
-		if (!find_member(tf, (typ_id_t)cur, name, 0, &m, 0))
+		int steps = TYP_MAX_STEPS;
+		if (!find_member(tf, (typ_id_t)cur, name, 0, &m, 0, &steps))
 			return member_error(tf, (typ_id_t)cur, name, err);
 		out->bit_offset += m.bit_offset;
 		out->type = m.type;

@@ -401,6 +401,24 @@ START_TEST(test_to_string)
 }
 END_TEST
 
+/* ASSERTION: global variables are found by name and spell as declarations. */
+START_TEST(test_variables)
+{
+	struct typ_file *tf = open_ok("freebsd_a", ".o");
+	typ_id_t ids[2];
+	struct typ_info ti;
+
+	ck_assert_int_eq(typ_file__find(tf, TYP_NS_VAR, "tf_thread", ids, 2), 1);
+	ck_assert_int_eq(typ_file__info(tf, ids[0], &ti), 0);
+	ck_assert_int_eq(ti.kind, TYP_VAR);
+	ck_assert_uint_eq(ti.ref, lookup_ok(tf, "struct thread"));
+	ck_assert_str_eq(spelled(tf, ids[0]), "struct thread tf_thread");
+	ck_assert_int_eq(typ_file__size(tf, ids[0]), typ_file__size(tf, ti.ref));
+	ck_assert_int_eq(typ_file__find(tf, TYP_NS_VAR, "no_such_var", ids, 2), 0);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: load kinds follow size and signedness; aggregates load by reference. */
 START_TEST(test_load_kinds)
 {
@@ -606,6 +624,33 @@ START_TEST(test_cycles_bounded)
 }
 END_TEST
 
+/* ASSERTION: walks that branch (anonymous members, alignment, spelling) stay bounded. */
+START_TEST(test_branching_bounded)
+{
+	struct btf *b = btf__new_empty();
+	struct typ_err err = { "" };
+	/* Level k (ids 1..40) holds two anonymous members of level k+1; id 41 is int. */
+	for (int k = 1; k <= 40; k++) {
+		ck_assert_int_eq(btf__add_struct(b, k == 1 ? "top" : "", 8), k);
+		ck_assert_int_eq(btf__add_field(b, "", k + 1, 0, 0), 0);
+		ck_assert_int_eq(btf__add_field(b, "", k + 1, 0, 0), 0);
+	}
+	ck_assert_int_eq(btf__add_int(b, "int", 4, BTF_INT_SIGNED), 41);
+	/* A prototype whose 3 parameters point back to itself. */
+	ck_assert_int_eq(btf__add_ptr(b, 43), 42);
+	ck_assert_int_eq(btf__add_func_proto(b, 42), 43);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(btf__add_func_param(b, "", 42), 0);
+	struct typ_file *tf = open_built(b, 0, &err);
+	struct typ_access acc;
+	ck_assert_int_eq(typ_file__member_path(tf, 1, "nosuch", &acc, &err), -ENOENT);
+	ck_assert_int_lt(typ_file__align(tf, 1), 0);
+	char buf[256];
+	ck_assert_int_lt(typ_file__to_string(tf, 42, buf, sizeof(buf)), 0);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: 64-bit enums keep their values and signedness. */
 START_TEST(test_enum64)
 {
@@ -714,7 +759,7 @@ START_TEST(test_profiles)
 	ck_assert_str_eq(p->name, "linux");
 	ck_assert_str_eq(spelled(lx, (typ_id_t)typ_profile__builtin_type(p, lx, "curthread", &err)),
 			 "struct task_struct *");
-	/* linux.h has no id_t/pid_t for tid's lookup to miss: pid_t exists. */
+	/* tid is a pid_t on Linux. */
 	ck_assert_str_eq(spelled(lx, (typ_id_t)typ_profile__builtin_type(p, lx, "tid", &err)), "pid_t");
 	/* uint_t is not in linux.h: the fallback is used. */
 	ck_assert_str_eq(spelled(lx, (typ_id_t)typ_profile__builtin_type(p, lx, "ipl", &err)),
@@ -905,6 +950,7 @@ static Suite *typefile_suite(void)
 	tc = tcase_create("names");
 	tcase_add_test(tc, test_c_names);
 	tcase_add_test(tc, test_to_string);
+	tcase_add_test(tc, test_variables);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
@@ -922,6 +968,7 @@ static Suite *typefile_suite(void)
 	tcase_add_test(tc, test_reject_elf_without_btf);
 	tcase_add_test(tc, test_reject_bad_type_ref);
 	tcase_add_test(tc, test_cycles_bounded);
+	tcase_add_test(tc, test_branching_bounded);
 	tcase_add_test(tc, test_open_mem);
 	suite_add_tcase(s, tc);
 
