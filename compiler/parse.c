@@ -1034,6 +1034,9 @@ static struct dc_node *postfix(struct parser *P)
 			expect(P, T_RBRACK);
 			n = x;
 		} else if (accept(P, T_LPAR)) {
+			if (n->kind != DC_N_VAR || n->scope != DC_VS_NONE || n->mod != NULL)
+				fail_at(P, &n->loc, D_FUNC_IDENT,
+					"function designator is not of function type");
 			struct dc_node *x = node(P, DC_N_CALL, &n->loc);
 			x->l = n;
 			x->args = arguments(P, T_RPAR);

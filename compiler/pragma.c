@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "impl.h"
 #include "builtins.h"
@@ -80,8 +81,16 @@ static bool valid_value(enum optkind k, const char *v, const char *words)
 	const char *end;
 
 	switch (k) {
-	case O_BOOL:
-		return v == NULL;
+	case O_BOOL: {
+		static const char *const bools[] = { "yes", "no", "true", "false", "on", "off",
+			"set", "unset", "enable", "enabled", "disable", "disabled" };
+		if (v == NULL)
+			return true;
+		for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+			if (strcasecmp(v, bools[i]) == 0)
+				return true;
+		return false;
+	}
 	case O_SIZE:
 		if (v == NULL || !parse_u64(v, &n, &end))
 			return false;

@@ -34,6 +34,8 @@ struct ctx {
 	/* action ordering state for the clause */
 	bool spec, commit, drec, agg;
 	bool in_pred;
+	const char *assigned[64];       /* pre-pass: names first assigned by '=' */
+	int nassigned;
 };
 
 static _Noreturn void err(struct ctx *C, const struct dc_loc *loc, enum dc_errtag tag,
@@ -1164,6 +1166,53 @@ static void check_stmts(struct ctx *C, struct dc_stmt *s)
 		check_stmt(C, s);
 }
 
+static bool pre_assigned(struct ctx *C, const char *name)
+{
+	for (int i = 0; i < C->nassigned; i++)
+		if (strcmp(C->assigned[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void create_incdec_node(struct ctx *C, struct dc_node *n)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->kind == DC_N_ASSIGN && n->op == T_ASSIGN && n->l->kind == DC_N_VAR &&
+		    n->l->scope == DC_VS_NONE && n->l->mod == NULL && C->nassigned < 64 &&
+		    ident_find(C->p, n->l->name) == NULL) {
+			create_incdec_node(C, n->r);
+			C->assigned[C->nassigned++] = n->l->name;
+			continue;
+		}
+		if ((n->kind == DC_N_UNARY || n->kind == DC_N_POSTFIX) &&
+		    (n->op == T_INC || n->op == T_DEC) && n->l->kind == DC_N_VAR &&
+		    n->l->scope == DC_VS_NONE && n->l->mod == NULL &&
+		    ident_find(C->p, n->l->name) == NULL &&
+		    var_find(C->p, n->l->name, DC_VS_SYMBOL) == NULL &&
+		    dc_builtin_var(n->l->name) == NULL && dc_builtin_func(n->l->name) == NULL &&
+		    !dc_library_ident(n->l->name) && !pre_assigned(C, n->l->name))
+			var_new(C->p, n->l->name, DC_VS_GLOBAL, C->p->t_int);
+		if (n->l)
+			create_incdec_node(C, n->l);
+		if (n->r)
+			create_incdec_node(C, n->r);
+		if (n->x)
+			create_incdec_node(C, n->x);
+		if (n->args)
+			create_incdec_node(C, n->args);
+	}
+}
+
+static void create_incdec_stmts(struct ctx *C, struct dc_stmt *s)
+{
+	for (; s; s = s->next) {
+		if (s->expr)
+			create_incdec_node(C, s->expr);
+		create_incdec_stmts(C, s->then);
+		create_incdec_stmts(C, s->els);
+	}
+}
+
 void dc_sem_clause(struct dc_program *p, struct dc_ext *x)
 {
 	struct ctx *C = calloc(1, sizeof(*C));
@@ -1176,11 +1225,12 @@ void dc_sem_clause(struct dc_program *p, struct dc_ext *x)
 		for (struct dc_pdesc *d = cl->pdescs; d; d = d->next)
 			check_pdesc(C, d);
 		/*
-		 * The body first: variables it creates (x++, x = ...) exist for
-		 * the predicate too, as in DTrace, where a clause is cooked after
-		 * it has been parsed whole.
+		 * x++ and x-- create x (an int) for the whole clause, predicate
+		 * included, as in DTrace, which declares them while parsing.
 		 */
-		check_stmts(C, cl->stmts);
+		if (cl->pred != NULL)
+			create_incdec_node(C, cl->pred);
+		create_incdec_stmts(C, cl->stmts);
 		if (cl->pred != NULL) {
 			C->in_pred = true;
 			struct dc_ty *t = check(C, cl->pred);
@@ -1192,6 +1242,7 @@ void dc_sem_clause(struct dc_program *p, struct dc_ext *x)
 				    "of scalar type");
 			C->in_pred = false;
 		}
+		check_stmts(C, cl->stmts);
 	}
 	p->nest = 0;
 	free(C);
@@ -1224,6 +1275,13 @@ void dc_sem_inline(struct dc_program *p, struct dc_ext *x)
 			    dc_ty_name(p, d->type), dc_ty_name(p, t));
 		struct dc_var *v = var_new(p, d->name, DC_VS_INLINE, d->type);
 		v->inline_expr = x->inline_expr;
+		if (d->is_assoc) {
+			v->is_assoc = true;
+			v->keys = d->keys;
+			v->nkeys = 0;
+			for (struct dc_param *k = d->keys; k; k = k->next)
+				v->nkeys++;
+		}
 	}
 	p->nest = 0;
 	free(C);
