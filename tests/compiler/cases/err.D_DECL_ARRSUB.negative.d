@@ -1,0 +1,2 @@
+int x[-2];
+BEGIN { exit(0); }

@@ -1,0 +1,2 @@
+short char c;
+BEGIN { exit(0); }

@@ -1,0 +1,2 @@
+extern typedef int x;
+BEGIN { exit(0); }

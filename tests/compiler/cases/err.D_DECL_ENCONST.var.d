@@ -1,0 +1,2 @@
+enum e { A = timestamp };
+BEGIN { exit(0); }

@@ -1,0 +1,3 @@
+struct a { struct b inner; };
+struct b { int x; };
+BEGIN { exit(0); }

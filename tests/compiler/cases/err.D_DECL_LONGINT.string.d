@@ -1,0 +1,2 @@
+long string s;
+BEGIN { exit(0); }

@@ -1,0 +1,2 @@
+int f(extern int);
+BEGIN { exit(0); }

@@ -1,0 +1,2 @@
+int f(int a[int]);
+BEGIN { exit(0); }

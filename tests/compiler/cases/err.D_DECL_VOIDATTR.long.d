@@ -1,0 +1,2 @@
+long void v;
+BEGIN { exit(0); }

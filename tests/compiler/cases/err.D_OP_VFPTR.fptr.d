@@ -1,0 +1,2 @@
+int (*fp)(int);
+BEGIN { x = fp + 1; }

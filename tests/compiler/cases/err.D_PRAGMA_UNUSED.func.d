@@ -1,0 +1,3 @@
+int f(int);
+#pragma D attributes Stable/Stable/Common f
+BEGIN { exit(0); }

@@ -1,0 +1,1 @@
+BEGIN { tracemem(arg0, 10, 1, 2); }
