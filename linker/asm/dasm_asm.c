@@ -1178,6 +1178,9 @@ static void run_fixups(struct asm_state *st)
 		struct fixup *f = &d->fix[i];
 		struct label *l;
 
+		if (f->pc >= d->len)
+			continue;	/* its instruction was not emitted (already an error) */
+
 		switch (f->kind) {
 		case FIX_BRANCH:
 			if ((l = find_label(d, f->name)) == NULL) {
@@ -2131,7 +2134,13 @@ static void do_line(struct asm_state *st, const char *s)
 		return;
 	}
 	next(st);
-	parse_instr(st, op);
+	/* A failed line leaves no half-instruction behind: drop its fixups and relocations. */
+	uint32_t nfix = st->d.nfix, nrels = st->d.nrels;
+	if (!parse_instr(st, op) || st->line_failed) {
+		while (st->d.nfix > nfix)
+			free(st->d.fix[--st->d.nfix].name);
+		st->d.nrels = nrels;
+	}
 }
 
 /* Resolve DIFO/format references and check explicit clause ranges. */

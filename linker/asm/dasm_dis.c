@@ -371,16 +371,24 @@ static void print_difo(FILE *fp, const struct dobj *obj, uint32_t di, unsigned m
 		fprintf(fp, " flags=0x%x", d->flags & ~(uint32_t)DOBJ_DIFO_F_DESTRUCTIVE);
 	fputc('\n', fp);
 	for (uint32_t i = 0; i < d->intlen; i++)
-		fprintf(fp, "\t.int 0x%-24llx ! DT_INTEGER[%u]\n",
+		fprintf(fp, "\t.int 0x%-*llx ! DT_INTEGER[%u]\n", INSTR_COLUMN - 7,
 		    (unsigned long long)d->inttab[i], i);
 	while (off < d->strlen) {
 		const char *p = d->strtab + off;
 		const char *nul = memchr(p, '\0', d->strlen - off);
 		size_t n = nul ? (size_t)(nul - p) : d->strlen - off;
 
-		fputs(nul ? "\t.string " : "\t.strraw ", fp);
-		dasm_print_string(fp, p, n);
-		fprintf(fp, "   ! DT_STRING[%u]\n", off);
+		char *sb = NULL;
+		size_t sl = 0;
+		FILE *sp = open_memstream(&sb, &sl);
+
+		if (sp != NULL) {
+			fputs(nul ? ".string " : ".strraw ", sp);
+			dasm_print_string(sp, p, n);
+			fclose(sp);
+		}
+		fprintf(fp, "\t%-*s ! DT_STRING[%u]\n", INSTR_COLUMN, sb ? sb : "", off);
+		free(sb);
 		off += (uint32_t)n + (nul ? 1 : 0);
 	}
 	for (uint32_t i = 0; i < d->varlen; i++)

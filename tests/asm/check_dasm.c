@@ -553,6 +553,9 @@ static const struct err_case err_cases[] = {
 	{ ".difo d\n\tadd %r1, %r2\n.end\n", 2, 14, "expected ','" },
 	{ ".end\n", 1, 1, "valid only to close" },
 	{ ".object linked\n.object linked\n", 2, 9, "only once" },
+	/* a line that fails after its variable operand leaves no fixup behind */
+	{ ".difo d\n\tldgs x\n\tret %r1\n.end\n", 2, 8, "expected ','" },
+	{ ".difo d\n\tusetx type_size(\"int\")\n\tret %r1\n.end\n", 2, 24, "expected ','" },
 };
 
 /* ASSERTION: each assembler error reports file:line:col and its message, no object. */
