@@ -13,6 +13,8 @@
 struct sinkbuf {
 	char tags[512];
 	int n;
+	char file[256];         /* of the first diagnostic */
+	int line, col;
 };
 
 static void sink(void *ctx, const struct dc_diag *d)
@@ -23,7 +25,30 @@ static void sink(void *ctx, const struct dc_diag *d)
 	if (l + 40 < sizeof(s->tags))
 		snprintf(s->tags + l, sizeof(s->tags) - l, "%s%s", l ? " " : "",
 			 dc_errtag__name(d->tag));
+	if (s->n == 0 && d->file != NULL) {
+		snprintf(s->file, sizeof(s->file), "%s", d->file);
+		s->line = d->line;
+		s->col = d->col;
+	}
 	s->n++;
+}
+
+/* Compile with options; return the AST dump (malloc'd), error tags in *sb. */
+static char *compile_opts(const char *text, struct sinkbuf *sb, struct dc_options *o)
+{
+	struct dc_source src = { .name = "prog.d", .text = text, .len = strlen(text) };
+	o->sink = sink;
+	o->sink_ctx = sb;
+	memset(sb, 0, sizeof(*sb));
+	struct dc_program *p = dc_compile(&src, 1, o);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(p);
+	dc_program__dump(p, f);
+	fclose(f);
+	dc_program__free(p);
+	return buf;
 }
 
 /* Compile text; return the AST dump (malloc'd) and the error tags in *sb. */
@@ -161,6 +186,98 @@ START_TEST(tag_table)
 }
 END_TEST
 
+/* ASSERTION: $1 is an integer token, $$2 a string; unused arguments are errors. */
+START_TEST(macros)
+{
+	struct sinkbuf sb;
+	const char *args[] = { "41", "foo", "9" };
+	struct dc_options o = { .macro_args = args, .nmacro_args = 2 };
+	char *d = compile_opts("BEGIN { x = $1 + 1; y = $$2; }", &sb, &o);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(= x (+ 41 1))"));
+	ck_assert_ptr_nonnull(strstr(d, "(= y \"foo\")"));
+	free(d);
+	struct dc_options o2 = { .macro_args = args, .nmacro_args = 3 };
+	free(compile_opts("BEGIN { x = $1; y = $$2; }", &sb, &o2));
+	ck_assert_str_eq(sb.tags, "D_MACRO_UNUSED");
+	struct dc_options o3 = { 0 };
+	free(compile_opts("BEGIN { x = $1; }", &sb, &o3));
+	ck_assert_str_eq(sb.tags, "D_MACRO_UNDEF");
+	struct dc_options o4 = { .macro_args = args, .nmacro_args = 1 };
+	d = compile_opts("syscall::read:entry /pid == $1/ { }", &sb, &o4);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(== pid 41)"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: with cpp, macros expand and diagnostics name the source and line. */
+START_TEST(preprocessor)
+{
+	struct sinkbuf sb;
+	const char *cargs[] = { "-DLIMIT=7" };
+	struct dc_options o = { .cpp = true, .cpp_args = cargs, .ncpp_args = 1 };
+	char *d = compile_opts("#define V 5\nBEGIN { x = V + LIMIT; }\n", &sb, &o);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(= x (+ 5 7))"));
+	free(d);
+	free(compile_opts("#define V 5\n\nBEGIN { x = nosuch; }\n", &sb, &o));
+	ck_assert_str_eq(sb.tags, "D_IDENT_UNDEF");
+	ck_assert_str_eq(sb.file, "prog.d");
+	ck_assert_int_eq(sb.line, 3);
+}
+END_TEST
+
+/* ASSERTION: without cpp, #define is an invalid control line and # N "f" moves lines. */
+START_TEST(control_lines)
+{
+	struct sinkbuf sb;
+	free(compile("#define X 1\nBEGIN { }", &sb));
+	ck_assert_str_eq(sb.tags, "D_PRAGCTL_INVAL");
+	free(compile("# 40 \"other.d\"\nBEGIN { x = nosuch; }", &sb));
+	ck_assert_str_eq(sb.file, "other.d");
+	ck_assert_int_eq(sb.line, 40);
+	free(compile("#pragma D option nosuchoption\nBEGIN { }", &sb));
+	ck_assert_str_eq(sb.tags, "D_PRAGMA_OPTSET");
+	free(compile("#pragma ident \"x\"\n#pragma weak foo\nBEGIN { }", &sb));
+	ck_assert_int_eq(sb.n, 0);
+}
+END_TEST
+
+/* ASSERTION: '/' closes a predicate only before '{', ';', '/' or the end. */
+START_TEST(predicate_slash)
+{
+	struct sinkbuf sb;
+	char *d = compile("BEGIN { x = 4; }\nEND /x / 2 > 1/ { exit(0); }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "pred (> (/ x 2) 1)"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: a type name followed by '=' inside a clause is a variable. */
+START_TEST(tname_rule)
+{
+	struct sinkbuf sb;
+	char *d = compile("typedef int foo;\nfoo bar;\nBEGIN { bar = (foo)1; foo = 2; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "(= bar (cast <int> 1))"));
+	ck_assert_ptr_nonnull(strstr(d, "(= foo 2)"));
+	free(d);
+}
+END_TEST
+
+/* ASSERTION: target types stay symbolic: members of curthread are accepted. */
+START_TEST(symbolic_types)
+{
+	struct sinkbuf sb;
+	free(compile("fbt::vfs_read:entry { trace(curthread->td_proc->p_pid); "
+		     "x = (struct file *)arg0; trace(x->f_flag); "
+		     "trace(((kthread_t *)arg1)->t_tid); }", &sb));
+	ck_assert_int_eq(sb.n, 0);
+}
+END_TEST
+
 static Suite *dfront_suite(void)
 {
 	Suite *s = suite_create("dfront");
@@ -169,7 +286,10 @@ static Suite *dfront_suite(void)
 		{ "pdesc_fields", pdesc_fields }, { "literals", literals },
 		{ "declarations", declarations }, { "deep_nesting", deep_nesting },
 		{ "unterminated", unterminated }, { "several_errors", several_errors },
-		{ "tag_table", tag_table },
+		{ "tag_table", tag_table }, { "macros", macros },
+		{ "preprocessor", preprocessor }, { "control_lines", control_lines },
+		{ "predicate_slash", predicate_slash }, { "tname_rule", tname_rule },
+		{ "symbolic_types", symbolic_types },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		TCase *tc = tcase_create(cases[i].name);

@@ -1,0 +1,32 @@
+#!/bin/sh
+# dtc_cli.sh DTC -- command-line behaviour of dtc: --version/--help, usage
+# errors (exit 2), compile errors (exit 1, file:line:col + caret), and the
+# "code generation is not built yet" refusal for -o/-S.
+dtc=$1; fail=0; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+check() {       # name expected-rc expected-stderr-substring cmd...
+	name=$1 want=$2 pat=$3; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	if [ "$rc" != "$want" ] || { [ -n "$pat" ] && ! grep -qF -- "$pat" "$tmp/out" "$tmp/err"; }; then
+		echo "FAIL $name: rc=$rc (want $want), output:"; cat "$tmp/out" "$tmp/err"
+		fail=$((fail + 1))
+	fi
+}
+check version 0 "dtc (HyperTrace) " "$dtc" --version
+check help 0 "usage: dtc" "$dtc" --help
+check badopt 2 "unknown option" "$dtc" -q
+check noinput 2 "no input" "$dtc"
+check missingarg 2 "requires an argument" "$dtc" -n
+check ok 0 "" "$dtc" -n 'BEGIN { exit(0); }'
+check error 1 "<command line>:1:15: error: [D_IDENT_UNDEF]" "$dtc" -x errtags -n 'BEGIN { trace(nosuch); }'
+check caret 1 "        ^" "$dtc" -n 'BEGIN { trace(nosuch); }'
+check notag 1 "error: failed to resolve nosuch" "$dtc" -n 'BEGIN { trace(nosuch); }'
+check nofile 1 "failed to open" "$dtc" "$tmp/nosuch.d"
+check codegen 1 "dtc: error: code generation is not built yet; the program was checked only" \
+	"$dtc" -o "$tmp/out.o" -n 'BEGIN { exit(0); }'
+check codegen-S 1 "code generation is not built yet" "$dtc" -S -n 'BEGIN { exit(0); }'
+check typefile 0 "" "$dtc" -T "$tmp/types.btf" -n 'BEGIN { exit(0); }'
+check macro 0 "" "$dtc" -n 'BEGIN { trace($1); }' -- 42
+check unused 1 "D_MACRO_UNUSED" "$dtc" -x errtags -n 'BEGIN { exit(0); }' -- 42
+[ -e "$tmp/out.o" ] && { echo "FAIL codegen: an output file was written"; fail=$((fail + 1)); }
+echo "dtc cli: $fail failure(s)"
+[ $fail -eq 0 ]
