@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct dcons_rec rec_for(enum dcons_want w, const void *storage)
 {
-	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_SIGNED, 8, storage };
+	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_SIGNED, 8, storage, 0 };
 
 	switch (w) {
 	case DCONS_WANT_STRING:

@@ -51,12 +51,15 @@ int dcons_buf__printf(struct dcons_buf *b, const char *fmt, ...)
  * kind that gives the bytes a meaning (DIF_ACT_STACK: `size / 8` kernel pcs;
  * DIF_ACT_USTACK: word 0 pid then pcs; DIF_ACT_SYM/MOD: one address;
  * DIF_ACT_USYM/UMOD/UADDR: pid then address).  data is borrowed.
+ * Library actions (clear, normalize, trunc, setopt, ...) use their
+ * DIF_LIBACT_* value as the action (see dcons_consume__probe).
  */
 struct dcons_rec {
 	uint16_t	action;
 	uint8_t		flags;		/* DCONS_REC_* */
 	uint32_t	size;		/* bytes at data */
 	const void	*data;
+	uint32_t	fmtid;		/* printf/printa records: format id, 0 none */
 };
 
 /* Convenience constructors (data points into the caller's storage). */
@@ -217,6 +220,47 @@ int dcons_print__action(const struct dcons_ctx *ctx, const struct dcons_rec *r,
  * before dcons_aggstore__print_unprinted() (a single "\n").
  */
 int dcons_print__exit(const struct dcons_ctx *ctx, struct dcons_buf *out);
+
+/* ------------------------------------------------------------- consuming */
+
+/* Formats of a program by id (ids start at 1), parsed once. */
+struct dcons_fmttab;
+
+struct dcons_fmttab *dcons_fmttab__new(void);
+void dcons_fmttab__free(struct dcons_fmttab *t);
+/* -EEXIST for a taken id, -EINVAL (with *err) for a bad format. */
+int dcons_fmttab__add(struct dcons_fmttab *t, uint32_t id, const char *text,
+	bool printa, struct dcons_err *err);
+const struct dcons_fmt *dcons_fmttab__get(const struct dcons_fmttab *t, uint32_t id);
+
+struct dcons_probe {
+	int		cpu;
+	uint32_t	id;
+	const char	*func;
+	const char	*name;
+};
+
+struct dcons_aggstore;
+
+/*
+ * Print one probe firing's records as dtrace(1) does: the probe columns
+ * unless quiet, then each action -- printf (consecutive DIF_ACT_PRINTF
+ * records with one fmtid), printa (consecutive DIF_ACT_PRINTA records,
+ * each an 8-byte aggregation id; fmtid 0 = default layout), trace,
+ * tracemem (after an optional TRACEMEM_DYNSIZE length), stacks and
+ * symbols, exit (status into *exit_status), and the library actions
+ * clear/denormalize (one record: the id), normalize/trunc (two: id, n;
+ * trunc n == 0 removes all) and setopt (two strings, changing ctx->opts).
+ * -ENOTSUP for actions a driver must perform (system, freopen,
+ * ftruncate, unknown setopt options); -EINVAL for malformed records.
+ */
+int dcons_consume__probe(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
+	struct dcons_aggstore *aggs, const struct dcons_probe *probe,
+	const struct dcons_rec *recs, size_t n, int *exit_status,
+	struct dcons_buf *out);
+
+/* Apply setopt(name, value) for the options the printers use. */
+int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value);
 
 /* ------------------------------------------------------------- aggregations */
 

@@ -350,8 +350,8 @@ static int keycmp(const struct dcons_aggvar *v, const uint8_t *a,
 		int r;
 
 		if (int_key(k)) {
-			struct dcons_rec ra = { DIF_ACT_DIFEXPR, 0, k->size, a + off[i] };
-			struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, k->size, b + off[i] };
+			struct dcons_rec ra = { DIF_ACT_DIFEXPR, 0, k->size, a + off[i], 0 };
+			struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, k->size, b + off[i], 0 };
 			uint64_t x, y;
 
 			dcons_read_int(&ra, false, &x);

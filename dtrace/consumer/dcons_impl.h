@@ -22,6 +22,9 @@ int dcons_format_ex(const struct dcons_fmt *f, const struct dcons_rec *args,
 	size_t nargs, const struct dcons_aggval *aggs, size_t naggs,
 	const struct dcons_ctx *ctx, struct dcons_buf *out);
 
+/* A record whose bytes are just a value (trace, printf arguments). */
+bool dcons_action_is_plain(uint16_t action);
+
 /* Integer value of a 1/2/4/8-byte record, sign-extended when is_signed. */
 int dcons_read_int(const struct dcons_rec *r, bool is_signed, uint64_t *v);
 

@@ -354,7 +354,7 @@ static bool is_int_size(uint32_t size)
 bool dcons_want__accepts(enum dcons_want want, uint16_t action, uint8_t flags,
 	uint32_t size)
 {
-	bool plain = action == DIF_ACT_DIFEXPR || action == DIF_ACT_NONE;
+	bool plain = dcons_action_is_plain(action);
 	bool integer = plain && !(flags & (DCONS_REC_STRING | DCONS_REC_FLOAT |
 		DCONS_REC_WIDE)) && is_int_size(size);
 
@@ -387,6 +387,17 @@ bool dcons_want__accepts(enum dcons_want want, uint16_t action, uint8_t flags,
 }
 
 /* ------------------------------------------------------------ formatting */
+
+bool dcons_action_is_plain(uint16_t action)
+{
+	switch (action) {
+	case DIF_ACT_NONE: case DIF_ACT_DIFEXPR: case DIF_ACT_PRINTF:
+	case DIF_ACT_SYSTEM: case DIF_ACT_FREOPEN:
+		return true;
+	default:
+		return false;
+	}
+}
 
 int dcons_read_int(const struct dcons_rec *r, bool is_signed, uint64_t *v)
 {
@@ -507,7 +518,7 @@ static int fmt_int(const struct dcons_conv *c, const struct spec *sp,
 	    !(conv == 'p' && dcons_want__accepts(DCONS_WANT_ADDR, r->action,
 	    r->flags, r->size)))
 		return -EINVAL;
-	if (r->action != DIF_ACT_DIFEXPR && r->action != DIF_ACT_NONE) {
+	if (!dcons_action_is_plain(r->action)) {
 		/* usym/uaddr-style records: the address is the last word */
 		t.size = 8;
 		t.data = (const char *)r->data + r->size - 8;
@@ -761,7 +772,7 @@ static int fmt_agg(const struct dcons_conv *c, const struct spec *sp,
 	}
 	if (c->aggconv == 'T' || c->aggconv == 'Y') {
 		struct dcons_conv tc = *c;
-		struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 8, &x };
+		struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 8, &x, 0 };
 
 		tc.conv = c->aggconv;
 		return fmt_time(&tc, sp, &r, out);
@@ -900,14 +911,14 @@ int dcons_fmt__format(const struct dcons_fmt *f, const struct dcons_rec *args,
 struct dcons_rec dcons_rec__int(const void *data, uint32_t size, bool is_signed)
 {
 	struct dcons_rec r = { DIF_ACT_DIFEXPR,
-		is_signed ? DCONS_REC_SIGNED : 0, size, data };
+		is_signed ? DCONS_REC_SIGNED : 0, size, data, 0 };
 
 	return r;
 }
 
 struct dcons_rec dcons_rec__str(const char *s, uint32_t size)
 {
-	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_STRING, size, s };
+	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_STRING, size, s, 0 };
 
 	return r;
 }

@@ -252,7 +252,7 @@ END_TEST
 START_TEST(t_wide_string)
 {
 	wchar_t w[4] = { L'h', L'i', 0, 0 };
-	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_WIDE, sizeof(w), w };
+	struct dcons_rec r = { DIF_ACT_DIFEXPR, DCONS_REC_WIDE, sizeof(w), w, 0 };
 
 	EQ(fmt("%ls", 1, r), "hi");
 	EQ(fmt("%ws", 1, r), "hi");
@@ -267,9 +267,9 @@ START_TEST(t_floats)
 	float f = 1.5f;
 	double d = 12345.678;
 	long double ld = 2.25L;
-	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f };
-	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d };
-	struct dcons_rec rl = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 16, &ld };
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f, 0 };
+	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d, 0 };
+	struct dcons_rec rl = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 16, &ld, 0 };
 
 	EQ(fmt("%f", 1, rf), "1.500000");
 	EQ(fmt("%.2f", 1, rd), "12345.68");
@@ -300,8 +300,8 @@ START_TEST(t_inet)
 	uint8_t v4[4] = { 192, 168, 1, 2 };
 	uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
 	uint16_t port = 0x5000;	/* 80 in network order on little-endian */
-	struct dcons_rec r4 = { DIF_ACT_DIFEXPR, 0, 4, v4 };
-	struct dcons_rec r6 = { DIF_ACT_DIFEXPR, 0, 16, v6 };
+	struct dcons_rec r4 = { DIF_ACT_DIFEXPR, 0, 4, v4, 0 };
+	struct dcons_rec r6 = { DIF_ACT_DIFEXPR, 0, 16, v6, 0 };
 
 	EQ(fmt("%I", 1, r4), "192.168.1.2");
 	EQ(fmt("%I", 1, r6), "fe80::1");
@@ -347,7 +347,7 @@ END_TEST
 START_TEST(t_stack_conv)
 {
 	uint64_t pcs[3] = { 0x1004, 0x9000, 0 };
-	struct dcons_rec r = { DIF_ACT_STACK, 0, sizeof(pcs), pcs };
+	struct dcons_rec r = { DIF_ACT_STACK, 0, sizeof(pcs), pcs, 0 };
 
 	C.lookup = fake_lookup;
 	EQ(fmt("%k", 1, r), "\n              genunix`read+0x4\n              0x9000\n");
@@ -413,7 +413,7 @@ START_TEST(t_trace_strings)
 	char s[16] = "hi";
 	uint8_t bin[3] = { 1, 'a', 0 };
 	struct dcons_rec rs = dcons_rec__str(s, sizeof(s));
-	struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, 3, bin };
+	struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, 3, bin, 0 };
 
 	C.opts.quiet = false;
 	dcons_print__trace(&C, &rs, &B);
@@ -441,7 +441,7 @@ END_TEST
 START_TEST(t_trace_embedded_nul)
 {
 	char s[5] = { 'a', 0, 'b', 0, 0 };
-	struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 5, s };
+	struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 5, s, 0 };
 
 	dcons_print__trace(&C, &r, &B);
 	ck_assert(strstr(B.data, "61 00 62 00") != NULL);
@@ -452,7 +452,7 @@ END_TEST
 START_TEST(t_tracemem_rows)
 {
 	uint8_t m[17];
-	struct dcons_rec r = { DIF_ACT_TRACEMEM, 0, 17, m };
+	struct dcons_rec r = { DIF_ACT_TRACEMEM, 0, 17, m, 0 };
 
 	for (int k = 0; k < 17; k++)
 		m[k] = (uint8_t)('A' + k);
@@ -467,9 +467,9 @@ END_TEST
 START_TEST(t_sym_records)
 {
 	uint64_t a = 0x1010, u[2] = { 42, 0x1010 };
-	struct dcons_rec sym = { DIF_ACT_SYM, 0, 8, &a };
-	struct dcons_rec mod = { DIF_ACT_MOD, 0, 8, &a };
-	struct dcons_rec uaddr = { DIF_ACT_UADDR, 0, 16, u };
+	struct dcons_rec sym = { DIF_ACT_SYM, 0, 8, &a, 0 };
+	struct dcons_rec mod = { DIF_ACT_MOD, 0, 8, &a, 0 };
+	struct dcons_rec uaddr = { DIF_ACT_UADDR, 0, 16, u, 0 };
 
 	C.lookup = fake_lookup;
 	dcons_print__action(&C, &sym, &B);
@@ -849,9 +849,9 @@ END_TEST
 START_TEST(t_sym_and_stack_keys)
 {
 	uint64_t a1 = 0x1004, a2 = 0x1008, pcs[2] = { 0x1010, 0 };
-	struct dcons_rec r1 = { DIF_ACT_SYM, 0, 8, &a1 };
-	struct dcons_rec r2 = { DIF_ACT_SYM, 0, 8, &a2 };
-	struct dcons_rec rs = { DIF_ACT_STACK, 0, 16, pcs };
+	struct dcons_rec r1 = { DIF_ACT_SYM, 0, 8, &a1, 0 };
+	struct dcons_rec r2 = { DIF_ACT_SYM, 0, 8, &a2, 0 };
+	struct dcons_rec rs = { DIF_ACT_STACK, 0, 16, pcs, 0 };
 
 	C.lookup = fake_lookup;
 	dcons_aggstore__set_lookup(S, fake_lookup, NULL);
@@ -917,6 +917,90 @@ START_TEST(t_many_keys)
 }
 END_TEST
 
+/* ------------------------------------------------------------ consume */
+
+/* ASSERTION: the format table refuses duplicates, id 0 and bad formats. */
+START_TEST(t_fmttab)
+{
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	struct dcons_err err;
+
+	ck_assert_int_eq(dcons_fmttab__add(ft, 3, "%d", false, NULL), 0);
+	ck_assert_int_eq(dcons_fmttab__add(ft, 3, "%d", false, NULL), -EEXIST);
+	ck_assert_int_eq(dcons_fmttab__add(ft, 0, "%d", false, NULL), -EINVAL);
+	ck_assert_int_eq(dcons_fmttab__add(ft, 4, "%z", false, &err), -EINVAL);
+	ck_assert_ptr_nonnull(dcons_fmttab__get(ft, 3));
+	ck_assert_ptr_null(dcons_fmttab__get(ft, 4));
+	ck_assert_ptr_null(dcons_fmttab__get(ft, 999));
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: a non-quiet firing prints the probe columns, records, newline. */
+START_TEST(t_consume_verbose)
+{
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	const struct dcons_probe p = { 3, 42, "read", "entry" };
+	int64_t v = 7;
+	struct dcons_rec r[2] = { { DIF_ACT_PRINTF, DCONS_REC_SIGNED, 8, &v, 1 },
+		{ DIF_ACT_DIFEXPR, DCONS_REC_SIGNED, 8, &v, 0 } };
+
+	C.opts.quiet = false;
+	ck_assert_int_eq(dcons_fmttab__add(ft, 1, "v=%d", false, NULL), 0);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, NULL, &p, r, 2, NULL, &B), 0);
+	EQ(B.data, "  3     42                       read:entry v=7                7\n");
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: malformed or driver-only records are refused with the right code. */
+START_TEST(t_consume_errors)
+{
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	const struct dcons_probe p = { 0, 1, "", "BEGIN" };
+	uint64_t id = 1;
+	int32_t z = 0;
+	struct dcons_rec bad_fmt = { DIF_ACT_PRINTF, 0, 4, &z, 9 };
+	struct dcons_rec sys = { DIF_ACT_SYSTEM, 0, 4, &z, 0 };
+	struct dcons_rec norm = { DIF_LIBACT_NORMALIZE, 0, 8, &id, 0 };
+	struct dcons_rec opt[2] = {
+		{ DIF_LIBACT_SETOPT, DCONS_REC_STRING, 5, "bogus", 0 },
+		{ DIF_LIBACT_SETOPT, DCONS_REC_STRING, 1, "", 0 } };
+	struct dcons_rec unknown = { 0x0444, 0, 4, &z, 0 };
+	struct dcons_rec nodata = { DIF_ACT_DIFEXPR, 0, 4, NULL, 0 };
+
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, &bad_fmt, 1, NULL, &B),
+		-EINVAL);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, &sys, 1, NULL, &B),
+		-ENOTSUP);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, &norm, 1, NULL, &B),
+		-EINVAL);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, opt, 2, NULL, &B),
+		-ENOTSUP);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, &unknown, 1, NULL, &B),
+		-EINVAL);
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &p, &nodata, 1, NULL, &B),
+		-EINVAL);
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: setopt parses booleans and numbers. */
+START_TEST(t_setopt)
+{
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggsortrev", ""), 0);
+	ck_assert(C.opts.aggsortrev);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggsortrev", "false"), 0);
+	ck_assert(!C.opts.aggsortrev);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggsortpos", "2"), 0);
+	ck_assert_uint_eq(C.opts.aggsortpos, 2);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggsortpos", "x"), -EINVAL);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "stackindent", "4"), 0);
+	ck_assert_uint_eq(C.opts.stackindent, 4);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "nosuch", "1"), -ENOTSUP);
+}
+END_TEST
+
 Suite *consumer_unit_suite(void)
 {
 	Suite *s = suite_create("consumer-unit");
@@ -949,6 +1033,8 @@ Suite *consumer_unit_suite(void)
 		{ "printa_too_many_keys", t_printa_too_many_keys },
 		{ "sym_and_stack_keys", t_sym_and_stack_keys },
 		{ "unprinted_order", t_unprinted_order }, { "many_keys", t_many_keys },
+		{ "fmttab", t_fmttab }, { "consume_verbose", t_consume_verbose },
+		{ "consume_errors", t_consume_errors }, { "setopt", t_setopt },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

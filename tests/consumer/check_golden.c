@@ -749,8 +749,8 @@ START_TEST(g_printf_eE)
 {
 	float f = 0;
 	double d = 0;
-	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f };
-	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d };
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f, 0 };
+	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d, 0 };
 
 	text("\n");
 	pf("%%e = %e\n", 1, &rf);
@@ -794,7 +794,7 @@ END_TEST
 /* ASSERTION: tracemem() prints the 16-column hex dump with a short last row. */
 START_TEST(g_tracemem_small)
 {
-	struct dcons_rec r = { DIF_ACT_TRACEMEM, 0, 6, "Darwin" };
+	struct dcons_rec r = { DIF_ACT_TRACEMEM, 0, 6, "Darwin", 0 };
 
 	ck_assert_int_eq(dcons_print__tracemem(&C, &r, &B), 0);
 	finish();
@@ -1287,8 +1287,8 @@ static void float_pair(const char *ff, const char *fd)
 {
 	float f = 0;
 	double d = 0;
-	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f };
-	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d };
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 4, &f, 0 };
+	struct dcons_rec rd = { DIF_ACT_DIFEXPR, DCONS_REC_FLOAT, 8, &d, 0 };
 
 	pf(ff, 1, &rf);
 	pf(fd, 1, &rd);
@@ -1372,6 +1372,141 @@ START_TEST(g_max)
 }
 END_TEST
 
+/* ---------------------------------------------------------- consume path */
+
+static const struct dcons_probe begin_probe = { 0, 1, "", "BEGIN" };
+
+/* ASSERTION: printf records with one format id print one formatted line. */
+START_TEST(g_consume_hello)
+{
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	int32_t zero = 0, status = -1;
+	struct dcons_rec r[2] = { r_i32(&zero), r_i32(&zero) };
+
+	ck_assert_int_eq(dcons_fmttab__add(ft, 1, "hello", false, NULL), 0);
+	r[0].action = DIF_ACT_PRINTF;
+	r[0].fmtid = 1;
+	r[1].action = DIF_ACT_EXIT;
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &begin_probe, r, 2,
+		&status, &B), 0);
+	ck_assert_int_eq(status, 0);
+	finish();
+	golden_compare("printf/tst.hello.d.out", &B);
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: tracemem with a dynamic size prints that many bytes (0 or too big: all). */
+START_TEST(g_consume_dynsize)
+{
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	static const uint8_t zero[128];
+	const struct dcons_probe tick = { 0, 2, "", "tick-10ms" };
+
+	ck_assert_int_eq(dcons_fmttab__add(ft, 1, "%d:", false, NULL), 0);
+	ck_assert_int_eq(dcons_fmttab__add(ft, 2, "\n", false, NULL), 0);
+	for (int32_t i = -10; i++ < 150; ) {
+		int64_t dyn = i;
+		int32_t z = 0;
+		struct dcons_rec r[4] = {
+			{ DIF_ACT_PRINTF, DCONS_REC_SIGNED, 4, &i, 1 },
+			{ DIF_ACT_TRACEMEM_DYNSIZE, 0, 8, &dyn, 0 },
+			{ DIF_ACT_TRACEMEM, 0, 128, zero, 0 },
+			{ DIF_ACT_PRINTF, 0, 4, &z, 2 },
+		};
+
+		ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &tick, r, 4, NULL,
+			&B), 0);
+	}
+	finish();
+	golden_compare("tracemem/tst.dynsize.d.out", &B);
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: setopt records change the sort order between printa records. */
+START_TEST(g_consume_keysort)
+{
+	static const char *c[] = { "Ghent", "Berlin", "London", "Dublin",
+		"Shanghai", "Zurich", "Regina", "Winnipeg", "Edmonton", "Calgary",
+		"Vancouver", "Victoria", "Prague", "London", "Brisbane", "Sydney",
+		"Melbourne" };
+	static const int jinc[] = { 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+		0, 1 };
+	static const char *script[][3] = {
+		{ "aggsortkey", "false", NULL }, { "aggsortkeypos", "0", NULL },
+		{ NULL, NULL, "By value:\n" }, { "P", NULL, NULL },
+		{ "aggsortkey", "", NULL }, { NULL, NULL, "\nBy key, position 0:\n" },
+		{ "P", NULL, NULL }, { "aggsortkeypos", "1", NULL },
+		{ NULL, NULL, "\nBy key, position 1:\n" }, { "P", NULL, NULL },
+		{ "aggsortkeypos", "2", NULL },
+		{ NULL, NULL, "\nBy key, position 2:\n" }, { "P", NULL, NULL },
+		{ "aggsortkey", "false", NULL }, { "aggsortkeypos", "0", NULL },
+		{ "aggsortrev", "", NULL }, { NULL, NULL, "\nReversed by value:\n" },
+		{ "P", NULL, NULL }, { "aggsortkey", "", NULL },
+		{ NULL, NULL, "\nReversed by key, position 0:\n" }, { "P", NULL, NULL },
+		{ "aggsortkeypos", "1", NULL },
+		{ NULL, NULL, "\nReversed by key, position 1:\n" }, { "P", NULL, NULL },
+		{ "aggsortkeypos", "2", NULL },
+		{ NULL, NULL, "\nReversed by key, position 2:\n" }, { "P", NULL, NULL },
+	};
+	struct dcons_fmttab *ft = dcons_fmttab__new();
+	struct dcons_rec r[64];
+	uint64_t aggid = 1;
+	int32_t i = 0, j = 0, zero = 0;
+	uint32_t nf = 10;
+	size_t n = 0;
+	int status = -1;
+
+	decl(S, 1, "tour", DIF_ACT_SUM, 0, 3, KSTR, KI32, KI32);
+	for (int k = 0; k < 17; k++) {
+		tour(c[k], i++, j);
+		j += jinc[k];
+	}
+	tour("Amsterdam", i++, j);
+	ck_assert_int_eq(dcons_fmttab__add(ft, 1, "%20s %8d %8d %8@d\n", true,
+		NULL), 0);
+	for (size_t k = 0; k < sizeof(script) / sizeof(script[0]); k++) {
+		if (script[k][2] != NULL) {
+			ck_assert_int_eq(dcons_fmttab__add(ft, nf, script[k][2], false,
+				NULL), 0);
+			r[n++] = (struct dcons_rec){ DIF_ACT_PRINTF, 0, 4, &zero, nf++ };
+		} else if (strcmp(script[k][0], "P") == 0) {
+			r[n++] = (struct dcons_rec){ DIF_ACT_PRINTA, 0, 8, &aggid, 1 };
+		} else {
+			r[n++] = (struct dcons_rec){ DIF_LIBACT_SETOPT, DCONS_REC_STRING,
+				(uint32_t)strlen(script[k][0]) + 1, script[k][0], 0 };
+			r[n++] = (struct dcons_rec){ DIF_LIBACT_SETOPT, DCONS_REC_STRING,
+				(uint32_t)strlen(script[k][1]) + 1, script[k][1], 0 };
+		}
+	}
+	r[n++] = (struct dcons_rec){ DIF_ACT_EXIT, 0, 4, &zero, 0 };
+	ck_assert_int_eq(dcons_consume__probe(&C, ft, S, &begin_probe, r, n,
+		&status, &B), 0);
+	finish();
+	golden_compare("aggs/tst.keysort.d.out", &B);
+	dcons_fmttab__free(ft);
+}
+END_TEST
+
+/* ASSERTION: normalize and trunc library records act on the store. */
+START_TEST(g_consume_trunc)
+{
+	uint64_t id = 1;
+	int64_t ten = 10;
+	struct dcons_rec r[2] = { { DIF_LIBACT_TRUNC, 0, 8, &id, 0 },
+		{ DIF_LIBACT_TRUNC, DCONS_REC_SIGNED, 8, &ten, 0 } };
+	const struct dcons_probe end = { 0, 3, "", "END" };
+
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 1, KI32);
+	for (int32_t i = 0; i < 100; i++)
+		api32(1, i, i, 1);
+	ck_assert_int_eq(dcons_consume__probe(&C, NULL, S, &end, r, 2, NULL, &B), 0);
+	finish();
+	golden_compare("aggs/tst.trunc.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -1416,6 +1551,10 @@ Suite *consumer_golden_suite(void)
 		{ "printf_raw", g_printf_raw },
 		{ "printa_walltimestamp", g_printa_walltimestamp },
 		{ "min", g_min }, { "max", g_max },
+		{ "consume_hello", g_consume_hello },
+		{ "consume_dynsize", g_consume_dynsize },
+		{ "consume_keysort", g_consume_keysort },
+		{ "consume_trunc", g_consume_trunc },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
