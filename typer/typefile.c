@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,14 +81,10 @@ static struct btf *quiet_btf_new(const void *data, size_t size, int *errp)
 
 /* --- reading the bytes ----------------------------------------------- */
 
-static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ_err *err)
+/* Read fd to EOF into a malloc'd buffer (for files that cannot be mapped). */
+static int read_whole(int fd, const char *path, uint8_t **data, size_t *size,
+		      struct typ_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		typ_errf(err, "%s: cannot open: %s", path, strerror(e));
-		return -e;
-	}
 	/* Size hint (sysfs reports it too); the loop still reads to EOF. */
 	struct stat st;
 	size_t len = 0, cap = 1 << 16;
@@ -95,7 +92,6 @@ static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ
 		cap = (size_t)st.st_size + 1;
 	uint8_t *buf = malloc(cap);
 	if (buf == NULL) {
-		close(fd);
 		typ_errf(err, "%s: out of memory", path);
 		return -ENOMEM;
 	}
@@ -104,7 +100,6 @@ static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ
 			uint8_t *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
 			if (nb == NULL) {
 				free(buf);
-				close(fd);
 				typ_errf(err, "%s: out of memory", path);
 				return -ENOMEM;
 			}
@@ -117,7 +112,6 @@ static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ
 		if (got < 0) {
 			int e = errno;
 			free(buf);
-			close(fd);
 			typ_errf(err, "%s: read error: %s", path, strerror(e));
 			return -e;
 		}
@@ -125,7 +119,6 @@ static int read_whole(const char *path, uint8_t **data, size_t *size, struct typ
 			break;
 		len += (size_t)got;
 	}
-	close(fd);
 	*data = buf;
 	*size = len;
 	return 0;
@@ -611,13 +604,38 @@ static int open_bytes(uint8_t *data, size_t size, const char *name, struct typ_f
 	return 0;
 }
 
+/*
+ * Regular files are mapped (private, so libelf may scribble on its view
+ * without touching the file): an ELF kernel image of hundreds of MB then
+ * costs only the pages of its headers and .BTF.  Files that cannot be
+ * mapped (sysfs, pipes) are read whole.
+ */
 int typ_file__open(const char *path, struct typ_file **out, struct typ_err *err)
 {
 	uint8_t *data = NULL;
 	size_t size = 0;
+	struct stat st;
 
 	*out = NULL;
-	int rc = read_whole(path, &data, &size, err);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		typ_errf(err, "%s: cannot open: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= SIZE_MAX) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+				 fd, 0);
+		if (map != MAP_FAILED) {
+			close(fd);
+			int rc = open_bytes(map, (size_t)st.st_size, path, out, err);
+			munmap(map, (size_t)st.st_size);
+			return rc;
+		}
+	}
+	int rc = read_whole(fd, path, &data, &size, err);
+	close(fd);
 	if (rc < 0)
 		return rc;
 	rc = open_bytes(data, size, path, out, err);
