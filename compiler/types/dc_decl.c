@@ -124,7 +124,10 @@ dc_declspec__add(struct dc_declspec *ds, enum dc_spec spec, struct dc_terr *err)
 			return dc_tys_err(err, "D_DECL_LONGINT",
 			    "'long' may only be used with integer or "
 			    "floating-point types");
-		if (ds->n_long >= 2 || (ds->n_double && ds->n_long >= 1))
+		if (ds->n_double && ds->n_long >= 1)
+			return dc_tys_err(err, "D_DECL_LONGINT",
+			    "'long' may only be used once with double");
+		if (ds->n_long >= 2)
 			return combo(err, "long");
 		ds->n_long++;
 		return 0;

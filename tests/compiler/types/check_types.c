@@ -631,6 +631,8 @@ START_TEST(decl_specifier_tags)
 	ck_assert_str_eq(perr("signed struct x"), "D_DECL_SIGNINT");
 	ck_assert_str_eq(perr("long float"), "D_DECL_LONGINT");
 	ck_assert_str_eq(perr("long struct x"), "D_DECL_LONGINT");
+	ck_assert_str_eq(perr("long long double"), "D_DECL_LONGINT");
+	ck_assert_str_eq(perr("long double long"), "D_DECL_LONGINT");
 	ck_assert_str_eq(perr("char int"), "D_DECL_COMBO");
 	ck_assert_str_eq(perr("double double"), "D_DECL_COMBO");
 	ck_assert_str_eq(perr("unsigned unsigned int"), "D_DECL_COMBO");
