@@ -64,6 +64,7 @@ struct label {
 /* A DIFO under construction. */
 struct difo_b {
 	bool		open;
+	bool		dup;		/* its name was already taken (reported) */
 	char		*name;
 	unsigned	line;
 	dif_instr_t	*text;	uint32_t len, textcap;
@@ -77,6 +78,7 @@ struct difo_b {
 	struct dif_reloc *rels; uint32_t nrels, relcap;
 	unsigned	*rel_line;	uint32_t rlcap;
 	struct dobj_line *lines; uint32_t nlines, linecap;
+	unsigned	*line_line;	uint32_t llcap;	/* source line of each .line */
 	struct label	*labels; uint32_t nlabels, labelcap;
 	struct fixup	*fix;	uint32_t nfix, fixcap;
 	struct dif_type	rtype;
@@ -479,6 +481,7 @@ static void difo_reset(struct difo_b *d)
 	free(d->rels);
 	free(d->rel_line);
 	free(d->lines);
+	free(d->line_line);
 	for (uint32_t i = 0; i < d->nlabels; i++)
 		free(d->labels[i].name);
 	free(d->labels);
@@ -1038,8 +1041,10 @@ static void dir_line(struct asm_state *st)
 		return;
 	if (!get_pos(st, &l.pos) || !expect_end(st))
 		return;
-	if (!GROW(st, d->lines, d->linecap, d->nlines + 1))
+	if (!GROW(st, d->lines, d->linecap, d->nlines + 1) ||
+	    !GROW(st, d->line_line, d->llcap, d->nlines + 1))
 		return;
+	d->line_line[d->nlines] = st->lineno;
 	d->lines[d->nlines++] = l;
 }
 
@@ -1088,7 +1093,13 @@ static void dir_difo(struct asm_state *st)
 	}
 	if ((name = get_name(st, "a DIFO name")) == NULL)
 		return;
+	bool dup = false;
+	for (uint32_t i = 0; i < st->ndifos && !dup; i++)
+		dup = strcmp(st->difos[i].name, name) == 0;
+	if (dup)	/* still open the block, so its body does not cascade errors */
+		ERR(st, nt->col, "DIFO '%s' is already defined", name);
 	difo_reset(d);
+	d->dup = dup;
 	d->open = true;
 	d->line = st->lineno;
 	if ((d->name = xstrdup(st, name)) == NULL)
@@ -1278,6 +1289,78 @@ static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
 	}
 }
 
+/* The pseudo-instruction a relocation kind belongs to (dif_reloc.h). */
+static unsigned reloc_op(unsigned kind)
+{
+	switch (kind) {
+	case DIF_RELOC_MEMBER_OFFSET:
+	case DIF_RELOC_TYPE_SIZE:
+	case DIF_RELOC_MEMBER_SIZE:	return DIF_OP_USETX;
+	case DIF_RELOC_LOAD:		return DIF_OP_ULOAD;
+	case DIF_RELOC_ULOAD:		return DIF_OP_UULOAD;
+	case DIF_RELOC_CAST:		return DIF_OP_TYPECAST;
+	default:			return 0;
+	}
+}
+
+/*
+ * The object-format rules on relocations and line entries, checked here
+ * so that a violation is reported at its source line (dobj__check would
+ * only name a section offset).
+ */
+static void check_tables(struct asm_state *st)
+{
+	struct difo_b *d = &st->d;
+	uint32_t r = 0;
+
+	for (uint32_t i = 0; i < d->nrels; i++) {
+		const struct dif_reloc *rel = &d->rels[i];
+		const char *kn = dasm_name_of(DASM_T_RELOC, rel->dtr_kind);
+		unsigned want = reloc_op(rel->dtr_kind);
+
+		if (want == 0)
+			report(st, d->rel_line[i], 1, "unknown relocation kind %u", rel->dtr_kind);
+		else if (rel->dtr_pc >= d->len)
+			report(st, d->rel_line[i], 1, "relocation pc %u is past the last "
+			    "instruction", rel->dtr_pc);
+		else if (i > 0 && rel->dtr_pc <= d->rels[i - 1].dtr_pc)
+			report(st, d->rel_line[i], 1, "relocations must be in ascending pc "
+			    "order, one per instruction");
+		else if (DIF_INSTR_OP(d->text[rel->dtr_pc]) != want)
+			report(st, d->rel_line[i], 1, "relocation kind '%s' belongs on '%s'",
+			    kn, dasm_op_by_num(want)->name);
+		else if ((rel->dtr_kind == DIF_RELOC_MEMBER_OFFSET ||
+		    rel->dtr_kind == DIF_RELOC_MEMBER_SIZE) && rel->dtr_member == 0)
+			report(st, d->rel_line[i], 1, "relocation '%s' needs a member path", kn);
+		else if (rel->dtr_kind == DIF_RELOC_TYPE_SIZE && rel->dtr_member != 0)
+			report(st, d->rel_line[i], 1, "relocation 'type_size' takes no member path");
+		else if (rel->dtr_type == 0)
+			report(st, d->rel_line[i], 1, "relocation '%s' needs a type name", kn);
+	}
+	for (uint32_t pc = 0; pc < d->len; pc++) {
+		const struct dasm_op *op = dasm_op_by_num(DIF_INSTR_OP(d->text[pc]));
+
+		while (r < d->nrels && d->rels[r].dtr_pc < pc)
+			r++;
+		if (op == NULL || !DIF_OP_IS_RELOCATABLE(op->num))
+			continue;
+		if (st->obj->kind == DOBJ_LINKED)
+			report(st, d->text_line[pc], 1, "'%s' is a relocatable pseudo-instruction; "
+			    "a linked object cannot hold it", op->name);
+		else if (r >= d->nrels || d->rels[r].dtr_pc != pc)
+			report(st, d->text_line[pc], 1, "'%s' needs a relocation, e.g. %s", op->name,
+			    op->form == DIF_FORM_RELOC ? "usetx member_offset(\"struct s\", \"m\"), %r1" :
+			    "uload [%r1], %r2, load(\"struct s\", \"m\")");
+	}
+	for (uint32_t i = 0; i < d->nlines; i++) {
+		if (d->lines[i].pc >= d->len)
+			report(st, d->line_line[i], 1, ".line at pc %u is past the last instruction",
+			    d->lines[i].pc);
+		else if (i > 0 && d->lines[i].pc < d->lines[i - 1].pc)
+			report(st, d->line_line[i], 1, ".line entries must be in ascending pc order");
+	}
+}
+
 /* .end of a DIFO: resolve, then copy into the object. */
 static void end_difo(struct asm_state *st)
 {
@@ -1286,6 +1369,7 @@ static void end_difo(struct asm_state *st)
 
 	d->open = false;
 	run_fixups(st);
+	check_tables(st);
 	default_var_flags(d);
 	if (st->enomem)
 		return;
@@ -1305,7 +1389,9 @@ static void end_difo(struct asm_state *st)
 	}
 	od->rtype = d->rtype;
 	od->flags = d->flags;
-	named_add(st, &st->difos, &st->ndifos, &st->difocap, d->name, (uint32_t)idx, 1, "DIFO");
+	if (!d->dup)
+		named_add(st, &st->difos, &st->ndifos, &st->difocap, d->name, (uint32_t)idx, 1,
+		    "DIFO");
 	if (!st->line_failed)
 		validate_difo(st, od);
 }

@@ -214,7 +214,8 @@ bool dasm_is_ident(const char *s)
 
 void dasm_print_name(FILE *fp, const char *s)
 {
-	if (dasm_is_ident(s))
+	/* DT_STRING[...] and friends are operand syntax: quote such names */
+	if (dasm_is_ident(s) && strncmp(s, "DT_", 3) != 0)
 		fputs(s, fp);
 	else
 		dasm_print_string(fp, s, strlen(s));

@@ -556,6 +556,17 @@ static const struct err_case err_cases[] = {
 	/* a line that fails after its variable operand leaves no fixup behind */
 	{ ".difo d\n\tldgs x\n\tret %r1\n.end\n", 2, 8, "expected ','" },
 	{ ".difo d\n\tusetx type_size(\"int\")\n\tret %r1\n.end\n", 2, 24, "expected ','" },
+	{ ".difo d\n\tret %r1\n.end\n.difo d\n\tret %r1\n.end\n", 4, 7, "already defined" },
+	{ ".difo d\n\tuload [%r1], %r2\n\tret %r1\n.end\n", 2, 1, "needs a relocation" },
+	{ ".difo d\n\tusetx load(\"int\"), %r2\n\tret %r1\n.end\n", 2, 1,
+	    "relocation kind 'load' belongs on 'uload'" },
+	{ ".difo d\n\tusetx member_offset(\"struct s\"), %r2\n\tret %r1\n.end\n", 2, 1,
+	    "needs a member path" },
+	{ ".difo d\n\tusetx type_size(\"\"), %r2\n\tret %r1\n.end\n", 2, 1, "needs a type name" },
+	{ ".difo d\n\tnop\n\tret %r1\n\t.reloc 0 cast(\"int\")\n.end\n", 4, 1, "belongs on 'typecast'" },
+	{ ".difo d\n\tret %r1\n\t.line \"f.d\":1:1\n.end\n", 3, 1, "past the last instruction" },
+	{ ".object linked\n.difo d\n\tusetx type_size(\"int\"), %r1\n\tret %r1\n.end\n", 3, 1,
+	    "linked object cannot hold" },
 };
 
 /* ASSERTION: each assembler error reports file:line:col and its message, no object. */
