@@ -88,6 +88,7 @@ struct dcons_opts {
 	bool		aggsortkey;
 	bool		aggsortrev;
 	bool		aggzoom;	/* scale histogram bars to the largest bucket */
+	bool		agghist;	/* draw keyed scalar aggregations as bars */
 	uint32_t	aggsortpos;
 	uint32_t	aggsortkeypos;
 	uint32_t	stackindent;	/* default 14 */

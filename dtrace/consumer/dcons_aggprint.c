@@ -19,7 +19,9 @@
  * A histogram shows the rows between the first and last non-zero buckets,
  * widened by one bucket each side; bars are 40 columns of '@' scaled to the
  * sum of |counts| (aggzoom: the largest reaches 95% of them), split in two halves of 20 when
- * counts of both signs are present.  Read docs/output-format.md.
+ * counts of both signs are present.  Under agghist a keyed scalar
+ * aggregation is drawn the same way, one bar per key.  Read
+ * docs/output-format.md.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -601,6 +603,113 @@ static int print_row(const struct dcons_fmt *fmt, const struct dcons_aggvar **va
 	return rc;
 }
 
+/* ------------------------------------------------------------ agghist */
+
+/* The value a scalar aggregation shows (normalized). */
+static int64_t scalar_value(const struct dcons_aggvar *v, const int64_t *w)
+{
+	switch (v->d.func) {
+	case DIF_ACT_AVG:
+		return dcons_agg__avg(w, v->normal);
+	case DIF_ACT_STDDEV:
+		return (int64_t)dcons_agg__stddev(w, v->normal);
+	default:
+		return w[0] / (int64_t)v->normal;
+	}
+}
+
+/* agghist applies to keyed scalar aggregations whose keys pack in columns. */
+static bool hist_layout(const struct dcons_aggvar *v, const struct dcons_ctx *ctx)
+{
+	if (!ctx->opts.agghist || v->d.nkeys == 0 ||
+	    v->d.func == DIF_ACT_QUANTIZE || v->d.func == DIF_ACT_LQUANTIZE ||
+	    v->d.func == DIF_ACT_LLQUANTIZE)
+		return false;
+	for (uint32_t i = 0; i < v->d.nkeys; i++) {
+		const struct dcons_keydesc *k = &v->d.keys[i];
+
+		if (!dcons_action_is_plain(k->action))
+			return false;
+		if (!(k->flags & DCONS_REC_STRING) && !int_key(k))
+			return false;
+	}
+	return true;
+}
+
+/* Packed key column: strings " %16s", integers " %3d" " %5d" " %8d" " %16lld". */
+static int packed_key(const struct dcons_rec *r, struct dcons_buf *out, int *width)
+{
+	uint64_t x;
+
+	if (r->flags & DCONS_REC_STRING) {
+		char *t = strndup(r->data, r->size);
+		int rc;
+
+		if (t == NULL)
+			return -ENOMEM;
+		*width = 17;
+		rc = out ? dcons_buf__printf(out, " %16s", t) : 0;
+		free(t);
+		return rc;
+	}
+	dcons_read_int(r, true, &x);
+	switch (r->size) {
+	case 1: *width = 4; return out ? dcons_buf__printf(out, " %3d", (int)x) : 0;
+	case 2: *width = 6; return out ? dcons_buf__printf(out, " %5d", (int)x) : 0;
+	case 4: *width = 9; return out ? dcons_buf__printf(out, " %8d", (int)x) : 0;
+	default:
+		*width = 17;
+		return out ? dcons_buf__printf(out, " %16lld", (long long)x) : 0;
+	}
+}
+
+/*
+ * agghist: one bar per key, scaled to the sum of |values| of all rows, under
+ * a "key" header as wide as the packed key columns.
+ */
+static int print_hist_rows(const struct dcons_aggvar *v, const struct row *rows,
+	size_t nrows, const struct dcons_ctx *ctx, struct dcons_buf *out)
+{
+	struct dcons_rec keys[DCONS_AGG_MAXKEYS];
+	struct hist h = { 0, false, false, 1 };
+	int width = 0, w, rc;
+
+	for (size_t i = 0; i < nrows; i++) {
+		int64_t x = scalar_value(v, rows[i].vals[0]);
+
+		h.pos |= x > 0;
+		h.neg |= x < 0;
+		if (ctx->opts.aggzoom)
+			h.total = absl_(x) > h.total ? absl_(x) : h.total;
+		else
+			h.total += absl_(x);
+	}
+	/*
+	 * Zoomed, the largest bar reaches 95% of the width -- except when every
+	 * value is positive, where DTrace's agghist lets it fill the width
+	 * (tst.agghist.d.out shows both).
+	 */
+	if (ctx->opts.aggzoom && h.neg)
+		h.total /= 0.95L;
+	key_recs(v, rows[0].key, keys);
+	for (uint32_t i = 0; i < v->d.nkeys; i++) {
+		packed_key(&keys[i], NULL, &w);
+		width += w;
+	}
+	rc = dcons_buf__printf(out, "\n%*s %41s %-9s\n", width, "key",
+		"------------- Distribution -------------", "count");
+	for (size_t i = 0; rc == 0 && i < nrows; i++) {
+		key_recs(v, rows[i].key, keys);
+		for (uint32_t k = 0; rc == 0 && k < v->d.nkeys; k++)
+			rc = packed_key(&keys[k], out, &w);
+		if (rc == 0)
+			rc = dcons_buf__append(out, " ", 1);
+		if (rc == 0)
+			rc = quantline(&h, scalar_value(v, rows[i].vals[0]), out);
+	}
+	return rc;
+}
+
 static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **vars,
 	uint32_t n, const struct dcons_ctx *ctx, struct dcons_buf *out)
 {
@@ -626,8 +735,13 @@ static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **v
 	sc.nvars = n;
 	sc.opts = ctx->opts;
 	qsort_r(rows, nrows, sizeof(*rows), rowcmp, &sc);
-	for (size_t i = 0; rc == 0 && i < nrows; i++)
-		rc = print_row(fmt, vars, n, &rows[i], ctx, out);
+	if (fmt == NULL && hist_layout(vars[0], ctx)) {
+		if (nrows > 0)
+			rc = print_hist_rows(vars[0], rows, nrows, ctx, out);
+	} else {
+		for (size_t i = 0; rc == 0 && i < nrows; i++)
+			rc = print_row(fmt, vars, n, &rows[i], ctx, out);
+	}
 	free(rows);
 	free(zero);
 	return rc;

@@ -102,6 +102,7 @@ int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value
 		{ "aggsortkey", offsetof(struct dcons_opts, aggsortkey) },
 		{ "aggsortrev", offsetof(struct dcons_opts, aggsortrev) },
 		{ "aggzoom", offsetof(struct dcons_opts, aggzoom) },
+		{ "agghist", offsetof(struct dcons_opts, agghist) },
 	};
 
 	if (value == NULL)

@@ -1001,6 +1001,29 @@ START_TEST(t_setopt)
 }
 END_TEST
 
+/* ASSERTION: agghist packs integer keys; keyless aggregations keep the plain layout. */
+START_TEST(t_agghist_layout)
+{
+	int32_t k = 7;
+	struct dcons_rec r = r_i32(&k);
+	char want[512];
+
+	C.opts.agghist = true;
+	decl(S, 1, "a", DIF_ACT_COUNT, 0, 1, KI32);
+	decl(S, 2, "b", DIF_ACT_COUNT, 0, 0);
+	dcons_aggstore__apply(S, 1, &r, 1, 0, 1);
+	dcons_aggstore__apply(S, 2, NULL, 0, 0, 1);
+	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, (uint32_t[]){ 1 }, 1, &C, &B), 0);
+	snprintf(want, sizeof(want), "\n\n%9s %41s %-9s\n        7 |%.40s %-9d\n",
+		"key", "------------- Distribution -------------", "count",
+		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@", 1);
+	EQ(B.data, want);
+	dcons_buf__reset(&B);
+	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, (uint32_t[]){ 2 }, 1, &C, &B), 0);
+	EQ(B.data, "\n                1\n");
+}
+END_TEST
+
 Suite *consumer_unit_suite(void)
 {
 	Suite *s = suite_create("consumer-unit");
@@ -1035,6 +1058,7 @@ Suite *consumer_unit_suite(void)
 		{ "unprinted_order", t_unprinted_order }, { "many_keys", t_many_keys },
 		{ "fmttab", t_fmttab }, { "consume_verbose", t_consume_verbose },
 		{ "consume_errors", t_consume_errors }, { "setopt", t_setopt },
+		{ "agghist_layout", t_agghist_layout },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

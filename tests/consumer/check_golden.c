@@ -1507,6 +1507,33 @@ START_TEST(g_consume_trunc)
 }
 END_TEST
 
+/* ASSERTION: agghist draws keyed sums as bars, zoomed after setopt("aggzoom"). */
+START_TEST(g_agghist)
+{
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 1, KSTR);
+	decl(S, 2, "bagnoogle", DIF_ACT_SUM, 0, 1, KSTR);
+	decl(S, 3, "stalloogle", DIF_ACT_SUM, 0, 1, KSTR);
+	C.opts.agghist = true;
+	apstr(1, "demerit", -10, 1);
+	apstr(1, "wtf", 10, 1);
+	apstr(1, "bot", 20, 1);
+	apstr(2, "SOAP/XML", 1, 1);
+	apstr(2, "XACML store", 5, 1);
+	apstr(2, "SAML token", 6, 1);
+	apstr(3, "breakfast", -5, 1);
+	apstr(3, "non-diet pepsi", -20, 1);
+	apstr(3, "parrot", -100, 1);
+	for (uint32_t id = 1; id <= 3; id++)
+		printa_def(id);
+	text("\nzoomed:");
+	C.opts.aggzoom = true;
+	for (uint32_t id = 1; id <= 3; id++)
+		printa_def(id);
+	finish();
+	golden_compare("aggs/tst.agghist.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -1554,7 +1581,7 @@ Suite *consumer_golden_suite(void)
 		{ "consume_hello", g_consume_hello },
 		{ "consume_dynsize", g_consume_dynsize },
 		{ "consume_keysort", g_consume_keysort },
-		{ "consume_trunc", g_consume_trunc },
+		{ "consume_trunc", g_consume_trunc }, { "agghist", g_agghist },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
