@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "dif/dif.h"
 #include "dc_types_impl.h"
 
 const struct dc_type *
@@ -736,4 +737,90 @@ dc_type__ptr_diff(const struct dc_typesys *ts, const struct dc_type *a,
 	if (dc_type__ptr_scale(ts, ra, &sc, err) < 0)
 		return NULL;
 	return ts->wk[DC_WK_PTRDIFF_T];
+}
+
+int
+dc_type__stringof_check(const struct dc_type *t, struct dc_terr *err)
+{
+	const struct dc_type *r = dc_type__resolve(t);
+
+	if (r != NULL && (dc_type__is_scalar(r) || dc_type__is_string_compat(r) ||
+	    r->kind == DC_TK_SYMADDR || r->kind == DC_TK_USYMADDR))
+		return 0;
+	return dc_tys_err(err, "D_STRINGOF_TYPE",
+	    "stringof operand must have a scalar, pointer or string type");
+}
+
+static uint8_t
+ctf_kind(const struct dc_type *r)
+{
+	switch (r->kind) {
+	case DC_TK_INT:
+	case DC_TK_EXTMEMBER:
+	case DC_TK_SYMADDR:
+	case DC_TK_USYMADDR:
+		return DIF_CTF_K_INTEGER;
+	case DC_TK_FLOAT:
+		return DIF_CTF_K_FLOAT;
+	case DC_TK_POINTER:
+		return DIF_CTF_K_POINTER;
+	case DC_TK_ARRAY:
+		return DIF_CTF_K_ARRAY;
+	case DC_TK_FUNCTION:
+		return DIF_CTF_K_FUNCTION;
+	case DC_TK_STRUCT:
+		return (r->flags & DC_TF_COMPLETE) ? DIF_CTF_K_STRUCT :
+		    DIF_CTF_K_FORWARD;
+	case DC_TK_UNION:
+		return (r->flags & DC_TF_COMPLETE) ? DIF_CTF_K_UNION :
+		    DIF_CTF_K_FORWARD;
+	case DC_TK_ENUM:
+		return DIF_CTF_K_ENUM;
+	case DC_TK_EXTERN:
+		return r->ext_kind == DC_EXT_STRUCT ? DIF_CTF_K_STRUCT :
+		    r->ext_kind == DC_EXT_UNION ? DIF_CTF_K_UNION :
+		    r->ext_kind == DC_EXT_ENUM ? DIF_CTF_K_ENUM :
+		    DIF_CTF_K_TYPEDEF;
+	default:
+		return DIF_CTF_K_UNKNOWN;
+	}
+}
+
+/* userland applies to an array through its elements, as C qualifiers do. */
+static bool
+is_userland(const struct dc_type *t)
+{
+	const struct dc_type *r = dc_type__resolve(t);
+
+	if (dc_type__quals(t) & DC_Q_USERLAND)
+		return true;
+	return r != NULL && r->kind == DC_TK_ARRAY && is_userland(r->ref);
+}
+
+void
+dc_type__dif_type(const struct dc_typesys *ts, const struct dc_type *t,
+		  struct dif_type *out)
+{
+	const struct dc_type *r = dc_type__resolve(t);
+	uint64_t size = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (r == NULL)
+		return;
+	if (r->kind == DC_TK_STRING) {
+		out->dtdt_kind = DIF_TYPE_STRING;
+		out->dtdt_flags = DIF_TF_BYREF;
+		out->dtdt_size = ts->strsize;
+		return;
+	}
+	out->dtdt_kind = DIF_TYPE_CTF;
+	out->dtdt_ckind = ctf_kind(r);
+	if (r->kind == DC_TK_EXTMEMBER)
+		size = 8;
+	else if (dc_type__sizeof(ts, r, &size, NULL) != 0)
+		size = 0;
+	out->dtdt_size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+	if (dc_type__is_byref(r))
+		out->dtdt_flags = is_userland(t) ?
+		    DIF_TF_BYUREF : DIF_TF_BYREF;
 }

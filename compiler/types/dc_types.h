@@ -474,6 +474,19 @@ const struct dc_type *dc_type__ptr_diff(const struct dc_typesys *ts,
 					const struct dc_type *b,
 					struct dc_terr *err);
 
+/* stringof e: 0 for scalars, pointers and string-compatible types (and
+   symbolic members), else -1 with D_STRINGOF_TYPE. */
+int dc_type__stringof_check(const struct dc_type *t, struct dc_terr *err);
+
+/* The DIF type record (struct dif_type of include/dif/dif.h) the code
+   generator stores for a value of type t: kind CTF or STRING, the CTF
+   kind, DIF_TF_BYREF / DIF_TF_BYUREF (userland by-ref), and the size
+   (0 for void; 8 for pointers and symbolic members, whose register value
+   is 8 bytes; a symbolic by-ref type has size 0 = resolved at link). */
+struct dif_type;
+void dc_type__dif_type(const struct dc_typesys *ts, const struct dc_type *t,
+		       struct dif_type *out);
+
 /* Type to text: "int", "struct foo *", "char [16]", "int (*)(int)".
    Returns the length it needs (like snprintf). */
 size_t dc_type__name(const struct dc_type *t, char *buf, size_t n);

@@ -423,6 +423,54 @@ START_TEST(classification)
 }
 END_TEST
 
+/* ASSERTION: stringof accepts scalars, pointers and strings only. */
+START_TEST(stringof_rules)
+{
+	struct dc_terr err = { 0 };
+
+	ck_assert_int_eq(dc_type__stringof_check(P("int"), &err), 0);
+	ck_assert_int_eq(dc_type__stringof_check(P("char [4]"), &err), 0);
+	ck_assert_int_eq(dc_type__stringof_check(P("void *"), &err), 0);
+	ck_assert_int_eq(dc_type__stringof_check(P("string"), &err), 0);
+	ck_assert_int_eq(dc_type__stringof_check(P("struct so { int a; }"), &err),
+	    -1);
+	ck_assert_str_eq(err.tag, "D_STRINGOF_TYPE");
+	ck_assert_int_eq(dc_type__stringof_check(P("int [4]"), &err), -1);
+}
+END_TEST
+
+/* ASSERTION: DIF type records carry kind, CTF kind, by-ref flags and size. */
+START_TEST(dif_type_records)
+{
+	struct dif_type d;
+
+	dc_type__dif_type(ts, P("string"), &d);
+	ck_assert_uint_eq(d.dtdt_kind, DIF_TYPE_STRING);
+	ck_assert_uint_eq(d.dtdt_flags, DIF_TF_BYREF);
+	ck_assert_uint_eq(d.dtdt_size, 256);
+	dc_type__dif_type(ts, P("uint16_t"), &d);
+	ck_assert_uint_eq(d.dtdt_kind, DIF_TYPE_CTF);
+	ck_assert_uint_eq(d.dtdt_ckind, DIF_CTF_K_INTEGER);
+	ck_assert_uint_eq(d.dtdt_flags, 0);
+	ck_assert_uint_eq(d.dtdt_size, 2);
+	dc_type__dif_type(ts, P("struct dt { int a; char b; }"), &d);
+	ck_assert_uint_eq(d.dtdt_ckind, DIF_CTF_K_STRUCT);
+	ck_assert_uint_eq(d.dtdt_flags, DIF_TF_BYREF);
+	ck_assert_uint_eq(d.dtdt_size, 8);
+	dc_type__dif_type(ts, P("userland char [6]"), &d);
+	ck_assert_uint_eq(d.dtdt_flags, DIF_TF_BYUREF);
+	ck_assert_uint_eq(d.dtdt_size, 6);
+	dc_type__dif_type(ts, P("struct thread *"), &d);
+	ck_assert_uint_eq(d.dtdt_ckind, DIF_CTF_K_POINTER);
+	ck_assert_uint_eq(d.dtdt_size, 8);
+	dc_type__dif_type(ts, P("struct thread"), &d);
+	ck_assert_uint_eq(d.dtdt_ckind, DIF_CTF_K_FORWARD);
+	ck_assert_uint_eq(d.dtdt_size, 0);
+	dc_type__dif_type(ts, P("void"), &d);
+	ck_assert_uint_eq(d.dtdt_size, 0);
+}
+END_TEST
+
 /* ---- names ---------------------------------------------------------------- */
 
 /* ASSERTION: type names print in C declarator syntax and parse back to the same text. */
@@ -1268,6 +1316,8 @@ types_suite(void)
 		{ "assignment_compat", assignment_compat },
 		{ "pointer_arith", pointer_arith },
 		{ "classification", classification },
+		{ "stringof_rules", stringof_rules },
+		{ "dif_type_records", dif_type_records },
 		{ "name_roundtrip", name_roundtrip },
 		{ "lookups", lookups },
 		{ "offsetof_rules", offsetof_rules },
