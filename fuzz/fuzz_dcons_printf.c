@@ -36,7 +36,8 @@ static struct dcons_rec rec_for(enum dcons_want w, const void *storage)
 		r.size = 16;
 		break;
 	case DCONS_WANT_IPADDR:
-		r.size = 4;
+		r.flags = DCONS_REC_STRING;
+		r.size = 16;
 		break;
 	case DCONS_WANT_WIDTH:
 		r.size = 4;

@@ -114,8 +114,8 @@ enum dcons_want {
 	DCONS_WANT_WSTRING,	/* wide string (%ls %ws) */
 	DCONS_WANT_STACK,	/* stack()/ustack() value (%k) */
 	DCONS_WANT_TIME,	/* 64-bit nanoseconds since the epoch (%Y %T) */
-	DCONS_WANT_IPADDR,	/* ipaddr_t or in6_addr (%I) */
-	DCONS_WANT_PORT,	/* 16-bit port in network order (%P) */
+	DCONS_WANT_IPADDR,	/* an address as a string (%I) */
+	DCONS_WANT_PORT,	/* a 16-bit port number (%P) */
 	DCONS_WANT_AGG,		/* printa: the aggregation value (%@) */
 	DCONS_WANT_WIDTH,	/* an int consumed by a '*' width or precision */
 };

@@ -15,14 +15,16 @@
  *  - a precision of 0 (".0", or '*' giving 0 or less) means "no precision",
  *    so "%.0s" prints the whole string;
  *  - %a %A %k print symbols through the context's lookup callback and fall
- *    back to "0x%llx" when an address is unknown;
+ *    back to "0x%llx" when an address is unknown; %k indents its frames by
+ *    a left-justified width ("%-8k") and by nothing otherwise;
+ *  - %I prints its string argument and %P its 16-bit number (DTrace would
+ *    substitute a resolved host or service name; we stay deterministic);
  *  - %Y is "YYYY Mon DD HH:MM:SS", %T is RFC-822 "Thu, 01 Jan 1970 00:00:00
  *    UTC"; both in UTC so output is deterministic;
  *  - in printa formats %@ is the aggregation's value (%@d %@u %@x ... and
  *    %@T %@Y for times), other conversions take the keys in order.
  * Read next: dcons_trace.c (trace, tracemem, stacks), dcons_agg.c.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -65,7 +67,7 @@ static enum dcons_want want_of(char conv, uint8_t lenmod)
 	case 'T': case 'Y':
 		return DCONS_WANT_TIME;
 	case 'I':
-		return DCONS_WANT_IPADDR;
+		return DCONS_WANT_IPADDR;	/* the address as text */
 	case 'P':
 		return DCONS_WANT_PORT;
 	case '@':
@@ -379,7 +381,7 @@ bool dcons_want__accepts(enum dcons_want want, uint16_t action, uint8_t flags,
 		return action == DIF_ACT_STACK || action == DIF_ACT_USTACK ||
 			action == DIF_ACT_JSTACK;
 	case DCONS_WANT_IPADDR:
-		return plain && (size == 4 || size == 16);
+		return plain && (flags & DCONS_REC_STRING);
 	case DCONS_WANT_AGG:
 		return DIF_ACT_IS_AGG(action);
 	}
@@ -718,17 +720,21 @@ static int fmt_time(const struct dcons_conv *c, const struct spec *sp,
 	return emit_str(out, sp, s);
 }
 
+/* %I: the address text (DTrace would print a host name if one resolves). */
 static int fmt_inet(const struct spec *sp, const struct dcons_rec *r,
 	struct dcons_buf *out)
 {
-	char s[INET6_ADDRSTRLEN];
+	char *s;
+	int rc;
 
 	if (!dcons_want__accepts(DCONS_WANT_IPADDR, r->action, r->flags, r->size))
 		return -EINVAL;
-	if (inet_ntop(r->size == 4 ? AF_INET : AF_INET6, r->data, s,
-	    sizeof(s)) == NULL)
-		return -EINVAL;
-	return emit_str(out, sp, s);
+	s = rec_strdup(r);
+	if (s == NULL)
+		return -ENOMEM;
+	rc = emit_str(out, sp, s);
+	free(s);
+	return rc;
 }
 
 static int fmt_port(const struct spec *sp, const struct dcons_rec *r,
@@ -740,7 +746,8 @@ static int fmt_port(const struct spec *sp, const struct dcons_rec *r,
 	if (!dcons_want__accepts(DCONS_WANT_PORT, r->action, r->flags, r->size) ||
 	    dcons_read_int(r, false, &v) < 0)
 		return -EINVAL;
-	snprintf(s, sizeof(s), "%u", (unsigned)ntohs((uint16_t)v));
+	/* the number as recorded (DTrace would print a service name if known) */
+	snprintf(s, sizeof(s), "%u", (unsigned)(uint16_t)v);
 	return emit_str(out, sp, s);
 }
 
@@ -845,13 +852,25 @@ static int format_one(const struct dcons_conv *c, const struct spec *sp,
 	case DCONS_WANT_WSTRING:
 		return fmt_wstring(sp, r, out);
 	case DCONS_WANT_STACK: {
+		/*
+		 * %k: a left-justified width is the frames' indent (and is not
+		 * applied to each frame); otherwise frames are not indented and
+		 * each is printed with the width.
+		 */
+		struct dcons_ctx kctx = *ctx;
+		struct spec t = *sp;
 		char spec[48];
 
 		if (!dcons_want__accepts(DCONS_WANT_STACK, r->action, r->flags,
 		    r->size))
 			return -EINVAL;
-		build_spec(spec, sizeof(spec), sp, "", 's');
-		return dcons_print_stack(ctx, r, spec, out);
+		kctx.opts.stackindent = (t.flags & DCONS_FL_MINUS) ?
+			(uint32_t)t.width : 0;
+		if (t.flags & DCONS_FL_MINUS)
+			t.width = 0;
+		t.flags &= DCONS_FL_MINUS;
+		build_spec(spec, sizeof(spec), &t, "", 's');
+		return dcons_print_stack(&kctx, r, spec, out);
 	}
 	case DCONS_WANT_TIME:
 		return fmt_time(c, sp, r, out);

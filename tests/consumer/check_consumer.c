@@ -151,7 +151,8 @@ START_TEST(t_accepts)
 	ck_assert(dcons_want__accepts(DCONS_WANT_FLOAT, DIF_ACT_DIFEXPR,
 		DCONS_REC_FLOAT, 8));
 	ck_assert(!dcons_want__accepts(DCONS_WANT_FLOAT, DIF_ACT_DIFEXPR, 0, 8));
-	ck_assert(dcons_want__accepts(DCONS_WANT_IPADDR, DIF_ACT_DIFEXPR, 0, 16));
+	ck_assert(dcons_want__accepts(DCONS_WANT_IPADDR, DIF_ACT_DIFEXPR,
+		DCONS_REC_STRING, 16));
 	ck_assert(dcons_want__accepts(DCONS_WANT_AGG, DIF_ACT_QUANTIZE, 0, 8));
 }
 END_TEST
@@ -294,18 +295,15 @@ START_TEST(t_times)
 }
 END_TEST
 
-/* ASSERTION: %I prints IPv4 and IPv6 addresses, %P a port in network order. */
+/* ASSERTION: %I prints its address string, %P the port number as recorded. */
 START_TEST(t_inet)
 {
-	uint8_t v4[4] = { 192, 168, 1, 2 };
-	uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
-	uint16_t port = 0x5000;	/* 80 in network order on little-endian */
-	struct dcons_rec r4 = { DIF_ACT_DIFEXPR, 0, 4, v4, 0 };
-	struct dcons_rec r6 = { DIF_ACT_DIFEXPR, 0, 16, v6, 0 };
+	uint16_t port = 80;
 
-	EQ(fmt("%I", 1, r4), "192.168.1.2");
-	EQ(fmt("%I", 1, r6), "fe80::1");
+	EQ(fmt("%I", 1, r_str("192.168.1.2")), "192.168.1.2");
+	EQ(fmt("[%12I]", 1, r_str("fe80::1")), "[     fe80::1]");
 	EQ(fmt("%P", 1, dcons_rec__int(&port, 2, false)), "80");
+	ck_assert_ptr_null(fmt("%I", 1, I(1, 4, false)));
 }
 END_TEST
 
@@ -343,16 +341,17 @@ START_TEST(t_addr)
 }
 END_TEST
 
-/* ASSERTION: %k prints one indented frame per line, stopping at a zero pc. */
+/* ASSERTION: %k prints one frame per line, indented by a left-justified width, stopping at a zero pc. */
 START_TEST(t_stack_conv)
 {
 	uint64_t pcs[3] = { 0x1004, 0x9000, 0 };
 	struct dcons_rec r = { DIF_ACT_STACK, 0, sizeof(pcs), pcs, 0 };
 
 	C.lookup = fake_lookup;
-	EQ(fmt("%k", 1, r), "\n              genunix`read+0x4\n              0x9000\n");
-	C.opts.stackindent = 2;
-	EQ(fmt("%k", 1, r), "\n  genunix`read+0x4\n  0x9000\n");
+	EQ(fmt("%k", 1, r), "\ngenunix`read+0x4\n0x9000\n");
+	EQ(fmt("%-4k", 1, r), "\n    genunix`read+0x4\n    0x9000\n");
+	EQ(fmt("%8k", 1, r), "\ngenunix`read+0x4\n  0x9000\n");
+	EQ(fmt("%*k", 2, I(-2, 4, true), r), "\n  genunix`read+0x4\n  0x9000\n");
 }
 END_TEST
 
