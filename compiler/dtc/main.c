@@ -53,6 +53,7 @@ static void sink(void *vctx, const struct dc_diag *d)
 	}
 }
 
+/* The argument of -X: "-Xvalue" or "-X value"; NULL (usage error) if missing. */
 static const char *need_arg(int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
@@ -62,7 +63,7 @@ static const char *need_arg(int argc, char **argv, int *i)
 	if (*i + 1 >= argc) {
 		fprintf(stderr, "dtc: option %s requires an argument\n", a);
 		usage(stderr);
-		exit(2);
+		return NULL;
 	}
 	return argv[++*i];
 }
@@ -79,19 +80,23 @@ int main(int argc, char **argv)
 	const char *out = NULL;
 	bool asm_out = false;
 
+	int rc = 0;
+	const char *v;
+
 	if (!cpp || !xo || !macros || !srcs) {
 		fprintf(stderr, "dtc: out of memory\n");
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--version") == 0) {
 			printf("dtc (HyperTrace) %s\n", HT_VERSION);
-			return 0;
+			goto out;
 		}
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
-			return 0;
+			goto out;
 		}
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++)
@@ -101,7 +106,8 @@ int main(int argc, char **argv)
 		if (a[0] != '-' || a[1] == '\0') {
 			if (strcmp(a, "-") == 0) {
 				fprintf(stderr, "dtc: reading from stdin is not supported\n");
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			srcs[nsrc++].name = a;
 			continue;
@@ -110,18 +116,25 @@ int main(int argc, char **argv)
 		case 'C': o.cpp = true; break;
 		case 'S': asm_out = true; break;
 		case 'I': case 'D': case 'U': {
-			const char *v = need_arg(argc, argv, &i);
+			if ((v = need_arg(argc, argv, &i)) == NULL)
+				goto usage_err;
 			size_t l = strlen(v) + 3;
 			char *s = malloc(l);
-			if (s == NULL)
-				return 1;
+			if (s == NULL) {
+				rc = 1;
+				goto out;
+			}
 			snprintf(s, l, "-%c%s", a[1], v);
 			cpp[ncpp++] = s;
 			break;
 		}
-		case 'T': o.typefile = need_arg(argc, argv, &i); break;
+		case 'T':
+			if ((o.typefile = need_arg(argc, argv, &i)) == NULL)
+				goto usage_err;
+			break;
 		case 'x': {
-			const char *v = need_arg(argc, argv, &i);
+			if ((v = need_arg(argc, argv, &i)) == NULL)
+				goto usage_err;
 			if (strcmp(v, "errtags") == 0)
 				sc.errtags = true;
 			xo[nxo++] = v;
@@ -129,21 +142,25 @@ int main(int argc, char **argv)
 		}
 		case 'n':
 			srcs[nsrc].name = "<command line>";
-			srcs[nsrc].text = need_arg(argc, argv, &i);
+			if ((srcs[nsrc].text = need_arg(argc, argv, &i)) == NULL)
+				goto usage_err;
 			srcs[nsrc].len = strlen(srcs[nsrc].text);
 			nsrc++;
 			break;
-		case 'o': out = need_arg(argc, argv, &i); break;
+		case 'o':
+			if ((out = need_arg(argc, argv, &i)) == NULL)
+				goto usage_err;
+			break;
 		default:
 			fprintf(stderr, "dtc: unknown option %s\n", a);
 			usage(stderr);
-			return 2;
+			goto usage_err;
 		}
 	}
 	if (nsrc == 0) {
 		fprintf(stderr, "dtc: no input: give a file or -n 'program'\n");
 		usage(stderr);
-		return 2;
+		goto usage_err;
 	}
 	o.cpp_args = cpp;
 	o.ncpp_args = ncpp;
@@ -157,15 +174,20 @@ int main(int argc, char **argv)
 	struct dc_program *p = dc_compile(srcs, nsrc, &o);
 	if (p == NULL) {
 		perror("dtc");
-		return 1;
+		rc = 1;
+		goto out;
 	}
-	int rc = dc_program__nerrors(p) ? 1 : 0;
+	rc = dc_program__nerrors(p) ? 1 : 0;
 	if (rc == 0 && (out != NULL || asm_out)) {
 		fprintf(stderr, "dtc: error: code generation is not built yet; the program "
 			"was checked only\n");
 		rc = 1;
 	}
 	dc_program__free(p);
+	goto out;
+usage_err:
+	rc = 2;
+out:
 	for (size_t i = 0; i < ncpp; i++)
 		free((void *)cpp[i]);
 	free(cpp);
