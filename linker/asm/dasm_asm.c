@@ -501,6 +501,8 @@ static long difo_str_append(struct asm_state *st, const char *s, size_t n, bool 
 		ERR(st, 1, "DIFO string table is too large");
 		return -1;
 	}
+	if (need == d->strlen)
+		return d->strlen;	/* an empty .strraw: nothing to add */
 	if (!GROW(st, d->str, d->strcap, (uint32_t)need))
 		return -1;
 	uint32_t off = d->strlen;

@@ -1,0 +1,4 @@
+.difo d
+	.strraw ""
+	ret %r1
+.end
