@@ -37,7 +37,7 @@
 
 /* ------------------------------------------------------------ parsing */
 
-static const char conv_chars[] = "aAcCdeEfFgGiIkopPsSTuxXY";
+static const char conv_chars[] = "aAcCdeEfgGiIkopPsSTuxXY";
 
 static void set_err(struct dcons_err *err, size_t off, const char *msg, char c)
 {
@@ -90,20 +90,27 @@ static uint32_t lensize_of(char conv, uint8_t lenmod)
 	}
 }
 
-/* Whether a length modifier makes sense with a conversion. */
+/*
+ * Whether a length modifier exists with a conversion: DTrace knows hd hi ho
+ * hu hx hX, lc ld li lo lu ls lx lX, lld lli llo llu llx llX, Le LE Lf Lg
+ * LG, wc ws -- and nothing else (no hh, no %F).
+ */
 static bool lenmod_ok(char conv, uint8_t lenmod)
 {
 	switch (lenmod) {
 	case DCONS_LEN_NONE:
 		return true;
 	case DCONS_LEN_BIGL:
-		return strchr("eEfFgG", conv) != NULL;
+		return strchr("eEfgG", conv) != NULL;
 	case DCONS_LEN_W:
 		return conv == 's' || conv == 'c';
 	case DCONS_LEN_L:
-		return strchr("diouxXcseEfFgGp", conv) != NULL;
+		return strchr("cdiousxX", conv) != NULL;
+	case DCONS_LEN_LL:
+	case DCONS_LEN_H:
+		return strchr("diouxX", conv) != NULL;
 	default:
-		return strchr("diouxXc", conv) != NULL;
+		return false;
 	}
 }
 
@@ -121,18 +128,27 @@ static int32_t parse_digits(const char *s, size_t len, size_t *i)
 	return (int32_t)v;
 }
 
-/* flag := '-' | '+' | ' ' | '#' | '0' | '\'' | '@' (printa only) */
+/*
+ * flag := '-' | '+' | ' ' | '#' | '0' | '\'' | '?' | '@' (printa only)
+ * As in DTrace, '-' and '0' cancel each other (the later one wins) and '?'
+ * sets the width of a pointer (16).
+ */
 static bool parse_flags(const char *s, size_t len, size_t *i, struct dcons_conv *c,
 	bool *agg)
 {
 	for (; *i < len; (*i)++) {
 		switch (s[*i]) {
-		case '-': c->flags |= DCONS_FL_MINUS; break;
+		case '-':
+			c->flags = (uint8_t)((c->flags | DCONS_FL_MINUS) & ~DCONS_FL_ZERO);
+			break;
+		case '0':
+			c->flags = (uint8_t)((c->flags | DCONS_FL_ZERO) & ~DCONS_FL_MINUS);
+			break;
 		case '+': c->flags |= DCONS_FL_PLUS; break;
 		case ' ': c->flags |= DCONS_FL_SPACE; break;
 		case '#': c->flags |= DCONS_FL_HASH; break;
-		case '0': c->flags |= DCONS_FL_ZERO; break;
 		case '\'': c->flags |= DCONS_FL_QUOTE; break;
+		case '?': c->width = 16; break;
 		case '@': *agg = true; break;
 		default: return true;
 		}
@@ -150,7 +166,7 @@ static uint8_t parse_lenmod(const char *s, size_t len, size_t *i)
 		(*i)++;
 		if (*i < len && s[*i] == 'h') {
 			(*i)++;
-			return DCONS_LEN_HH;
+			return DCONS_LEN_HH;	/* refused by lenmod_ok */
 		}
 		return DCONS_LEN_H;
 	case 'l':
@@ -186,7 +202,8 @@ static int parse_conv(const char *s, size_t len, size_t *i, bool printa,
 	if (*i < len && s[*i] == '*') {
 		c->width_star = true;
 		(*i)++;
-	} else if ((c->width = parse_digits(s, len, i)) < 0) {
+	} else if (*i < len && isdigit((unsigned char)s[*i]) &&
+	    (c->width = parse_digits(s, len, i)) < 0) {
 		set_err(err, start, "field width is too large", 0);
 		return -EINVAL;
 	}
@@ -223,7 +240,7 @@ static int parse_conv(const char *s, size_t len, size_t *i, bool printa,
 			set_err(err, start, "%@ is only valid in a printa() format", 0);
 			return -EINVAL;
 		}
-		if (strchr("diouxXTY", c->conv) == NULL) {
+		if (strchr("diouxXpaATY", c->conv) == NULL) {
 			set_err(err, start, "invalid aggregation conversion", c->conv);
 			return -EINVAL;
 		}
@@ -777,12 +794,18 @@ static int fmt_agg(const struct dcons_conv *c, const struct spec *sp,
 		x = v->words[0] / (int64_t)normal;
 		break;
 	}
-	if (c->aggconv == 'T' || c->aggconv == 'Y') {
+	if (strchr("TYaA", c->aggconv) != NULL) {
 		struct dcons_conv tc = *c;
 		struct dcons_rec r = { DIF_ACT_DIFEXPR, 0, 8, &x, 0 };
 
 		tc.conv = c->aggconv;
+		if (c->aggconv == 'a' || c->aggconv == 'A')
+			return fmt_addr(&tc, sp, &r, ctx, out);
 		return fmt_time(&tc, sp, &r, out);
+	}
+	if (c->aggconv == 'p') {
+		build_spec(spec, sizeof(spec), sp, "ll", 'x');
+		return dcons_buf__printf(out, spec, (unsigned long long)x);
 	}
 	if (c->aggconv == 'd' || c->aggconv == 'i') {
 		build_spec(spec, sizeof(spec), sp, "ll", 'd');

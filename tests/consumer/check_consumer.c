@@ -95,6 +95,9 @@ START_TEST(t_parse_errors)
 		{ "abc %", 4, false }, { "%q", 1, false }, { "x%@d", 1, false },
 		{ "%Ld", 0, false }, { "%hs", 0, false }, { "%@s", 0, true },
 		{ "%99999999999d", 0, false }, { "%.99999999999d", 0, false },
+		{ "%hhd", 0, false }, { "%F", 0, false }, { "%lf", 0, false },
+		{ "%llc", 0, false }, { "%lp", 0, false }, { "%5%", 0, false },
+		{ "%@c", 0, true },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -178,7 +181,6 @@ END_TEST
 START_TEST(t_int_lenmods)
 {
 	EQ(fmt("%hx", 1, I(0x12345, 4, false)), "2345");
-	EQ(fmt("%hhd", 1, I(0x1ff, 4, true)), "-1");
 	EQ(fmt("%ld %lld", 2, I(-5, 8, true), I(7, 8, true)), "-5 7");
 	EQ(fmt("%lu", 1, I(97, 8, false)), "97");
 }
@@ -1023,6 +1025,31 @@ START_TEST(t_agghist_layout)
 }
 END_TEST
 
+/* ASSERTION: '-' and '0' cancel each other in order; '?' is a pointer-wide field. */
+START_TEST(t_flag_order)
+{
+	EQ(fmt("[%-05d]", 1, I(7, 4, true)), "[00007]");
+	EQ(fmt("[%0-5d]", 1, I(7, 4, true)), "[7    ]");
+	EQ(fmt("[%?p]", 1, I(0xbeef, 8, false)), "[            beef]");
+}
+END_TEST
+
+/* ASSERTION: %@ converts the value as an address, pointer or time too. */
+START_TEST(t_agg_conversions)
+{
+	struct dcons_fmt *pf = dcons_fmt__parse("%@a %@p %@x %@Y", 15, true, NULL);
+	uint32_t id = 1;
+
+	ck_assert_ptr_nonnull(pf);
+	C.lookup = fake_lookup;
+	decl(S, 1, "a", DIF_ACT_MAX, 0, 0);
+	dcons_aggstore__apply(S, 1, NULL, 0, 0x1004, 1);
+	ck_assert_int_eq(dcons_aggstore__printa(S, pf, &id, 1, &C, &B), 0);
+	EQ(B.data, "genunix`read+0x4 1004 1004 1970 Jan  1 00:00:00");
+	dcons_fmt__free(pf);
+}
+END_TEST
+
 Suite *consumer_unit_suite(void)
 {
 	Suite *s = suite_create("consumer-unit");
@@ -1058,6 +1085,7 @@ Suite *consumer_unit_suite(void)
 		{ "fmttab", t_fmttab }, { "consume_verbose", t_consume_verbose },
 		{ "consume_errors", t_consume_errors }, { "setopt", t_setopt },
 		{ "agghist_layout", t_agghist_layout },
+		{ "flag_order", t_flag_order }, { "agg_conversions", t_agg_conversions },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
