@@ -403,8 +403,10 @@ struct dc_memref {
 	uint32_t		bit_width;	/* 0: not a bit-field */
 	bool			symbolic;
 };
-/* Member `name` of struct/union t (looks into anonymous members); `arrow`
-   only affects the recorded path of symbolic members.  Errors:
+/* Member `name` of struct/union t (looks into anonymous members).  For
+   `p->m` pass t = dc_type__deref(p's type), except when p's type is a
+   DC_TK_EXTMEMBER: then pass that type itself; `arrow` only chooses the
+   "->" or "." step recorded in the path of symbolic members.  Errors:
    D_OP_SOU (not a struct/union), D_TYPE_MEMBER (no such member),
    D_OP_INCOMPLETE (incomplete program type). */
 int dc_type__member(struct dc_typesys *ts, const struct dc_type *t,
