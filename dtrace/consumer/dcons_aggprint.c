@@ -19,8 +19,8 @@
  * A histogram shows the rows between the first and last non-zero buckets,
  * widened by one bucket each side; bars are 40 columns of '@' scaled to the
  * sum of |counts| (aggzoom: the largest reaches 95% of them), split in two halves of 20 when
- * counts of both signs are present.  Under agghist a keyed scalar
- * aggregation is drawn the same way, one bar per key.  Read
+ * counts of both signs are present.  Under agghist a keyed count() or
+ * sum() is drawn the same way, one bar per key.  Read
  * docs/output-format.md.
  */
 #include <errno.h>
@@ -81,7 +81,8 @@ static unsigned depth_of(int64_t v, unsigned len, long double total)
 static int quantline(const struct hist *h, int64_t v, struct dcons_buf *out)
 {
 	unsigned len = 40, d;
-	long long shown = (long long)(v / (int64_t)h->normal);
+	/* DTrace divides the count by the (unsigned) normalization factor */
+	long long shown = (long long)((uint64_t)v / h->normal);
 
 	if (!h->neg) {
 		d = h->pos ? depth_of(v, len, h->total) : 0;
@@ -164,8 +165,9 @@ int dcons_print__lquantize(const struct dcons_ctx *ctx, uint64_t arg,
 	for (int i = first; rc == 0 && i <= last; i++) {
 		char c[32];
 
-		if (i == 0)
-			snprintf(c, sizeof(c), "< %d", base);
+		if (i == 0)	/* DTrace shows the base divided by normal, unsigned */
+			snprintf(c, sizeof(c), "< %d",
+				(int)((uint32_t)base / (uint32_t)h.normal));
 		else if (i == levels + 1)
 			snprintf(c, sizeof(c), ">= %lld",
 				(long long)base + (long long)levels * step);
@@ -576,8 +578,9 @@ int dcons_print_aggval(const struct dcons_ctx *ctx, const struct dcons_aggval *v
 		return dcons_buf__printf(out, " %16llu",
 			(unsigned long long)dcons_agg__stddev(v->words, normal));
 	default:
+		/* an unsigned division, as DTrace does it */
 		return dcons_buf__printf(out, " %16lld",
-			(long long)(v->words[0] / (int64_t)normal));
+			(long long)((uint64_t)v->words[0] / normal));
 	}
 }
 
@@ -605,25 +608,11 @@ static int print_row(const struct dcons_fmt *fmt, const struct dcons_aggvar **va
 
 /* ------------------------------------------------------------ agghist */
 
-/* The value a scalar aggregation shows (normalized). */
-static int64_t scalar_value(const struct dcons_aggvar *v, const int64_t *w)
-{
-	switch (v->d.func) {
-	case DIF_ACT_AVG:
-		return dcons_agg__avg(w, v->normal);
-	case DIF_ACT_STDDEV:
-		return (int64_t)dcons_agg__stddev(w, v->normal);
-	default:
-		return w[0] / (int64_t)v->normal;
-	}
-}
-
-/* agghist applies to keyed scalar aggregations whose keys pack in columns. */
+/* agghist applies to keyed count() and sum() whose keys pack in columns. */
 static bool hist_layout(const struct dcons_aggvar *v, const struct dcons_ctx *ctx)
 {
 	if (!ctx->opts.agghist || v->d.nkeys == 0 ||
-	    v->d.func == DIF_ACT_QUANTIZE || v->d.func == DIF_ACT_LQUANTIZE ||
-	    v->d.func == DIF_ACT_LLQUANTIZE)
+	    (v->d.func != DIF_ACT_COUNT && v->d.func != DIF_ACT_SUM))
 		return false;
 	for (uint32_t i = 0; i < v->d.nkeys; i++) {
 		const struct dcons_keydesc *k = &v->d.keys[i];
@@ -671,26 +660,30 @@ static int print_hist_rows(const struct dcons_aggvar *v, const struct row *rows,
 	size_t nrows, const struct dcons_ctx *ctx, struct dcons_buf *out)
 {
 	struct dcons_rec keys[DCONS_AGG_MAXKEYS];
-	struct hist h = { 0, false, false, 1 };
+	struct hist h = { 0, false, false, v->normal };
+	int64_t total = 0;
 	int width = 0, w, rc;
 
+	/*
+	 * The scale is the sum of |raw values|; zoomed, the largest |value|
+	 * divided by 0.95 and truncated to an integer (so small values may
+	 * fill the whole width, as in DTrace).
+	 */
 	for (size_t i = 0; i < nrows; i++) {
-		int64_t x = scalar_value(v, rows[i].vals[0]);
+		int64_t x = rows[i].vals[0][0];
 
 		h.pos |= x > 0;
 		h.neg |= x < 0;
-		if (ctx->opts.aggzoom)
-			h.total = absl_(x) > h.total ? absl_(x) : h.total;
-		else
-			h.total += absl_(x);
+		x = x < 0 ? (int64_t)(0 - (uint64_t)x) : x;
+		if (ctx->opts.aggzoom) {
+			x = (int64_t)((long double)x * (1 / 0.95));
+			if (x > total)
+				total = x;
+		} else {
+			total = (int64_t)((uint64_t)total + (uint64_t)x);
+		}
 	}
-	/*
-	 * Zoomed, the largest bar reaches 95% of the width -- except when every
-	 * value is positive, where DTrace's agghist lets it fill the width
-	 * (tst.agghist.d.out shows both).
-	 */
-	if (ctx->opts.aggzoom && h.neg)
-		h.total /= 0.95L;
+	h.total = (long double)total;
 	key_recs(v, rows[0].key, keys);
 	for (uint32_t i = 0; i < v->d.nkeys; i++) {
 		packed_key(&keys[i], NULL, &w);
@@ -705,7 +698,7 @@ static int print_hist_rows(const struct dcons_aggvar *v, const struct row *rows,
 		if (rc == 0)
 			rc = dcons_buf__append(out, " ", 1);
 		if (rc == 0)
-			rc = quantline(&h, scalar_value(v, rows[i].vals[0]), out);
+			rc = quantline(&h, rows[i].vals[0][0], out);
 	}
 	return rc;
 }

@@ -234,7 +234,9 @@ static int do_setopt(struct dcons_ctx *ctx, const struct dcons_rec *recs,
 		return -EINVAL;
 	*used = 2;
 	name = rec_string(&recs[0]);
-	value = rec_string(&recs[1]);
+	/* setopt("opt") records a non-string second value: it means "1" */
+	value = (recs[1].flags & DCONS_REC_STRING) ? rec_string(&recs[1]) :
+		strdup("1");
 	rc = (name && value) ? dcons_ctx__setopt(ctx, name, value) : -ENOMEM;
 	free(name);
 	free(value);

@@ -785,13 +785,20 @@ static int fmt_agg(const struct dcons_conv *c, const struct spec *sp,
 		return dcons_print__llquantize(ctx, v->arg, v->words, v->nwords,
 			normal, out);
 	case DIF_ACT_AVG:
-		x = dcons_agg__avg(v->words, normal);
+		/* printa's %@ averages in unsigned arithmetic, as DTrace does */
+		x = v->words[0] == 0 ? 0 : (int64_t)((uint64_t)v->words[1] /
+			normal / (uint64_t)v->words[0]);
 		break;
 	case DIF_ACT_STDDEV:
 		x = (int64_t)dcons_agg__stddev(v->words, normal);
 		break;
 	default:
-		x = v->words[0] / (int64_t)normal;
+		/* signed division for a signed %@d/%@i of a signed result */
+		if ((c->aggconv == 'd' || c->aggconv == 'i') &&
+		    v->func != DIF_ACT_COUNT)
+			x = v->words[0] / (int64_t)normal;
+		else
+			x = (int64_t)((uint64_t)v->words[0] / normal);
 		break;
 	}
 	if (strchr("TYaA", c->aggconv) != NULL) {

@@ -1050,6 +1050,38 @@ START_TEST(t_agg_conversions)
 }
 END_TEST
 
+/* ASSERTION: normalized negative sums divide unsigned in the default layout, signed with %@d. */
+START_TEST(t_normalize_negative)
+{
+	struct dcons_fmt *pf = dcons_fmt__parse("%@d %@u", 7, true, NULL);
+	uint32_t id = 1;
+
+	decl(S, 1, "a", DIF_ACT_SUM, 0, 0);
+	dcons_aggstore__apply(S, 1, NULL, 0, -10, 1);
+	dcons_aggstore__normalize(S, 1, 5);
+	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, &id, 1, &C, &B), 0);
+	EQ(B.data, "\n 3689348814741910321\n");
+	dcons_buf__reset(&B);
+	ck_assert_int_eq(dcons_aggstore__printa(S, pf, &id, 1, &C, &B), 0);
+	EQ(B.data, "-2 3689348814741910321");
+	dcons_fmt__free(pf);
+}
+END_TEST
+
+/* ASSERTION: setopt with a non-string value record means "1". */
+START_TEST(t_setopt_novalue)
+{
+	const struct dcons_probe p = { 0, 1, "", "BEGIN" };
+	uint64_t zero = 0;
+	struct dcons_rec r[2] = {
+		{ DIF_LIBACT_SETOPT, DCONS_REC_STRING, 11, "aggsortrev", 0 },
+		{ DIF_LIBACT_SETOPT, 0, 8, &zero, 0 } };
+
+	ck_assert_int_eq(dcons_consume__probe(&C, NULL, S, &p, r, 2, NULL, &B), 0);
+	ck_assert(C.opts.aggsortrev);
+}
+END_TEST
+
 Suite *consumer_unit_suite(void)
 {
 	Suite *s = suite_create("consumer-unit");
@@ -1086,6 +1118,8 @@ Suite *consumer_unit_suite(void)
 		{ "consume_errors", t_consume_errors }, { "setopt", t_setopt },
 		{ "agghist_layout", t_agghist_layout },
 		{ "flag_order", t_flag_order }, { "agg_conversions", t_agg_conversions },
+		{ "normalize_negative", t_normalize_negative },
+		{ "setopt_novalue", t_setopt_novalue },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
