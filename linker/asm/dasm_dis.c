@@ -233,8 +233,14 @@ bool dasm_print_instr(FILE *out, const struct dobj *obj, const struct dobj_difo 
 			fprintf(fp, ", %%r%u", rd);
 		} else {
 			fprintf(fp, " DT_RELOC[%u], %%r%u", idx, rd);
-			if (idx < d->rellen)
+			/* the relocation that sits on this pc is the one dld applies */
+			if (rel != NULL)
+				dasm_print_reloc_expr(cp, obj, rel);
+			else if (idx < d->rellen)
 				dasm_print_reloc_expr(cp, obj, &d->reltab[idx]);
+			if (rel != NULL && (uint32_t)(rel - d->reltab) != idx)
+				fprintf(cp, " (reloc %u; the index field says %u)",
+				    (unsigned)(rel - d->reltab), idx);
 		}
 		break;
 	default:

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dasm.h"
+#include "sample.h"	/* tests/obj: objects built by another author */
 
 #ifndef EXAMPLES_DIR
 #error "EXAMPLES_DIR must name the examples/ directory"
@@ -463,6 +464,49 @@ START_TEST(explicit_modes)
 }
 END_TEST
 
+/* text of obj must assemble back to an object with the same ELF bytes */
+static void check_foreign(struct dobj *o)
+{
+	struct dobj *o2, *o3;
+	struct dobj_err err;
+	struct capture c;
+	void *b1, *b2;
+	size_t l1, l2, n;
+	char *t, *t2;
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(dobj__write_mem(o, &b1, &l1), 0);
+	ck_assert_int_eq(dobj__read_mem(b1, l1, &o2, &err), 0);
+	t = dasm__disassemble_str(o2, &n);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_msg(assemble_flags(t, &o3, &c, DASM_F_INVALID_OK) == 0, "%u:%u: %s\n%s",
+	    c.line, c.col, c.msg, t);
+	ck_assert(dasm__equal(o2, o3));
+	ck_assert_int_eq(dobj__write_mem(o3, &b2, &l2), 0);
+	ck_assert_uint_eq(l1, l2);
+	ck_assert_mem_eq(b1, b2, l1);
+	t2 = dasm__disassemble_str(o3, NULL);
+	ck_assert_str_eq(t, t2);
+	free(t);
+	free(t2);
+	free(b1);
+	free(b2);
+	dobj__free(o);
+	dobj__free(o2);
+	dobj__free(o3);
+}
+
+/* ASSERTION: objects written by libdobj's own samples round-trip byte-exact. */
+START_TEST(foreign_objects)
+{
+	check_foreign(sample_full(DOBJ_RELOCATABLE));
+	check_foreign(sample_full(DOBJ_LINKED));
+	check_foreign(sample_empty(DOBJ_RELOCATABLE));
+	check_foreign(sample_empty(DOBJ_LINKED));
+	check_foreign(sample_minimal());
+}
+END_TEST
+
 /* ASSERTION: reserved bits and unknown opcodes print as .word and round-trip. */
 START_TEST(raw_words)
 {
@@ -639,6 +683,7 @@ static Suite *dasm_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("explicit");
 	tcase_add_test(tc, explicit_modes);
+	tcase_add_test(tc, foreign_objects);
 	tcase_add_test(tc, raw_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("validation");
