@@ -331,8 +331,9 @@ int dcons_aggstore__clear(struct dcons_aggstore *s, uint32_t id);
 int dcons_aggstore__count(const struct dcons_aggstore *s, uint32_t id);
 
 /*
- * printa(fmt, @ids[0], ... @ids[n-1]); fmt NULL: the default layout (n must
- * be 1), preceded by a blank line.  Marks the variables printed.
+ * printa(fmt, @ids[0], ... @ids[n-1]); fmt NULL: the default layout (keys,
+ * then each variable's value), preceded by a blank line.  The variables are
+ * joined on their keys (same key shapes required).  Marks them printed.
  */
 int dcons_aggstore__printa(struct dcons_aggstore *s, const struct dcons_fmt *fmt,
 	const uint32_t *ids, uint32_t n, const struct dcons_ctx *ctx,

@@ -599,8 +599,8 @@ static int print_row(const struct dcons_fmt *fmt, const struct dcons_aggvar **va
 		return dcons_format_ex(fmt, keys, vars[0]->d.nkeys, av, n, ctx, out);
 	for (uint32_t i = 0; rc == 0 && i < vars[0]->d.nkeys; i++)
 		rc = dcons_print_key(ctx, &keys[i], out);
-	if (rc == 0)
-		rc = dcons_print_aggval(ctx, &av[0], out);
+	for (uint32_t k = 0; rc == 0 && k < n; k++)
+		rc = dcons_print_aggval(ctx, &av[k], out);
 	if (rc == 0)
 		rc = dcons_buf__append(out, "\n", 1);
 	return rc;
@@ -728,7 +728,7 @@ static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **v
 	sc.nvars = n;
 	sc.opts = ctx->opts;
 	qsort_r(rows, nrows, sizeof(*rows), rowcmp, &sc);
-	if (fmt == NULL && hist_layout(vars[0], ctx)) {
+	if (fmt == NULL && n == 1 && hist_layout(vars[0], ctx)) {
 		if (nrows > 0)
 			rc = print_hist_rows(vars[0], rows, nrows, ctx, out);
 	} else {
@@ -747,8 +747,7 @@ int dcons_aggstore__printa(struct dcons_aggstore *s, const struct dcons_fmt *fmt
 	const struct dcons_aggvar *vars[MAXJOIN];
 	int rc;
 
-	if (n == 0 || n > MAXJOIN || (fmt == NULL && n != 1) ||
-	    (fmt != NULL && !fmt->printa))
+	if (n == 0 || n > MAXJOIN || (fmt != NULL && !fmt->printa))
 		return -EINVAL;
 	for (uint32_t k = 0; k < n; k++) {
 		vars[k] = dcons_aggstore_find(s, ids[k]);

@@ -813,7 +813,12 @@ START_TEST(t_printa_join)
 	dcons_buf__reset(&B);
 	ck_assert_int_eq(dcons_aggstore__printa(S, pf, ids, 2, &C, &B), 0);
 	EQ(B.data, "1:10,0 3:0,97 2:20,98 ");
-	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, ids, 2, &C, &B), -EINVAL);
+	dcons_buf__reset(&B);
+	C.opts.aggsortpos = 0;
+	ck_assert_int_eq(dcons_aggstore__printa(S, NULL, ids, 2, &C, &B), 0);
+	EQ(B.data, "\n        3                0               97\n"
+		"        1               10                0\n"
+		"        2               20               98\n");
 	dcons_fmt__free(pf);
 }
 END_TEST
