@@ -510,16 +510,15 @@ static int read_difo(struct rd *rd, struct dobj_difo *d, const uint8_t *p, uint6
 	    (n && !(d->lines = malloc((size_t)n * sizeof(*d->lines)))))
 		return -ENOMEM;
 	d->nlines = n;
-	const uint8_t *t = rd->data[SEC_TEXT] + (next[0] - d->len) * TEXT_SIZE;
+	/* (a section with no bytes has no data pointer: index only when non-empty) */
 	for (uint32_t j = 0; j < d->len; j++)
-		d->text[j] = get_u32(t + (size_t)j * TEXT_SIZE);
-	const uint8_t *q = rd->data[SEC_INTS] + (next[1] - d->intlen) * INT_SIZE;
+		d->text[j] = get_u32(rd->data[SEC_TEXT] + (next[0] - d->len + j) * TEXT_SIZE);
 	for (uint32_t j = 0; j < d->intlen; j++)
-		d->inttab[j] = get_u64(q + (size_t)j * INT_SIZE);
+		d->inttab[j] = get_u64(rd->data[SEC_INTS] + (next[1] - d->intlen + j) * INT_SIZE);
 	if (d->strlen)
 		memcpy(d->strtab, rd->data[SEC_STRS] + (next[2] - d->strlen), d->strlen);
-	const uint8_t *v = rd->data[SEC_VARS] + (next[3] - d->varlen) * VAR_SIZE;
-	for (uint32_t j = 0; j < d->varlen; j++, v += VAR_SIZE) {
+	for (uint32_t j = 0; j < d->varlen; j++) {
+		const uint8_t *v = rd->data[SEC_VARS] + (next[3] - d->varlen + j) * VAR_SIZE;
 		struct dif_var *dv = &d->vartab[j];
 		dv->dtdv_name = get_u32(v);
 		dv->dtdv_id = get_u32(v + 4);
@@ -528,8 +527,8 @@ static int read_difo(struct rd *rd, struct dobj_difo *d, const uint8_t *p, uint6
 		dv->dtdv_flags = get_u16(v + 10);
 		dv->dtdv_type = dec_type(v + 12);
 	}
-	const uint8_t *l = rd->data[SEC_LINES] + (next[4] - n) * LINE_SIZE;
-	for (uint32_t j = 0; j < n; j++, l += LINE_SIZE) {
+	for (uint32_t j = 0; j < n; j++) {
+		const uint8_t *l = rd->data[SEC_LINES] + (next[4] - n + j) * LINE_SIZE;
 		d->lines[j].pc = get_u32(l);
 		d->lines[j].pos = dec_pos(l + 4);
 	}
@@ -761,6 +760,15 @@ static int read_relocs(struct rd *rd)
 	uint64_t *textfirst;
 	int rc;
 
+	/* bound the claims by the section before allocating anything */
+	uint64_t claimed = 0;
+	for (uint32_t i = 0; i < o->ndifos; i++) {
+		claimed += o->difos[i].rellen;
+		if (claimed > nrel)
+			return FAIL(rd, SEC_DIFOS, rd->off[SEC_DIFOS] + (uint64_t)i * DIFO_SIZE + 40,
+			    "difo %u claims %u relocations, .rela.ht.text has %llu in all", i,
+			    o->difos[i].rellen, (unsigned long long)nrel);
+	}
 	for (uint32_t i = 0; i < o->ndifos; i++)
 		if (o->difos[i].rellen && !(o->difos[i].reltab =
 		    calloc(o->difos[i].rellen, sizeof(struct dif_reloc))))

@@ -813,6 +813,11 @@ START_TEST(rej_reloc_counts)
 	    wr32(b + soff(b, S_DIFOS) + 56 + 40, 6));
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.difos", "relocations",
 	    wr32(b + soff(b, S_DIFOS) + 40, 1));
+	/* a huge claim is refused before anything is allocated for it */
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.difos", "relocations",
+	    wr32(b + soff(b, S_DIFOS) + 56 + 40, 0xffffffffu));
+	REJECT_EDIT(DOBJ_LINKED, ".ht.difos", "relocations",
+	    wr32(b + soff(b, S_DIFOS) + 40, 0x40000000u));
 }
 END_TEST
 
