@@ -69,19 +69,28 @@ int dcons_buf__append(struct dcons_buf *b, const char *s, size_t n)
 	return 0;
 }
 
+/* Format straight into the free space; grow and format again if it did not fit. */
 int dcons_buf__printf(struct dcons_buf *b, const char *fmt, ...)
 {
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	int n, rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return -EINVAL;
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
 	rc = reserve(b, (size_t)n);
-	if (rc < 0)
+	if (rc < 0) {
+		if (b->data != NULL)
+			b->data[b->len] = '\0';
 		return rc;
+	}
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
