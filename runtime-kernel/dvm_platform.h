@@ -1,0 +1,54 @@
+/*
+ * dvm_platform.h — what the probe-context DIF emulator needs from the
+ * machine it runs on.
+ *
+ * The emulator (dvm_emul.c) touches memory only through these three
+ * functions, so the same core runs in a kernel (fault-tolerant loads,
+ * per-CPU scratch carved from a trace buffer), in a hypervisor (guest
+ * addresses translated by a page walk) and in user-space tests (a few
+ * arrays standing in for kernel, user and scratch memory).  Every function
+ * is called in probe context: it must not sleep, allocate from a general
+ * heap, take a lock that a probe could already hold, or print.
+ *
+ * Addresses are 64-bit values as DIF sees them; what they mean is the
+ * platform's business.  One exception: addresses inside the running DIFO's
+ * own string table (the values `sets` produces) are read by the emulator
+ * directly, because that table was proven NUL-terminated by the validator.
+ *
+ * Freestanding: <stdint.h> only.
+ */
+#ifndef DVM_PLATFORM_H
+#define DVM_PLATFORM_H
+
+#include <stdint.h>
+
+/* Which load family asks, so the platform can apply the right policy. */
+enum dvm_space {
+	DVM_SPACE_KERNEL = 0,	/* ld*: kernel memory, privilege already granted */
+	DVM_SPACE_CHECKED,	/* rld*, scmp, string lengths, copys source */
+	DVM_SPACE_USER		/* uld*: user memory of the current process */
+};
+
+struct dvm_platform {
+	/*
+	 * Load size (1, 2, 4 or 8) bytes at addr into the low bytes of *val.
+	 * Returns 0, or a nonzero DIF_FAULT_* code (BADADDR, BADALIGN, KPRIV,
+	 * UPRIV, ...) after which *val is ignored.
+	 */
+	int (*dp_load)(void *ctx, enum dvm_space space, uint64_t addr,
+	    unsigned size, uint64_t *val);
+	/*
+	 * Store the low size bytes of val at addr.  Only scratch space and
+	 * variable storage are storable; anything else returns BADADDR.  The
+	 * emulator has already checked natural alignment.
+	 */
+	int (*dp_store)(void *ctx, uint64_t addr, unsigned size, uint64_t val);
+	/*
+	 * A zero-filled, 8-byte-aligned block of size bytes from this firing's
+	 * scratch space, or 0 when it is exhausted (the emulator then faults
+	 * NOSCRATCH).  Freed all at once by the caller after the firing.
+	 */
+	uint64_t (*dp_scratch)(void *ctx, uint64_t size);
+};
+
+#endif /* DVM_PLATFORM_H */
