@@ -69,6 +69,7 @@ struct difo_b {
 	unsigned	line;
 	dif_instr_t	*text;	uint32_t len, textcap;
 	unsigned	*text_line;	uint32_t tlcap;	/* source line of each instruction */
+	unsigned	*text_col;	uint32_t tccap;	/* ... and column of its mnemonic */
 	uint64_t	*ints;	uint32_t nints, intcap;
 	char		*str;	uint32_t strlen, strcap;
 	uint32_t	*starts; uint32_t nstarts, startcap;	/* terminated pieces */
@@ -127,6 +128,7 @@ struct asm_state {
 	bool		kind_given;
 	struct dasm_line lx;
 	unsigned	pos;		/* parser: index of the next token */
+	unsigned	instr_col;	/* column of the current line's mnemonic */
 
 	struct difo_b	d;
 	struct clause_b	c;
@@ -472,6 +474,7 @@ static void difo_reset(struct difo_b *d)
 	free(d->name);
 	free(d->text);
 	free(d->text_line);
+	free(d->text_col);
 	free(d->ints);
 	free(d->str);
 	free(d->starts);
@@ -572,8 +575,10 @@ static bool emit(struct asm_state *st, dif_instr_t w)
 		return false;
 	}
 	if (!GROW(st, d->text, d->textcap, d->len + 1) ||
-	    !GROW(st, d->text_line, d->tlcap, d->len + 1))
+	    !GROW(st, d->text_line, d->tlcap, d->len + 1) ||
+	    !GROW(st, d->text_col, d->tccap, d->len + 1))
 		return false;
+	d->text_col[d->len] = st->instr_col;
 	d->text[d->len] = w;
 	d->text_line[d->len] = st->lineno;
 	d->len++;
@@ -1273,10 +1278,12 @@ static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
 	shown = n < DASM_MAX_ERRORS ? n : DASM_MAX_ERRORS;
 	for (unsigned i = 0; i < shown; i++) {
 		char msg[256];
-		unsigned line = d->line;
+		unsigned line = d->line, col = 1;
 
-		if (errs[i].dve_where == DVM_WHERE_TEXT && errs[i].dve_pc < d->len)
+		if (errs[i].dve_where == DVM_WHERE_TEXT && errs[i].dve_pc < d->len) {
 			line = d->text_line[errs[i].dve_pc];
+			col = d->text_col[errs[i].dve_pc];
+		}
 		else if (errs[i].dve_where == DVM_WHERE_VARTAB && errs[i].dve_index < d->nvars)
 			line = d->var_line[errs[i].dve_index];
 		else if (errs[i].dve_where == DVM_WHERE_RELTAB && errs[i].dve_index < d->nrels)
@@ -1284,10 +1291,10 @@ static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
 		dvm_verr__format(&errs[i], msg, sizeof(msg));
 		if (st->sink != NULL && (st->sink->flags & DASM_F_INVALID_OK)) {
 			if (st->sink->warn != NULL)
-				st->sink->warn(st->sink->ctx, st->file, line, 1, msg);
+				st->sink->warn(st->sink->ctx, st->file, line, col, msg);
 			continue;
 		}
-		report(st, line, 1, "DIFO '%s' fails validation: %s", d->name, msg);
+		report(st, line, col, "DIFO '%s' fails validation: %s", d->name, msg);
 	}
 }
 
@@ -1347,10 +1354,11 @@ static void check_tables(struct asm_state *st)
 		if (op == NULL || !DIF_OP_IS_RELOCATABLE(op->num))
 			continue;
 		if (st->obj->kind == DOBJ_LINKED)
-			report(st, d->text_line[pc], 1, "'%s' is a relocatable pseudo-instruction; "
-			    "a linked object cannot hold it", op->name);
+			report(st, d->text_line[pc], d->text_col[pc], "'%s' is a relocatable "
+			    "pseudo-instruction; a linked object cannot hold it", op->name);
 		else if (r >= d->nrels || d->rels[r].dtr_pc != pc)
-			report(st, d->text_line[pc], 1, "'%s' needs a relocation, e.g. %s", op->name,
+			report(st, d->text_line[pc], d->text_col[pc], "'%s' needs a relocation, e.g. %s",
+			    op->name,
 			    op->form == DIF_FORM_RELOC ? "usetx member_offset(\"struct s\", \"m\"), %r1" :
 			    "uload [%r1], %r2, load(\"struct s\", \"m\")");
 	}
@@ -2182,6 +2190,7 @@ static void do_line(struct asm_state *st, const char *s)
 		return;
 	}
 	if (t->text[0] == '.' && !is_punct(&st->lx.toks[1], ':')) {
+		st->instr_col = t->col;		/* for .word */
 		next(st);
 		do_directive(st, t);
 		return;
@@ -2221,6 +2230,7 @@ static void do_line(struct asm_state *st, const char *s)
 		ERR(st, t->col, "instruction '%s' outside a .difo block", t->text);
 		return;
 	}
+	st->instr_col = t->col;
 	next(st);
 	/* A failed line leaves no half-instruction behind: drop its fixups and relocations. */
 	uint32_t nfix = st->d.nfix, nrels = st->d.nrels;

@@ -537,6 +537,7 @@ START_TEST(validator_findings)
 
 	ck_assert_int_eq(assemble(text, &o, &c), -EINVAL);
 	ck_assert_uint_eq(c.line, 3);
+	ck_assert_uint_eq(c.col, 2);
 	ck_assert_ptr_nonnull(strstr(c.msg, "fails validation"));
 	ck_assert_ptr_nonnull(strstr(c.msg, "%r0"));
 	ck_assert_int_eq(assemble_flags(text, &o, &c, DASM_F_INVALID_OK), 0);
@@ -601,7 +602,7 @@ static const struct err_case err_cases[] = {
 	{ ".difo d\n\tldgs x\n\tret %r1\n.end\n", 2, 8, "expected ','" },
 	{ ".difo d\n\tusetx type_size(\"int\")\n\tret %r1\n.end\n", 2, 24, "expected ','" },
 	{ ".difo d\n\tret %r1\n.end\n.difo d\n\tret %r1\n.end\n", 4, 7, "already defined" },
-	{ ".difo d\n\tuload [%r1], %r2\n\tret %r1\n.end\n", 2, 1, "needs a relocation" },
+	{ ".difo d\n\tuload [%r1], %r2\n\tret %r1\n.end\n", 2, 2, "needs a relocation" },
 	{ ".difo d\n\tusetx load(\"int\"), %r2\n\tret %r1\n.end\n", 2, 1,
 	    "relocation kind 'load' belongs on 'uload'" },
 	{ ".difo d\n\tusetx member_offset(\"struct s\"), %r2\n\tret %r1\n.end\n", 2, 1,
@@ -609,7 +610,7 @@ static const struct err_case err_cases[] = {
 	{ ".difo d\n\tusetx type_size(\"\"), %r2\n\tret %r1\n.end\n", 2, 1, "needs a type name" },
 	{ ".difo d\n\tnop\n\tret %r1\n\t.reloc 0 cast(\"int\")\n.end\n", 4, 1, "belongs on 'typecast'" },
 	{ ".difo d\n\tret %r1\n\t.line \"f.d\":1:1\n.end\n", 3, 1, "past the last instruction" },
-	{ ".object linked\n.difo d\n\tusetx type_size(\"int\"), %r1\n\tret %r1\n.end\n", 3, 1,
+	{ ".object linked\n.difo d\n\tusetx type_size(\"int\"), %r1\n\tret %r1\n.end\n", 3, 2,
 	    "linked object cannot hold" },
 };
 
