@@ -539,7 +539,7 @@ int dcons_print_key(const struct dcons_ctx *ctx, const struct dcons_rec *r,
 	if (r->action != DIF_ACT_DIFEXPR && r->action != DIF_ACT_NONE)
 		return dcons_print__action(ctx, r, out);
 	if (r->flags & DCONS_REC_STRING)
-		return dcons_print_bytes(ctx, r->data, r->size, 50, false, false, out);
+		return dcons_print_bytes(ctx, r->data, r->size, -50, false, false, out);
 	switch (r->size) {
 	case 8:
 		dcons_read_int(r, true, &x);
@@ -554,7 +554,7 @@ int dcons_print_key(const struct dcons_ctx *ctx, const struct dcons_rec *r,
 		dcons_read_int(r, false, &x);
 		return dcons_buf__printf(out, " %3u", (unsigned)x);
 	default:
-		return dcons_print_bytes(ctx, r->data, r->size, 50, false, false, out);
+		return dcons_print_bytes(ctx, r->data, r->size, -50, false, false, out);
 	}
 }
 

@@ -6,9 +6,9 @@
  * then each record, and ends the line; with -q only the records print, and
  * with no padding.  Integers print by record size (8 and 4 bytes signed, 2
  * and 1 unsigned, as DTrace reads them).  A byte array prints as a string
- * when every byte is printable or space and it is NUL-terminated with only
- * NULs after the first NUL; otherwise (or with rawbytes, or for tracemem)
- * as a 16-column hex dump.  Stacks print one frame per line, indented by
+ * when its bytes are printable up to a NUL (not the first byte) and only
+ * NULs follow; otherwise (or with rawbytes, or for tracemem) as a 16-column
+ * hex dump.  Stacks print one frame per line, indented by
  * stackindent.  Read next: dcons_agg.c.
  */
 #include <ctype.h>
@@ -83,8 +83,14 @@ static int hexdump(const unsigned char *c, size_t n, struct dcons_buf *out)
 	return rc;
 }
 
-/* Print n bytes of s (not NUL-terminated) as a string field. */
-static int print_text(const char *s, size_t n, int width, bool quiet,
+/* Printable for DTrace: isprint, isspace, and the two terminal controls \b \a. */
+static bool printable(unsigned char c)
+{
+	return isprint(c) || isspace(c) || c == '\b' || c == '\a';
+}
+
+/* A NUL-terminated copy of n bytes printed through fmt with width. */
+static int print_copy(const char *fmt, int width, const char *s, size_t n,
 	struct dcons_buf *out)
 {
 	char *t = malloc(n + 1);
@@ -94,14 +100,17 @@ static int print_text(const char *s, size_t n, int width, bool quiet,
 		return -ENOMEM;
 	memcpy(t, s, n);
 	t[n] = '\0';
-	if (quiet)
-		rc = dcons_buf__printf(out, "%s", t);
-	else
-		rc = dcons_buf__printf(out, "  %-*s", width, t);
+	rc = dcons_buf__printf(out, fmt, width, t);
 	free(t);
 	return rc;
 }
 
+/*
+ * Text is printable bytes ending in a NUL (not the first byte) followed only
+ * by NULs: "%s" when quiet, else " " + (" " if left-justified) + "%*s".
+ * Printable bytes without any NUL print "  %-*s" (quiet or not).  Anything
+ * else is hex-dumped.
+ */
 int dcons_print_bytes(const struct dcons_ctx *ctx, const void *data, size_t n,
 	int width, bool quiet, bool forceraw, struct dcons_buf *out)
 {
@@ -112,17 +121,18 @@ int dcons_print_bytes(const struct dcons_ctx *ctx, const void *data, size_t n,
 		return 0;
 	if (forceraw || ctx->opts.rawbytes)
 		return hexdump(c, n, out);
-	for (i = 0; i < n; i++) {
-		if (!isprint(c[i]) && !isspace(c[i]) && c[i] != '\0')
+	for (i = 0; i < n && printable(c[i]); i++)
+		continue;
+	if (i == n)
+		return print_copy("  %-*s", width, data, n, out);
+	if (c[i] != '\0' || i == 0)
+		return hexdump(c, n, out);
+	for (size_t j = i + 1; j < n; j++)
+		if (c[j] != '\0')
 			return hexdump(c, n, out);
-		if (c[i] == '\0' && i > 0) {
-			for (size_t j = i + 1; j < n; j++)
-				if (c[j] != '\0')
-					return hexdump(c, n, out);
-			return print_text(data, strnlen(data, n), width, quiet, out);
-		}
-	}
-	return print_text(data, strnlen(data, n), width, quiet, out);
+	if (quiet)
+		return dcons_buf__append(out, data, i);
+	return print_copy(width < 0 ? "  %*s" : " %*s", width, data, i, out);
 }
 
 int dcons_print_stack(const struct dcons_ctx *ctx, const struct dcons_rec *r,
@@ -217,7 +227,7 @@ int dcons_print__trace(const struct dcons_ctx *ctx, const struct dcons_rec *r,
 	if (r->size != 0 && r->data == NULL)
 		return -EINVAL;
 	if (r->flags & DCONS_REC_STRING)
-		return dcons_print_bytes(ctx, r->data, r->size, 33, q, false, out);
+		return dcons_print_bytes(ctx, r->data, r->size, -33, q, false, out);
 	switch (r->size) {
 	case 8:
 		dcons_read_int(r, true, &v);
@@ -232,7 +242,7 @@ int dcons_print__trace(const struct dcons_ctx *ctx, const struct dcons_rec *r,
 		dcons_read_int(r, false, &v);
 		return dcons_buf__printf(out, q ? "%d" : " %3d", (int)v);
 	default:
-		return dcons_print_bytes(ctx, r->data, r->size, 33, q, false, out);
+		return dcons_print_bytes(ctx, r->data, r->size, -33, q, false, out);
 	}
 }
 
@@ -241,6 +251,6 @@ int dcons_print__tracemem(const struct dcons_ctx *ctx, const struct dcons_rec *r
 {
 	if (r->size != 0 && r->data == NULL)
 		return -EINVAL;
-	return dcons_print_bytes(ctx, r->data, r->size, 33, ctx->opts.quiet, true,
+	return dcons_print_bytes(ctx, r->data, r->size, -33, ctx->opts.quiet, true,
 		out);
 }

@@ -1087,6 +1087,30 @@ START_TEST(t_setopt_novalue)
 }
 END_TEST
 
+/* ASSERTION: a leading NUL means bytes, \a and \b count as text, unterminated text pads even when quiet. */
+START_TEST(t_bytes_rules)
+{
+	char empty[4] = { 0 };
+	char bell[4] = { 'a', '\a', 0, 0 };
+	char full[3] = { 'a', 'b', 'c' };
+	struct dcons_rec re = { DIF_ACT_DIFEXPR, 0, 4, empty, 0 };
+	struct dcons_rec rb = { DIF_ACT_DIFEXPR, 0, 4, bell, 0 };
+	struct dcons_rec rf = { DIF_ACT_DIFEXPR, 0, 3, full, 0 };
+	char want[64];
+
+	re.flags = rb.flags = rf.flags = DCONS_REC_STRING;
+	dcons_print__trace(&C, &re, &B);
+	ck_assert(strstr(B.data, "0: 00 00 00 00") != NULL);
+	dcons_buf__reset(&B);
+	dcons_print__trace(&C, &rb, &B);
+	EQ(B.data, "a\a");
+	dcons_buf__reset(&B);
+	dcons_print__trace(&C, &rf, &B);
+	snprintf(want, sizeof(want), "  %-33s", "abc");
+	EQ(B.data, want);
+}
+END_TEST
+
 Suite *consumer_unit_suite(void)
 {
 	Suite *s = suite_create("consumer-unit");
@@ -1124,7 +1148,7 @@ Suite *consumer_unit_suite(void)
 		{ "agghist_layout", t_agghist_layout },
 		{ "flag_order", t_flag_order }, { "agg_conversions", t_agg_conversions },
 		{ "normalize_negative", t_normalize_negative },
-		{ "setopt_novalue", t_setopt_novalue },
+		{ "setopt_novalue", t_setopt_novalue }, { "bytes_rules", t_bytes_rules },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
