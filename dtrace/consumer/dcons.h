@@ -88,7 +88,9 @@ struct dcons_opts {
 	bool		aggsortkey;
 	bool		aggsortrev;
 	bool		aggzoom;	/* scale histogram bars to the largest bucket */
-	bool		agghist;	/* draw keyed scalar aggregations as bars */
+	bool		agghist;	/* draw keyed count/sum aggregations as bars */
+	bool		aggpack;	/* one packed line per quantize/lquantize key */
+	bool		utf8;		/* aggpack glyphs as Unicode blocks, not ASCII */
 	uint32_t	aggsortpos;
 	uint32_t	aggsortkeypos;
 	uint32_t	stackindent;	/* default 14 */

@@ -20,7 +20,8 @@
  * widened by one bucket each side; bars are 40 columns of '@' scaled to the
  * sum of |counts| (aggzoom: the largest reaches 95% of them), split in two halves of 20 when
  * counts of both signs are present.  Under agghist a keyed count() or
- * sum() is drawn the same way, one bar per key.  Read
+ * sum() is drawn the same way, one bar per key; under aggpack a quantize()
+ * or lquantize() row is one line of glyphs, one per bucket.  Read
  * docs/output-format.md.
  */
 #include <errno.h>
@@ -56,15 +57,15 @@ static void hist_scan(const struct dcons_ctx *ctx, const int64_t *b, int first,
 		h->pos |= b[i] > 0;
 		h->neg |= b[i] < 0;
 		if (ctx->opts.aggzoom) {
-			if (absl_(b[i]) > h->total)
-				h->total = absl_(b[i]);
+			/* zoomed, the largest bar reaches 95% of the width */
+			long double z = absl_(b[i]) * (long double)(1 / 0.95);
+
+			if (z > h->total)
+				h->total = z;
 		} else {
 			h->total += absl_(b[i]);
 		}
 	}
-	/* zoomed, the largest bar fills 95% of the width */
-	if (ctx->opts.aggzoom)
-		h->total = h->total / 0.95L;
 }
 
 static unsigned depth_of(int64_t v, unsigned len, long double total)
@@ -703,6 +704,195 @@ static int print_hist_rows(const struct dcons_aggvar *v, const struct row *rows,
 	return rc;
 }
 
+/* ------------------------------------------------------------ aggpack */
+
+/* Digits of v as DTrace counts them for packed columns (at least 4). */
+static int ndigits(long long v)
+{
+	int n = 1;
+	long long cmp = 10;
+
+	if (v < 0) {
+		v = v == INT64_MIN ? INT64_MAX : -v;
+		n++;
+	}
+	while (v > cmp && cmp > 0) {
+		n++;
+		cmp *= 10;
+	}
+	return n < 4 ? 4 : n;
+}
+
+/* aggpack applies to quantize() and lquantize() with packable keys. */
+static bool pack_layout(const struct dcons_aggvar *v, const struct dcons_ctx *ctx)
+{
+	if (!ctx->opts.aggpack ||
+	    (v->d.func != DIF_ACT_QUANTIZE && v->d.func != DIF_ACT_LQUANTIZE))
+		return false;
+	for (uint32_t i = 0; i < v->d.nkeys; i++) {
+		const struct dcons_keydesc *k = &v->d.keys[i];
+
+		if (!dcons_action_is_plain(k->action) ||
+		    (!(k->flags & DCONS_REC_STRING) && !int_key(k)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The bucket range every row of a packed aggregation shows: quantize from
+ * one below the lowest non-zero bucket of any row (not below 0 or the zero
+ * bucket) to one above the highest; lquantize always its whole range.
+ */
+static void pack_range(const struct dcons_aggvar *v, const struct row *rows,
+	size_t nrows, int *minp, int *maxp)
+{
+	int lo = -1, hi = -1;
+
+	if (v->d.func == DIF_ACT_LQUANTIZE) {
+		*minp = 0;
+		*maxp = (int)v->nwords - 1;
+		return;
+	}
+	for (size_t r = 0; r < nrows; r++) {
+		int f = -1, l = -1;
+
+		for (int i = 0; i < DCONS_QUANTIZE_NBUCKETS; i++)
+			if (rows[r].vals[0][i] != 0) {
+				if (f < 0)
+					f = i;
+				l = i;
+			}
+		if (f < 0)
+			f = l = DCONS_QUANTIZE_ZEROBUCKET;
+		if (lo < 0 || f < lo)
+			lo = f;
+		if (l > hi)
+			hi = l;
+	}
+	if (lo != 0 && lo != DCONS_QUANTIZE_ZEROBUCKET)
+		lo--;
+	if (hi < DCONS_QUANTIZE_NBUCKETS - 1)
+		hi++;
+	*minp = lo;
+	*maxp = hi;
+}
+
+/* One bucket's glyph: ' ' for 0, "__xxxxXX" by height, "vvvvVV" if negative. */
+static int pack_glyph(const struct dcons_ctx *ctx, int64_t v, long double total,
+	struct dcons_buf *out)
+{
+	static const char pos[] = "__xxxxXX", neg[] = "vvvvVV";
+	long double x;
+	char c;
+
+	if (v == 0)
+		return dcons_buf__append(out, " ", 1);
+	if (v < 0) {
+		x = absl_(v) * (long double)(sizeof(neg) - 2) / total;
+		c = neg[(unsigned)(x + 0.5)];
+		return dcons_buf__append(out, &c, 1);
+	}
+	x = (long double)v * (long double)(sizeof(pos) - 2) / total;
+	if (ctx->opts.utf8) {
+		/* U+2581 .. U+2588: eight block heights */
+		unsigned cp = 0x2581 + (unsigned)(x + 0.5);
+		char u[3] = { (char)(0xe0 | (cp >> 12)),
+			(char)(0x80 | ((cp >> 6) & 0x3f)), (char)(0x80 | (cp & 0x3f)) };
+
+		return dcons_buf__append(out, u, 3);
+	}
+	c = pos[(unsigned)(x + 0.5)];
+	return dcons_buf__append(out, &c, 1);
+}
+
+static int pack_header(const struct dcons_aggvar *v, int width, int lo, int hi,
+	struct dcons_buf *out)
+{
+	int minw, maxw, rc;
+
+	if (v->d.func == DIF_ACT_QUANTIZE) {
+		minw = ndigits(dcons_quantize__value(lo));
+		maxw = ndigits(dcons_quantize__value(hi));
+	} else {
+		maxw = 8;
+		minw = 7;
+	}
+	rc = dcons_buf__printf(out, "\n%*s %*s .", width, width > 0 ? "key" : "",
+		minw, "min");
+	for (int i = lo; rc == 0 && i <= hi; i++)
+		rc = dcons_buf__append(out, "-", 1);
+	if (rc == 0)
+		rc = dcons_buf__printf(out, ". %*s | count\n", -maxw, "max");
+	return rc;
+}
+
+static int pack_row(const struct dcons_ctx *ctx, const struct dcons_aggvar *v,
+	const int64_t *b, int lo, int hi, struct dcons_buf *out)
+{
+	int32_t base = (int32_t)(uint32_t)v->d.arg;
+	long long limit = (long long)base + (long long)((v->d.arg >> 32) & 0xffff) *
+		(long long)(v->d.arg >> 48);
+	long double total = 0, count = 0;
+	char c[32];
+	int rc;
+
+	if (v->d.func == DIF_ACT_QUANTIZE) {
+		long long minval = dcons_quantize__value(lo);
+
+		rc = dcons_buf__printf(out, " %*lld :", ndigits(minval), minval);
+	} else {
+		snprintf(c, sizeof(c), "< %d", base);
+		rc = dcons_buf__printf(out, "%8s :", c);
+	}
+	for (int i = lo; i <= hi; i++) {
+		if (ctx->opts.aggzoom) {
+			long double z = absl_(b[i]) * (long double)(1 / 0.95);
+
+			total = z > total ? z : total;
+		} else {
+			total += absl_(b[i]);
+		}
+		count += (long double)b[i];
+	}
+	for (int i = lo; rc == 0 && i <= hi; i++)
+		rc = pack_glyph(ctx, b[i], total, out);
+	if (rc != 0)
+		return rc;
+	if (v->d.func == DIF_ACT_QUANTIZE) {
+		long long maxval = dcons_quantize__value(hi);
+
+		return dcons_buf__printf(out, ": %*lld | %lld\n", -ndigits(maxval),
+			maxval, (long long)count);
+	}
+	snprintf(c, sizeof(c), ">= %lld", limit);
+	return dcons_buf__printf(out, ": %-8s | %lld\n", c, (long long)count);
+}
+
+/* aggpack: a "key min .---. max | count" header, then one packed line per key. */
+static int print_pack_rows(const struct dcons_aggvar *v, const struct row *rows,
+	size_t nrows, const struct dcons_ctx *ctx, struct dcons_buf *out)
+{
+	struct dcons_rec keys[DCONS_AGG_MAXKEYS];
+	int width = 0, w, lo, hi, rc;
+
+	pack_range(v, rows, nrows, &lo, &hi);
+	key_recs(v, rows[0].key, keys);
+	for (uint32_t i = 0; i < v->d.nkeys; i++) {
+		packed_key(&keys[i], NULL, &w);
+		width += w;
+	}
+	rc = pack_header(v, width, lo, hi, out);
+	for (size_t r = 0; rc == 0 && r < nrows; r++) {
+		key_recs(v, rows[r].key, keys);
+		for (uint32_t k = 0; rc == 0 && k < v->d.nkeys; k++)
+			rc = packed_key(&keys[k], out, &w);
+		if (rc == 0)
+			rc = pack_row(ctx, v, rows[r].vals[0], lo, hi, out);
+	}
+	return rc;
+}
+
 static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **vars,
 	uint32_t n, const struct dcons_ctx *ctx, struct dcons_buf *out)
 {
@@ -728,7 +918,10 @@ static int print_vars(const struct dcons_fmt *fmt, const struct dcons_aggvar **v
 	sc.nvars = n;
 	sc.opts = ctx->opts;
 	qsort_r(rows, nrows, sizeof(*rows), rowcmp, &sc);
-	if (fmt == NULL && n == 1 && hist_layout(vars[0], ctx)) {
+	if (fmt == NULL && n == 1 && pack_layout(vars[0], ctx)) {
+		if (nrows > 0)
+			rc = print_pack_rows(vars[0], rows, nrows, ctx, out);
+	} else if (fmt == NULL && n == 1 && hist_layout(vars[0], ctx)) {
 		if (nrows > 0)
 			rc = print_hist_rows(vars[0], rows, nrows, ctx, out);
 	} else {

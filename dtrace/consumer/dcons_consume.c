@@ -103,6 +103,7 @@ int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value
 		{ "aggsortrev", offsetof(struct dcons_opts, aggsortrev) },
 		{ "aggzoom", offsetof(struct dcons_opts, aggzoom) },
 		{ "agghist", offsetof(struct dcons_opts, agghist) },
+		{ "aggpack", offsetof(struct dcons_opts, aggpack) },
 	};
 
 	if (value == NULL)
@@ -118,6 +119,12 @@ int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value
 		return uint_value(value, &o->aggsortkeypos);
 	if (strcmp(name, "stackindent") == 0)
 		return uint_value(value, &o->stackindent);
+	if (strcmp(name, "encoding") == 0) {
+		if (strcmp(value, "ascii") != 0 && strcmp(value, "utf8") != 0)
+			return -EINVAL;
+		o->utf8 = strcmp(value, "utf8") == 0;
+		return 0;
+	}
 	return -ENOTSUP;
 }
 

@@ -1003,6 +1003,11 @@ START_TEST(t_setopt)
 	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggsortpos", "x"), -EINVAL);
 	ck_assert_int_eq(dcons_ctx__setopt(&C, "stackindent", "4"), 0);
 	ck_assert_uint_eq(C.opts.stackindent, 4);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "encoding", "utf8"), 0);
+	ck_assert(C.opts.utf8);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "encoding", "ebcdic"), -EINVAL);
+	ck_assert_int_eq(dcons_ctx__setopt(&C, "aggpack", ""), 0);
+	ck_assert(C.opts.aggpack);
 	ck_assert_int_eq(dcons_ctx__setopt(&C, "nosuch", "1"), -ENOTSUP);
 }
 END_TEST

@@ -1534,6 +1534,78 @@ START_TEST(g_agghist)
 }
 END_TEST
 
+/* ASSERTION: aggpack prints one glyph line per key with min/max columns, zoom changes glyphs. */
+START_TEST(g_aggpack)
+{
+	int32_t one = 1;
+	int8_t c1 = 1;
+	int16_t s2 = 2;
+	int64_t l3 = 3;
+	struct dcons_rec k1 = r_i32(&one);
+	struct dcons_rec kz = r_str("mumble");
+	struct dcons_rec kxx[4] = { r_str("foo"), dcons_rec__int(&c1, 1, true),
+		dcons_rec__int(&s2, 2, true), r_i64(&l3) };
+	uint64_t nq = lq_arg(-10, 20, 1);
+
+	C.opts.aggpack = true;
+	decl(S, 1, "x", DIF_ACT_QUANTIZE, 0, 0);
+	decl(S, 2, "y", DIF_ACT_QUANTIZE, 0, 1, KI32);
+	decl(S, 3, "z", DIF_ACT_QUANTIZE, 0, 1, KSTR);
+	decl(S, 4, "xx", DIF_ACT_QUANTIZE, 0, 4, KSTR, DIF_ACT_DIFEXPR,
+		DCONS_REC_SIGNED, 1, DIF_ACT_DIFEXPR, DCONS_REC_SIGNED, 2, KI64);
+	decl(S, 5, "neg", DIF_ACT_LQUANTIZE, nq, 0);
+	decl(S, 6, "a", DIF_ACT_QUANTIZE, 0, 1, KI32);
+	ap0(1, 1LL << 32, 1);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 2, &k1, 1, 1, 1), 0);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 3, &kz, 1, 1, 1), 0);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 4, kxx, 4, 1, 1), 0);
+	ap0(5, -10, -1);
+	ap0(5, -5, 1);
+	ap0(5, 0, 1);
+	for (int32_t i = 0; i <= 100; i++) {
+		api32(6, i, 0, i);
+		api32(6, i, 1, 100 - i);
+	}
+	/* END { setopt("aggzoom", "true"); printa(@neg); setopt(... "false"); printa(@neg); } */
+	C.opts.aggzoom = true;
+	printa_def(5);
+	C.opts.aggzoom = false;
+	printa_def(5);
+	finish();
+	golden_compare("aggs/tst.aggpack.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: aggpack of lquantize shows the whole range; aggzoom rescales the glyphs. */
+START_TEST(g_aggpackzoom)
+{
+	int32_t i = 0;
+
+	/* this expected output was made on a UTF-8 terminal */
+	C.opts.utf8 = true;
+	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 40, 1), 1, KI32);
+	for (;;) {
+		if (i++ < 30)
+			for (int32_t k = 1; k <= 3; k++)
+				api32(1, k, i, 1000);
+		if (i == 40) {
+			for (int32_t k = 1; k <= 3; k++) {
+				api32(1, k, 0, 1);
+				api32(1, k, i, 2000);
+			}
+			printa_def(1);
+			C.opts.aggpack = true;
+			printa_def(1);
+			C.opts.aggzoom = true;
+			printa_def(1);
+			break;
+		}
+	}
+	finish();
+	golden_compare("aggs/tst.aggpackzoom.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -1582,6 +1654,7 @@ Suite *consumer_golden_suite(void)
 		{ "consume_dynsize", g_consume_dynsize },
 		{ "consume_keysort", g_consume_keysort },
 		{ "consume_trunc", g_consume_trunc }, { "agghist", g_agghist },
+		{ "aggpack", g_aggpack }, { "aggpackzoom", g_aggpackzoom },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
