@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dasm_hash.h"
 #include "dasm_impl.h"
 #include "dasm_lex.h"
 
@@ -81,6 +82,8 @@ struct difo_b {
 	struct dobj_line *lines; uint32_t nlines, linecap;
 	unsigned	*line_line;	uint32_t llcap;	/* source line of each .line */
 	struct label	*labels; uint32_t nlabels, labelcap;
+	struct dasm_hidx label_idx, int_idx, str_idx;	/* first of each name/value */
+	struct dasm_hidx var_idx;	/* (name, scope) -> first .var, built at .end */
 	struct fixup	*fix;	uint32_t nfix, fixcap;
 	struct dif_type	rtype;
 	uint32_t	flags;
@@ -136,6 +139,8 @@ struct asm_state {
 	struct named	*fmts;	uint32_t nfmts, fmtcap;
 	struct ref	*refs;	uint32_t nrefs, refcap;
 	struct varid	*ids;	uint32_t nids, idcap;
+	struct dasm_hidx id_idx, difo_idx, fmt_idx;
+	uint32_t	next_id[256];	/* per scope: above every id seen, 0 = 0x500 */
 	/* explicit clause ranges, checked at the end: */
 	struct { uint32_t clause; unsigned line, col; } *ranges;
 	uint32_t	nranges, rangecap;
@@ -433,12 +438,32 @@ static bool get_type(struct asm_state *st, struct dif_type *ty)
 /* ------------------------------------------------------------------ */
 /* Object-wide variable ids                                           */
 
+struct varkey {
+	const char	*name;
+	unsigned	scope;
+};
+
+static uint64_t varid_hash(const void *ctx, uint32_t i)
+{
+	const struct asm_state *st = ctx;
+
+	return dasm_hash_str(st->ids[i].name) ^ st->ids[i].scope;
+}
+
+static bool varid_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct asm_state *st = ctx;
+	const struct varkey *k = key;
+
+	return st->ids[i].scope == k->scope && strcmp(st->ids[i].name, k->name) == 0;
+}
+
 static struct varid *varid_find(struct asm_state *st, const char *name, unsigned scope)
 {
-	for (uint32_t i = 0; i < st->nids; i++)
-		if (st->ids[i].scope == scope && strcmp(st->ids[i].name, name) == 0)
-			return &st->ids[i];
-	return NULL;
+	struct varkey k = { name, scope };
+	long i = dasm_hidx_find(&st->id_idx, dasm_hash_str(name) ^ scope, varid_eq, st, &k);
+
+	return i < 0 ? NULL : &st->ids[i];
 }
 
 static void varid_note(struct asm_state *st, const char *name, unsigned scope, uint32_t id)
@@ -448,20 +473,27 @@ static void varid_note(struct asm_state *st, const char *name, unsigned scope, u
 	char *n = xstrdup(st, name);
 	if (n == NULL)
 		return;
-	st->ids[st->nids++] = (struct varid){ n, (uint8_t)scope, id };
+	st->ids[st->nids] = (struct varid){ n, (uint8_t)scope, id };
+	if (dasm_hidx_add(&st->id_idx, dasm_hash_str(name) ^ scope, st->nids, varid_hash, st) != 0) {
+		free(n);
+		st->enomem = true;
+		return;
+	}
+	st->nids++;
+	if (id >= DIF_VAR_OTHER_UBASE && id < 0xffff && id + 1 > st->next_id[scope & 0xff])
+		st->next_id[scope & 0xff] = id + 1;
 }
 
-/* The id of user variable (name, scope): known, or the next free one. */
+/* The id of user variable (name, scope): known, or one above every id seen. */
 static uint32_t varid_get(struct asm_state *st, const char *name, unsigned scope)
 {
 	struct varid *v = varid_find(st, name, scope);
-	uint32_t id = DIF_VAR_OTHER_UBASE;
+	uint32_t id = st->next_id[scope & 0xff];
 
 	if (v != NULL)
 		return v->id;
-	for (uint32_t i = 0; i < st->nids; i++)
-		if (st->ids[i].scope == scope && st->ids[i].id >= id && st->ids[i].id < 0xffff)
-			id = st->ids[i].id + 1;
+	if (id == 0)
+		id = DIF_VAR_OTHER_UBASE;
 	varid_note(st, name, scope, id);
 	return id;
 }
@@ -488,10 +520,28 @@ static void difo_reset(struct difo_b *d)
 	for (uint32_t i = 0; i < d->nlabels; i++)
 		free(d->labels[i].name);
 	free(d->labels);
+	dasm_hidx_free(&d->label_idx);
+	dasm_hidx_free(&d->int_idx);
+	dasm_hidx_free(&d->str_idx);
+	dasm_hidx_free(&d->var_idx);
 	for (uint32_t i = 0; i < d->nfix; i++)
 		free(d->fix[i].name);
 	free(d->fix);
 	memset(d, 0, sizeof(*d));
+}
+
+static uint64_t str_hash(const void *ctx, uint32_t i)
+{
+	const struct difo_b *d = ctx;
+
+	return dasm_hash_str(d->str + d->starts[i]);
+}
+
+static bool str_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct difo_b *d = ctx;
+
+	return strcmp(d->str + d->starts[i], key) == 0;
 }
 
 /* Append bytes (and a NUL when terminated) to the DIFO string table. */
@@ -514,7 +564,16 @@ static long difo_str_append(struct asm_state *st, const char *s, size_t n, bool 
 		d->str[off + n] = '\0';
 		if (!GROW(st, d->starts, d->startcap, d->nstarts + 1))
 			return -1;
-		d->starts[d->nstarts++] = off;
+		d->starts[d->nstarts] = off;
+		/* index the first copy of each string only: lookups find the first */
+		if (dasm_hidx_find(&d->str_idx, dasm_hash_str(d->str + off), str_eq, d,
+		    d->str + off) < 0 &&
+		    dasm_hidx_add(&d->str_idx, dasm_hash_str(d->str + off), d->nstarts,
+		    str_hash, d) != 0) {
+			st->enomem = true;
+			return -1;
+		}
+		d->nstarts++;
 	}
 	d->strlen = (uint32_t)need;
 	return off;
@@ -525,25 +584,52 @@ static long difo_str_intern(struct asm_state *st, const char *s)
 {
 	struct difo_b *d = &st->d;
 
-	for (uint32_t i = 0; i < d->nstarts; i++)
-		if (strcmp(d->str + d->starts[i], s) == 0)
-			return d->starts[i];
+	long i = dasm_hidx_find(&d->str_idx, dasm_hash_str(s), str_eq, d, s);
+
+	if (i >= 0)
+		return d->starts[i];
 	if (d->strlen == 0 && *s != '\0' && difo_str_append(st, "", 0, true) < 0)
 		return -1;
 	return difo_str_append(st, s, strlen(s), true);
 }
 
-static long difo_int_intern(struct asm_state *st, uint64_t v)
+static uint64_t int_hash(const void *ctx, uint32_t i)
+{
+	const struct difo_b *d = ctx;
+
+	return dasm_hash_u64(d->ints[i]);
+}
+
+static bool int_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct difo_b *d = ctx;
+
+	return d->ints[i] == *(const uint64_t *)key;
+}
+
+/* Append v to the integer table (indexing its first occurrence). */
+static long difo_int_append(struct asm_state *st, uint64_t v)
 {
 	struct difo_b *d = &st->d;
 
-	for (uint32_t i = 0; i < d->nints; i++)
-		if (d->ints[i] == v)
-			return i;
 	if (!GROW(st, d->ints, d->intcap, d->nints + 1))
 		return -1;
 	d->ints[d->nints] = v;
+	if (dasm_hidx_find(&d->int_idx, dasm_hash_u64(v), int_eq, d, &v) < 0 &&
+	    dasm_hidx_add(&d->int_idx, dasm_hash_u64(v), d->nints, int_hash, d) != 0) {
+		st->enomem = true;
+		return -1;
+	}
 	return d->nints++;
+}
+
+/* The first integer-table entry equal to v, else a new one. */
+static long difo_int_intern(struct asm_state *st, uint64_t v)
+{
+	struct difo_b *d = &st->d;
+	long i = dasm_hidx_find(&d->int_idx, dasm_hash_u64(v), int_eq, d, &v);
+
+	return i >= 0 ? i : difo_int_append(st, v);
 }
 
 static bool add_fixup(struct asm_state *st, enum fix_kind kind, const char *name,
@@ -911,13 +997,10 @@ static bool parse_instr(struct asm_state *st, const struct dasm_op *op)
 static void dir_int(struct asm_state *st)
 {
 	uint64_t v;
-	struct difo_b *d = &st->d;
 
 	if (!get_num(st, UINT64_MAX, true, &v) || !expect_end(st))
 		return;
-	if (!GROW(st, d->ints, d->intcap, d->nints + 1))
-		return;
-	d->ints[d->nints++] = v;
+	difo_int_append(st, v);
 }
 
 /* .string STRING  |  .strraw STRING (no terminating NUL) */
@@ -1065,21 +1148,63 @@ static void dir_word(struct asm_state *st)
 	emit(st, (dif_instr_t)v);
 }
 
-static bool named_add(struct asm_state *st, struct named **arr, uint32_t *n, uint32_t *cap,
-    const char *name, uint32_t index, unsigned col, const char *what)
+/* A table of names (DIFOs or formats) with its index. */
+struct names {
+	struct named	**arr;
+	uint32_t	*n, *cap;
+	struct dasm_hidx *idx;
+};
+
+static uint64_t named_hash(const void *ctx, uint32_t i)
 {
-	for (uint32_t i = 0; i < *n; i++) {
-		if (strcmp((*arr)[i].name, name) == 0) {
-			ERR(st, col, "%s '%s' is already defined", what, name);
-			return false;
-		}
+	const struct names *t = ctx;
+
+	return dasm_hash_str((*t->arr)[i].name);
+}
+
+static bool named_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct names *t = ctx;
+
+	return strcmp((*t->arr)[i].name, key) == 0;
+}
+
+static struct names difo_names(struct asm_state *st)
+{
+	return (struct names){ &st->difos, &st->ndifos, &st->difocap, &st->difo_idx };
+}
+
+static struct names fmt_names(struct asm_state *st)
+{
+	return (struct names){ &st->fmts, &st->nfmts, &st->fmtcap, &st->fmt_idx };
+}
+
+static long named_find(const struct names *t, const char *name)
+{
+	long i = dasm_hidx_find(t->idx, dasm_hash_str(name), named_eq, t, name);
+
+	return i < 0 ? -1 : (long)(*t->arr)[i].index;
+}
+
+static bool named_add(struct asm_state *st, struct names t, const char *name, uint32_t index,
+    unsigned col, const char *what)
+{
+	if (named_find(&t, name) >= 0) {
+		ERR(st, col, "%s '%s' is already defined", what, name);
+		return false;
 	}
-	if (!grow(st, (void **)arr, cap, *n + 1, sizeof(**arr)))
+	if (!grow(st, (void **)t.arr, t.cap, *t.n + 1, sizeof(**t.arr)))
 		return false;
 	char *nm = xstrdup(st, name);
 	if (nm == NULL)
 		return false;
-	(*arr)[(*n)++] = (struct named){ nm, index };
+	(*t.arr)[*t.n] = (struct named){ nm, index };
+	if (dasm_hidx_add(t.idx, dasm_hash_str(nm), *t.n, named_hash, &t) != 0) {
+		free(nm);
+		st->enomem = true;
+		return false;
+	}
+	(*t.n)++;
 	return true;
 }
 
@@ -1100,9 +1225,8 @@ static void dir_difo(struct asm_state *st)
 	}
 	if ((name = get_name(st, "a DIFO name")) == NULL)
 		return;
-	bool dup = false;
-	for (uint32_t i = 0; i < st->ndifos && !dup; i++)
-		dup = strcmp(st->difos[i].name, name) == 0;
+	struct names dn = difo_names(st);
+	bool dup = named_find(&dn, name) >= 0;
 	if (dup)	/* still open the block, so its body does not cascade errors */
 		ERR(st, nt->col, "DIFO '%s' is already defined", name);
 	difo_reset(d);
@@ -1138,12 +1262,25 @@ static void dir_difo(struct asm_state *st)
 	}
 }
 
+static uint64_t label_hash(const void *ctx, uint32_t i)
+{
+	const struct difo_b *d = ctx;
+
+	return dasm_hash_str(d->labels[i].name);
+}
+
+static bool label_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct difo_b *d = ctx;
+
+	return strcmp(d->labels[i].name, key) == 0;
+}
+
 static struct label *find_label(struct difo_b *d, const char *name)
 {
-	for (uint32_t i = 0; i < d->nlabels; i++)
-		if (strcmp(d->labels[i].name, name) == 0)
-			return &d->labels[i];
-	return NULL;
+	long i = dasm_hidx_find(&d->label_idx, dasm_hash_str(name), label_eq, d, name);
+
+	return i < 0 ? NULL : &d->labels[i];
 }
 
 /* A variable's name in the DIFO string table, or NULL when invalid. */
@@ -1155,6 +1292,39 @@ static const char *var_name(const struct difo_b *d, const struct dif_var *v)
 	return d->str + v->dtdv_name;
 }
 
+static uint64_t var_hash(const void *ctx, uint32_t i)
+{
+	const struct difo_b *d = ctx;
+
+	return dasm_hash_str(var_name(d, &d->vars[i])) ^ d->vars[i].dtdv_scope;
+}
+
+static bool var_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct difo_b *d = ctx;
+	const struct varkey *k = key;
+
+	return d->vars[i].dtdv_scope == k->scope && strcmp(var_name(d, &d->vars[i]), k->name) == 0;
+}
+
+/* Index this DIFO's variables by (name, scope), first entry first. */
+static void index_vars(struct asm_state *st)
+{
+	struct difo_b *d = &st->d;
+
+	for (uint32_t i = 0; i < d->nvars; i++) {
+		const char *n = var_name(d, &d->vars[i]);
+		struct varkey k = { n, d->vars[i].dtdv_scope };
+
+		if (n == NULL || dasm_hidx_find(&d->var_idx, var_hash(d, i), var_eq, d, &k) >= 0)
+			continue;
+		if (dasm_hidx_add(&d->var_idx, var_hash(d, i), i, var_hash, d) != 0) {
+			st->enomem = true;
+			return;
+		}
+	}
+}
+
 /* Resolve a named variable operand: this DIFO's table first, then built-ins. */
 static void fix_var(struct asm_state *st, struct fixup *f)
 {
@@ -1162,14 +1332,14 @@ static void fix_var(struct asm_state *st, struct fixup *f)
 	dif_instr_t w = d->text[f->pc];
 	unsigned op = DIF_INSTR_OP(w);
 	int scope = dasm_op_scope(op);
-	long id = -1;
+	struct varkey k = { f->name, (unsigned)scope };
+	long id = -1, i;
 
-	for (uint32_t i = 0; i < d->nvars && id < 0; i++) {
-		const char *n = var_name(d, &d->vars[i]);
-
-		if (n != NULL && d->vars[i].dtdv_scope == scope && strcmp(n, f->name) == 0)
-			id = d->vars[i].dtdv_id;
-	}
+	if (d->var_idx.cap == 0 && d->nvars > 0)
+		index_vars(st);
+	i = dasm_hidx_find(&d->var_idx, dasm_hash_str(f->name) ^ (unsigned)scope, var_eq, d, &k);
+	if (i >= 0)
+		id = d->vars[i].dtdv_id;
 	if (id < 0)
 		id = dasm_name_lookup(DASM_T_VAR, f->name);
 	if (id < 0) {
@@ -1241,24 +1411,68 @@ static void run_fixups(struct asm_state *st)
 }
 
 /* Variables declared without flags= get r/w from the instructions using them. */
-static void default_var_flags(struct difo_b *d)
+/* How the text uses one variable: (scope, id) -> r/w. */
+struct var_use {
+	uint32_t	id;
+	uint32_t	scope;
+	uint16_t	flags;
+};
+
+static uint64_t use_hash(const void *ctx, uint32_t i)
 {
-	for (uint32_t pc = 0; pc < d->len; pc++) {
+	const struct var_use *u = &((const struct var_use *)ctx)[i];
+
+	return dasm_hash_u64((uint64_t)u->scope << 32 | u->id);
+}
+
+static bool use_eq(const void *ctx, uint32_t i, const void *key)
+{
+	const struct var_use *u = &((const struct var_use *)ctx)[i], *k = key;
+
+	return u->id == k->id && u->scope == k->scope;
+}
+
+/* Variables declared without flags= get r/w from the instructions using them. */
+static void default_var_flags(struct asm_state *st)
+{
+	struct difo_b *d = &st->d;
+	struct var_use *uses = NULL;
+	uint32_t nuses = 0, cap = 0;
+	struct dasm_hidx idx = { 0 };
+
+	for (uint32_t pc = 0; pc < d->len && !st->enomem; pc++) {
 		unsigned op = DIF_INSTR_OP(d->text[pc]);
 		const struct dasm_op *o = dasm_op_by_num(op);
 		int scope = dasm_op_scope(op);
-		uint32_t id;
+		struct var_use k;
+		long i;
 
 		if (o == NULL || scope < 0)
 			continue;
-		id = o->form == DIF_FORM_LDA ? DIF_INSTR_R1(d->text[pc]) : DIF_INSTR_VAR(d->text[pc]);
-		for (uint32_t i = 0; i < d->nvars; i++) {
-			if (d->var_flags_given[i] || d->vars[i].dtdv_id != id ||
-			    d->vars[i].dtdv_scope != scope)
-				continue;
-			d->vars[i].dtdv_flags |= o->form == DIF_FORM_STV ? DIFV_F_MOD : DIFV_F_REF;
+		k.id = o->form == DIF_FORM_LDA ? DIF_INSTR_R1(d->text[pc]) : DIF_INSTR_VAR(d->text[pc]);
+		k.scope = (uint32_t)scope;
+		k.flags = o->form == DIF_FORM_STV ? DIFV_F_MOD : DIFV_F_REF;
+		if ((i = dasm_hidx_find(&idx, use_hash(&k, 0), use_eq, uses, &k)) >= 0) {
+			uses[i].flags |= k.flags;
+			continue;
 		}
+		if (!GROW(st, uses, cap, nuses + 1))
+			break;
+		uses[nuses] = k;
+		if (dasm_hidx_add(&idx, use_hash(&k, 0), nuses, use_hash, uses) != 0)
+			st->enomem = true;
+		nuses++;
 	}
+	for (uint32_t i = 0; i < d->nvars && !st->enomem; i++) {
+		struct var_use k = { d->vars[i].dtdv_id, d->vars[i].dtdv_scope, 0 };
+		long u;
+
+		if (!d->var_flags_given[i] &&
+		    (u = dasm_hidx_find(&idx, use_hash(&k, 0), use_eq, uses, &k)) >= 0)
+			d->vars[i].dtdv_flags |= uses[u].flags;
+	}
+	dasm_hidx_free(&idx);
+	free(uses);
 }
 
 static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
@@ -1380,7 +1594,7 @@ static void end_difo(struct asm_state *st)
 	d->open = false;
 	run_fixups(st);
 	check_tables(st);
-	default_var_flags(d);
+	default_var_flags(st);
 	if (st->enomem)
 		return;
 	if ((idx = dobj__add_difo(st->obj)) < 0) {
@@ -1400,8 +1614,7 @@ static void end_difo(struct asm_state *st)
 	od->rtype = d->rtype;
 	od->flags = d->flags;
 	if (!d->dup)
-		named_add(st, &st->difos, &st->ndifos, &st->difocap, d->name, (uint32_t)idx, 1,
-		    "DIFO");
+		named_add(st, difo_names(st), d->name, (uint32_t)idx, 1, "DIFO");
 	if (!st->line_failed)
 		validate_difo(st, od);
 }
@@ -1782,7 +1995,7 @@ static void dir_format(struct asm_state *st)
 	st->obj->formats[idx].str = off;
 	st->obj->formats[idx].kind = (uint16_t)kind;
 	st->obj->formats[idx].pad = (uint16_t)pad;
-	named_add(st, &st->fmts, &st->nfmts, &st->fmtcap, name, (uint32_t)idx, nt->col, "format");
+	named_add(st, fmt_names(st), name, (uint32_t)idx, nt->col, "format");
 }
 
 /* .agg NAME [id=NUM] [func=KIND] [nkeys=NUM] [arg=ARG] [keys=STRING] [value=STRING] */
@@ -2211,7 +2424,13 @@ static void do_line(struct asm_state *st, const char *s)
 		char *nm = xstrdup(st, t->text);
 		if (nm == NULL)
 			return;
-		d->labels[d->nlabels++] = (struct label){ nm, d->len, st->lineno };
+		d->labels[d->nlabels] = (struct label){ nm, d->len, st->lineno };
+		if (dasm_hidx_add(&d->label_idx, dasm_hash_str(nm), d->nlabels, label_hash, d) != 0) {
+			free(nm);
+			st->enomem = true;
+			return;
+		}
+		d->nlabels++;
 		st->pos = 2;
 		t = peek(st);
 		if (t->kind == TK_END)
@@ -2249,15 +2468,12 @@ static void resolve_refs(struct asm_state *st)
 	for (uint32_t i = 0; i < st->nrefs; i++) {
 		struct ref *r = &st->refs[i];
 		bool difo = r->kind != REF_ACTION_FORMAT;
-		struct named *tab = difo ? st->difos : st->fmts;
-		uint32_t n = difo ? st->ndifos : st->nfmts;
+		struct names tab = difo ? difo_names(st) : fmt_names(st);
 		uint32_t count = difo ? obj->ndifos : obj->nformats;
 		long idx = -1;
 
 		if (r->name != NULL) {
-			for (uint32_t k = 0; k < n && idx < 0; k++)
-				if (strcmp(tab[k].name, r->name) == 0)
-					idx = tab[k].index;
+			idx = named_find(&tab, r->name);
 			if (idx < 0) {
 				report(st, r->line, r->col, "undefined %s '%s'",
 				    difo ? "DIFO" : "format", r->name);
@@ -2303,6 +2519,9 @@ static void state_free(struct asm_state *st)
 		free(st->ids[i].name);
 	free(st->difos);
 	free(st->fmts);
+	dasm_hidx_free(&st->id_idx);
+	dasm_hidx_free(&st->difo_idx);
+	dasm_hidx_free(&st->fmt_idx);
 	free(st->refs);
 	free(st->ids);
 	free(st->ranges);
