@@ -71,8 +71,11 @@ struct dcons_rec dcons_rec__str(const char *s, uint32_t size);
 /*
  * Symbol lookup for %a %A %k and stack/sym records.  Return 0 and fill
  * mod/func (func may be "" for a module-only match) and the symbol's start
- * address; -ENOENT when the address is unknown.  pid is 0 for the kernel.
+ * address; -ENOENT when the address is unknown.  pid is 0 for the kernel,
+ * the recorded pid for ustack/usym/uaddr records, and DCONS_PID_CURRENT for
+ * %A of a bare address (the traced process, -p/-c).
  */
+#define DCONS_PID_CURRENT	UINT32_MAX
 struct dcons_sym {
 	char		mod[128];
 	char		func[256];

@@ -6,9 +6,6 @@
 
 #include "dcons.h"
 
-/* pid passed to the lookup callback for %A on a bare address. */
-#define DCONS_PID_CURRENT	UINT32_MAX
-
 /* An aggregation value as %@ sees it. */
 struct dcons_aggval {
 	uint16_t	func;		/* DIF_ACT_COUNT .. */
