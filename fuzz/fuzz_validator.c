@@ -12,12 +12,16 @@
  *               rellen * 16-byte dif_reloc records (little-endian fields),
  *   rest        instruction words, little-endian
  * Each table is copied into a heap block of exactly its size so a sanitizer
- * catches any read past a length.  Every record is formatted, too.
+ * catches any read past a length.  Every record is formatted, too.  The
+ * program is then run by the emulator (dvm_emul.c) over a 64-byte memory
+ * window, validated or not: the emulator must stay memory-safe and stop
+ * either way, and a validated program must never trip its guards.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvm_emul.h"
 #include "dvm_validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,16 +54,68 @@ static void read_type(struct cursor *c, struct dif_type *t)
 	t->dtdt_size = take(c, 4);
 }
 
+/* The emulator's whole world: 64 loadable and storable bytes. */
+static uint8_t window[64] __attribute__((aligned(8)));
+static unsigned window_used;
+
+static int f_load(void *ctx, enum dvm_space space, uint64_t addr, unsigned size,
+    uint64_t *val)
+{
+	uint64_t base = (uint64_t)(uintptr_t)window;
+
+	(void)ctx;
+	(void)space;
+	if (addr < base || addr - base > sizeof(window) ||
+	    size > sizeof(window) - (addr - base))
+		return DIF_FAULT_BADADDR;
+	*val = 0;
+	memcpy(val, window + (addr - base), size);
+	return 0;
+}
+
+static int f_store(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	uint64_t base = (uint64_t)(uintptr_t)window;
+
+	(void)ctx;
+	if (addr < base || addr - base > sizeof(window) ||
+	    size > sizeof(window) - (addr - base))
+		return DIF_FAULT_BADADDR;
+	memcpy(window + (addr - base), &val, size);
+	return 0;
+}
+
+static uint64_t f_scratch(void *ctx, uint64_t size)
+{
+	(void)ctx;
+	size = (size + 7) & ~(uint64_t)7;
+	if (size > sizeof(window) - window_used)
+		return 0;
+	window_used += (unsigned)size;
+	return (uint64_t)(uintptr_t)(window + window_used - size);
+}
+
+static const struct dvm_platform fuzz_plat = { f_load, f_store, f_scratch };
+
 static void run(const struct dif_difo *dp, uint32_t flags, uint32_t max_size)
 {
 	struct dvm_validate_opts opts = { .dvo_flags = flags, .dvo_max_size = max_size };
 	struct dvm_verr errs[16];
+	struct dvm_mstate ms;
 	char line[160];
 	unsigned n = dvm_difo__validate(dp, &opts, errs, 16);
 
 	for (unsigned i = 0; i < n && i < 16; i++)
 		dvm_verr__format(&errs[i], line, sizeof(line));
 	(void)dvm_difo__validate(dp, &opts, NULL, 0);
+
+	memset(window, 0, sizeof(window));
+	window_used = 0;
+	dvm_mstate__init(&ms, &fuzz_plat, NULL);
+	if (dvm_difo__emulate(dp, &ms) != 0 && n == 0 &&
+	    (ms.dms_reason == DVM_REASON_BAD_OPCODE ||
+	    ms.dms_reason == DVM_REASON_BAD_OPERAND || ms.dms_reason == DVM_REASON_NO_RET))
+		__builtin_trap();	/* a validated program tripped a guard */
 }
 
 /* A zeroed block of exactly n elements (1 byte when n is 0). */
