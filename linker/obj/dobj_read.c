@@ -912,10 +912,14 @@ int dobj__read_file(const char *path, struct dobj **out, struct dobj_err *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = errno ? -errno : -EINVAL;
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
 		close(fd);
-		return S_ISREG(st.st_mode) ? rc : -EINVAL;
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;		/* directories, pipes, devices */
 	}
 	buf = malloc(st.st_size > 0 ? (size_t)st.st_size : 1);
 	if (buf == NULL) {

@@ -633,6 +633,21 @@ static void sync_dir(const char *path)
 	}
 }
 
+/*
+ * Create "<path>.tmp.<pid>.<n>" exclusively, mode 0666 less the umask (as
+ * any output file); returns the fd or -errno.
+ */
+static int open_temp(const char *path, char *tmp, size_t size)
+{
+	for (unsigned n = 0; n < 1000; n++) {
+		snprintf(tmp, size, "%s.tmp.%ld.%u", path, (long)getpid(), n);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
 int dobj__write_file(struct dobj *obj, const char *path)
 {
 	void *buf;
@@ -646,20 +661,17 @@ int dobj__write_file(struct dobj *obj, const char *path)
 	if (rc != 0)
 		return rc;
 	plen = strlen(path);
-	tmp = malloc(plen + 16);
+	tmp = malloc(plen + 32);
 	if (tmp == NULL) {
 		free(buf);
 		return -ENOMEM;
 	}
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = open_temp(path, tmp, plen + 32);
 	if (fd < 0) {
-		rc = -errno;
+		rc = fd;
 		goto out;
 	}
 	rc = write_all(fd, buf, len);
-	if (rc == 0 && fchmod(fd, 0644) != 0)
-		rc = -errno;
 	if (rc == 0 && fsync(fd) != 0)
 		rc = -errno;
 	if (close(fd) != 0 && rc == 0)

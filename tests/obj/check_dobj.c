@@ -351,13 +351,15 @@ START_TEST(write_file_atomic)
 }
 END_TEST
 
-/* ASSERTION: read_file reports a missing file as -ENOENT. */
+/* ASSERTION: read_file reports a missing file (-ENOENT) and a directory (-EINVAL). */
 START_TEST(read_file_missing)
 {
 	struct dobj *obj = NULL;
 	struct dobj_err err;
 
 	ck_assert_int_eq(dobj__read_file("/nonexistent/x.o", &obj, &err), -ENOENT);
+	ck_assert_ptr_null(obj);
+	ck_assert_int_eq(dobj__read_file("/tmp", &obj, &err), -EINVAL);
 	ck_assert_ptr_null(obj);
 }
 END_TEST
