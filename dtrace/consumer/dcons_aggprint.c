@@ -400,10 +400,13 @@ static int rowcmp(const void *pa, const void *pb, void *arg)
 		if (r == 0)
 			r = valcmp(v, a->vals[pos], b->vals[pos]);
 	} else {
+		/* ties: the other values, continuing round from aggsortpos */
 		r = valcmp(v, a->vals[pos], b->vals[pos]);
-		for (uint32_t i = 0; r == 0 && i < sc->nvars; i++)
-			if (i != pos)
-				r = valcmp(sc->vars[i], a->vals[i], b->vals[i]);
+		for (uint32_t k = 1; r == 0 && k < sc->nvars; k++) {
+			uint32_t i = (pos + k) % sc->nvars;
+
+			r = valcmp(sc->vars[i], a->vals[i], b->vals[i]);
+		}
 		if (r == 0)
 			r = keycmp(sc->vars[0], a->key, b->key,
 				sc->opts.aggsortkeypos);

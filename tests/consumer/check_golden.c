@@ -1606,6 +1606,185 @@ START_TEST(g_aggpackzoom)
 }
 END_TEST
 
+/* ---------------------------------------------------------- multiaggs */
+
+static void printa_n(const char *fmt, const uint32_t *ids, uint32_t n)
+{
+	struct dcons_err err;
+	struct dcons_fmt *f = dcons_fmt__parse(fmt, strlen(fmt), true, &err);
+
+	ck_assert_msg(f != NULL, "parse %s: %s", fmt, err.msg);
+	ck_assert_int_eq(dcons_aggstore__printa(S, f, ids, n, &C, &B), 0);
+	dcons_fmt__free(f);
+}
+
+/* ASSERTION: one aggregation named several times in printa. */
+START_TEST(g_multi_same)
+{
+	uint32_t ids[3] = { 1, 1, 1 };
+
+	decl(S, 1, "_", DIF_ACT_SUM, 0, 0);
+	ap0(1, 90904, 1);
+	printa_n("%@d %@d %@d\n", ids, 3);
+	printa_n("%@d %@d %@d\n", ids, 1);
+	finish();
+	golden_compare("multiaggs/tst.same.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: joined rows sort by the first value, ties by the next ones, then key. */
+START_TEST(g_multi_sort)
+{
+	uint32_t fwd[4] = { 1, 2, 3, 4 }, rev[4] = { 4, 3, 2, 1 };
+
+	for (uint32_t id = 1; id <= 4; id++)
+		decl(S, id, "x", DIF_ACT_SUM, 0, 1, KI64);
+	for (int64_t i = 1; i <= 100; i++)
+		for (uint32_t id = 1; id <= 4; id++)
+			api64(id, i, 100 - (i / (2 << (id - 1))), 1);
+	printa_n("%10d %@10d %@10d %@10d %@10d\n", fwd, 4);
+	printa_n("%10d %@10d %@10d %@10d %@10d\n", rev, 4);
+	finish();
+	golden_compare("multiaggs/tst.sort.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: aggsortpos picks the joined value to sort by; out of range means 0. */
+START_TEST(g_multi_sortpos)
+{
+	uint32_t ids[6] = { 1, 2, 3, 1, 4, 1 };
+
+	for (uint32_t id = 1; id <= 4; id++)
+		decl(S, id, "x", DIF_ACT_SUM, 0, 1, KI64);
+	for (int64_t i = 1; i <= 100; i++) {
+		api64(1, i, i, 1);
+		api64(2, i, (25 + i) % 100, 1);
+		api64(3, i, (50 + i) % 100, 1);
+		api64(4, i, (75 + i) % 100, 1);
+	}
+	for (int64_t j = 0; j < 10; j++) {
+		struct dcons_rec r = r_i64(&j);
+
+		pf("Sorted at position %d:\n", 1, &r);
+		C.opts.aggsortpos = (uint32_t)j;
+		printa_n("%9d %@9d %@9d %@9d %@9d %@9d %@9d\n", ids, 6);
+		text("\n");
+	}
+	finish();
+	golden_compare("multiaggs/tst.sortpos.d.out", &B);
+}
+END_TEST
+
+/* Declarations shared by the zero tests: foo, bar sums; bop, baz quantizations. */
+static void zero_decls(void)
+{
+	decl(S, 1, "bop", DIF_ACT_QUANTIZE, 0, 1, KI32);
+	decl(S, 2, "baz", DIF_ACT_LQUANTIZE, lq_arg(-10, 10, 1), 1, KI32);
+	decl(S, 3, "foo", DIF_ACT_SUM, 0, 1, KI32);
+	decl(S, 4, "bar", DIF_ACT_SUM, 0, 1, KI32);
+}
+
+static void zero_body(void)
+{
+	uint32_t ids[4] = { 3, 4, 1, 2 };
+
+	api32(3, 123, 123, 1);
+	api32(4, 456, 456, 1);
+	api32(3, 789, 789, 1);
+	api32(4, 789, 789, 1);
+	printa_n("%10d %@10d %@10d\n", ids, 2);
+	printa_n("%10d %@10d %@10d %@10d\n", ids, 3);
+	printa_n("%10d %@10d %@10d %@10d %@10d\n", ids, 4);
+	finish();
+}
+
+/* ASSERTION: an aggregation with no entries joins as zeros. */
+START_TEST(g_multi_zero)
+{
+	zero_decls();
+	zero_body();
+	golden_compare("multiaggs/tst.zero.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: an entry with zero data still contributes its key. */
+START_TEST(g_multi_zero2)
+{
+	zero_decls();
+	api32(1, 345, 0, 0);
+	api32(2, 345, 0, 0);
+	zero_body();
+	golden_compare("multiaggs/tst.zero2.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: printing empty aggregations prints only printa's blank line. */
+START_TEST(g_multi_zero3)
+{
+	uint32_t ids[2] = { 1, 2 };
+
+	zero_decls();
+	printa_def(1);
+	printa_def(2);
+	printa_n("%@10d %@10d\n", ids, 2);
+	finish();
+	golden_compare("multiaggs/tst.zero3.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: joined tuples of strings, integers and pointers. */
+START_TEST(g_multi_tuplecompat)
+{
+	int32_t n = 789;
+	int64_t thr = 0x12345678;
+	struct dcons_rec k[4] = { r_str("foo"), r_i32(&n), r_str("bar"),
+		dcons_rec__int(&thr, 8, false) };
+	uint32_t ids[2] = { 1, 2 };
+
+	decl(S, 1, "one", DIF_ACT_SUM, 0, 4, KSTR, KI32, KSTR,
+		DIF_ACT_DIFEXPR, 0, 8);
+	decl(S, 2, "two", DIF_ACT_SUM, 0, 4, KSTR, KI32, KSTR,
+		DIF_ACT_DIFEXPR, 0, 8);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 1, k, 4, 123, 1), 0);
+	ck_assert_int_eq(dcons_aggstore__apply(S, 2, k, 4, 456, 1), 0);
+	printa_n("%10s %10d %10s %@10d %@10d\n", ids, 2);
+	finish();
+	golden_compare("multiaggs/tst.tuplecompat.d.out", &B);
+}
+END_TEST
+
+/* ASSERTION: hundreds of aggregations, joins of up to eleven, missing ones as zeros. */
+START_TEST(g_multi_many)
+{
+	/* ids: agg996..agg999 are 1..4, aggN is N + 5 */
+	uint32_t j01[2] = { 5, 6 }, j0q[2] = { 5, 1 };
+	uint32_t j11[11] = { 17, 8, 78, 2, 14, 14, 9, 3, 16, 28, 74 };
+	uint32_t jtail[2] = { 250, 251 }, jlq[2] = { 4, 251 };
+
+	decl(S, 1, "agg996", DIF_ACT_QUANTIZE, 0, 1, KI32);
+	decl(S, 2, "agg997", DIF_ACT_COUNT, 0, 1, KI32);
+	decl(S, 3, "agg998", DIF_ACT_MIN, 0, 1, KI32);
+	decl(S, 4, "agg999", DIF_ACT_LQUANTIZE, lq_arg(-10, 10, 1), 1, KI32);
+	for (int32_t n = 0; n <= 246; n++) {
+		decl(S, (uint32_t)n + 5, "aggN", DIF_ACT_SUM, 0, 1, KI32);
+		api32((uint32_t)n + 5, n, n, 1);
+	}
+	printa_n("%8d %8@d %8@d\n", j01, 2);
+	text("\n");
+	printa_n("%8d %8@d %8@d\n", j0q, 2);
+	text("\n");
+	printa_n("%4d %4@d %4@d %4@d %4@d %4@d %4@d %4@d %4@d %4@d %4@d %4@d\n",
+		j11, 11);
+	text("\n");
+	printa_n("%8d %8@d %8@d\n", jtail, 2);
+	text("\n");
+	printa_n("%8d %8@d %8@d\n", jlq, 2);
+	text("\n");
+	/* freopen("/dev/null"): nothing else is seen */
+	golden_compare("multiaggs/tst.many.d.out", &B);
+}
+END_TEST
+
 Suite *consumer_golden_suite(void)
 {
 	Suite *s = suite_create("consumer-golden");
@@ -1655,6 +1834,11 @@ Suite *consumer_golden_suite(void)
 		{ "consume_keysort", g_consume_keysort },
 		{ "consume_trunc", g_consume_trunc }, { "agghist", g_agghist },
 		{ "aggpack", g_aggpack }, { "aggpackzoom", g_aggpackzoom },
+		{ "multi_same", g_multi_same }, { "multi_sort", g_multi_sort },
+		{ "multi_sortpos", g_multi_sortpos }, { "multi_zero", g_multi_zero },
+		{ "multi_zero2", g_multi_zero2 }, { "multi_zero3", g_multi_zero3 },
+		{ "multi_tuplecompat", g_multi_tuplecompat },
+		{ "multi_many", g_multi_many },
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
