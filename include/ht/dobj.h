@@ -187,6 +187,13 @@ struct dobj_err {
 	char		msg[256];
 };
 
+/*
+ * Format an error the way every tool prints it:
+ *   "section .ht.clauses, offset 0x2d8: predicate difo index 9 out of range (4)"
+ * Returns what snprintf returns.
+ */
+int dobj_err__format(const struct dobj_err *err, char *buf, size_t size);
+
 struct dobj *dobj__new(enum dobj_kind kind);
 void dobj__free(struct dobj *obj);
 

@@ -74,6 +74,12 @@ int dobj_fail(struct dobj_err *err, int sec, uint64_t off, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int dobj_err__format(const struct dobj_err *err, char *buf, size_t size)
+{
+	return snprintf(buf, size, "section %s, offset 0x%llx: %s", err->section,
+	    (unsigned long long)err->offset, err->msg);
+}
+
 const char *dobj_sym_prefix(uint16_t kind)
 {
 	switch (kind) {

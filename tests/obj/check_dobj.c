@@ -904,6 +904,18 @@ START_TEST(check_offsets)
 }
 END_TEST
 
+/* ASSERTION: errors format as "section S, offset 0xN: message". */
+START_TEST(err_format)
+{
+	struct dobj_err err = { ".ht.clauses", 0x2d8, "predicate difo index 9 out of range (4)" };
+	char buf[128];
+
+	dobj_err__format(&err, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "section .ht.clauses, offset 0x2d8: predicate difo index 9 "
+	    "out of range (4)");
+}
+END_TEST
+
 /* One TCase per behaviour, named after its test. */
 static Suite *obj_suite(void)
 {
@@ -919,7 +931,7 @@ static Suite *obj_suite(void)
 		rej_clause_indexes, rej_action_fields, rej_string_offsets, rej_unterminated,
 		rej_duplicate_string, rej_difo_slices, rej_var_name, rej_lines,
 		rej_symtab, rej_reloc_not_pseudo, rej_reloc_fields, rej_reloc_counts,
-		check_in_memory, check_offsets,
+		check_in_memory, check_offsets, err_format,
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
