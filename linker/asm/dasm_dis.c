@@ -429,6 +429,38 @@ static void print_difo(FILE *fp, const struct dobj *obj, uint32_t di, unsigned m
 	fputs(".end\n", fp);
 }
 
+/*
+ * An action or aggregation argument, decoded into the assembler's encoding
+ * helpers where that is exact: lquantize(base, limit, step),
+ * llquantize(factor, low, high, nsteps), ustack(nframes, strsize).
+ */
+static void print_arg(FILE *fp, unsigned kind, uint64_t arg)
+{
+	const char *la = kind == DIF_ACT_LIBACT && arg <= 0xffff ?
+	    dasm_name_of(DASM_T_LIBACT, (long)arg) : NULL;
+
+	if (la != NULL) {
+		fputs(la, fp);
+	} else if (kind == DIF_ACT_LQUANTIZE) {
+		int64_t step = (int64_t)(arg >> 48), levels = (int64_t)((arg >> 32) & 0xffff);
+		int64_t base = (int32_t)(uint32_t)arg, limit = base + levels * step;
+
+		if (step > 0 && levels > 0 && limit <= INT32_MAX)
+			fprintf(fp, "lquantize(%lld, %lld, %lld)", (long long)base,
+			    (long long)limit, (long long)step);
+		else
+			print_u64(fp, arg);
+	} else if (kind == DIF_ACT_LLQUANTIZE) {
+		fprintf(fp, "llquantize(%u, %u, %u, %u)", (unsigned)(arg >> 48),
+		    (unsigned)(arg >> 32) & 0xffff, (unsigned)(arg >> 16) & 0xffff,
+		    (unsigned)arg & 0xffff);
+	} else if (kind == DIF_ACT_USTACK || kind == DIF_ACT_JSTACK) {
+		fprintf(fp, "ustack(%u, %u)", (unsigned)arg, (unsigned)(arg >> 32));
+	} else {
+		print_u64(fp, arg);
+	}
+}
+
 static void print_ref(FILE *fp, const char *key, char prefix, int32_t idx, uint32_t n)
 {
 	if (idx == -1)
@@ -449,14 +481,8 @@ static void print_action(FILE *fp, const struct dobj *obj, const struct dobj_act
 	if (a->ntuple != 0)
 		fprintf(fp, " ntuple=%u", a->ntuple);
 	if (a->arg != 0) {
-		const char *la = a->kind == DIF_ACT_LIBACT && a->arg <= 0xffff ?
-		    dasm_name_of(DASM_T_LIBACT, (long)a->arg) : NULL;
-
 		fputs(" arg=", fp);
-		if (la != NULL)
-			fputs(la, fp);
-		else
-			print_u64(fp, a->arg);
+		print_arg(fp, a->kind, a->arg);
 	}
 	if (a->flags != 0)
 		fprintf(fp, " flags=0x%x", a->flags);
@@ -580,7 +606,7 @@ static void print_header(FILE *fp, const struct dobj *obj, unsigned mode)
 			fprintf(fp, " nkeys=%u", a->nkeys);
 		if (a->arg != 0) {
 			fputs(" arg=", fp);
-			print_u64(fp, a->arg);
+			print_arg(fp, a->func, a->arg);
 		}
 		if (a->keytypes != 0) {
 			fputs(" keys=", fp);

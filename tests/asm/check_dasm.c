@@ -369,6 +369,33 @@ START_TEST(symbolic_operands)
 }
 END_TEST
 
+/* ASSERTION: aggregation and stack encodings print as the helpers that made them. */
+START_TEST(encodings_print_decoded)
+{
+	struct dobj *o, *o2;
+	struct capture c;
+	char *t;
+
+	ck_assert_int_eq(assemble(".agg a func=lquantize arg=lquantize(-50, 50, 5)\n"
+	    ".agg b func=llquantize arg=llquantize(10, 0, 6, 20)\n"
+	    ".clause\n\t.action ustack arg=ustack(20, 512)\n"
+	    "\t.action libact arg=normalize\n\t.action lquantize arg=0xffff000000000000\n.end\n",
+	    &o, &c), 0);
+	ck_assert_uint_eq(o->aggs[0].arg, (5ull << 48) | (20ull << 32) | 0xffffffceull);
+	t = dasm__disassemble_str(o, NULL);
+	ck_assert_ptr_nonnull(strstr(t, "arg=lquantize(-50, 50, 5)"));
+	ck_assert_ptr_nonnull(strstr(t, "arg=llquantize(10, 0, 6, 20)"));
+	ck_assert_ptr_nonnull(strstr(t, "arg=ustack(20, 512)"));
+	ck_assert_ptr_nonnull(strstr(t, "arg=normalize"));
+	ck_assert_ptr_nonnull(strstr(t, "arg=0xffff000000000000"));	/* 0 levels: not an lquantize */
+	ck_assert_int_eq(assemble(t, &o2, &c), 0);
+	ck_assert(dasm__equal(o, o2));
+	free(t);
+	dobj__free(o);
+	dobj__free(o2);
+}
+END_TEST
+
 /* ASSERTION: a dtrace -S listing row pastes back: offset/hex columns and ! comments skip. */
 START_TEST(listing_pastes_back)
 {
@@ -677,6 +704,7 @@ static Suite *dasm_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("symbolic");
 	tcase_add_test(tc, symbolic_operands);
+	tcase_add_test(tc, encodings_print_decoded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("listing");
 	tcase_add_test(tc, listing_pastes_back);
