@@ -1136,6 +1136,30 @@ START_TEST(test_rule_table)
 }
 END_TEST
 
+static const char *docs_path;	/* docs/validator.md, from argv[1] */
+
+/* ASSERTION: docs/validator.md lists every rule as "| N | NAME |" with the enum's number. */
+START_TEST(test_docs_numbering)
+{
+	static char text[64 * 1024];
+	FILE *f;
+	size_t n;
+
+	ck_assert_msg(docs_path != NULL, "pass docs/validator.md as argv[1]");
+	f = fopen(docs_path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", docs_path);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (unsigned r = 1; r < DVM_RULE_COUNT; r++) {
+		char row[80];
+
+		snprintf(row, sizeof(row), "\n| %u | %s |", r, dvm_rule__name(r));
+		ck_assert_msg(strstr(text, row) != NULL, "docs lack row \"%s\"", row + 1);
+	}
+}
+END_TEST
+
 /* ---- Randomised ---------------------------------------------------------- */
 
 static uint64_t rng_state;
@@ -1387,7 +1411,8 @@ static Suite *validate_suite(void)
 		{ "vartab", { test_vartab_scope, test_vartab_kind, test_vartab_id,
 		    test_vartab_type, test_vartab_byref_size, test_vartab_too_big,
 		    test_vartab_value_size, test_vartab_name, test_vartab_duplicate } },
-		{ "reporting", { test_many_violations, test_format, test_rule_table } },
+		{ "reporting", { test_many_violations, test_format, test_rule_table,
+		    test_docs_numbering } },
 		{ "random", { test_random_programs, test_random_mutations,
 		    test_long_garbage_terminates } },
 	};
@@ -1402,8 +1427,9 @@ static Suite *validate_suite(void)
 	return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	docs_path = argc > 1 ? argv[1] : NULL;
 	SRunner *sr = srunner_create(validate_suite());
 	int failed;
 
