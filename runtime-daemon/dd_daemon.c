@@ -62,7 +62,7 @@
 enum conn_kind { C_CLIENT, C_TO_MINION, C_FROM_OVERLORD };
 enum conn_state { S_CONNECTING, S_HELLO, S_READY };
 /* Per-guest state of a program on the overlord. */
-enum { G_NONE, G_PENDING, G_INFLIGHT, G_DONE, G_CANCELLED };
+enum { G_NONE, G_PENDING, G_INFLIGHT, G_DONE, G_CANCELLED, G_COMMITTING };
 /* State of a program on a minion. */
 enum { M_RECEIVED, M_LINKING, M_LINKED, M_DONE };
 
@@ -116,8 +116,22 @@ struct linker {
 	int64_t		deadline_ms;
 };
 
+/* A result waiting for the group commit at the end of a loop iteration. */
+struct staged {
+	struct conn	*c;
+	uint64_t	xid;
+	int		gi;
+	struct job	*j;
+	uint8_t		status;
+	int		ack_only;	/* a duplicate of a staged result */
+};
+
 struct engine {
 	const struct dd_config *cfg;
+	struct dd_batch	*batch;		/* staged results (overlord) */
+	struct dd_batch	*batch1;	/* one file + its records, committed at once */
+	struct staged	*staged;
+	size_t		nstaged, capstaged;
 	char		base[1100], outbound[1100], inbound[1100], work[1100];
 	struct dd_journal *journal;
 	int		subfd;
@@ -212,7 +226,7 @@ static int job_open(const struct engine *e, const struct job *j)
 	if (e->cfg->mode == DD_ROLE_MINION)
 		return j->m != M_DONE;
 	for (unsigned i = 0; i < e->npeers; i++)
-		if (j->g[i] == G_PENDING || j->g[i] == G_INFLIGHT)
+		if (j->g[i] == G_PENDING || j->g[i] == G_INFLIGHT || j->g[i] == G_COMMITTING)
 			return 1;
 	return 0;
 }
@@ -289,7 +303,7 @@ static int compact_journal(struct engine *e)
 			} else {
 				unsigned g = i / 2;
 				const char *name = e->peers[g].conf->name;
-				if (i % 2 == 0 && j->g[g] != G_NONE)
+				if (i % 2 == 0 && j->g[g] != G_NONE && j->g[g] != G_COMMITTING)
 					snprintf(buf, sizeof(buf), "S %s %s", j->hex, name);
 				else if (i % 2 == 1 && j->g[g] == G_DONE)
 					snprintf(buf, sizeof(buf), "R %s %s %u", j->hex, name, j->gst[g]);
@@ -580,6 +594,17 @@ static void deliver(struct engine *e, int gi)
 	}
 }
 
+/* outbound/hex.o: a hard link of base/hex.o while some guest waits for it. */
+static void mirror_queue(struct engine *e, const struct job *j)
+{
+	char from[2048], to[2048];
+
+	snprintf(from, sizeof(from), "%s/%s.o", e->base, j->hex);
+	snprintf(to, sizeof(to), "%s/%s.o", e->outbound, j->hex);
+	if (link(from, to) != 0 && errno != EEXIST)
+		dd_log_warnx("%s: cannot mirror the queue entry: %s", to, strerror(errno));
+}
+
 /* Leave outbound/hex.o only while some guest still waits for it. */
 static void maybe_unqueue(struct engine *e, struct job *j)
 {
@@ -592,19 +617,44 @@ static void maybe_unqueue(struct engine *e, struct job *j)
 	j->finished_ms = now_ms();
 }
 
+static struct staged *stage(struct engine *e)
+{
+	if (e->nstaged == e->capstaged) {
+		size_t cap = e->capstaged ? e->capstaged * 2 : 64;
+		struct staged *ns = realloc(e->staged, cap * sizeof(*ns));
+		if (ns == NULL)
+			return NULL;
+		e->staged = ns;
+		e->capstaged = cap;
+	}
+	return &e->staged[e->nstaged++];
+}
+
+/*
+ * RESULT: write inbound/guest/hex.{o,err} under a temporary name and stage
+ * it; commit_results() makes the whole iteration's results durable at once
+ * and only then acknowledges them.
+ */
 static void handle_result(struct engine *e, struct conn *c, const struct dd_hdr *h,
     const uint8_t *pl)
 {
 	struct dd_result r;
 	struct job *j;
+	struct staged *st;
 	char dir[2048], name[HEX_LEN + 8];
-	int gi = c->peer, rc;
+	int gi = c->peer;
 
 	if (dd_msg__parse_result(pl, h->length, &r) != 0) {
 		refuse(e, c, h->xid, DD_NAK_MALFORMED, "malformed RESULT payload");
 		return;
 	}
 	j = job_find(e, r.ident);
+	if (j != NULL && j->g[gi] == G_COMMITTING) {
+		if ((st = stage(e)) != NULL)
+			*st = (struct staged){ .c = c, .xid = h->xid, .gi = gi, .j = j,
+			    .ack_only = 1 };
+		return;
+	}
 	if (j == NULL || (j->g[gi] != G_PENDING && j->g[gi] != G_INFLIGHT)) {
 		/* A duplicate or a cancelled program: the minion may forget it. */
 		send_frame(e, c, DD_ACK, h->xid, NULL, 0);
@@ -612,23 +662,69 @@ static void handle_result(struct engine *e, struct conn *c, const struct dd_hdr 
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", e->inbound, e->peers[gi].conf->name);
 	snprintf(name, sizeof(name), "%s.%s", j->hex, r.status == DD_LINKED ? "o" : "err");
-	rc = dd_spool__publish(dir, name, r.data, r.datalen);
-	if (rc == 0)
-		rc = journalf(e, "R %s %s %u", j->hex, e->peers[gi].conf->name, r.status);
-	if (rc != 0) {
+	if ((st = stage(e)) == NULL || dd_batch__add(e->batch, dir, name, r.data,
+	    r.datalen) != 0) {
+		if (st != NULL)
+			e->nstaged--;
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "cannot store the result");
 		return;
 	}
+	*st = (struct staged){ .c = c, .xid = h->xid, .gi = gi, .j = j, .status = r.status };
 	if (j->g[gi] == G_INFLIGHT && e->peers[gi].inflight > 0)
 		e->peers[gi].inflight--;
-	j->g[gi] = G_DONE;
-	j->gst[gi] = r.status;
-	send_frame(e, c, DD_ACK, h->xid, NULL, 0);
-	dd_log_info("%s: program %s %s", e->peers[gi].conf->name, j->hex,
-	    r.status == DD_LINKED ? "linked" : "failed to link");
-	maybe_unqueue(e, j);
-	notify_watchers(e, j, gi);
-	deliver(e, gi);
+	j->g[gi] = G_COMMITTING;
+}
+
+static void commit_results(struct engine *e)
+{
+	char (*recs)[200];
+	const char **rp;
+	size_t n = 0;
+	int rc;
+
+	if (e->nstaged == 0)
+		return;
+	recs = calloc(e->nstaged, sizeof(*recs));
+	rp = calloc(e->nstaged, sizeof(*rp));
+	for (size_t i = 0; recs != NULL && rp != NULL && i < e->nstaged; i++) {
+		struct staged *st = &e->staged[i];
+		if (st->ack_only)
+			continue;
+		snprintf(recs[n], sizeof(recs[n]), "R %s %s %u", st->j->hex,
+		    e->peers[st->gi].conf->name, st->status);
+		rp[n] = recs[n];
+		n++;
+	}
+	rc = recs != NULL && rp != NULL ? dd_batch__commit(e->batch, e->journal, rp, n) : -ENOMEM;
+	if (rc != 0)
+		dd_log_warnx("storing %zu result(s): %s", n, strerror(-rc));
+	for (size_t i = 0; i < e->nstaged; i++) {
+		struct staged *st = &e->staged[i];
+		int live = st->c->fd >= 0 && !st->c->closing;
+
+		if (rc != 0) {
+			if (!st->ack_only)
+				st->j->g[st->gi] = G_PENDING;	/* asked for again */
+			if (live)
+				send_nak(e, st->c, st->xid, DD_NAK_STORAGE, "cannot store the result");
+			continue;
+		}
+		if (live)
+			send_frame(e, st->c, DD_ACK, st->xid, NULL, 0);
+		if (st->ack_only)
+			continue;
+		st->j->g[st->gi] = G_DONE;
+		st->j->gst[st->gi] = st->status;
+		dd_log_info("%s: program %s %s", e->peers[st->gi].conf->name, st->j->hex,
+		    st->status == DD_LINKED ? "linked" : "failed to link");
+		maybe_unqueue(e, st->j);
+		notify_watchers(e, st->j, st->gi);
+	}
+	for (size_t i = 0; i < e->nstaged; i++)
+		deliver(e, e->staged[i].gi);
+	e->nstaged = 0;
+	free(recs);
+	free(rp);
 }
 
 /* A NAK from a minion for a PROGRAM is final: it will never take it. */
@@ -643,23 +739,47 @@ static void handle_minion_nak(struct engine *e, struct conn *c, const struct dd_
 	    (int)nak.textlen, nak.text);
 }
 
-static int queue_for(struct engine *e, struct job *j, const int *targets, int nt)
+/*
+ * Make a file and the records that name it durable together: one group
+ * commit (two filesystem syncs), not a publish plus a journal sync.
+ */
+static int store_and_record(struct engine *e, const char *dir, const char *name,
+    const void *data, size_t len, const char *const *recs, size_t n)
 {
-	const char *recs[DD_PEERS_MAX];
-	char bufs[DD_PEERS_MAX][160];
+	int rc = 0;
+
+	if (data != NULL)
+		rc = dd_batch__add(e->batch1, dir, name, data, len);
+	if (rc == 0)
+		rc = dd_batch__commit(e->batch1, e->journal, recs, n);
+	if (rc != 0)
+		dd_log_warnx("storing %s/%s: %s", dir, name != NULL ? name : "", strerror(-rc));
+	return rc;
+}
+
+/* Store base/hex.o (when new) and one S record per newly addressed guest. */
+static int queue_for(struct engine *e, struct job *j, const int *targets, int nt,
+    const void *elf, size_t len)
+{
+	static const char *recs[DD_PEERS_MAX];
+	static char bufs[DD_PEERS_MAX][160];
+	char name[HEX_LEN + 4];
 	size_t n = 0;
+	int rc;
 
 	for (int i = 0; i < nt; i++) {
 		int gi = targets[i];
-		if (j->g[gi] == G_PENDING || j->g[gi] == G_INFLIGHT || j->g[gi] == G_DONE)
+		if (j->g[gi] == G_PENDING || j->g[gi] == G_INFLIGHT || j->g[gi] == G_DONE ||
+		    j->g[gi] == G_COMMITTING)
 			continue;
 		snprintf(bufs[n], sizeof(bufs[n]), "S %s %s", j->hex, e->peers[gi].conf->name);
 		recs[n] = bufs[n];
 		n++;
 	}
-	if (n == 0)
+	if (n == 0 && elf == NULL)
 		return 0;
-	int rc = dd_journal__append_many(e->journal, recs, n);
+	snprintf(name, sizeof(name), "%s.o", j->hex);
+	rc = store_and_record(e, e->base, name, elf, len, recs, n);
 	if (rc != 0)
 		return rc;
 	for (int i = 0; i < nt; i++)
@@ -710,11 +830,13 @@ static void handle_submit(struct engine *e, struct conn *c, const struct dd_hdr 
 	}
 	snprintf(name, sizeof(name), "%s.o", j->hex);
 	snprintf(path, sizeof(path), "%s/%s", e->base, name);
-	rc = stat(path, &st) == 0 ? 0 : dd_spool__publish(e->base, name, s.elf, s.elflen);
-	if (rc == 0)
-		rc = dd_spool__link(path, e->outbound, name);
-	if (rc == 0)
-		rc = queue_for(e, j, targets, nt);
+	if (stat(path, &st) == 0)
+		rc = queue_for(e, j, targets, nt, NULL, 0);
+	else
+		rc = queue_for(e, j, targets, nt, s.elf, s.elflen);
+	/* outbound/ only mirrors the queue: deliveries read base/ */
+	if (rc == 0 && job_open(e, j))
+		mirror_queue(e, j);
 	if (rc != 0) {
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "cannot store the program");
 		maybe_unqueue(e, j);
@@ -772,6 +894,7 @@ static void handle_cancel(struct engine *e, struct conn *c, const struct dd_hdr 
 		refuse(e, c, h->xid, DD_NAK_MALFORMED, "malformed CANCEL");
 		return;
 	}
+	commit_results(e);	/* no staged result may outlive a cancel */
 	if ((j = job_find(e, pl)) == NULL) {
 		send_nak(e, c, h->xid, DD_NAK_UNKNOWN, "no such program");
 		return;
@@ -796,6 +919,7 @@ static void handle_cleanup(struct engine *e, struct conn *c, const struct dd_hdr
 		refuse(e, c, h->xid, DD_NAK_MALFORMED, "malformed CLEANUP");
 		return;
 	}
+	commit_results(e);
 	if ((gi = peer_index(e, guest)) < 0) {
 		send_nak(e, c, h->xid, DD_NAK_UNKNOWN, "unknown guest");
 		return;
@@ -848,7 +972,8 @@ static void send_minion_result(struct engine *e, struct job *j)
 static void link_finished(struct engine *e, struct job *j, uint8_t status,
     const void *data, size_t len)
 {
-	char name[HEX_LEN + 8];
+	char name[HEX_LEN + 8], rec[128];
+	const char *recs[1] = { rec };
 	uint8_t *buf = malloc(len + 1);
 
 	if (buf == NULL)
@@ -856,8 +981,8 @@ static void link_finished(struct engine *e, struct job *j, uint8_t status,
 	buf[0] = status;
 	memcpy(buf + 1, data, len);
 	snprintf(name, sizeof(name), "%s.res", j->hex);
-	if (dd_spool__publish(e->outbound, name, buf, len + 1) != 0 ||
-	    journalf(e, "L %s %u", j->hex, status) != 0) {
+	snprintf(rec, sizeof(rec), "L %s %u", j->hex, status);
+	if (store_and_record(e, e->outbound, name, buf, len + 1, recs, 1) != 0) {
 		free(buf);
 		j->m = M_RECEIVED;	/* retried at the next start */
 		return;
@@ -999,7 +1124,8 @@ static void handle_program(struct engine *e, struct conn *c, const struct dd_hdr
 {
 	struct dd_program p;
 	struct job *j;
-	char name[HEX_LEN + 4];
+	char name[HEX_LEN + 4], rec[128];
+	const char *recs[1] = { rec };
 
 	if (dd_msg__parse_program(pl, h->length, &p) != 0) {
 		refuse(e, c, h->xid, DD_NAK_BADPROG, "malformed PROGRAM or ident mismatch");
@@ -1018,8 +1144,8 @@ static void handle_program(struct engine *e, struct conn *c, const struct dd_hdr
 		return;
 	}
 	snprintf(name, sizeof(name), "%s.o", j->hex);
-	if (dd_spool__publish(e->inbound, name, p.elf, p.elflen) != 0 ||
-	    journalf(e, "I %s", j->hex) != 0) {
+	snprintf(rec, sizeof(rec), "I %s", j->hex);
+	if (store_and_record(e, e->inbound, name, p.elf, p.elflen, recs, 1) != 0) {
 		job_drop(e, j);
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "cannot store the program");
 		return;
@@ -1046,7 +1172,8 @@ static void handle_minion_ack(struct engine *e, const struct dd_hdr *h)
 
 static void handle_status(struct engine *e, struct conn *c, const struct dd_hdr *h)
 {
-	static const char *const gnames[] = { "none", "pending", "inflight", "done", "cancelled" };
+	static const char *const gnames[] = { "none", "pending", "inflight", "done", "cancelled",
+		"storing" };
 	static const char *const mnames[] = { "received", "linking", "linked", "done" };
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -1071,7 +1198,8 @@ static void handle_status(struct engine *e, struct conn *c, const struct dd_hdr 
 	for (unsigned i = 0; i < e->npeers; i++) {
 		unsigned pending = 0, done = 0, failed = 0;
 		for (struct job *j = e->jobs; j != NULL; j = j->next) {
-			pending += j->g[i] == G_PENDING || j->g[i] == G_INFLIGHT;
+			pending += j->g[i] == G_PENDING || j->g[i] == G_INFLIGHT ||
+			    j->g[i] == G_COMMITTING;
 			done += j->g[i] == G_DONE && j->gst[i] == DD_LINKED;
 			failed += j->g[i] == G_DONE && j->gst[i] != DD_LINKED;
 		}
@@ -1489,9 +1617,12 @@ static void reconcile(struct engine *e)
 		}
 		closedir(d);
 	}
-	for (struct job *j = e->jobs; j != NULL; j = j->next)
+	for (struct job *j = e->jobs; j != NULL; j = j->next) {
 		if (!job_open(e, j))
 			j->finished_ms = now_ms();
+		else if (e->cfg->mode == DD_ROLE_OVERLORD)
+			mirror_queue(e, j);
+	}
 }
 
 /* Garbage collection: finished programs older than gc_age go away. */
@@ -1660,6 +1791,7 @@ static int engine_loop(struct engine *e)
 				link_reap(e, l);
 			}
 		}
+		commit_results(e);
 		link_schedule(e);
 		run_timers(e);
 		conn_reap(e);
@@ -1798,6 +1930,12 @@ static int engine_setup(struct engine *e, char *why, size_t whylen)
 	}
 	for (unsigned i = 0; i < e->cfg->link_jobs; i++)
 		e->linkers[i].errfd = -1;
+	e->batch = dd_batch__new(e->cfg->statedir);
+	e->batch1 = dd_batch__new(e->cfg->statedir);
+	if (e->batch == NULL || e->batch1 == NULL) {
+		snprintf(why, whylen, "%s: %s", e->cfg->statedir, strerror(errno));
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/journal", e->cfg->statedir);
 	rc = dd_journal__open(path, replay_record, e, &e->journal);
 	if (rc != 0) {
@@ -1854,6 +1992,10 @@ static int engine_main(struct engine *e)
 	for (unsigned i = 0; i < e->cfg->link_jobs; i++)
 		if (e->linkers[i].job != NULL)
 			kill(e->linkers[i].pid, SIGKILL);
+	commit_results(e);
+	dd_batch__free(e->batch);
+	dd_batch__free(e->batch1);
+	free(e->staged);
 	dd_journal__free(e->journal);
 	dd_log_info("engine stopped");
 	return rc;

@@ -18,6 +18,7 @@
  *
  * Read next: dd_daemon.c, which decides what the records mean.
  */
+#define _GNU_SOURCE	/* syncfs */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,17 @@ struct dd_journal {
 	int	fd;
 	char	*path;
 	size_t	dropped;
+};
+
+struct dd_batch_item {
+	char	tmp[4096];
+	char	final[4096];
+};
+
+struct dd_batch {
+	int			fsfd;	/* any directory on the spool's filesystem */
+	struct dd_batch_item	*items;
+	size_t			n, cap;
 };
 
 static unsigned long temp_counter;
@@ -382,4 +394,102 @@ void dd_journal__free(struct dd_journal *j)
 		close(j->fd);
 	free(j->path);
 	free(j);
+}
+
+struct dd_batch *dd_batch__new(const char *anydir)
+{
+	struct dd_batch *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->fsfd = open(anydir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->fsfd < 0) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+size_t dd_batch__count(const struct dd_batch *b)
+{
+	return b->n;
+}
+
+int dd_batch__add(struct dd_batch *b, const char *dir, const char *name,
+    const void *data, size_t len)
+{
+	struct dd_batch_item *it;
+	int fd, rc;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		struct dd_batch_item *ni = realloc(b->items, cap * sizeof(*ni));
+		if (ni == NULL)
+			return -ENOMEM;
+		b->items = ni;
+		b->cap = cap;
+	}
+	it = &b->items[b->n];
+	temp_path(it->tmp, sizeof(it->tmp), dir, name);
+	snprintf(it->final, sizeof(it->final), "%s/%s", dir, name);
+	fd = open(it->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	rc = write_all(fd, data, len);
+	if (close(fd) != 0 && rc == 0)
+		rc = -errno;
+	if (rc != 0) {
+		unlink(it->tmp);
+		return rc;
+	}
+	b->n++;
+	return 0;
+}
+
+static void batch_reset(struct dd_batch *b, int unlink_temps)
+{
+	for (size_t i = 0; unlink_temps && i < b->n; i++)
+		unlink(b->items[i].tmp);
+	b->n = 0;
+}
+
+int dd_batch__commit(struct dd_batch *b, struct dd_journal *j,
+    const char *const *records, size_t n)
+{
+	char line[DD_TEXT_MAX + 16];
+	int rc = 0;
+
+	/* 1: file contents durable, still under temporary names */
+	if (syncfs(b->fsfd) != 0) {
+		rc = -errno;
+		batch_reset(b, 1);
+		return rc;
+	}
+	/* 2: publish; a crash from here on leaves complete files only */
+	for (size_t i = 0; i < b->n; i++)
+		if (rename(b->items[i].tmp, b->items[i].final) != 0 && rc == 0)
+			rc = -errno;
+	if (rc != 0) {
+		batch_reset(b, 1);
+		return rc;
+	}
+	/* 3: the records, then one sync makes renames and records durable */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int l = format_line(records[i], line, sizeof(line));
+		rc = l < 0 ? l : write_all(j->fd, line, (size_t)l);
+	}
+	if (rc == 0 && syncfs(b->fsfd) != 0)
+		rc = -errno;
+	batch_reset(b, 0);
+	return rc;
+}
+
+void dd_batch__free(struct dd_batch *b)
+{
+	if (b == NULL)
+		return;
+	batch_reset(b, 1);
+	close(b->fsfd);
+	free(b->items);
+	free(b);
 }
