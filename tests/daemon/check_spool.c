@@ -202,6 +202,54 @@ START_TEST(test_config)
 }
 END_TEST
 
+/* ASSERTION: a group commit publishes every file and appends every record together. */
+START_TEST(test_batch_commit)
+{
+	char path[300];
+	struct dd_journal *j;
+	struct dd_batch *b;
+	struct seen s = { .n = 0 };
+	const char *recs[] = { "R aa vm1 0", "R bb vm2 1" };
+	uint8_t *data;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	ck_assert_int_eq(dd_journal__open(path, NULL, NULL, &j), 0);
+	b = dd_batch__new(dir);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(dd_batch__add(b, dir, "aa.o", "one", 3), 0);
+	ck_assert_int_eq(dd_batch__add(b, dir, "bb.err", "two!", 4), 0);
+	ck_assert_uint_eq(dd_batch__count(b), 2);
+	/* before the commit only temporaries exist */
+	snprintf(path, sizeof(path), "%s/aa.o", dir);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(dd_batch__commit(b, j, recs, 2), 0);
+	ck_assert_uint_eq(dd_batch__count(b), 0);
+	ck_assert_int_eq(dd_spool__read(path, 100, &data, &len), 0);
+	ck_assert_uint_eq(len, 3);
+	free(data);
+	ck_assert_int_eq(dd_spool__sweep_temps(dir), 0);
+	dd_batch__free(b);
+	dd_journal__free(j);
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	ck_assert_int_eq(dd_journal__open(path, collect, &s, &j), 0);
+	ck_assert_int_eq(s.n, 2);
+	ck_assert_str_eq(s.recs[1], "R bb vm2 1");
+	dd_journal__free(j);
+}
+END_TEST
+
+/* ASSERTION: a batch freed without a commit leaves no file behind (nothing half-published). */
+START_TEST(test_batch_abandon)
+{
+	struct dd_batch *b = dd_batch__new(dir);
+
+	ck_assert_int_eq(dd_batch__add(b, dir, "cc.o", "x", 1), 0);
+	dd_batch__free(b);
+	ck_assert_int_eq(dd_spool__sweep_temps(dir), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("spool");
@@ -210,6 +258,7 @@ static Suite *suite(void)
 		{ "journal_replay", test_journal_replay }, { "journal_torn", test_journal_torn },
 		{ "journal_corrupt", test_journal_corrupt },
 		{ "journal_rewrite", test_journal_rewrite }, { "config", test_config },
+		{ "batch_commit", test_batch_commit }, { "batch_abandon", test_batch_abandon },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

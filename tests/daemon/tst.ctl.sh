@@ -28,6 +28,11 @@ echo "peer vm1 bogus:addr" > "$T/bad.conf"
 "$DTRACED" -n -c "$T/bad.conf" 2>"$T/bad.txt"; [ $? = 1 ] || fail "bad config should exit 1"
 grep -q "bad.conf:1:" "$T/bad.txt" || fail "bad config error lacks the line: $(cat "$T/bad.txt")"
 
+# the packaged example configuration is valid
+head -c 32 /dev/urandom | base64 > "$T/example.key"
+sed "s|/etc/dtraced.key|$T/example.key|" "$DD_SRCDIR/../../packaging/dtraced.conf.example" > "$T/example.conf"
+"$DTRACED" -n -c "$T/example.conf" | grep -q "overlord, 2 guest" || fail "packaging/dtraced.conf.example"
+
 minion vm1
 start ovl -c "$T/ovl.conf"
 # one instance per state directory
