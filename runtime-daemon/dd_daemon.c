@@ -1820,6 +1820,7 @@ static int take_lock(const struct dd_config *cfg, char *why, size_t whylen)
 		long pid = 0;
 
 		buf[n > 0 ? n : 0] = '\0';
+		errno = 0;
 		pid = strtol(buf, NULL, 10);
 		if ((pid > 0 && kill((pid_t)pid, 0) == 0) || tries >= 40) {
 			snprintf(why, whylen, "another dtraced is already running on %s as "

@@ -4,6 +4,7 @@
  * parses options; the daemon is dd_daemon__run (../dd_daemon.c), and
  * docs/daemon.md describes the whole.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <grp.h>
 #include <stdio.h>
@@ -50,8 +51,9 @@ static int number(const char *s, long min, long max, long *out)
 {
 	char *end;
 
+	errno = 0;
 	*out = strtol(s, &end, 10);
-	return end != s && *end == '\0' && *out >= min && *out <= max;
+	return errno == 0 && end != s && *end == '\0' && *out >= min && *out <= max;
 }
 
 int main(int argc, char **argv)

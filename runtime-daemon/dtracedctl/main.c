@@ -2,6 +2,7 @@
  * dtracedctl — control a running dtraced through its sub.sock.  This file
  * only parses options; the commands are in ctl.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +78,9 @@ int main(int argc, char **argv)
 			statedir = optarg;
 			break;
 		case 't':
+			errno = 0;
 			secs = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || secs < 1 || secs > 86400)
+			if (errno != 0 || end == optarg || *end != '\0' || secs < 1 || secs > 86400)
 				return usage_error("-t wants 1..86400 seconds");
 			o.timeout_ms = (int)secs * 1000;
 			break;

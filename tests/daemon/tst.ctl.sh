@@ -33,6 +33,17 @@ head -c 32 /dev/urandom | base64 > "$T/example.key"
 sed "s|/etc/dtraced.key|$T/example.key|" "$DD_SRCDIR/../../packaging/dtraced.conf.example" > "$T/example.conf"
 "$DTRACED" -n -c "$T/example.conf" | grep -q "overlord, 2 guest" || fail "packaging/dtraced.conf.example"
 
+# AF_VSOCK: a minion listens on vsock:any:PORT where the kernel offers vsock
+if python3 -c 'import socket; socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)' 2>/dev/null; then
+	vport=$((40000 + RANDOM % 20000))
+	start vs1 -m minion -l "vsock:any:$vport"
+	ctl vs1 status | grep -q '^daemon mode=minion' || fail "vsock minion status"
+	stop vs1
+else
+	echo "note: no AF_VSOCK in this kernel; vsock listener not exercised"
+fi
+"$DTRACED" -n -m minion -l vsock:x:1 2>/dev/null; [ $? = 2 ] || fail "bad vsock address accepted"
+
 minion vm1
 start ovl -c "$T/ovl.conf"
 # one instance per state directory
