@@ -916,6 +916,94 @@ START_TEST(err_format)
 }
 END_TEST
 
+/* ASSERTION: undefined type symbols are named, unique, used, in first-use order. */
+START_TEST(rej_type_symbols)
+{
+	/* symbols: 0 null, 1..5 records, 6 struct thread, 7 struct proc,
+	 * 8 struct user_args, 9 pid_t; relocations use 6,6,7,7,8,9,7 */
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".symtab", "without a name",
+	    wr32(b + soff(b, S_SYMTAB) + 6 * 24, 0));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "order of first use",
+	    wr64(b + soff(b, S_RELA) + 8, (7ull << 32) | 1));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".symtab", "not in .ht.strtab", {
+		char *t = memmem(b + soff(b, S_SYMSTR), ssize(b, S_SYMSTR), "struct thread", 13);
+		ck_assert_ptr_nonnull(t);
+		t[7] = 'T';
+	});
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".symtab", "appears twice",
+	    wr32(b + soff(b, S_SYMTAB) + 7 * 24, rd32(b + soff(b, S_SYMTAB) + 6 * 24)));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".symtab", "not used",
+	    wr64(b + soff(b, S_RELA) + 5 * 24 + 8, (8ull << 32) | 6));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".symtab", "ELF symbols for",
+	    wr64(b + shdr(b, S_SYMTAB) + 32, 3 * 24));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "out of range",
+	    b[soff(b, S_RELA) + 11] = 1);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "has no member",
+	    wr64(b + soff(b, S_RELA) + 2 * 24 + 16, rd64(b + soff(b, S_RELA) + 16)));
+}
+END_TEST
+
+/* ASSERTION: reserved words, type padding and enumerations are checked. */
+START_TEST(rej_reserved_and_enums)
+{
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.aggs", "reserved",
+	    b[soff(b, S_AGGS) + 28] = 1);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.symbols", "reserved",
+	    b[soff(b, S_SYMBOLS) + 32 + 31] = 1);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.symbols", "padding",
+	    b[soff(b, S_SYMBOLS) + 23] = 1);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.symbols", "symbol kind",
+	    wr16(b + soff(b, S_SYMBOLS) + 4, 4));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.symbols", "variable kind",
+	    wr16(b + soff(b, S_SYMBOLS) + 6, 2));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.difos", "neither CTF nor string",
+	    b[soff(b, S_DIFOS) + 48] = 2);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.vars", "type flags",
+	    b[soff(b, S_VARS) + 14] = 4);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.vars", "variable kind",
+	    b[soff(b, S_VARS) + 8] = 2);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.formats", "unknown action kind",
+	    wr16(b + soff(b, S_FORMATS) + 4, 0x0800));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.strtab", "start",
+	    b[soff(b, S_STRTAB)] = 'x');
+	REJECT_EDIT(DOBJ_RELOCATABLE, "ELF header", "all zero",
+	    b[shdr(b, 0) + 4] = 1);
+}
+END_TEST
+
+/* ASSERTION: trailing bytes make a file non-canonical. */
+START_TEST(rej_trailing_bytes)
+{
+	size_t len;
+	uint8_t *b = sample_bytes(DOBJ_LINKED, &len), *c = calloc(1, len + 8);
+
+	memcpy(c, b, len);
+	expect_reject(c, len + 8, "ELF header", "canonical");
+	free(b);
+	free(c);
+}
+END_TEST
+
+/* ASSERTION: in-memory relocation pcs and DIFO tables are checked too. */
+START_TEST(check_in_memory_difo)
+{
+	struct dobj *o;
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[6].dtr_pc = 100;
+	expect_check_fails(o, ".rela.ht.text", "outside the DIFO");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	free(o->difos[2].text);
+	o->difos[2].text = NULL;
+	expect_check_fails(o, ".ht.difos", "no data");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->strtab[o->strlen - 1] = 'x';
+	expect_check_fails(o, ".ht.strtab", "NUL");
+}
+END_TEST
+
 /* One TCase per behaviour, named after its test. */
 static Suite *obj_suite(void)
 {
@@ -932,6 +1020,8 @@ static Suite *obj_suite(void)
 		rej_duplicate_string, rej_difo_slices, rej_var_name, rej_lines,
 		rej_symtab, rej_reloc_not_pseudo, rej_reloc_fields, rej_reloc_counts,
 		check_in_memory, check_offsets, err_format,
+		rej_type_symbols, rej_reserved_and_enums, rej_trailing_bytes,
+		check_in_memory_difo,
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
