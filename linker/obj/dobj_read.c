@@ -261,10 +261,9 @@ static int read_sections(struct rd *rd)
 			return FAIL(rd, SEC_RELA, eh->e_shoff + SEC_RELA * sizeof(Elf64_Shdr),
 			    "a linked object cannot hold relocations");
 	}
-	if (shnum != rd->nsec)
-		return FAIL(rd, shnum < rd->nsec ? (int)shnum : SEC_NONE, 60,
-		    "%zu sections, a %s object has %u", shnum,
-		    rd->nsec == SEC_COUNT ? "relocatable" : "linked", rd->nsec);
+	if (shnum != rd->nsec)	/* check_ehdr let only this case through */
+		return FAIL(rd, SEC_NONE, 60, "%zu sections, a linked object has %u", shnum,
+		    rd->nsec);
 	return check_overlap(rd, eh->e_shoff);
 }
 
