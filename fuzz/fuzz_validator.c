@@ -88,6 +88,8 @@ static int f_store(void *ctx, uint64_t addr, unsigned size, uint64_t val)
 static uint64_t f_scratch(void *ctx, uint64_t size)
 {
 	(void)ctx;
+	if (size > sizeof(window) - window_used)	/* before rounding: no wrap */
+		return 0;
 	size = (size + 7) & ~(uint64_t)7;
 	if (size > sizeof(window) - window_used)
 		return 0;

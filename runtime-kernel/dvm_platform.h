@@ -46,7 +46,8 @@ struct dvm_platform {
 	/*
 	 * A zero-filled, 8-byte-aligned block of size bytes from this firing's
 	 * scratch space, or 0 when it is exhausted (the emulator then faults
-	 * NOSCRATCH).  Freed all at once by the caller after the firing.
+	 * NOSCRATCH).  size is R[r1] of allocs, any 64-bit value: rounding it
+	 * up must not wrap.  Freed all at once by the caller after the firing.
 	 */
 	uint64_t (*dp_scratch)(void *ctx, uint64_t size);
 };

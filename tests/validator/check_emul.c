@@ -66,6 +66,8 @@ static uint64_t t_scratch(void *ctx, uint64_t size)
 {
 	(void)ctx;
 	plat_calls++;
+	if (size > sizeof(scratch) - scratch_used)	/* before rounding: no wrap */
+		return 0;
 	size = (size + 7) & ~7ull;
 	if (size > sizeof(scratch) - scratch_used)
 		return 0;
@@ -491,6 +493,10 @@ START_TEST(test_allocs)
 	op3(DIF_OP_ALLOCS, 1, 0, 2);
 	expect_fault(2, 0, DIF_FAULT_NOSCRATCH, 1, "too big");
 	ck_assert_uint_eq(ms.dms_illval, 1000);
+	prog_init();
+	li(1, M1);	/* rounding up would wrap to 0 */
+	op3(DIF_OP_ALLOCS, 1, 0, 2);
+	expect_fault(2, 0, DIF_FAULT_NOSCRATCH, 1, "-1 bytes");
 }
 END_TEST
 
