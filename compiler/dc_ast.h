@@ -50,6 +50,7 @@ struct dc_ty {
 	enum dc_ty_kind kind;
 	const char *name;       /* spelled name: "int", "struct foo", typedef */
 	uint32_t size;          /* bytes; 0 unknown/incomplete */
+	uint32_t align;         /* struct/union alignment once laid out */
 	bool is_signed;
 	bool is_complete;       /* struct/union/enum defined */
 	bool is_const, is_userland;

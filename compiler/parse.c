@@ -665,10 +665,12 @@ static void sou_body(struct parser *P, struct dc_ty *t)
 		(void)loc;
 		expect(P, T_SEMI);
 	}
-	dc_ty_layout(P->p, t);
-	t->is_complete = true;
+	/* a member that used this type before now is an error; check before
+	 * the layout, which must not recurse into the type itself */
 	if (!dc_sem_type_completed(P->p, t))
 		longjmp(P->fail, 1);
+	dc_ty_layout(P->p, t);
+	t->is_complete = true;
 }
 
 static void enum_body(struct parser *P, struct dc_ty *t)

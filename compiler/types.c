@@ -329,6 +329,8 @@ static uint64_t align_depth(const struct dc_ty *t, int depth)
 	case DC_TY_ARRAY: return align_depth(t->base, depth + 1);
 	case DC_TY_STRUCT: case DC_TY_UNION: {
 		uint64_t a = 1;
+		if (t->align != 0)
+			return t->align;        /* laid out already */
 		for (struct dc_member *m = t->members; m; m = m->next) {
 			uint64_t ma = align_depth(m->type, depth + 1);
 			if (ma > a)
@@ -373,4 +375,5 @@ void dc_ty_layout(struct dc_program *p, struct dc_ty *t)
 	uint64_t al = align_of(t);
 	size = (size + al - 1) / al * al;
 	t->size = (uint32_t)size;
+	t->align = (uint32_t)al;
 }
