@@ -179,6 +179,8 @@ void dd_hmac(const struct dd_key *key, const void *a, size_t alen,
 int dd_spool__mkdir(const char *path);
 /* Atomically publish data as dir/name: temp + fsync + rename + dir fsync. */
 int dd_spool__publish(const char *dir, const char *name, const void *data, size_t len);
+/* Like publish, without the syncs: complete-or-absent, not durable. */
+int dd_spool__put(const char *dir, const char *name, const void *data, size_t len);
 /* Hard-link src as dir/name atomically (link to temp + rename + dir fsync). */
 int dd_spool__link(const char *src, const char *dir, const char *name);
 /* Remove dir/name and fsync dir (missing file is fine). */
@@ -213,6 +215,8 @@ int dd_journal__open(const char *path, dd_journal_fn fn, void *arg,
 /* Append records (no newline inside) durably: one write, one fdatasync. */
 int dd_journal__append(struct dd_journal *j, const char *record);
 int dd_journal__append_many(struct dd_journal *j, const char *const *records, size_t n);
+/* Append without a sync: durable with the next synced append or commit. */
+int dd_journal__write(struct dd_journal *j, const char *record);
 /* Replace the journal by these records (compaction), atomically. */
 int dd_journal__rewrite(struct dd_journal *j, const char *const *records, size_t n);
 void dd_journal__free(struct dd_journal *j);

@@ -1125,7 +1125,6 @@ static void handle_program(struct engine *e, struct conn *c, const struct dd_hdr
 	struct dd_program p;
 	struct job *j;
 	char name[HEX_LEN + 4], rec[128];
-	const char *recs[1] = { rec };
 
 	if (dd_msg__parse_program(pl, h->length, &p) != 0) {
 		refuse(e, c, h->xid, DD_NAK_BADPROG, "malformed PROGRAM or ident mismatch");
@@ -1143,9 +1142,15 @@ static void handle_program(struct engine *e, struct conn *c, const struct dd_hdr
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "out of memory");
 		return;
 	}
+	/*
+	 * Not synced: the overlord keeps the program pending until our RESULT,
+	 * so a program lost here is simply sent again.  At start a received
+	 * file that does not hash to its name is dropped (reconcile_received).
+	 */
 	snprintf(name, sizeof(name), "%s.o", j->hex);
 	snprintf(rec, sizeof(rec), "I %s", j->hex);
-	if (store_and_record(e, e->inbound, name, p.elf, p.elflen, recs, 1) != 0) {
+	if (dd_spool__put(e->inbound, name, p.elf, p.elflen) != 0 ||
+	    dd_journal__write(e->journal, rec) != 0) {
 		job_drop(e, j);
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "cannot store the program");
 		return;
@@ -1625,6 +1630,35 @@ static void reconcile(struct engine *e)
 	}
 }
 
+/*
+ * Minion: a received program not yet linked must hash to its name; one cut
+ * short by a crash (receiving is not synced) is forgotten, and the overlord,
+ * which still has it pending, sends it again.
+ */
+static void reconcile_received(struct engine *e)
+{
+	for (struct job *j = e->jobs, *next; j != NULL; j = next) {
+		char path[2048], why[128];
+		uint8_t *data = NULL, ident[DD_IDENT_LEN];
+		size_t len;
+		int ok;
+
+		next = j->next;
+		if (j->m != M_RECEIVED && j->m != M_LINKING)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.o", e->inbound, j->hex);
+		ok = dd_spool__read(path, DD_PROG_MAX, &data, &len) == 0 &&
+		    dd_prog__check(data, len, ident, why, sizeof(why)) == 0 &&
+		    memcmp(ident, j->ident, DD_IDENT_LEN) == 0;
+		free(data);
+		if (ok)
+			continue;
+		dd_log_info("dropping incompletely received %s", j->hex);
+		unlink(path);
+		job_drop(e, j);
+	}
+}
+
 /* Garbage collection: finished programs older than gc_age go away. */
 static void collect(struct engine *e)
 {
@@ -1947,6 +1981,8 @@ static int engine_setup(struct engine *e, char *why, size_t whylen)
 		dd_log_warnx("journal: dropped a torn tail of %zu bytes",
 		    dd_journal__dropped(e->journal));
 	reconcile(e);
+	if (e->cfg->mode == DD_ROLE_MINION)
+		reconcile_received(e);
 	rc = compact_journal(e);
 	if (rc != 0) {
 		snprintf(why, whylen, "journal compaction: %s", strerror(-rc));

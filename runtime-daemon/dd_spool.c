@@ -97,7 +97,8 @@ static void temp_path(char *out, size_t outlen, const char *dir, const char *nam
 	    ++temp_counter, name);
 }
 
-int dd_spool__publish(const char *dir, const char *name, const void *data, size_t len)
+static int put_file(const char *dir, const char *name, const void *data, size_t len,
+    int durable)
 {
 	char tmp[4096], final[4096];
 	int fd, rc;
@@ -108,7 +109,7 @@ int dd_spool__publish(const char *dir, const char *name, const void *data, size_
 	if (fd < 0)
 		return -errno;
 	rc = write_all(fd, data, len);
-	if (rc == 0 && fsync(fd) != 0)
+	if (rc == 0 && durable && fsync(fd) != 0)
 		rc = -errno;
 	if (close(fd) != 0 && rc == 0)
 		rc = -errno;
@@ -118,7 +119,17 @@ int dd_spool__publish(const char *dir, const char *name, const void *data, size_
 		unlink(tmp);
 		return rc;
 	}
-	return fsync_dir(dir);
+	return durable ? fsync_dir(dir) : 0;
+}
+
+int dd_spool__publish(const char *dir, const char *name, const void *data, size_t len)
+{
+	return put_file(dir, name, data, len, 1);
+}
+
+int dd_spool__put(const char *dir, const char *name, const void *data, size_t len)
+{
+	return put_file(dir, name, data, len, 0);
 }
 
 int dd_spool__link(const char *src, const char *dir, const char *name)
@@ -302,6 +313,14 @@ static int format_line(const char *record, char *line, size_t linelen)
 	if (n == 0 || n > DD_TEXT_MAX || strchr(record, '\n') != NULL)
 		return -EINVAL;
 	return snprintf(line, linelen, "%08x %s\n", fnv1a(record, n), record);
+}
+
+int dd_journal__write(struct dd_journal *j, const char *record)
+{
+	char line[DD_TEXT_MAX + 16];
+	int l = format_line(record, line, sizeof(line));
+
+	return l < 0 ? l : write_all(j->fd, line, (size_t)l);
 }
 
 int dd_journal__append(struct dd_journal *j, const char *record)
