@@ -140,7 +140,7 @@ static const struct dcf_func funcs[] = {
 	{ "getf", DC_F_SUBR, 51, "i", "sym*", 0 },
 	{ "json", DC_F_SUBR, 52, "ss", "string", 0 },
 	{ "strtoll", DC_F_SUBR, 53, "s[i", "int64_t", 0 },
-	{ "vm_kernel_addrperm", DC_F_SUBR, 54, "P", "uintptr_t", 0 },
+	{ "vm_kernel_addrperm", DC_F_SUBR, 54, "Q", "uintptr_t", 0 },
 	/* actions (DT_ACT numbers) */
 	{ "printf", DC_F_ACT, 0, "s.", "void", R },
 	{ "trace", DC_F_ACT, 1, "@", "void", R },

@@ -28,9 +28,9 @@ struct dcf_func {
 	int id;                 /* subroutine id, action number, or enum dcf_aggfn */
 	/*
 	 * Argument kinds, one char each; those after '[' are optional; a trailing
-	 * '.' allows more: i integer, p pointer or integer, P pointer (loose
-	 * target types pass), s string-like, a any scalar, @ anything but void,
-	 * A aggregation, c char (integer).
+	 * '.' allows more: i integer, c char (integer), p pointer or integer,
+	 * P pointer, integer or string, Q pointer or integer, s string-like,
+	 * a any scalar, @ anything but void.  Loose (target) types always pass.
 	 */
 	const char *args;
 	const char *ret;        /* "int", "string", "void", "void*", "sym*", ... */

@@ -778,6 +778,7 @@ static void inline_def(struct parser *P)
 	struct specs s;
 	struct dc_loc loc = take(P).loc;
 
+	P->L.in_decl = true;    /* no #pragma D inside the definition */
 	specifiers(P, &s);
 	struct dc_ty *bt = spec_type(P, &s);
 	if (bt == NULL)
@@ -790,6 +791,7 @@ static void inline_def(struct parser *P)
 	if (name == NULL)
 		syntax(P, peek(P));
 	expect(P, T_ASSIGN);
+	P->L.in_decl = false;
 	P->L.in_clause = true;
 	struct dc_node *e = assign(P);
 	P->L.in_clause = false;
@@ -1461,6 +1463,7 @@ void dc_parse_source(struct dc_program *p, uint32_t src)
 			P->ntk = 0;
 			P->depth = 0;
 			P->L.in_clause = false;
+			P->L.in_decl = false;
 			dc_lex_skip_outer(&P->L);
 			if (P->L.pos >= P->L.len || dc_too_many_errors(p))
 				break;

@@ -948,7 +948,7 @@ static struct dc_xlator *find_xlator(struct dc_program *p, struct dc_ty *out,
 		if (!dc_ty_compatible(x->out, out))
 			continue;
 		if (in == NULL || dc_ty_is_loose(in) || dc_ty_is_loose(x->in) ||
-		    dc_ty_compatible(x->in, in) ||
+		    (x->in->kind == in->kind && dc_ty_compatible(x->in, in)) ||
 		    (dc_ty_is_integer(x->in) && dc_ty_is_integer(in)) ||
 		    (x->in->kind == DC_TY_PTR && in->kind == DC_TY_PTR))
 			return x;
@@ -1111,10 +1111,7 @@ static struct dc_ty *check(struct ctx *C, struct dc_node *n)
 		struct dc_ty *in = operand(C, n->l);
 		struct dc_ty *out = n->ctype;
 		struct dc_ty *ob = out->kind == DC_TY_PTR ? out->base : out;
-		if (!dc_ty_is_loose(ob) && ob->is_complete &&
-		    find_xlator(p, ob, out->kind == DC_TY_PTR && in->kind == DC_TY_PTR
-				? in->base : in) == NULL &&
-		    find_xlator(p, ob, NULL) == NULL)
+		if (!dc_ty_is_loose(ob) && ob->is_complete && find_xlator(p, ob, in) == NULL)
 			err(C, &n->loc, D_XLATE_NONE, "translator does not exist: %s -> %s",
 			    dc_ty_name(p, in), dc_ty_name(p, out));
 		t = out;
@@ -1320,6 +1317,11 @@ void dc_sem_xlator(struct dc_program *p, struct dc_ext *x)
 				err(C, &m->loc, D_XLATE_MEMB, "translator member %s is not a "
 				    "member of %s", m->name, out->name);
 			struct dc_ty *t = operand(C, m->expr);
+			if (om != NULL && om->type->kind == DC_TY_PTR && dc_ty_is_integer(t) &&
+			    !dc_ty_is_loose(t) && !is_zero_const(C, m->expr))
+				err(C, &m->loc, D_XLATE_INCOMPAT, "translator member %s "
+				    "definition uses incompatible types: \"%s\" = \"%s\"",
+				    m->name, dc_ty_name(p, om->type), dc_ty_name(p, t));
 			if (om != NULL && !comparable(C, om->type, t, m->expr) &&
 			    !(dc_ty_is_strlike(om->type) && dc_ty_is_strlike(t)))
 				err(C, &m->loc, D_XLATE_INCOMPAT, "translator member %s "
