@@ -622,6 +622,38 @@ START_TEST(test_clean_start)
 }
 END_TEST
 
+/* ASSERTION: every opcode of dif.h is handled: it runs, or faults for a stated reason. */
+START_TEST(test_every_opcode_handled)
+{
+	for (unsigned op = 1; op <= DIF_OP_MAX; op++) {
+		uint32_t flags = DIF_OP_IS_RELOCATABLE(op) ? DVM_VF_RELOCATABLE :
+		    op == DIF_OP_HYPERCALL ? DVM_VF_GUEST : 0;
+		int form = tb_form(op);
+
+		if (form < 0 || form == DIF_FORM_XLATE)
+			continue;
+		prog_init();
+		prog.d.dtdo_destructive = 1;
+		tb_emit(&prog, tb_valid_instr(&prog, op, 0, 0));
+		if (flags & DVM_VF_RELOCATABLE)
+			tb_rel(&prog, 0, tb_reloc_kind(op));
+		int rc = prog_run_flags(1, flags);
+		ck_assert_msg(rc == 0 || (ms.dms_reason != DVM_REASON_BAD_OPCODE &&
+		    ms.dms_reason != DVM_REASON_BAD_OPERAND && ms.dms_reason != DVM_REASON_NO_RET),
+		    "op %u: reason %u", op, ms.dms_reason);
+		ck_assert(rc == 0 || ms.dms_fault != DIF_FAULT_ILLOP ||
+		    ms.dms_reason != DVM_REASON_NONE);
+	}
+	/* xlate/xlarg never validate; run anyway, they are ILLOP XLATE. */
+	prog_init();
+	tb_emit(&prog, DIF_INSTR_IMM16(DIF_OP_XLATE, 0, 1));
+	tb_emit(&prog, DIF_INSTR_FMT(DIF_OP_RET, 0, 0, 1));
+	dvm_mstate__init(&ms, &plat, NULL);
+	ck_assert_int_eq(dvm_difo__emulate(&prog.d, &ms), -1);
+	ck_assert_uint_eq(ms.dms_reason, DVM_REASON_XLATE);
+}
+END_TEST
+
 /* ---- Robustness ------------------------------------------------------------ */
 
 static uint64_t rs = 0x243f6a8885a308d3ull;
@@ -692,7 +724,8 @@ static Suite *emul_suite(void)
 		{ "memory", { test_load_extension, test_load_faults, test_stores,
 		    test_store_faults, test_allocs, test_copys } },
 		{ "tuples", { test_tuples, test_tuple_faults } },
-		{ "unsupported", { test_unsupported, test_clean_start } },
+		{ "unsupported", { test_unsupported, test_clean_start,
+		    test_every_opcode_handled } },
 		{ "robustness", { test_random_words } },
 	};
 
