@@ -1,0 +1,5 @@
+.strtab "b", ""
+.option a "b"
+.option a "b"! "
+.option a ""
+.option a "b"! every-o
