@@ -15,7 +15,7 @@
  *   - hypercall: a guest hands its probe firing to the host;
  *   - usetx, uload, uuload, typecast: *relocatable pseudo-instructions*
  *     emitted by a compiler that does not know the target's types.  Each one
- *     has exactly one relocation record (include/dif/dif_obj.h) naming the
+ *     has exactly one relocation record (include/dif/dif_reloc.h) naming the
  *     target type and member path; the linker (dld) rewrites it into real
  *     DIF.  A linked program never contains them (the validator checks).
  *
@@ -509,7 +509,7 @@ struct dif_var {
 /*
  * An in-memory DIF object as the VM, validator and typer see it: borrowed
  * arrays, never owned.  Relocations (only in relocatable objects) point at
- * instructions by index; see include/dif/dif_obj.h for their kinds.
+ * instructions by index; see include/dif/dif_reloc.h for their kinds.
  */
 struct dif_reloc;
 struct dif_difo {

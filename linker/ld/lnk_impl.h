@@ -1,0 +1,53 @@
+/*
+ * lnk_impl.h — liblnk internals shared by lnk_link.c (merging, resolvers,
+ * output) and lnk_reloc.c (relocations and the rewriting pass).
+ */
+#ifndef LNK_IMPL_H
+#define LNK_IMPL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lnk.h"
+
+struct typ_file;
+
+/* One link in progress. */
+struct lnk_ctx {
+	struct lnk_diag		*diag;
+	struct typ_file		*tf;
+	struct dobj		*out;
+	int			rc;		/* first failure: -EINVAL or -ENOMEM */
+};
+
+/* Where a DIFO came from, for messages. */
+struct lnk_where {
+	const struct dobj	*in;		/* input object (its strtab names relocs) */
+	const char		*inname;	/* input file name */
+	uint32_t		clause;		/* 1-based clause number in the input */
+	const char		*probe;		/* first probe description, text */
+	struct dobj_srcpos	pos;		/* fallback position (action/clause) */
+};
+
+/*
+ * Report an error at `pos` (file offset in `in`'s string table, or the
+ * input name when unknown): "file:line:col: error: <fmt>".
+ */
+void lnk_error(struct lnk_ctx *cx, const struct lnk_where *w,
+    const struct dobj_srcpos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An error without a source position: "dld: error: <fmt>" or "name: error:". */
+void lnk_error_plain(struct lnk_ctx *cx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Resolve every relocation of `d` (a copy owned by the output object whose
+ * relocation names still index w->in's string table), rewrite its text,
+ * deduplicate its int and string tables, drop its relocations and
+ * re-validate it as linked DIF.  0, -EINVAL (reported) or -ENOMEM.
+ */
+int lnk_relocate_difo(struct lnk_ctx *cx, const struct lnk_where *w,
+    struct dobj_difo *d);
+
+#endif /* LNK_IMPL_H */
