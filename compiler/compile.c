@@ -68,6 +68,15 @@ static void apply_xopts(struct dc_program *p)
 	}
 }
 
+/* D_EMPTY: pragmas alone do not make a program */
+static bool has_content(const struct dc_program *p)
+{
+	for (const struct dc_ext *x = p->exts; x; x = x->next)
+		if (x->kind != DC_X_PRAGMA)
+			return true;
+	return false;
+}
+
 struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
 			      const struct dc_options *opts)
 {
@@ -107,7 +116,7 @@ struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
 		p->nsrcs++;
 		dc_parse_source(p, p->nsrcs - 1);
 	}
-	if (p->nerrors == 0 && p->exts == NULL && dc_program__option(p, "empty") == NULL) {
+	if (p->nerrors == 0 && !has_content(p) && dc_program__option(p, "empty") == NULL) {
 		struct dc_loc loc = { .file = nsrcs ? srcs[0].name : "<input>" };
 		dc_error(p, &loc, D_EMPTY, "program contains no probe descriptions or "
 			 "declarations");
@@ -373,6 +382,9 @@ int dc_program__dump(const struct dc_program *p, void *file)
 				fprintf(f, "  probe %s\n", d->name);
 			break;
 		case DC_X_PRAGMA:
+			fprintf(f, "pragma %s %s%s%s\n", x->u.pragma->kind, x->u.pragma->name,
+				x->u.pragma->value ? " = " : "",
+				x->u.pragma->value ? x->u.pragma->value : "");
 			break;
 		}
 	}

@@ -190,6 +190,9 @@ struct dc_provider {
 	struct dc_probe_decl *probes;
 };
 
+/* #pragma D option name[=value] | attributes attr name | binding "ver" name |
+ * depends_on class name: kind, name and value (option value, attributes,
+ * version, or dependency class) as written. */
 struct dc_pragma {
 	const char *kind;       /* "option", "attributes", "binding", "depends_on" */
 	const char *name, *value;

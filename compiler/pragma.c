@@ -212,6 +212,23 @@ static struct dc_ty *decl_type_of(struct dc_program *p, const char *name, bool *
 	return NULL;
 }
 
+/* Keep a well-formed pragma in the program (DC_X_PRAGMA), in source order. */
+static void record(struct dc_program *p, const struct dc_loc *loc, const char *kind,
+		   const char *name, const char *value)
+{
+	struct dc_pragma *pr = dc_arena_alloc(&p->arena, sizeof(*pr));
+	struct dc_ext *x = dc_arena_alloc(&p->arena, sizeof(*x));
+
+	pr->kind = kind;
+	pr->name = name ? dc_arena_strdup(&p->arena, name) : NULL;
+	pr->value = value ? dc_arena_strdup(&p->arena, value) : NULL;
+	x->kind = DC_X_PRAGMA;
+	x->loc = *loc;
+	x->u.pragma = pr;
+	*p->ext_tail = x;
+	p->ext_tail = &x->next;
+}
+
 /* text: everything after "#pragma D " */
 void dc_sem_pragma(struct dc_program *p, const struct dc_loc *loc, char *text)
 {
@@ -237,7 +254,8 @@ void dc_sem_pragma(struct dc_program *p, const struct dc_loc *loc, char *text)
 		char *eq = strchr(opt, '=');
 		if (eq != NULL)
 			*eq++ = '\0';
-		dc_set_option(p, loc, opt, eq, true);
+		if (dc_set_option(p, loc, opt, eq, true))
+			record(p, loc, "option", opt, eq);
 		return;
 	}
 	if (strcmp(kind, "attributes") == 0) {
@@ -254,12 +272,16 @@ void dc_sem_pragma(struct dc_program *p, const struct dc_loc *loc, char *text)
 		if (found && t != NULL && t->kind == DC_TY_FUNC)
 			dc_error(p, loc, D_PRAGMA_UNUSED, "#pragma D attributes: %s is not "
 				 "a variable or provider", name);
+		else
+			record(p, loc, "attributes", name, attr);
 		return;
 	}
 	if (strcmp(kind, "binding") == 0) {
 		char *ver = next_word(&s), *name = next_word(&s);
 		if (ver == NULL || name == NULL)
 			dc_error(p, loc, D_PRAGMA_MALFORM, "malformed #pragma D binding");
+		else
+			record(p, loc, "binding", name, ver);
 		return;
 	}
 	if (strcmp(kind, "depends_on") == 0) {
@@ -270,6 +292,8 @@ void dc_sem_pragma(struct dc_program *p, const struct dc_loc *loc, char *text)
 			dc_error(p, loc, D_PRAGMA_MALFORM, "malformed #pragma D depends_on");
 		else if (strcmp(cls, "provider") == 0 && !dc_known_provider(name))
 			dc_error(p, loc, D_PRAGMA_DEPEND, "program requires provider %s", name);
+		else
+			record(p, loc, "depends_on", name, cls);
 		return;
 	}
 	dc_error(p, loc, D_PRAGMA_INVAL, "invalid control directive: #pragma D %s", kind);

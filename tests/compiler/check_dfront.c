@@ -241,6 +241,12 @@ START_TEST(control_lines)
 	ck_assert_str_eq(sb.tags, "D_PRAGMA_OPTSET");
 	free(compile("#pragma ident \"x\"\n#pragma weak foo\nBEGIN { }", &sb));
 	ck_assert_int_eq(sb.n, 0);
+	char *d = compile("#pragma D option bufsize=4m\n#pragma D option quiet\n"
+			  "#pragma D depends_on provider syscall\nBEGIN { }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_nonnull(strstr(d, "pragma option bufsize = 4m\npragma option quiet\n"
+				     "pragma depends_on syscall = provider\n"));
+	free(d);
 }
 END_TEST
 
