@@ -1,6 +1,6 @@
 #!/bin/bash
 # tst.minion_crash: kill -9 a minion in the middle of a transfer (while it
-# receives, stores or links a program) and restart it; the overlord
+# receives — programs up to 4 MiB —, stores or links a program) and restart it; the overlord
 # retransmits and the program is delivered once: the client sees one linked
 # result per guest, the overlord records one result (vm2's complete output),
 # and a link whose result was recorded is never run again.  Repeated 20 times (ITER overrides).
@@ -16,7 +16,7 @@ for n in $(seq "$ITER"); do
 	# vm2 links slowly, so a kill lands before, during or after its link
 	kill9 vm2
 	LINK_DELAY=0.1 minion vm2
-	mkprog "$T/p$n.o" $((4096 + RANDOM * 8))
+	mkprog "$T/p$n.o" $((4096 + RANDOM * (n % 2 ? 8 : 128)))
 	id=$(ident "$T/p$n.o")
 	ctl ovl -t 30 submit "$T/p$n.o" > "$T/sub$n.txt" 2>&1 &
 	client=$!
