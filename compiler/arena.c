@@ -65,6 +65,8 @@ char *dc_arena_printf(struct dc_arena *a, const char *fmt, ...)
 	va_list ap;
 	char small[256];
 
+	if (fmt == NULL)
+		return dc_arena_strdup(a, "");
 	va_start(ap, fmt);
 	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
