@@ -28,14 +28,16 @@
  * NUL-terminated and the emulator reads directly.  Stores are checked for
  * natural alignment here, for permission by the platform.
  *
- * Out of scope for now (ILLOP with a reason): variables, subroutines,
- * hypercall.  Freestanding: no libc, no allocation, no printing.
+ * Variables live in dvm_var.c and subroutines in dvm_subr.c; both need
+ * the engine's variable storage (dms_vars) and fault ILLOP with reason
+ * VARIABLE / SUBROUTINE when a bare emulator runs without it.  hypercall
+ * is ILLOP.  Freestanding: no libc, no allocation, no printing.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dvm_emul.h"
+#include "dvm_impl.h"
 
 static const char *const reason_msg[DVM_REASON_COUNT] = {
 #define REASON_MSG_(name, msg) [DVM_REASON_##name] = msg,
@@ -58,11 +60,13 @@ void dvm_mstate__init(struct dvm_mstate *ms, const struct dvm_platform *plat,
 	ms->dms_plat = plat;
 	ms->dms_ctx = ctx;
 	ms->dms_strsize = DIF_DEFAULT_STRSIZE;
+	ms->dms_rand[0] = UINT64_C(0x9e3779b97f4a7c15);
+	ms->dms_rand[1] = UINT64_C(0xbf58476d1ce4e5b9);
 }
 
 /* ---- Faults and registers ----------------------------------------------- */
 
-static void fault(struct dvm_mstate *ms, uint32_t pc, enum dif_fault code,
+void dvm_fault(struct dvm_mstate *ms, uint32_t pc, enum dif_fault code,
     uint64_t illval, enum dvm_reason why)
 {
 	ms->dms_faulted = true;
@@ -75,11 +79,11 @@ static void fault(struct dvm_mstate *ms, uint32_t pc, enum dif_fault code,
 static void illop(struct dvm_mstate *ms, uint32_t pc, enum dvm_reason why,
     uint64_t illval)
 {
-	fault(ms, pc, DIF_FAULT_ILLOP, illval, why);
+	dvm_fault(ms, pc, DIF_FAULT_ILLOP, illval, why);
 }
 
 /* %r0 stays 0 even if an unvalidated program names it as destination. */
-static void put(struct dvm_mstate *ms, uint32_t rd, uint64_t v)
+void dvm_put(struct dvm_mstate *ms, uint32_t rd, uint64_t v)
 {
 	ms->dms_regs[rd & (DIF_DIR_NREGS - 1)] = v;
 	ms->dms_regs[0] = 0;
@@ -127,7 +131,7 @@ static uint64_t strtab_read(const struct dif_difo *dp, uint64_t addr, unsigned s
 }
 
 /* Load through the platform (or the string table); false after a fault. */
-static bool load(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
+bool dvm_load(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
     enum dvm_space space, uint64_t addr, unsigned size, uint64_t *val)
 {
 	uint64_t v = 0;
@@ -139,25 +143,25 @@ static bool load(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
 	}
 	rc = ms->dms_plat->dp_load(ms->dms_ctx, space, addr, size, &v);
 	if (rc != 0) {
-		fault(ms, pc, (enum dif_fault)rc, addr, DVM_REASON_NONE);
+		dvm_fault(ms, pc, (enum dif_fault)rc, addr, DVM_REASON_NONE);
 		return false;
 	}
 	*val = v & size_mask(size);
 	return true;
 }
 
-static bool store(struct dvm_mstate *ms, uint32_t pc, uint64_t addr,
+bool dvm_store(struct dvm_mstate *ms, uint32_t pc, uint64_t addr,
     unsigned size, uint64_t val)
 {
 	int rc;
 
 	if ((addr & (size - 1)) != 0) {
-		fault(ms, pc, DIF_FAULT_BADALIGN, addr, DVM_REASON_NONE);
+		dvm_fault(ms, pc, DIF_FAULT_BADALIGN, addr, DVM_REASON_NONE);
 		return false;
 	}
 	rc = ms->dms_plat->dp_store(ms->dms_ctx, addr, size, val & size_mask(size));
 	if (rc != 0) {
-		fault(ms, pc, (enum dif_fault)rc, addr, DVM_REASON_NONE);
+		dvm_fault(ms, pc, (enum dif_fault)rc, addr, DVM_REASON_NONE);
 		return false;
 	}
 	return true;
@@ -183,20 +187,20 @@ static void load_op(const struct dif_difo *dp, struct dvm_mstate *ms,
 	static const uint8_t sizes[7] = { 1, 2, 4, 1, 2, 4, 8 };
 	uint64_t v;
 
-	if (load(dp, ms, pc, space, R(DIF_INSTR_R1(in)), sizes[member], &v))
-		put(ms, DIF_INSTR_RD(in), member < 3 ? sext(v, sizes[member]) : v);
+	if (dvm_load(dp, ms, pc, space, R(DIF_INSTR_R1(in)), sizes[member], &v))
+		dvm_put(ms, DIF_INSTR_RD(in), member < 3 ? sext(v, sizes[member]) : v);
 }
 
 /* ---- Strings ------------------------------------------------------------- */
 
 /* Length of the string at s, at most lim; false after a fault. */
-static bool str_len(const struct dif_difo *dp, struct dvm_mstate *ms,
+bool dvm_strlen(const struct dif_difo *dp, struct dvm_mstate *ms,
     uint32_t pc, uint64_t s, uint64_t lim, uint64_t *len)
 {
 	uint64_t i, c;
 
 	for (i = 0; i < lim; i++) {
-		if (!load(dp, ms, pc, DVM_SPACE_CHECKED, s + i, 1, &c))
+		if (!dvm_load(dp, ms, pc, DVM_SPACE_CHECKED, s + i, 1, &c))
 			return false;
 		if (c == 0)
 			break;
@@ -218,9 +222,9 @@ static void scmp(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
 		for (uint64_t i = 0; i < ms->dms_strsize; i++) {
 			uint64_t a = 0, b = 0;
 
-			if (s1 != 0 && !load(dp, ms, pc, DVM_SPACE_CHECKED, s1 + i, 1, &a))
+			if (s1 != 0 && !dvm_load(dp, ms, pc, DVM_SPACE_CHECKED, s1 + i, 1, &a))
 				return;
-			if (s2 != 0 && !load(dp, ms, pc, DVM_SPACE_CHECKED, s2 + i, 1, &b))
+			if (s2 != 0 && !dvm_load(dp, ms, pc, DVM_SPACE_CHECKED, s2 + i, 1, &b))
 				return;
 			if (a != b) {
 				cmp = a < b ? -1 : 1;
@@ -244,13 +248,13 @@ static void push(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
 	uint64_t value = R(DIF_INSTR_RS(in)), size = 0;
 
 	if (ms->dms_ttop >= DIF_DTR_NREGS) {
-		fault(ms, pc, DIF_FAULT_TUPOFLOW, 0, DVM_REASON_NONE);
+		dvm_fault(ms, pc, DIF_FAULT_TUPOFLOW, 0, DVM_REASON_NONE);
 		return;
 	}
 	if (byref && DIF_INSTR_TYPE(in) == DIF_TYPE_STRING) {
 		uint64_t lim = R(DIF_INSTR_R2(in)) ? R(DIF_INSTR_R2(in)) : ms->dms_strsize;
 
-		if (!str_len(dp, ms, pc, value, lim, &size))
+		if (!dvm_strlen(dp, ms, pc, value, lim, &size))
 			return;
 		size++;
 	} else if (byref) {
@@ -274,7 +278,7 @@ static bool divide(struct dvm_mstate *ms, uint32_t pc, uint8_t op,
 	int64_t sa = (int64_t)a, sb = (int64_t)b;
 
 	if (b == 0) {
-		fault(ms, pc, DIF_FAULT_DIVZERO, 0, DVM_REASON_NONE);
+		dvm_fault(ms, pc, DIF_FAULT_DIVZERO, 0, DVM_REASON_NONE);
 		return false;
 	}
 	switch (op) {
@@ -331,8 +335,8 @@ static void copys(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t pc,
 	uint64_t dst = R(DIF_INSTR_RD(in)), b;
 
 	for (uint64_t i = 0; i < n; i++) {
-		if (!load(dp, ms, pc, DVM_SPACE_CHECKED, src + i, 1, &b) ||
-		    !store(ms, pc, dst + i, 1, b))
+		if (!dvm_load(dp, ms, pc, DVM_SPACE_CHECKED, src + i, 1, &b) ||
+		    !dvm_store(ms, pc, dst + i, 1, b))
 			return;
 	}
 }
@@ -348,20 +352,20 @@ static uint32_t step(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t 
 	uint32_t rd = DIF_INSTR_RD(in);
 
 	switch (op) {
-	case DIF_OP_OR:		put(ms, rd, a | b); break;
-	case DIF_OP_XOR:	put(ms, rd, a ^ b); break;
-	case DIF_OP_AND:	put(ms, rd, a & b); break;
-	case DIF_OP_SLL:	put(ms, rd, a << (b & 63)); break;
-	case DIF_OP_SRL:	put(ms, rd, a >> (b & 63)); break;
-	case DIF_OP_SUB:	put(ms, rd, a - b); break;
-	case DIF_OP_ADD:	put(ms, rd, a + b); break;
-	case DIF_OP_MUL:	put(ms, rd, a * b); break;
+	case DIF_OP_OR:		dvm_put(ms, rd, a | b); break;
+	case DIF_OP_XOR:	dvm_put(ms, rd, a ^ b); break;
+	case DIF_OP_AND:	dvm_put(ms, rd, a & b); break;
+	case DIF_OP_SLL:	dvm_put(ms, rd, a << (b & 63)); break;
+	case DIF_OP_SRL:	dvm_put(ms, rd, a >> (b & 63)); break;
+	case DIF_OP_SUB:	dvm_put(ms, rd, a - b); break;
+	case DIF_OP_ADD:	dvm_put(ms, rd, a + b); break;
+	case DIF_OP_MUL:	dvm_put(ms, rd, a * b); break;
 	case DIF_OP_SDIV: case DIF_OP_UDIV: case DIF_OP_SREM: case DIF_OP_UREM:
 		if (divide(ms, pc, op, a, b, &v))
-			put(ms, rd, v);
+			dvm_put(ms, rd, v);
 		break;
-	case DIF_OP_NOT:	put(ms, rd, ~a); break;
-	case DIF_OP_MOV:	put(ms, rd, a); break;
+	case DIF_OP_NOT:	dvm_put(ms, rd, ~a); break;
+	case DIF_OP_MOV:	dvm_put(ms, rd, a); break;
 	case DIF_OP_CMP:	compare(ms, a, b); break;
 	case DIF_OP_TST:
 		ms->dms_cc_n = ms->dms_cc_v = ms->dms_cc_c = 0;
@@ -390,13 +394,13 @@ static uint32_t step(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t 
 		if (DIF_INSTR_INTEGER(in) >= dp->dtdo_intlen || dp->dtdo_inttab == NULL)
 			illop(ms, pc, DVM_REASON_BAD_OPERAND, DIF_INSTR_INTEGER(in));
 		else
-			put(ms, rd, dp->dtdo_inttab[DIF_INSTR_INTEGER(in)]);
+			dvm_put(ms, rd, dp->dtdo_inttab[DIF_INSTR_INTEGER(in)]);
 		break;
 	case DIF_OP_SETS:
 		if (DIF_INSTR_STRING(in) >= dp->dtdo_strlen || dp->dtdo_strtab == NULL)
 			illop(ms, pc, DVM_REASON_BAD_OPERAND, DIF_INSTR_STRING(in));
 		else
-			put(ms, rd, (uint64_t)(uintptr_t)(dp->dtdo_strtab +
+			dvm_put(ms, rd, (uint64_t)(uintptr_t)(dp->dtdo_strtab +
 			    DIF_INSTR_STRING(in)));
 		break;
 	case DIF_OP_SCMP:
@@ -405,17 +409,16 @@ static uint32_t step(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t 
 	case DIF_OP_LDGA: case DIF_OP_LDGS: case DIF_OP_STGS: case DIF_OP_LDTS:
 	case DIF_OP_STTS: case DIF_OP_LDGAA: case DIF_OP_LDTAA: case DIF_OP_STGAA:
 	case DIF_OP_STTAA: case DIF_OP_LDLS: case DIF_OP_STLS:
-		illop(ms, pc, DVM_REASON_VARIABLE,
-		    op == DIF_OP_LDGA ? DIF_INSTR_R1(in) : DIF_INSTR_VAR(in));
+		dvm_var_op(dp, ms, pc, in);
 		break;
 	case DIF_OP_LDTA:
 		illop(ms, pc, DVM_REASON_THREAD_ARRAY, DIF_INSTR_R1(in));
 		break;
 	case DIF_OP_SRA:
-		put(ms, rd, (uint64_t)((int64_t)a >> (b & 63)));
+		dvm_put(ms, rd, (uint64_t)((int64_t)a >> (b & 63)));
 		break;
 	case DIF_OP_CALL:
-		illop(ms, pc, DVM_REASON_SUBROUTINE, DIF_INSTR_SUBR(in));
+		dvm_subr_call(dp, ms, pc, in);
 		break;
 	case DIF_OP_PUSHTR:
 		push(dp, ms, pc, in, true);
@@ -433,16 +436,16 @@ static uint32_t step(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t 
 	case DIF_OP_ALLOCS:
 		v = ms->dms_plat->dp_scratch(ms->dms_ctx, a);
 		if (v == 0)
-			fault(ms, pc, DIF_FAULT_NOSCRATCH, a, DVM_REASON_NONE);
-		put(ms, rd, v);
+			dvm_fault(ms, pc, DIF_FAULT_NOSCRATCH, a, DVM_REASON_NONE);
+		dvm_put(ms, rd, v);
 		break;
 	case DIF_OP_COPYS:
 		copys(dp, ms, pc, in);
 		break;
-	case DIF_OP_STB:	store(ms, pc, R(rd), 1, a); break;
-	case DIF_OP_STH:	store(ms, pc, R(rd), 2, a); break;
-	case DIF_OP_STW:	store(ms, pc, R(rd), 4, a); break;
-	case DIF_OP_STX:	store(ms, pc, R(rd), 8, a); break;
+	case DIF_OP_STB:	dvm_store(ms, pc, R(rd), 1, a); break;
+	case DIF_OP_STH:	dvm_store(ms, pc, R(rd), 2, a); break;
+	case DIF_OP_STW:	dvm_store(ms, pc, R(rd), 4, a); break;
+	case DIF_OP_STX:	dvm_store(ms, pc, R(rd), 8, a); break;
 	case DIF_OP_ULDSB: case DIF_OP_ULDSH: case DIF_OP_ULDSW: case DIF_OP_ULDUB:
 	case DIF_OP_ULDUH: case DIF_OP_ULDUW: case DIF_OP_ULDX:
 		load_op(dp, ms, pc, in, DVM_SPACE_USER, op - DIF_OP_ULDSB);

@@ -9,8 +9,9 @@
  * instruction, the offending address or value, and — for ILLOP — a reason
  * saying which feature is missing or which operand was illegal.
  *
- * Not built yet, and reported as ILLOP with a DVM_REASON_* naming it:
- * variables (ld*s/st*s/ld*aa/st*aa/ldga), subroutines (call), hypercall.
+ * Variables and subroutines need an engine's variable storage
+ * (dms_vars, dvm_var.h); a bare emulator without it reports them as ILLOP
+ * with reason VARIABLE / SUBROUTINE.  hypercall is ILLOP (HYPERCALL).
  * Always ILLOP, as in DTrace: ldta, xlate, xlarg; and in HyperTrace the
  * relocatable pseudo-instructions, which a linked program never holds.
  *
@@ -25,6 +26,8 @@
 #include "dif/dif.h"
 #include "dvm_platform.h"
 
+struct dvm_vstate;
+
 /* Why an ILLOP fault was raised.  X(NAME, "message") */
 #define DVM_REASONS(X)								\
 X(NONE,        "no reason recorded")						\
@@ -37,7 +40,14 @@ X(HYPERCALL,   "hypercall is not supported by this emulator yet")	\
 X(THREAD_ARRAY, "ldta: there are no thread-local built-in arrays")	\
 X(XLATE,       "translators run only at user level")			\
 X(PSEUDO,      "relocatable pseudo-instruction in a running program")	\
-X(TUPLE_SIZE,  "pushtr size exceeds INT64_MAX")
+X(TUPLE_SIZE,  "pushtr size exceeds INT64_MAX")				\
+X(BUILTIN,     "built-in variable not available on this platform")	\
+X(KERNEL_SUBR, "subroutine needs a specific kernel's data structures")	\
+X(SUBR_ARGS,   "subroutine called with the wrong number of arguments")	\
+X(SUBR_BASE,   "numeric base out of range (2..36)")			\
+X(SUBR_AF,     "address family is neither AF_INET nor AF_INET6")	\
+X(DESTRUCTIVE, "destructive subroutine not permitted")			\
+X(SUBR_NOT_BUILT, "subroutine not built in this emulator yet")
 
 enum dvm_reason {
 #define DVM_REASON_ENUM_(name, msg) DVM_REASON_##name,
@@ -58,6 +68,10 @@ struct dvm_mstate {
 	const struct dvm_platform *dms_plat;
 	void		*dms_ctx;		/* passed to every platform call */
 	uint64_t	dms_strsize;		/* default string bound (pushtr, scmp) */
+	struct dvm_vstate *dms_vars;		/* NULL: no variables or subroutines */
+	uint64_t	dms_tkey;		/* thread key: namespace and thread id */
+	uint64_t	dms_rand[2];		/* rand() state; nonzero to start */
+	uint64_t	dms_strtok;		/* strtok() position, per firing */
 
 	/* Machine. */
 	uint64_t	dms_regs[DIF_DIR_NREGS];

@@ -50,6 +50,18 @@ struct dvm_platform {
 	 * up must not wrap.  Freed all at once by the caller after the firing.
 	 */
 	uint64_t (*dp_scratch)(void *ctx, uint64_t size);
+	/*
+	 * Optional (NULL: ILLOP reason BUILTIN).  The value of built-in
+	 * variable id (dif.h DIF_BUILTIN_VARS; ndx is the index for args[]).
+	 * String variables yield an address the platform's dp_load accepts.
+	 * Returns 0 or a DIF_FAULT_* code.
+	 */
+	int (*dp_builtin)(void *ctx, uint32_t id, uint64_t ndx, uint64_t *val);
+	/*
+	 * Optional (NULL: always 0).  speculation(): a free speculation
+	 * buffer id, or 0 when none is free (the platform counts that drop).
+	 */
+	uint64_t (*dp_speculation)(void *ctx);
 };
 
 #endif /* DVM_PLATFORM_H */

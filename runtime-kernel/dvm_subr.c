@@ -1,0 +1,706 @@
+/*
+ * dvm_subr.c — the `call` instruction: DTrace's subroutines that make sense
+ * outside one specific kernel.
+ *
+ * Theory.  Arguments are the tuple stack T[0..ttop); the result goes to
+ * R[rd].  Strings are read through the platform (checked loads, bounded by
+ * strsize) and string results are built in this firing's scratch space
+ * (strsize + 1 bytes), written through the platform's store, so the code is
+ * the same in a kernel, a hypervisor and a test.  A subroutine that reads a
+ * particular kernel's structures (mutex_owned, getf, ...) faults ILLOP with
+ * reason KERNEL_SUBR; copyout/copyoutstr fault DESTRUCTIVE (the consumer
+ * does not grant it); the few not built yet fault SUBR_NOT_BUILT.  Each
+ * fault names the subroutine id as the illegal value.
+ *
+ * Byte order: htons and friends swap on a little-endian host.
+ * Freestanding: no libc, no allocation.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dvm_impl.h"
+
+struct call {
+	const struct dif_difo	*dp;
+	struct dvm_mstate	*ms;
+	uint32_t		pc;
+	uint32_t		subr;
+};
+
+static uint64_t arg(const struct call *c, unsigned i)
+{
+	return i < c->ms->dms_ttop ? c->ms->dms_tuple[i].dtt_value : 0;
+}
+
+static unsigned nargs(const struct call *c)
+{
+	return c->ms->dms_ttop;
+}
+
+static bool byte_at(const struct call *c, uint64_t addr, uint8_t *b)
+{
+	uint64_t v;
+
+	if (!dvm_load(c->dp, c->ms, c->pc, DVM_SPACE_CHECKED, addr, 1, &v))
+		return false;
+	*b = (uint8_t)v;
+	return true;
+}
+
+static bool put_byte(const struct call *c, uint64_t addr, uint8_t b)
+{
+	return dvm_store(c->ms, c->pc, addr, 1, b);
+}
+
+/* Length of s bounded by strsize; NULL is "". */
+static bool slen(const struct call *c, uint64_t s, uint64_t *len)
+{
+	if (s == 0) {
+		*len = 0;
+		return true;
+	}
+	return dvm_strlen(c->dp, c->ms, c->pc, s, c->ms->dms_strsize, len);
+}
+
+/* A fresh strsize + 1 byte string buffer, or 0 after a NOSCRATCH fault. */
+static uint64_t strbuf(const struct call *c)
+{
+	uint64_t p = c->ms->dms_plat->dp_scratch(c->ms->dms_ctx,
+	    c->ms->dms_strsize + 1);
+
+	if (p == 0)
+		dvm_fault(c->ms, c->pc, DIF_FAULT_NOSCRATCH, c->ms->dms_strsize + 1,
+		    DVM_REASON_NONE);
+	return p;
+}
+
+/* Copy n bytes of src (n <= strsize) to a new string; 0 after a fault. */
+static uint64_t new_string(const struct call *c, uint64_t src, uint64_t n)
+{
+	uint64_t d = strbuf(c);
+	uint8_t b;
+
+	if (d == 0)
+		return 0;
+	for (uint64_t i = 0; i < n; i++)
+		if (!byte_at(c, src + i, &b) || !put_byte(c, d + i, b))
+			return 0;
+	return put_byte(c, d + n, 0) ? d : 0;
+}
+
+static void illop(const struct call *c, enum dvm_reason why)
+{
+	dvm_fault(c->ms, c->pc, DIF_FAULT_ILLOP, c->subr, why);
+}
+
+/* ---- Strings ------------------------------------------------------------- */
+
+static bool s_strjoin(const struct call *c, uint64_t *out)
+{
+	uint64_t a = arg(c, 0), b = arg(c, 1), la, lb, d, n = 0;
+	uint8_t ch;
+
+	if (!slen(c, a, &la) || !slen(c, b, &lb) || (d = strbuf(c)) == 0)
+		return false;
+	for (uint64_t i = 0; i < la && n < c->ms->dms_strsize; i++, n++)
+		if (!byte_at(c, a + i, &ch) || !put_byte(c, d + n, ch))
+			return false;
+	for (uint64_t i = 0; i < lb && n < c->ms->dms_strsize; i++, n++)
+		if (!byte_at(c, b + i, &ch) || !put_byte(c, d + n, ch))
+			return false;
+	*out = d;
+	return put_byte(c, d + n, 0);
+}
+
+/*
+ * substr(s, index [, len]): a negative index counts from the end (clamped
+ * to the start, shortening the length); a negative len leaves that many
+ * bytes off the end; out of range gives "".
+ */
+static bool s_substr(const struct call *c, uint64_t *out)
+{
+	int64_t index = (int64_t)arg(c, 1), len, rem;
+	int64_t size = (int64_t)c->ms->dms_strsize;
+	uint64_t l;
+
+	if (!slen(c, arg(c, 0), &l))
+		return false;
+	len = (int64_t)l;
+	rem = nargs(c) > 2 ? (int64_t)arg(c, 2) : size;
+	if (index < 0) {
+		index += len;
+		if (index < 0 && index + rem > 0) {
+			rem += index;
+			index = 0;
+		}
+	}
+	if (index >= len || index < 0)
+		rem = 0;
+	else if (rem < 0 && (rem += len - index) < 0)
+		rem = 0;
+	else if (index + rem > len)
+		rem = len - index;
+	*out = new_string(c, arg(c, 0) + (uint64_t)index, (uint64_t)rem);
+	return *out != 0;
+}
+
+static bool s_strchr(const struct call *c, bool last, uint64_t *out)
+{
+	uint64_t s = arg(c, 0), l, hit = 0;
+	uint8_t want = (uint8_t)arg(c, 1), b;
+
+	if (!slen(c, s, &l))
+		return false;
+	for (uint64_t i = 0; i <= l; i++) {
+		if (!byte_at(c, s + i, &b))
+			return false;
+		if (i == l)
+			b = 0;
+		if (b == want) {
+			hit = s + i;
+			if (!last)
+				break;
+		}
+	}
+	*out = hit;
+	return true;
+}
+
+/* Does t (length lt) occur in s at i? */
+static bool match_at(const struct call *c, uint64_t s, uint64_t i, uint64_t t,
+    uint64_t lt, bool *hit)
+{
+	uint8_t a, b;
+
+	*hit = false;
+	for (uint64_t j = 0; j < lt; j++) {
+		if (!byte_at(c, s + i + j, &a) || !byte_at(c, t + j, &b))
+			return false;
+		if (a != b)
+			return true;
+	}
+	*hit = true;
+	return true;
+}
+
+/* strstr, index and rindex share one search. */
+static bool search(const struct call *c, uint64_t s, uint64_t t, int64_t start,
+    bool backward, int64_t *pos)
+{
+	uint64_t ls, lt;
+	bool hit;
+
+	*pos = -1;
+	if (!slen(c, s, &ls) || !slen(c, t, &lt))
+		return false;
+	if (lt > ls)
+		return true;
+	int64_t last = (int64_t)(ls - lt);
+
+	if (!backward) {
+		for (int64_t i = start < 0 ? 0 : start; i <= last; i++) {
+			if (!match_at(c, s, (uint64_t)i, t, lt, &hit))
+				return false;
+			if (hit) {
+				*pos = i;
+				return true;
+			}
+		}
+		return true;
+	}
+	if (start < 0)
+		return true;
+	for (int64_t i = start > last ? last : start; i >= 0; i--) {
+		if (!match_at(c, s, (uint64_t)i, t, lt, &hit))
+			return false;
+		if (hit) {
+			*pos = i;
+			return true;
+		}
+	}
+	return true;
+}
+
+static bool s_case(const struct call *c, bool upper, uint64_t *out)
+{
+	uint64_t s = arg(c, 0), l, d;
+	uint8_t b;
+
+	if (!slen(c, s, &l) || (d = strbuf(c)) == 0)
+		return false;
+	for (uint64_t i = 0; i < l; i++) {
+		if (!byte_at(c, s + i, &b))
+			return false;
+		if (upper && b >= 'a' && b <= 'z')
+			b = (uint8_t)(b - 'a' + 'A');
+		else if (!upper && b >= 'A' && b <= 'Z')
+			b = (uint8_t)(b - 'A' + 'a');
+		if (!put_byte(c, d + i, b))
+			return false;
+	}
+	*out = d;
+	return put_byte(c, d + l, 0);
+}
+
+/* Write the bytes tmp[0..n) as a new string. */
+static bool emit_local(const struct call *c, const char *tmp, uint64_t n,
+    uint64_t *out)
+{
+	uint64_t d = strbuf(c);
+
+	if (d == 0)
+		return false;
+	if (n > c->ms->dms_strsize)
+		n = c->ms->dms_strsize;
+	for (uint64_t i = 0; i < n; i++)
+		if (!put_byte(c, d + i, (uint8_t)tmp[i]))
+			return false;
+	*out = d;
+	return put_byte(c, d + n, 0);
+}
+
+/* lltostr(v [, base]): base 10 is signed, other bases print the bits. */
+static bool s_lltostr(const struct call *c, uint64_t *out)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	uint64_t base = nargs(c) > 1 ? arg(c, 1) : 10, v = arg(c, 0);
+	char tmp[72];
+	int n = 0, i = 72;
+	bool neg = base == 10 && (int64_t)v < 0;
+
+	if (base < 2 || base > 36) {
+		illop(c, DVM_REASON_SUBR_BASE);
+		return false;
+	}
+	if (neg)
+		v = 0 - v;
+	do {
+		tmp[--i] = digits[v % base];
+		v /= base;
+	} while (v != 0);
+	if (neg)
+		tmp[--i] = '-';
+	n = 72 - i;
+	return emit_local(c, tmp + i, (uint64_t)n, out);
+}
+
+static int digit_value(uint8_t b)
+{
+	if (b >= '0' && b <= '9')
+		return b - '0';
+	if (b >= 'a' && b <= 'z')
+		return b - 'a' + 10;
+	if (b >= 'A' && b <= 'Z')
+		return b - 'A' + 10;
+	return 99;
+}
+
+/* strtoll(s [, base]): optional space, sign, 0x for base 16; stops at junk. */
+static bool s_strtoll(const struct call *c, uint64_t *out)
+{
+	uint64_t s = arg(c, 0), base = nargs(c) > 1 ? arg(c, 1) : 10, l, i = 0, v = 0;
+	uint8_t b = 0;
+	bool neg = false;
+
+	if (base < 2 || base > 36) {
+		illop(c, DVM_REASON_SUBR_BASE);
+		return false;
+	}
+	if (!slen(c, s, &l))
+		return false;
+	while (i < l && byte_at(c, s + i, &b) && (b == ' ' || b == '\t'))
+		i++;
+	if (c->ms->dms_faulted)
+		return false;
+	if (i < l && (b == '-' || b == '+')) {
+		neg = b == '-';
+		i++;
+	}
+	if (base == 16 && i + 1 < l) {
+		uint8_t x, y;
+
+		if (!byte_at(c, s + i, &x) || !byte_at(c, s + i + 1, &y))
+			return false;
+		if (x == '0' && (y == 'x' || y == 'X'))
+			i += 2;
+	}
+	for (; i < l; i++) {
+		int d;
+
+		if (!byte_at(c, s + i, &b))
+			return false;
+		if ((d = digit_value(b)) >= (int)base)
+			break;
+		v = v * base + (uint64_t)d;
+	}
+	*out = neg ? 0 - v : v;
+	return true;
+}
+
+/* basename / dirname as the shell utilities define them. */
+static bool s_path(const struct call *c, bool dir, uint64_t *out)
+{
+	uint64_t s = arg(c, 0), l;
+	int64_t end, start;
+	uint8_t b;
+	char tmp[2];
+
+	if (!slen(c, s, &l))
+		return false;
+	end = (int64_t)l - 1;
+	/* Strip trailing slashes. */
+	while (end > 0 && byte_at(c, s + (uint64_t)end, &b) && b == '/')
+		end--;
+	if (c->ms->dms_faulted)
+		return false;
+	if (l == 0) {
+		tmp[0] = '.';
+		return emit_local(c, tmp, 1, out);
+	}
+	if (end == 0 && byte_at(c, s, &b) && b == '/') {
+		tmp[0] = '/';
+		return emit_local(c, tmp, 1, out);
+	}
+	if (c->ms->dms_faulted)
+		return false;
+	start = end;
+	while (start >= 0 && byte_at(c, s + (uint64_t)start, &b) && b != '/')
+		start--;
+	if (c->ms->dms_faulted)
+		return false;
+	if (!dir)	/* basename: (start, end] */
+		return (*out = new_string(c, s + (uint64_t)(start + 1),
+		    (uint64_t)(end - start))) != 0;
+	if (start < 0) {
+		tmp[0] = '.';
+		return emit_local(c, tmp, 1, out);
+	}
+	/* dirname: strip the slashes before the last component. */
+	while (start > 0 && byte_at(c, s + (uint64_t)start, &b) && b == '/')
+		start--;
+	if (c->ms->dms_faulted)
+		return false;
+	return (*out = new_string(c, s, (uint64_t)start + 1)) != 0;
+}
+
+/* ---- Addresses ------------------------------------------------------------- */
+
+static int fmt_dec(char *p, unsigned v)
+{
+	char t[4];
+	int n = 0, k = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		p[k++] = t[--n];
+	return k;
+}
+
+static bool inet4(const struct call *c, uint64_t a, uint64_t *out)
+{
+	char tmp[16];
+	int n = 0;
+	uint8_t b;
+
+	for (int i = 0; i < 4; i++) {
+		if (!byte_at(c, a + (uint64_t)i, &b))
+			return false;
+		n += fmt_dec(tmp + n, b);
+		if (i < 3)
+			tmp[n++] = '.';
+	}
+	return emit_local(c, tmp, (uint64_t)n, out);
+}
+
+/*
+ * IPv6 text: the longest run (>= 2) of zero groups becomes "::", hex groups
+ * without leading zeros, and ::ffff:a.b.c.d for mapped IPv4.
+ */
+static bool inet6(const struct call *c, uint64_t a, uint64_t *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint16_t g[8];
+	int best = -1, bestlen = 0, n = 0;
+	char tmp[48];
+	uint8_t hi, lo;
+
+	for (int i = 0; i < 8; i++) {
+		if (!byte_at(c, a + 2u * (unsigned)i, &hi) ||
+		    !byte_at(c, a + 2u * (unsigned)i + 1, &lo))
+			return false;
+		g[i] = (uint16_t)(hi << 8 | lo);
+	}
+	for (int i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > bestlen && j - i >= 2) {
+			best = i;
+			bestlen = j - i;
+		}
+		i = j == i ? i + 1 : j;
+	}
+	bool mapped = best == 0 && bestlen == 5 && g[5] == 0xffff;
+
+	for (int i = 0; i < (mapped ? 6 : 8); i++) {
+		if (i == best) {
+			tmp[n++] = ':';
+			if (i == 0)
+				tmp[n++] = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		bool lead = false;
+
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			unsigned d = (g[i] >> sh) & 0xf;
+
+			if (d != 0 || lead || sh == 0) {
+				tmp[n++] = hex[d];
+				lead = true;
+			}
+		}
+		if (i < 7)
+			tmp[n++] = ':';
+	}
+	if (mapped) {
+		for (int i = 12; i < 16; i++) {
+			if (!byte_at(c, a + (uint64_t)i, &hi))
+				return false;
+			n += fmt_dec(tmp + n, hi);
+			if (i < 15)
+				tmp[n++] = '.';
+		}
+	}
+	return emit_local(c, tmp, (uint64_t)n, out);
+}
+
+/* ---- Memory ---------------------------------------------------------------- */
+
+static uint64_t scratch(const struct call *c, uint64_t n)
+{
+	uint64_t p = c->ms->dms_plat->dp_scratch(c->ms->dms_ctx, n);
+
+	if (p == 0)
+		dvm_fault(c->ms, c->pc, DIF_FAULT_NOSCRATCH, n, DVM_REASON_NONE);
+	return p;
+}
+
+/* Copy n bytes from src (in space) to dst (must be storable). */
+static bool copy(const struct call *c, enum dvm_space space, uint64_t src,
+    uint64_t dst, uint64_t n)
+{
+	uint64_t v;
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (!dvm_load(c->dp, c->ms, c->pc, space, src + i, 1, &v) ||
+		    !put_byte(c, dst + i, (uint8_t)v))
+			return false;
+	}
+	return true;
+}
+
+static bool s_copyinstr(const struct call *c, uint64_t *out)
+{
+	uint64_t max = c->ms->dms_strsize, d, v, i;
+
+	if (nargs(c) > 1 && arg(c, 1) < max)
+		max = arg(c, 1);
+	if ((d = strbuf(c)) == 0)
+		return false;
+	for (i = 0; i < max; i++) {
+		if (!dvm_load(c->dp, c->ms, c->pc, DVM_SPACE_USER, arg(c, 0) + i, 1, &v) ||
+		    !put_byte(c, d + i, (uint8_t)v))
+			return false;
+		if (v == 0)
+			break;
+	}
+	*out = d;
+	return i < max || put_byte(c, d + max, 0);
+}
+
+static uint64_t rand_next(struct dvm_mstate *ms)
+{
+	uint64_t s1 = ms->dms_rand[0], s0 = ms->dms_rand[1];
+
+	ms->dms_rand[0] = s0;
+	s1 ^= s1 << 23;
+	ms->dms_rand[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+	return ms->dms_rand[1] + s0;
+}
+
+static uint64_t bswap(uint64_t v, unsigned size)
+{
+	uint64_t r = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	(void)size;
+	return v;
+#endif
+	for (unsigned i = 0; i < size; i++)
+		r |= ((v >> (8 * i)) & 0xff) << (8 * (size - 1 - i));
+	return r;
+}
+
+/* ---- Dispatch -------------------------------------------------------------- */
+
+static bool strings(const struct call *c, uint64_t *r)
+{
+	int64_t pos;
+
+	switch (c->subr) {
+	case DIF_SUBR_STRLEN:	return slen(c, arg(c, 0), r);
+	case DIF_SUBR_STRJOIN:	return s_strjoin(c, r);
+	case DIF_SUBR_SUBSTR:	return s_substr(c, r);
+	case DIF_SUBR_STRCHR:	return s_strchr(c, false, r);
+	case DIF_SUBR_STRRCHR:	return s_strchr(c, true, r);
+	case DIF_SUBR_TOUPPER:	return s_case(c, true, r);
+	case DIF_SUBR_TOLOWER:	return s_case(c, false, r);
+	case DIF_SUBR_LLTOSTR:	return s_lltostr(c, r);
+	case DIF_SUBR_STRTOLL:	return s_strtoll(c, r);
+	case DIF_SUBR_BASENAME:	return s_path(c, false, r);
+	case DIF_SUBR_DIRNAME:	return s_path(c, true, r);
+	case DIF_SUBR_STRSTR:
+		if (!search(c, arg(c, 0), arg(c, 1), 0, false, &pos))
+			return false;
+		*r = pos < 0 ? 0 : arg(c, 0) + (uint64_t)pos;
+		return true;
+	case DIF_SUBR_INDEX:
+		if (!search(c, arg(c, 0), arg(c, 1),
+		    nargs(c) > 2 ? (int64_t)arg(c, 2) : 0, false, &pos))
+			return false;
+		*r = (uint64_t)pos;
+		return true;
+	default: {	/* rindex */
+		uint64_t l;
+
+		if (!slen(c, arg(c, 0), &l))
+			return false;
+		if (!search(c, arg(c, 0), arg(c, 1),
+		    nargs(c) > 2 ? (int64_t)arg(c, 2) : (int64_t)l, true, &pos))
+			return false;
+		*r = (uint64_t)pos;
+		return true;
+	}
+	}
+}
+
+static bool is_string_subr(uint32_t s)
+{
+	switch (s) {
+	case DIF_SUBR_STRLEN: case DIF_SUBR_STRJOIN: case DIF_SUBR_SUBSTR:
+	case DIF_SUBR_STRCHR: case DIF_SUBR_STRRCHR: case DIF_SUBR_TOUPPER:
+	case DIF_SUBR_TOLOWER: case DIF_SUBR_LLTOSTR: case DIF_SUBR_STRTOLL:
+	case DIF_SUBR_BASENAME: case DIF_SUBR_DIRNAME: case DIF_SUBR_STRSTR:
+	case DIF_SUBR_INDEX: case DIF_SUBR_RINDEX:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Minimum argument counts; calls with fewer fault SUBR_ARGS. */
+static unsigned min_args(uint32_t s)
+{
+	switch (s) {
+	case DIF_SUBR_RAND: case DIF_SUBR_SPECULATION:
+		return 0;
+	case DIF_SUBR_STRJOIN: case DIF_SUBR_SUBSTR: case DIF_SUBR_STRCHR:
+	case DIF_SUBR_STRRCHR: case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX:
+	case DIF_SUBR_RINDEX: case DIF_SUBR_COPYIN: case DIF_SUBR_INET_NTOP:
+		return 2;
+	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
+static bool dispatch(const struct call *c, uint64_t *r)
+{
+	uint64_t p;
+
+	if (is_string_subr(c->subr))
+		return strings(c, r);
+	switch (c->subr) {
+	case DIF_SUBR_RAND:
+		*r = rand_next(c->ms) & 0xffffffffu;	/* an int */
+		return true;
+	case DIF_SUBR_SPECULATION:
+		*r = c->ms->dms_plat->dp_speculation == NULL ? 0 :
+		    c->ms->dms_plat->dp_speculation(c->ms->dms_ctx);
+		return true;
+	case DIF_SUBR_HTONS: case DIF_SUBR_NTOHS:
+		*r = bswap(arg(c, 0), 2);
+		return true;
+	case DIF_SUBR_HTONL: case DIF_SUBR_NTOHL:
+		*r = bswap(arg(c, 0), 4);
+		return true;
+	case DIF_SUBR_HTONLL: case DIF_SUBR_NTOHLL:
+		*r = bswap(arg(c, 0), 8);
+		return true;
+	case DIF_SUBR_ALLOCA:
+		return (*r = scratch(c, arg(c, 0))) != 0;
+	case DIF_SUBR_BCOPY:
+		*r = 0;
+		return copy(c, DVM_SPACE_CHECKED, arg(c, 0), arg(c, 1), arg(c, 2));
+	case DIF_SUBR_COPYIN:
+		if ((p = scratch(c, arg(c, 1))) == 0)
+			return false;
+		*r = p;
+		return copy(c, DVM_SPACE_USER, arg(c, 0), p, arg(c, 1));
+	case DIF_SUBR_COPYINTO:
+		*r = 0;
+		return copy(c, DVM_SPACE_USER, arg(c, 0), arg(c, 2), arg(c, 1));
+	case DIF_SUBR_COPYINSTR:
+		return s_copyinstr(c, r);
+	case DIF_SUBR_INET_NTOA:
+		return inet4(c, arg(c, 0), r);
+	case DIF_SUBR_INET_NTOA6:
+		return inet6(c, arg(c, 0), r);
+	case DIF_SUBR_INET_NTOP:
+		if (arg(c, 0) == 2)
+			return inet4(c, arg(c, 1), r);
+		if (arg(c, 0) == 10 || arg(c, 0) == 28)	/* Linux, FreeBSD */
+			return inet6(c, arg(c, 1), r);
+		illop(c, DVM_REASON_SUBR_AF);
+		return false;
+	case DIF_SUBR_COPYOUT: case DIF_SUBR_COPYOUTSTR:
+		illop(c, DVM_REASON_DESTRUCTIVE);
+		return false;
+	case DIF_SUBR_CLEANPATH: case DIF_SUBR_STRTOK: case DIF_SUBR_JSON:
+	case DIF_SUBR_MEMSTR: case DIF_SUBR_MEMREF:
+		illop(c, DVM_REASON_SUBR_NOT_BUILT);
+		return false;
+	default:	/* locks, STREAMS, devices, getf, progenyof */
+		illop(c, DVM_REASON_KERNEL_SUBR);
+		return false;
+	}
+}
+
+void dvm_subr_call(const struct dif_difo *dp, struct dvm_mstate *ms,
+    uint32_t pc, dif_instr_t in)
+{
+	struct call c = { dp, ms, pc, DIF_INSTR_SUBR(in) };
+	uint64_t r = 0;
+
+	if (ms->dms_vars == NULL) {
+		dvm_fault(ms, pc, DIF_FAULT_ILLOP, c.subr, DVM_REASON_SUBROUTINE);
+		return;
+	}
+	if (c.subr > DIF_SUBR_MAX) {
+		illop(&c, DVM_REASON_BAD_OPERAND);
+		return;
+	}
+	if (nargs(&c) < min_args(c.subr)) {
+		illop(&c, DVM_REASON_SUBR_ARGS);
+		return;
+	}
+	if (dispatch(&c, &r))
+		dvm_put(ms, DIF_INSTR_RD(in), r);
+}
