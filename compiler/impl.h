@@ -128,6 +128,7 @@ struct dc_tydef {                       /* typedef or tag in a scope */
 	struct dc_ty *type;
 	bool is_tag;
 	struct dc_tydef *next;
+	struct dc_tydef *hnext; /* hash chain */
 };
 
 struct dc_ty *dc_ty_new(struct dc_program *p, enum dc_ty_kind k, const char *name);
@@ -178,6 +179,7 @@ struct dc_program {
 	bool *macro_used;       /* per macro argument */
 	struct dc_ext *exts, **ext_tail;
 	struct dc_tydef *types; /* typedefs and tags, newest first */
+	struct dc_tydef *thash[512]; /* (name, is_tag) hash, newest first */
 	struct dc_var *vars;    /* globals, self, this, aggregations, inlines */
 	struct dc_var **vhash;  /* (scope, name) hash of vars, chained by hnext */
 	size_t vhash_cap, nvars;

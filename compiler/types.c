@@ -63,9 +63,18 @@ struct dc_ty *dc_ty_resolve(struct dc_ty *t)
 	return t;
 }
 
+static size_t ty_hash(const char *name, bool tag)
+{
+	size_t h = 2166136261u ^ (size_t)tag;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h & 511;
+}
+
 static struct dc_tydef *find(struct dc_program *p, const char *name, bool tag)
 {
-	for (struct dc_tydef *d = p->types; d; d = d->next)
+	for (struct dc_tydef *d = p->thash[ty_hash(name, tag)]; d; d = d->hnext)
 		if (d->is_tag == tag && strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
@@ -99,6 +108,9 @@ static void add(struct dc_program *p, const char *name, struct dc_ty *t, bool ta
 	d->is_tag = tag;
 	d->next = p->types;
 	p->types = d;
+	size_t h = ty_hash(name, tag);
+	d->hnext = p->thash[h];
+	p->thash[h] = d;
 }
 
 void dc_ty_add_typedef(struct dc_program *p, const char *name, struct dc_ty *t)
