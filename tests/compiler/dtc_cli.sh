@@ -27,6 +27,10 @@ check codegen-S 1 "code generation is not built yet" "$dtc" -S -n 'BEGIN { exit(
 check typefile 0 "" "$dtc" -T "$tmp/types.btf" -n 'BEGIN { exit(0); }'
 check macro 0 "" "$dtc" -n 'BEGIN { trace($1); }' -- 42
 check unused 1 "D_MACRO_UNUSED" "$dtc" -x errtags -n 'BEGIN { exit(0); }' -- 42
+printf '#!/usr/sbin/dtrace -s\n#define V 3\nBEGIN { x = V + W; }\n' > "$tmp/pp.d"
+check cpp 0 "" "$dtc" -C -DW=4 "$tmp/pp.d"
+check cpp-nodef 1 "pp.d:3:" "$dtc" -C "$tmp/pp.d"
+check nocpp 1 "D_PRAGCTL_INVAL" "$dtc" -x errtags "$tmp/pp.d"
 [ -e "$tmp/out.o" ] && { echo "FAIL codegen: an output file was written"; fail=$((fail + 1)); }
 echo "dtc cli: $fail failure(s)"
 [ $fail -eq 0 ]
