@@ -305,7 +305,7 @@ static bool is_ident_char(int c)
 
 static bool is_pspec_start(int c)
 {
-	return c != -1 && (isalpha(c) || strchr("-$:_.?*\\[]!", c) != NULL);
+	return c > 0 && (isalpha(c) || strchr("-$:_.?*\\[]!", c) != NULL);
 }
 
 static bool is_pspec_char(int c)
