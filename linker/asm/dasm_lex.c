@@ -226,6 +226,9 @@ int dasm_lex(struct dasm_line *line, const char *s, unsigned col0)
 			t->text = s + i;
 			t->len = 1;
 			i++;
+		} else if (c == '-' && s[i + 1] == '>') {
+			return lex_error(line, col, "'->' is D, not assembly: name the variable "
+			    "(declared with .var NAME scope=thread or scope=local)");
 		} else {
 			char msg[64];
 

@@ -624,6 +624,7 @@ static const struct err_case err_cases[] = {
 	{ ".srcident 12\n", 1, 11, "64 lower-case hex" },
 	{ ".difo d\n\tadd %r1, %r2\n.end\n", 2, 14, "expected ','" },
 	{ ".end\n", 1, 1, "valid only to close" },
+	{ ".difo d\n\tldts self->ts, %r1\n.end\n", 2, 11, "'->' is D, not assembly" },
 	{ ".object linked\n.object linked\n", 2, 9, "only once" },
 	/* a line that fails after its variable operand leaves no fixup behind */
 	{ ".difo d\n\tldgs x\n\tret %r1\n.end\n", 2, 8, "expected ','" },
