@@ -482,13 +482,14 @@ static int check_aggs(const struct ck *ck)
 	return 0;
 }
 
-static int check_pairs(const struct ck *ck, int sec, const uint32_t *pairs, uint32_t n,
+/* Options and metadata: a non-empty name and an optional value. */
+static int check_pair(const struct ck *ck, int sec, uint32_t i, uint32_t name, uint32_t value,
     const char *what)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		NAME(ck, sec, (uint64_t)i * 8, pairs[2 * i], what);
-		STR(ck, sec, (uint64_t)i * 8 + 4, pairs[2 * i + 1], what);
-	}
+	uint64_t o = (uint64_t)i * 8;
+
+	NAME(ck, sec, o, name, what);
+	STR(ck, sec, o + 4, value, what);
 	return 0;
 }
 
@@ -555,13 +556,14 @@ int dobj_check_at(const struct dobj *obj, const uint64_t *secoff, struct dobj_er
 	    (rc = check_difos(&ck)) != 0 || (rc = check_formats(&ck)) != 0 ||
 	    (rc = check_aggs(&ck)) != 0)
 		return rc;
-	_Static_assert(sizeof(struct dobj_option) == 8 && sizeof(struct dobj_meta) == 8,
-	    "option and meta records are pairs of u32");
-	if ((rc = check_pairs(&ck, SEC_OPTIONS, (const uint32_t *)obj->options,
-	    obj->noptions, "option")) != 0 ||
-	    (rc = check_pairs(&ck, SEC_META, (const uint32_t *)obj->meta,
-	    obj->nmeta, "meta key")) != 0)
-		return rc;
+	for (uint32_t i = 0; i < obj->noptions; i++)
+		if ((rc = check_pair(&ck, SEC_OPTIONS, i, obj->options[i].name,
+		    obj->options[i].value, "option")) != 0)
+			return rc;
+	for (uint32_t i = 0; i < obj->nmeta; i++)
+		if ((rc = check_pair(&ck, SEC_META, i, obj->meta[i].key,
+		    obj->meta[i].value, "meta")) != 0)
+			return rc;
 	return check_symbols(&ck);
 }
 
