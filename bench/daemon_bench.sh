@@ -6,7 +6,7 @@
 #
 # Starts one overlord and $MINIONS minions on UNIX sockets (state directories
 # under $STATE_ROOT; use /dev/shm to take the disk's fsync cost out), with
-# `cp` as the link command, then measures:
+# `cp` as the link command and real objects from ddtest_prog, then measures:
 #   1. baseline: one program to ONE minion, linked reply back (median of ROUNDS)
 #   2. one program to all MINIONS, every linked reply back (median of ROUNDS)
 #      — the target is < 200 ms for 32 minions
@@ -18,14 +18,15 @@ B=${1:-build}
 DTRACED=$B/runtime-daemon/dtraced
 CTL=$B/runtime-daemon/dtracedctl
 MINIONS=${MINIONS:-32} ROUNDS=${ROUNDS:-10} PROGRAMS=${PROGRAMS:-200} CLIENTS=${CLIENTS:-8}
-[ -x "$DTRACED" ] && [ -x "$CTL" ] || { echo "build $B first (ninja -C $B)" >&2; exit 2; }
+[ -x "$DTRACED" ] && [ -x "$CTL" ] && [ -x "$B/runtime-daemon/ddtest_prog" ] ||
+    { echo "build $B first (ninja -C $B; -Dtests=true for ddtest_prog)" >&2; exit 2; }
 T=$(mktemp -d "${STATE_ROOT:-/tmp}/dd-bench.XXXXXX")
 chmod 755 "$T"
 PIDS=""
 trap 'for p in $PIDS; do kill -TERM $p 2>/dev/null; done; wait $PIDS; rm -rf "$T"' EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-mkprog() { { printf '\177ELF\002\001\001'; head -c "${2:-2048}" /dev/urandom; } > "$1"; }
+mkprog() { "$B/runtime-daemon/ddtest_prog" make "$1" "${2:-2048}"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 peers=""

@@ -163,7 +163,11 @@ int dd_msg__build_targets(const char *const *targets, unsigned ntargets,
 /* A guest name: 1..64 of [A-Za-z0-9._-], not starting with '.'. */
 int dd_name__valid(const char *name);
 
-/* Program validation: ELF magic, class, size; computes the ident. */
+/*
+ * Program validation: size, then the object reader (dobj__read_mem, every
+ * section bounds-checked and the ident verified); *ident is the object's
+ * ident.  why names the ELF section and offset at fault.
+ */
 int dd_prog__check(const void *elf, size_t len, uint8_t ident[DD_IDENT_LEN],
     char *why, size_t whylen);
 void dd_ident__hex(const uint8_t ident[DD_IDENT_LEN], char out[2 * DD_IDENT_LEN + 1]);

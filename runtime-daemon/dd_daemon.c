@@ -803,7 +803,11 @@ static void handle_submit(struct engine *e, struct conn *c, const struct dd_hdr 
 	struct stat st;
 
 	if (dd_msg__parse_submit(pl, h->length, &s) != 0) {
-		refuse(e, c, h->xid, DD_NAK_BADPROG, "malformed SUBMIT or not a program");
+		refuse(e, c, h->xid, DD_NAK_MALFORMED, "malformed SUBMIT (guest list)");
+		return;
+	}
+	if (dd_prog__check(s.elf, s.elflen, ident, path, sizeof(path)) != 0) {
+		refuse(e, c, h->xid, DD_NAK_BADPROG, path);
 		return;
 	}
 	if (e->npeers == 0) {
@@ -823,7 +827,6 @@ static void handle_submit(struct engine *e, struct conn *c, const struct dd_hdr 
 	if (s.ntargets == 0)
 		for (unsigned i = 0; i < e->npeers; i++)
 			targets[nt++] = (int)i;
-	dd_prog__check(s.elf, s.elflen, ident, path, sizeof(path));
 	if ((j = job_get(e, ident)) == NULL) {
 		refuse(e, c, h->xid, DD_NAK_STORAGE, "out of memory");
 		return;

@@ -27,6 +27,7 @@
 #include <sha2.h>
 
 #include "dd.h"
+#include "ht/dobj.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -247,29 +248,37 @@ int dd_msg__parse_nak(const uint8_t *p, size_t n, struct dd_nakmsg *out)
 	return 0;
 }
 
+/*
+ * A program is whatever the object reader accepts (linker/obj, every
+ * section bounds-checked); its ident is the one the reader verified
+ * against the file's contents.
+ */
 int dd_prog__check(const void *elf, size_t len, uint8_t ident[DD_IDENT_LEN],
     char *why, size_t whylen)
 {
-	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
-	const uint8_t *b = elf;
-	SHA2_CTX ctx;
+	struct dobj *obj = NULL;
+	struct dobj_err err;
+	int rc;
 
 	if (len < 64 || len > DD_PROG_MAX) {
 		snprintf(why, whylen, "program size %zu outside 64..%u bytes", len,
 		    DD_PROG_MAX);
 		return -EINVAL;
 	}
-	if (memcmp(b, magic, 4) != 0 || b[4] != 2 /* ELFCLASS64 */) {
-		snprintf(why, whylen, "not a 64-bit ELF object (offset 0: bad magic or class)");
+	memset(&err, 0, sizeof(err));
+	rc = dobj__read_mem(elf, len, &obj, &err);
+	if (rc != 0) {
+		snprintf(why, whylen, "not a valid program object: %.64s+%llu: %.200s",
+		    err.section[0] != '\0' ? err.section : "file",
+		    (unsigned long long)err.offset, err.msg[0] != '\0' ? err.msg : strerror(-rc));
 		return -EINVAL;
 	}
-	SHA256Init(&ctx);
-	SHA256Update(&ctx, b, len);
-	SHA256Final(ident, &ctx);
+	memcpy(ident, obj->ident, DD_IDENT_LEN);
+	dobj__free(obj);
 	return 0;
 }
 
-/* program := ident[32], elf ; the ident must be the SHA-256 of elf */
+/* program := ident[32], object ; the ident must be the object's own */
 int dd_msg__parse_program(const uint8_t *p, size_t n, struct dd_program *out)
 {
 	uint8_t ident[DD_IDENT_LEN];
@@ -373,19 +382,19 @@ int dd_msg__parse_targets(const uint8_t *p, size_t n, struct dd_submit *out)
 	return (size_t)used == n ? 0 : -EBADMSG;
 }
 
-/* submit := targets, elf */
+/*
+ * submit := targets, object.  The object is not checked here: the receiver
+ * runs dd_prog__check itself so it can say what is wrong with it.
+ */
 int dd_msg__parse_submit(const uint8_t *p, size_t n, struct dd_submit *out)
 {
-	uint8_t ident[DD_IDENT_LEN];
-	char why[128];
 	long off = take_targets(p, n, out);
 
 	if (off < 0)
 		return (int)off;
 	out->elf = p + off;
 	out->elflen = n - (size_t)off;
-	return dd_prog__check(out->elf, out->elflen, ident, why, sizeof(why)) == 0 ?
-	    0 : -EBADMSG;
+	return 0;
 }
 
 static int alloc_out(size_t len, uint8_t **out, size_t *outlen)

@@ -54,6 +54,8 @@ def main():
     case, addr = sys.argv[1], sys.argv[2]
     key = open(sys.argv[3], "rb").read().rstrip(b"\r\n") if len(sys.argv) > 3 else b""
     elf = b"\x7fELF\x02\x01\x01" + os.urandom(100)
+    if os.environ.get("DD_PROG"):
+        elf = open(os.environ["DD_PROG"], "rb").read()  # a real object
     sends = {
         "garbage": b"hello there, this is not a frame\n",
         "badversion": frame(9, b"", version=7),

@@ -8,17 +8,22 @@
 #include <string.h>
 
 #include "dd.h"
+#include "ht/dobj.h"
 
 static const struct dd_key nokey;
 
-/* A minimal 64-bit ELF-looking program of n bytes. */
-static uint8_t *fake_elf(size_t n, uint8_t fill)
+/* A real (relocatable) program object, distinct per nonce; *n is its size. */
+static uint8_t *fake_elf(size_t *n, const char *nonce)
 {
-	uint8_t *b = malloc(n);
+	struct dobj *o = dobj__new(DOBJ_RELOCATABLE);
+	void *buf = NULL;
+	int m = dobj__add_meta(o);
 
-	memset(b, fill, n);
-	memcpy(b, "\177ELF\002\001\001", 7);
-	return b;
+	o->meta[m].key = dobj__intern(o, "nonce");
+	o->meta[m].value = dobj__intern(o, nonce);
+	ck_assert_int_eq(dobj__write_mem(o, &buf, n), 0);
+	dobj__free(o);
+	return buf;
 }
 
 /* ASSERTION: a frame encodes to header + payload and decodes to the same fields. */
@@ -148,26 +153,32 @@ START_TEST(test_hello)
 }
 END_TEST
 
-/* ASSERTION: PROGRAM requires an ELF body whose SHA-256 equals the ident. */
+/* ASSERTION: PROGRAM requires a valid object whose own ident is the frame's ident. */
 START_TEST(test_program)
 {
-	uint8_t *elf = fake_elf(100, 7), buf[132], ident[32];
+	size_t n;
+	uint8_t *elf = fake_elf(&n, "p1"), *buf = malloc(n + 32), ident[32];
 	struct dd_program p;
-	char why[128];
+	char why[512];
 
-	ck_assert_int_eq(dd_prog__check(elf, 100, ident, why, sizeof(why)), 0);
+	ck_assert_int_eq(dd_prog__check(elf, n, ident, why, sizeof(why)), 0);
 	memcpy(buf, ident, 32);
-	memcpy(buf + 32, elf, 100);
-	ck_assert_int_eq(dd_msg__parse_program(buf, 132, &p), 0);
-	ck_assert_uint_eq(p.elflen, 100);
+	memcpy(buf + 32, elf, n);
+	ck_assert_int_eq(dd_msg__parse_program(buf, n + 32, &p), 0);
+	ck_assert_uint_eq(p.elflen, n);
 	buf[0] ^= 1;
-	ck_assert_int_eq(dd_msg__parse_program(buf, 132, &p), -EBADMSG);
+	ck_assert_int_eq(dd_msg__parse_program(buf, n + 32, &p), -EBADMSG);
 	buf[0] ^= 1;
-	buf[32] = 0;	/* not ELF */
-	ck_assert_int_eq(dd_msg__parse_program(buf, 132, &p), -EBADMSG);
+	buf[32 + n - 1] ^= 0x20;	/* altered after writing: the reader refuses it */
+	ck_assert_int_eq(dd_msg__parse_program(buf, n + 32, &p), -EBADMSG);
+	ck_assert_int_eq(dd_prog__check(buf + 32, n, ident, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "not a valid program object: "));
+	memcpy(buf + 32, "\177ELF\002\001\001\000garbage", 15);
+	ck_assert_int_eq(dd_prog__check(buf + 32, n, ident, why, sizeof(why)), -EINVAL);
 	ck_assert_int_eq(dd_msg__parse_program(buf, 31, &p), -EBADMSG);
 	ck_assert_int_eq(dd_prog__check(elf, 63, ident, why, sizeof(why)), -EINVAL);
 	free(elf);
+	free(buf);
 }
 END_TEST
 
@@ -176,17 +187,17 @@ START_TEST(test_submit)
 {
 	static struct dd_submit s;
 	const char *t[] = { "vm1", "vm2" }, *dup[] = { "vm1", "vm1" };
-	uint8_t *elf = fake_elf(80, 1), *p;
-	size_t len;
+	size_t n, len;
+	uint8_t *elf = fake_elf(&n, "s"), *p;
 
-	ck_assert_int_eq(dd_msg__build_submit(t, 2, elf, 80, &p, &len), 0);
+	ck_assert_int_eq(dd_msg__build_submit(t, 2, elf, n, &p, &len), 0);
 	ck_assert_int_eq(dd_msg__parse_submit(p, len, &s), 0);
 	ck_assert_uint_eq(s.ntargets, 2);
 	ck_assert_str_eq(s.targets[1], "vm2");
-	ck_assert_uint_eq(s.elflen, 80);
+	ck_assert_uint_eq(s.elflen, n);
 	ck_assert_int_eq(dd_msg__parse_submit(p, 9, &s), -EBADMSG);
 	free(p);
-	ck_assert_int_eq(dd_msg__build_submit(dup, 2, elf, 80, &p, &len), 0);
+	ck_assert_int_eq(dd_msg__build_submit(dup, 2, elf, n, &p, &len), 0);
 	ck_assert_int_eq(dd_msg__parse_submit(p, len, &s), -EBADMSG);
 	free(p);
 	ck_assert_int_eq(dd_msg__build_targets(t, 2, &p, &len), 0);
@@ -201,13 +212,14 @@ END_TEST
 /* ASSERTION: RESULT carries a linked ELF or a bounded error text; GUEST_RESULT names the guest. */
 START_TEST(test_result)
 {
-	uint8_t ident[32] = { 1 }, *elf = fake_elf(70, 3), *p;
+	uint8_t ident[32] = { 1 }, *p;
+	size_t n, len;
+	uint8_t *elf = fake_elf(&n, "r");
 	struct dd_result r;
-	size_t len;
 
-	ck_assert_int_eq(dd_msg__build_result(ident, DD_LINKED, NULL, elf, 70, &p, &len), 0);
+	ck_assert_int_eq(dd_msg__build_result(ident, DD_LINKED, NULL, elf, n, &p, &len), 0);
 	ck_assert_int_eq(dd_msg__parse_result(p, len, &r), 0);
-	ck_assert_uint_eq(r.datalen, 70);
+	ck_assert_uint_eq(r.datalen, n);
 	free(p);
 	ck_assert_int_eq(dd_msg__build_result(ident, DD_LINKED, NULL, "oops", 4, &p, &len), 0);
 	ck_assert_int_eq(dd_msg__parse_result(p, len, &r), -EBADMSG);

@@ -5,7 +5,8 @@
 # started in the foreground; their supervisor pids are kept in $T/NAME.pid
 # and every daemon still running is stopped when the test exits.
 set -u
-: "${DTRACED:?}" "${DTRACEDCTL:?}" "${DD_TESTDIR:?}" "${DD_SRCDIR:?}"
+: "${DTRACED:?}" "${DTRACEDCTL:?}" "${DD_TESTDIR:?}" "${DD_SRCDIR:?}" "${DDTEST_PROG:?}"
+export DDTEST_PROG
 T="$DD_TESTDIR/$(basename "$0" .sh).$$"
 rm -rf "$T"
 mkdir -p "$T/logs"
@@ -85,14 +86,19 @@ wait_up() {
 	fail "$1: $2 guests not up: $("$DTRACEDCTL" -D "$T/$1" guests 2>&1)"
 }
 
-# mkprog FILE [SIZE] : a unique stand-in program (64-bit ELF magic + random bytes)
+# mkprog FILE [PAD] : a unique real program object (ddtest_prog make)
 mkprog() {
-	{ printf '\177ELF\002\001\001'; head -c "${2:-200}" /dev/urandom; } > "$1"
+	"$DDTEST_PROG" make "$1" "${2:-200}" || fail "ddtest_prog make $1"
 }
 
-# ident FILE : the program ident (SHA-256 of the bytes)
+# ident FILE : the program's ident, as the object reader sees it
 ident() {
-	sha256sum "$1" | cut -d' ' -f1
+	"$DDTEST_PROG" info "$1" | sed -n 's/^ident=\([0-9a-f]*\) .*/\1/p'
+}
+
+# linked_for FILE ID GUEST : FILE is ID linked by GUEST's (test) linker
+linked_for() {
+	"$DDTEST_PROG" info "$1" 2>/dev/null | grep -q "kind=linked linked-for=$3 src=$2$"
 }
 
 # count PATTERN FILE : number of lines matching (0 when the file is missing)

@@ -16,8 +16,7 @@ mkdir "$T/out"
 ctl ovl -t 20 submit -o "$T/out" "$T/p1.o" > "$T/submit1.txt" || fail "submit: $(cat "$T/submit1.txt")"
 for i in 1 2 3; do
 	grep -q "^vm$i: linked" "$T/submit1.txt" || fail "vm$i did not link: $(cat "$T/submit1.txt")"
-	tail -c 14 "$T/out/vm$i.o" | grep -q "linked-for-vm$i" || fail "vm$i.o is not vm$i's output"
-	cmp -s -n "$(stat -c %s "$T/p1.o")" "$T/p1.o" "$T/out/vm$i.o" || fail "vm$i.o does not start with p1.o"
+	linked_for "$T/out/vm$i.o" "$id" vm$i || fail "vm$i.o is not p1.o linked by vm$i"
 	[ "$(count "done $id.o" "$T/logs/vm$i")" = 1 ] || fail "vm$i linked $id more than once"
 	[ -f "$T/ovl/inbound/vm$i/$id.o" ] || fail "overlord did not store vm$i's result"
 done

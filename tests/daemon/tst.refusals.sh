@@ -5,6 +5,8 @@
 # serving: a real submission afterwards still links on the minion.
 . "$DD_SRCDIR/lib.sh"
 command -v python3 >/dev/null || fail "python3 is needed to forge frames"
+mkprog "$T/real.o"
+export DD_PROG="$T/real.o"
 BAD="python3 $DD_SRCDIR/badpeer.py"
 
 head -c 32 /dev/urandom | base64 > "$T/key"
@@ -33,7 +35,7 @@ expect "nak 3 closed" oversized "$SUB"
 expect "nak 2 closed" badtag "$SUB"
 expect "closed" truncated "$SUB"
 # well-framed but bad payloads: NAK, and the connection stays usable
-expect "nak 4 open" dup_targets "$SUB"
+expect "nak 1 open" dup_targets "$SUB"
 expect "nak 4 open" not_elf "$SUB"
 expect "nak 5 open" unknown_guest "$SUB"
 # sub.sock peer credentials: nobody is not root, the owner or in the group
