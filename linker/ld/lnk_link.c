@@ -383,8 +383,7 @@ static void renumber_aggids(struct link *lk, struct dobj_difo *d)
 	}
 }
 
-static int copy_difo_tables(struct dobj *out, struct dobj_difo *d, const struct dobj_difo *s,
-    const struct dobj *in)
+static int copy_difo_tables(struct dobj_difo *d, const struct dobj_difo *s)
 {
 	int rc;
 
@@ -395,15 +394,14 @@ static int copy_difo_tables(struct dobj *out, struct dobj_difo *d, const struct 
 	    (rc = dobj_difo__set_reltab(d, s->reltab, s->rellen)) != 0 ||
 	    (rc = dobj_difo__set_lines(d, s->lines, s->nlines)) != 0)
 		return rc;
-	for (uint32_t i = 0; i < d->nlines; i++)
-		if (d->lines[i].pos.file)
-			d->lines[i].pos.file = dobj__intern(out, dobj__str(in, d->lines[i].pos.file));
 	d->rtype = s->rtype;
 	d->flags = s->flags;
 	return 0;
 }
 
 /* The output index of input DIFO `idx`, copying and linking it on first use. */
+static uint32_t restr(struct link *lk, uint32_t off);
+
 static int use_difo(struct link *lk, int32_t idx, const struct lnk_where *w, int32_t *out_idx)
 {
 	uint32_t nid;
@@ -421,7 +419,7 @@ static int use_difo(struct link *lk, int32_t idx, const struct lnk_where *w, int
 	if (k < 0)
 		return k;
 	struct dobj_difo *d = &lk->cx.out->difos[k];
-	if ((rc = copy_difo_tables(lk->cx.out, d, &lk->in->difos[idx], lk->in)) != 0)
+	if ((rc = copy_difo_tables(d, &lk->in->difos[idx])) != 0)
 		return rc;
 	renumber_text(lk, d);
 	if ((rc = renumber_vars(lk, d)) != 0)
@@ -432,6 +430,9 @@ static int use_difo(struct link *lk, int32_t idx, const struct lnk_where *w, int
 		return rc;
 	*out_idx = k;
 	rc = lnk_relocate_difo(&lk->cx, w, d);
+	/* Line positions name files in the input's string table until now. */
+	for (uint32_t i = 0; i < d->nlines; i++)
+		d->lines[i].pos.file = restr(lk, d->lines[i].pos.file);
 	return rc == -ENOMEM ? rc : 0;
 }
 
@@ -643,7 +644,8 @@ static int link_input(struct link *lk)
 	for (uint32_t c = 0; c < lk->in->nclauses; c++)
 		if ((rc = copy_clause(lk, c)) == -ENOMEM)
 			return rc;
-	return dobj__add_srcident(lk->cx.out, lk->in->ident);
+	rc = dobj__add_srcident(lk->cx.out, lk->in->ident);
+	return rc < 0 ? rc : 0;
 }
 
 static void input_reset(struct link *lk)

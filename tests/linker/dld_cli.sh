@@ -1,0 +1,52 @@
+#!/bin/sh
+# dld_cli.sh DLD DASM TYPEFILE_DIR EXAMPLES — the dld command line:
+# --version/--help, exit codes 0/1/2, errors on stderr in file:line:col form,
+# deterministic output, resolvers recorded in meta, nothing written on error.
+set -u
+DLD=$1 DASM=$2 TF=$3 EX=$4
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0 n=0
+check() { # name, condition already evaluated as $?
+	n=$((n + 1))
+	if [ "$2" -ne 0 ]; then echo "FAIL: $1"; fails=$((fails + 1)); else echo "ok: $1"; fi
+}
+expect_rc() { # want name cmd...
+	want=$1 name=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; rc=$?
+	[ "$rc" -eq "$want" ]; check "$name (rc $rc, want $want)" $?
+}
+
+expect_rc 0 "--version" "$DLD" --version
+grep -q '^dld (HyperTrace) ' "$T/out"; check "version text" $?
+expect_rc 0 "--help" "$DLD" --help
+grep -q '^usage: dld' "$T/out"; check "help text" $?
+expect_rc 2 "no inputs" "$DLD" -T "$TF/tf_freebsd_a.o"
+expect_rc 2 "bad option" "$DLD" --frob x.o
+expect_rc 2 "bad -x" "$DLD" -x frob=1 -T "$TF/tf_freebsd_a.o" x.o
+expect_rc 2 "bad resolver" "$DLD" -x resolvers=moon -T "$TF/tf_freebsd_a.o" x.o
+
+"$DASM" -o "$T/ml.o" "$EX/member-load.s" || exit 1
+expect_rc 0 "link member-load (A)" "$DLD" -T "$TF/tf_freebsd_a.o" -o "$T/a.o" "$T/ml.o"
+expect_rc 0 "link member-load (B)" "$DLD" -T "$TF/tf_freebsd_b.btf" -o "$T/b.o" "$T/ml.o"
+expect_rc 0 "link again (A)" "$DLD" -T "$TF/tf_freebsd_a.o" -o "$T/a2.o" "$T/ml.o"
+cmp -s "$T/a.o" "$T/a2.o"; check "deterministic bytes" $?
+cmp -s "$T/a.o" "$T/b.o"; [ $? -ne 0 ]; check "layouts differ" $?
+"$DASM" -d "$T/a.o" >"$T/a.s" && grep -q '^\.object linked' "$T/a.s"; check "output is linked" $?
+grep -Eq 'usetx|uload|typecast' "$T/a.s"; [ $? -ne 0 ]; check "no pseudo-instructions" $?
+
+sed 's/"p_pid"/"p_pidd"/' "$EX/member-load.s" >"$T/bad.s"
+"$DASM" -o "$T/bad.o" "$T/bad.s" || exit 1
+expect_rc 1 "missing member" "$DLD" -T "$TF/tf_freebsd_a.o" -o "$T/bad.lnk.o" "$T/bad.o"
+grep -q "^pid.d:1:38: error: .*has no member 'p_pidd'; did you mean 'p_pid'?" "$T/err"
+check "missing member message" $?
+[ ! -e "$T/bad.lnk.o" ]; check "no output on error" $?
+expect_rc 1 "missing input file" "$DLD" -T "$TF/tf_freebsd_a.o" -o "$T/x.o" "$T/nope.o"
+expect_rc 1 "bad typefile" "$DLD" -T "$T/ml.o" -o "$T/x.o" "$T/ml.o"
+
+expect_rc 0 "resolvers" "$DLD" -T "$TF/tf_freebsd_a.o" -x resolvers=hostname,version \
+	--target-name h1 --target-version V-1 -o "$T/r.o" "$T/ml.o"
+"$DASM" -d "$T/r.o" | grep -q 'lnk.target-name.*h1'; check "resolver meta" $?
+
+echo "$n checks, $fails failures"
+[ "$fails" -eq 0 ]
