@@ -18,9 +18,10 @@
  * (NULL while nothing is stored: an unset variable reads as 0).  Passes
  * over all DIFOs repeat until no variable (or key tuple) grows; types only
  * grow and the lattice is shallow, so this takes a handful of passes (at
- * most MAX_PASSES).  Instruction errors are kept only from the final pass,
- * which sees the final variable types; a variable's own conflict is
- * recorded once, at the store that caused it.
+ * most MAX_PASSES; typically two).  Instruction errors are kept only from
+ * the last pass, the one in which nothing grew, so they saw the final
+ * variable types; a variable's own conflict is recorded once, at the store
+ * that caused it.
  *
  * Ownership: struct typ_infer owns its arrays and diagnostics; the object
  * and the typefile are borrowed and must outlive it.
@@ -93,25 +94,34 @@ static void insn_text(struct typ_infer *inf, uint32_t pc, char *buf, size_t len)
 	free(s);
 }
 
-static void diag_add(struct typ_infer *inf, uint32_t pc, const char *fmt, va_list ap)
+static struct typ_diag *diag_slot(struct typ_infer *inf, bool var)
 {
-	struct typ_diag *dg;
+	struct typ_diag **list = var ? &inf->vdiags : &inf->diags;
+	size_t *n = var ? &inf->nvdiags : &inf->ndiags;
+	size_t *cap = var ? &inf->capvdiags : &inf->capdiags;
 
-	if (inf->ndiags >= inf->max_errors) {
-		inf->nsuppressed++;
-		return;
-	}
-	if (inf->ndiags >= inf->capdiags) {
-		size_t nc = inf->capdiags ? inf->capdiags * 2 : 16;
-		struct typ_diag *n = realloc(inf->diags, nc * sizeof(*n));
-		if (n == NULL) {
+	if (inf->ndiags + inf->nvdiags >= inf->max_errors)
+		return NULL;
+	if (*n >= *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct typ_diag *nl = realloc(*list, nc * sizeof(*nl));
+		if (nl == NULL) {
 			inf->oom = true;
-			return;
+			return NULL;
 		}
-		inf->diags = n;
-		inf->capdiags = nc;
+		*list = nl;
+		*cap = nc;
 	}
-	dg = &inf->diags[inf->ndiags++];
+	return &(*list)[(*n)++];
+}
+
+static void diag_add(struct typ_infer *inf, bool var, uint32_t pc, const char *fmt,
+    va_list ap)
+{
+	struct typ_diag *dg = diag_slot(inf, var);
+
+	if (dg == NULL)
+		return;
 	memset(dg, 0, sizeof(*dg));
 	dg->difo = (int32_t)inf->cur;
 	dg->clause = inf->di[inf->cur].clause;
@@ -121,18 +131,21 @@ static void diag_add(struct typ_infer *inf, uint32_t pc, const char *fmt, va_lis
 	vsnprintf(dg->msg, sizeof(dg->msg), fmt, ap);
 }
 
+/*
+ * Instruction errors: every pass records them and the next pass starts a
+ * fresh list, so the list that survives is the one of the last pass — the
+ * one that saw the final variable types.
+ */
 void typ_error(struct typ_infer *inf, uint32_t pc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!inf->emit)
-		return;
 	va_start(ap, fmt);
-	diag_add(inf, pc, fmt, ap);
+	diag_add(inf, false, pc, fmt, ap);
 	va_end(ap);
 }
 
-/* Program-level errors (variables) are recorded in whichever pass finds them. */
+/* Variable errors are recorded once, in whichever pass finds them. */
 static void var_error(struct typ_infer *inf, uint32_t pc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void var_error(struct typ_infer *inf, uint32_t pc, const char *fmt, ...)
@@ -140,7 +153,7 @@ static void var_error(struct typ_infer *inf, uint32_t pc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_add(inf, pc, fmt, ap);
+	diag_add(inf, true, pc, fmt, ap);
 	va_end(ap);
 }
 
@@ -342,6 +355,29 @@ const struct dif_reloc *typ_reloc_at(const struct typ_infer *inf, uint32_t pc)
 	return r ? &inf->d->reltab[r - 1] : NULL;
 }
 
+const struct relinfo *typ_rel_resolve(struct typ_infer *inf, const struct dif_reloc *rel)
+{
+	struct relinfo *ri = &inf->di[inf->cur].rels[rel - inf->d->reltab];
+	const char *tname = dobj__str(inf->obj, rel->dtr_type);
+	const char *path = dobj__str(inf->obj, rel->dtr_member);
+	char buf[300];
+
+	if (ri->done)
+		return ri;
+	ri->done = true;
+	ri->root = -1;
+	ri->member_rc = -EINVAL;
+	snprintf(buf, sizeof(buf), *path ? "typeof(%s.%s)" : "%s", tname, path);
+	ri->loose = typ_intern(inf, buf);
+	if (inf->tf == NULL)
+		return ri;
+	ri->root = typ_file__lookup(inf->tf, tname, NULL);
+	if (ri->root >= 0 && *path)
+		ri->member_rc = typ_file__member_path(inf->tf, (typ_id_t)ri->root, path,
+		    &ri->acc, NULL);
+	return ri;
+}
+
 static bool is_branch(unsigned op)
 {
 	return op >= DIF_OP_BA && op <= DIF_OP_BLEU;
@@ -357,7 +393,8 @@ static int prepare_difo(struct typ_infer *inf, uint32_t i)
 	di->slot = malloc((n ? n : 1) * sizeof(*di->slot));
 	di->relat = calloc(n ? n : 1, sizeof(*di->relat));
 	di->def = calloc(n ? n : 1, sizeof(*di->def));
-	if (di->slot == NULL || di->relat == NULL || di->def == NULL)
+	di->rels = calloc(d->rellen ? d->rellen : 1, sizeof(*di->rels));
+	if (di->slot == NULL || di->relat == NULL || di->def == NULL || di->rels == NULL)
 		return -ENOMEM;
 	for (uint32_t pc = 0; pc < n; pc++)
 		di->slot[pc] = NO_SLOT;
@@ -407,7 +444,7 @@ static void run_difo(struct typ_infer *inf, uint32_t i)
 		if (inf->st.reached)
 			typ_step(inf, pc);
 	}
-	if (inf->st.reached && inf->emit)
+	if (inf->st.reached)
 		typ_error(inf, inf->d->len ? inf->d->len - 1 : 0,
 		    "control reaches the end of the DIFO without a ret");
 }
@@ -500,17 +537,28 @@ int typ_infer__new(const struct dobj *obj, const struct typ_infer_opts *opts,
 		if (prepare_difo(inf, i) != 0)
 			goto oom;
 	map_clauses(inf);
+	inf->emit = true;
 	for (pass = 0; pass < MAX_PASSES; pass++) {
 		inf->changed = false;
+		inf->ndiags = 0;
+		inf->nids = 0;
 		run_all(inf);
 		if (!inf->changed || inf->oom)
 			break;
 	}
-	inf->emit = true;
-	run_all(inf);
 	if (inf->oom)
 		goto oom;
 	finish_ids(inf);
+	for (size_t i = 0, nv = inf->nvdiags; i < nv; i++) {
+		struct typ_diag *dg;
+		inf->nvdiags = 0;	/* the variable errors move to the one list */
+		dg = diag_slot(inf, false);
+		if (dg == NULL)
+			break;
+		*dg = inf->vdiags[i];
+	}
+	if (inf->oom)
+		goto oom;
 	/* stable, deterministic order: by DIFO and pc */
 	if (inf->ndiags > 1)
 		qsort(inf->diags, inf->ndiags, sizeof(*inf->diags), cmp_diag);
@@ -530,6 +578,7 @@ void typ_infer__free(struct typ_infer *inf)
 		free(inf->di[i].relat);
 		free(inf->di[i].states);
 		free(inf->di[i].def);
+		free(inf->di[i].rels);
 	}
 	free(inf->di);
 	free(inf->varmap);
@@ -540,6 +589,7 @@ void typ_infer__free(struct typ_infer *inf)
 	free(inf->nhash);
 	free(inf->ids);
 	free(inf->diags);
+	free(inf->vdiags);
 	free(inf);
 }
 

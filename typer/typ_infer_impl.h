@@ -39,11 +39,21 @@ struct astate {
 	struct typ_type	stk[NSTACK];
 };
 
+/* A relocation resolved once per inference (the rules ask per pass). */
+struct relinfo {
+	bool		done;
+	int64_t		root;		/* typefile id of the type, < 0: unknown */
+	int		member_rc;	/* typ_file__member_path result (0 ok) */
+	struct typ_access acc;
+	uint32_t	loose;		/* interned "typeof(T.path)" */
+};
+
 struct difo_info {
 	int32_t		clause;		/* -1: no clause uses it */
 	int32_t		action;		/* -1: predicate or none */
 	uint32_t	*slot;		/* pc -> index into states, NO_SLOT if not a leader */
 	uint32_t	*relat;		/* pc -> 1 + relocation index, 0 none */
+	struct relinfo	*rels;		/* per relocation, resolved lazily */
 	struct astate	*states;	/* entry state of each leader */
 	uint32_t	nleaders;
 	struct typ_type	*def;		/* pc -> type of the defined register */
@@ -80,14 +90,19 @@ struct typ_infer {
 	uint32_t			*nhash;
 	uint32_t			nhcap;
 
+	/* built-in variable types, computed once (index: var id) */
+	struct typ_type			builtin[0x300];
+	bool				builtin_done[0x300];
+
 	/* typefile ids touched */
 	typ_id_t			*ids;
 	size_t				nids, capids;
 
-	struct typ_diag			*diags;
+	struct typ_diag			*diags;		/* this pass's instruction errors */
 	size_t				ndiags, capdiags;
-	size_t				nsuppressed;
-	bool				emit;		/* final pass: instruction errors count */
+	struct typ_diag			*vdiags;	/* variable errors, any pass */
+	size_t				nvdiags, capvdiags;
+	bool				emit;		/* record ids (always true now) */
 	bool				oom;
 
 	/* the DIFO being typed */
@@ -97,7 +112,12 @@ struct typ_infer {
 };
 
 /* typ_lattice.c */
-struct typ_type typ_t_make(uint8_t kind);
+static inline struct typ_type typ_t_make(uint8_t kind)
+{
+	struct typ_type t = { kind, 0, 0, 0, 0, 0 };
+
+	return t;
+}
 struct typ_type typ_t_int(unsigned size, bool is_signed);
 struct typ_type typ_t_named(struct typ_infer *inf, uint8_t kind, const char *name);
 struct typ_type typ_t_from_tf(struct typ_infer *inf, typ_id_t id);
@@ -124,5 +144,6 @@ void typ_var_store(struct typ_infer *inf, uint32_t pc, struct ivar *v, struct ty
 void typ_var_keys(struct typ_infer *inf, uint32_t pc, struct ivar *v);
 void typ_flow_to(struct typ_infer *inf, uint32_t from_pc, uint32_t to_pc);
 const struct dif_reloc *typ_reloc_at(const struct typ_infer *inf, uint32_t pc);
+const struct relinfo *typ_rel_resolve(struct typ_infer *inf, const struct dif_reloc *rel);
 
 #endif /* TYP_INFER_IMPL_H */

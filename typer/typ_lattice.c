@@ -25,15 +25,6 @@
 
 #include "typ_infer_impl.h"
 
-struct typ_type typ_t_make(uint8_t kind)
-{
-	struct typ_type t;
-
-	memset(&t, 0, sizeof(t));
-	t.kind = kind;
-	return t;
-}
-
 struct typ_type typ_t_int(unsigned size, bool is_signed)
 {
 	struct typ_type t = typ_t_make(TYP_T_INT);
@@ -127,9 +118,11 @@ struct typ_type typ_t_named(struct typ_infer *inf, uint8_t kind, const char *nam
 	return t;
 }
 
+/* Only the final pass records ids: it sees every type the result holds. */
 void typ_note_id(struct typ_infer *inf, typ_id_t id)
 {
-	if (id == 0)
+	if (id == 0 || !inf->emit ||
+	    (inf->nids > 0 && inf->ids[inf->nids - 1] == id))
 		return;
 	if (inf->nids >= inf->capids) {
 		size_t nc = inf->capids ? inf->capids * 2 : 64;

@@ -176,33 +176,29 @@ static struct aval arith_ints(const struct typ_infer *inf, struct aval a, struct
 static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
     const struct dif_reloc *rel)
 {
-	const char *tname = dobj__str(inf->obj, rel->dtr_type);
-	const char *path = dobj__str(inf->obj, rel->dtr_member);
-	struct typ_access acc;
-	struct typ_err err;
-	int64_t root, pe;
-	char x[160], buf[300];
+	const struct relinfo *ri = typ_rel_resolve(inf, rel);
+	int64_t pe;
+	char x[160];
 	bool user = p.t.flags & TYP_TF_USER;
 
 	if (inf->tf == NULL) {
-		struct typ_type t;
-		snprintf(buf, sizeof(buf), "typeof(%s.%s)", tname, path);
-		t = typ_t_named(inf, TYP_T_PTR, buf);
+		struct typ_type t = typ_t_make(TYP_T_PTR);
+		t.name = ri->loose;
 		t.flags = user ? TYP_TF_USER : 0;
 		return av_of(t);
 	}
-	if ((root = typ_file__lookup(inf->tf, tname, &err)) < 0 ||
-	    typ_file__member_path(inf->tf, (typ_id_t)root, path, &acc, &err) != 0)
+	if (ri->root < 0 || ri->member_rc != 0)
 		return av_reported();	/* reported at the usetx */
 	pe = typ_t_pointee(inf, p.t);
-	if (pe > 0 && pe != typ_file__resolve(inf->tf, (typ_id_t)root)) {
+	if (pe > 0 && pe != typ_file__resolve(inf->tf, (typ_id_t)ri->root)) {
 		tstr(inf, p.t, x, sizeof(x));
 		typ_error(inf, pc, "offset of member '%s' of %s added to a %s",
-		    path, tname, x);
+		    dobj__str(inf->obj, rel->dtr_member),
+		    dobj__str(inf->obj, rel->dtr_type), x);
 		return av_reported();
 	}
-	typ_note_id(inf, (typ_id_t)root);
-	return av_of(typ_t_ptr_to(inf, acc.type, user));
+	typ_note_id(inf, (typ_id_t)ri->root);
+	return av_of(typ_t_ptr_to(inf, ri->acc.type, user));
 }
 
 static struct aval rule_add(struct typ_infer *inf, uint32_t pc, struct aval a,
@@ -333,8 +329,9 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 	const char *tname, *path;
 	struct typ_access acc;
 	struct typ_err err;
+	const struct relinfo *ri;
 	int64_t root, pe;
-	char x[160], y[160], buf[300];
+	char x[160], y[160];
 
 	if (rel == NULL) {
 		typ_error(inf, pc, "%s without a relocation", form_of_name(op));
@@ -344,9 +341,16 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 		return av_reported();
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	path = dobj__str(inf->obj, rel->dtr_member);
+	ri = typ_rel_resolve(inf, rel);
 	if (inf->tf == NULL) {
-		snprintf(buf, sizeof(buf), *path ? "typeof(%s.%s)" : "%s", tname, path);
-		return av_of(typ_t_named(inf, TYP_T_TARGET, buf));
+		struct typ_type t = typ_t_make(TYP_T_TARGET);
+		t.name = ri->loose;
+		return av_of(t);
+	}
+	if (ri->root >= 0 && *path && ri->member_rc == 0) {
+		acc = ri->acc;
+		root = ri->root;
+		goto resolved;
 	}
 	err.msg[0] = '\0';
 	if ((root = typ_file__lookup(inf->tf, tname, &err)) < 0) {
@@ -366,6 +370,7 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 	}
 	if (*path == '\0')
 		acc.type = (typ_id_t)root;
+resolved:
 	if (acc.load.kind == TYP_LOAD_BYREF || acc.load.kind == TYP_LOAD_NONE) {
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), x, sizeof(x));
 		typ_error(inf, pc, "load of %s%s%s by value: a %s has no register value",
@@ -397,6 +402,7 @@ static struct aval rule_usetx(struct typ_infer *inf, uint32_t pc)
 	struct typ_access acc;
 	struct typ_err err;
 	struct aval v = av_of(typ_t_int(8, false));
+	const struct relinfo *ri;
 	int64_t root;
 	const char *near;
 
@@ -410,6 +416,12 @@ static struct aval rule_usetx(struct typ_infer *inf, uint32_t pc)
 		v.rel = (uint32_t)(rel - inf->d->reltab) + 1;
 	if (inf->tf == NULL)
 		return v;
+	ri = typ_rel_resolve(inf, rel);
+	if (ri->root >= 0 && (rel->dtr_kind == DIF_RELOC_TYPE_SIZE ?
+	    typ_file__size(inf->tf, (typ_id_t)ri->root) >= 0 : ri->member_rc == 0)) {
+		typ_note_id(inf, (typ_id_t)ri->root);
+		return v;
+	}
 	err.msg[0] = '\0';
 	if ((root = typ_file__lookup(inf->tf, tname, &err)) < 0) {
 		typ_error(inf, pc, "unknown type '%s'", tname);
@@ -480,7 +492,8 @@ static const char *builtin_name(uint32_t id)
 }
 
 /* Built-in variable types: the profile's C types, or D's without a typefile. */
-void typ_builtin_type(struct typ_infer *inf, uint32_t pc, uint32_t var, struct aval *out)
+static void builtin_compute(struct typ_infer *inf, uint32_t pc, uint32_t var,
+    struct aval *out)
 {
 	const char *name = builtin_name(var);
 	const struct typ_profile *p = inf->profile;
@@ -525,6 +538,21 @@ void typ_builtin_type(struct typ_infer *inf, uint32_t pc, uint32_t var, struct a
 		return;
 	}
 	*out = av_of(typ_t_parse(inf, b->ctype, &ok));
+}
+
+/* Cached: a built-in's type is the same at every load (errors are not cached). */
+void typ_builtin_type(struct typ_infer *inf, uint32_t pc, uint32_t var, struct aval *out)
+{
+	if (var < 0x300 && inf->builtin_done[var]) {
+		*out = av_of(inf->builtin[var]);
+		typ_note_id(inf, out->t.id);
+		return;
+	}
+	builtin_compute(inf, pc, var, out);
+	if (var < 0x300 && !out->reported) {
+		inf->builtin[var] = out->t;
+		inf->builtin_done[var] = true;
+	}
 }
 
 static uint8_t scope_of(unsigned op)
