@@ -37,7 +37,6 @@
 
 #define MAX_PASSES		64
 #define DEFAULT_MAX_ERRORS	100
-#define VARMAP_SIZE		(3u * 2u * 65536u)
 
 /* --- diagnostics ------------------------------------------------------------- */
 
@@ -188,16 +187,56 @@ static const char *var_name(const struct typ_infer *inf, uint8_t scope, uint8_t 
 	return "";
 }
 
+static uint32_t *var_slot(const struct typ_infer *inf, uint32_t key)
+{
+	uint32_t i = (key * 2654435761u) & (inf->varcap - 1);
+
+	while (inf->varmap[i] != 0 && inf->varkeys[i] != key)
+		i = (i + 1) & (inf->varcap - 1);
+	return &inf->varmap[i];
+}
+
+static bool grow_vars(struct typ_infer *inf)
+{
+	uint32_t ncap = inf->varcap ? inf->varcap * 2 : 64;
+	uint32_t *om = inf->varmap, *ok = inf->varkeys, ocap = inf->varcap;
+	uint32_t *nm = calloc(ncap, sizeof(*nm)), *nk = calloc(ncap, sizeof(*nk));
+
+	if (nm == NULL || nk == NULL) {
+		free(nm);
+		free(nk);
+		return false;
+	}
+	inf->varmap = nm;
+	inf->varkeys = nk;
+	inf->varcap = ncap;
+	for (uint32_t i = 0; i < ocap; i++) {
+		if (om[i] != 0) {
+			uint32_t *s = var_slot(inf, ok[i]);
+			*s = om[i];
+			nk[s - nm] = ok[i];
+		}
+	}
+	free(om);
+	free(ok);
+	return true;
+}
+
 struct ivar *typ_var_get(struct typ_infer *inf, uint8_t scope, uint8_t kind, uint32_t id)
 {
 	uint32_t key = ((uint32_t)scope * 2u + kind) * 65536u + (id & 0xffffu);
+	uint32_t *slot;
 	struct ivar *v;
 
-	if (inf->varmap[key] != 0) {
-		v = &inf->vars[inf->varmap[key] - 1];
+	if (inf->varcap != 0 && *(slot = var_slot(inf, key)) != 0) {
+		v = &inf->vars[*slot - 1];
 		if (*v->pub.name == '\0')
 			v->pub.name = var_name(inf, scope, kind, id);
 		return v;
+	}
+	if ((inf->nvars + 1) * 2 > inf->varcap && !grow_vars(inf)) {
+		inf->oom = true;
+		return NULL;
 	}
 	if (inf->nvars >= inf->capvars) {
 		size_t nc = inf->capvars ? inf->capvars * 2 : 16;
@@ -216,7 +255,9 @@ struct ivar *typ_var_get(struct typ_infer *inf, uint8_t scope, uint8_t kind, uin
 	v->pub.kind = kind;
 	v->pub.name = var_name(inf, scope, kind, id);
 	v->first_difo = -1;
-	inf->varmap[key] = (uint32_t)inf->nvars;
+	slot = var_slot(inf, key);
+	*slot = (uint32_t)inf->nvars;
+	inf->varkeys[slot - inf->varmap] = key;
 	inf->changed = true;
 	return v;
 }
@@ -530,8 +571,7 @@ int typ_infer__new(const struct dobj *obj, const struct typ_infer_opts *opts,
 		inf->profile = typ_profile__get(typ_profile__detect(inf->tf));
 	inf->max_errors = opts && opts->max_errors ? opts->max_errors : DEFAULT_MAX_ERRORS;
 	inf->di = calloc(obj->ndifos ? obj->ndifos : 1, sizeof(*inf->di));
-	inf->varmap = calloc(VARMAP_SIZE, sizeof(*inf->varmap));
-	if (inf->di == NULL || inf->varmap == NULL)
+	if (inf->di == NULL)
 		goto oom;
 	for (uint32_t i = 0; i < obj->ndifos; i++)
 		if (prepare_difo(inf, i) != 0)
@@ -582,6 +622,7 @@ void typ_infer__free(struct typ_infer *inf)
 	}
 	free(inf->di);
 	free(inf->varmap);
+	free(inf->varkeys);
 	free(inf->vars);
 	for (uint32_t n = 1; n < inf->nnames; n++)
 		free(inf->names[n]);

@@ -78,8 +78,10 @@ struct typ_infer {
 
 	struct difo_info		*di;
 
-	/* variables: (scope, kind, id) -> 1 + index */
+	/* variables: open-addressing hash of (scope, kind, id) -> 1 + index */
 	uint32_t			*varmap;
+	uint32_t			*varkeys;
+	uint32_t			varcap;		/* power of two, or 0 */
 	struct ivar			*vars;
 	size_t				nvars, capvars;
 	bool				changed;	/* a variable type grew this pass */
