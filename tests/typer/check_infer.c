@@ -521,6 +521,19 @@ START_TEST(min_typefile)
 }
 END_TEST
 
+/* ASSERTION: a linked object (plain loads, no relocations) is typed too: loads are sized integers. */
+START_TEST(linked_object)
+{
+	type_text(".object linked\n.difo d\n\tldgs curthread, %r1\n\tsetx 8, %r2\n"
+	    "\tadd %r1, %r2, %r1\n\tldx [%r1], %r1\n\tldsw [%r1], %r3\n\tret %r3\n.end\n"
+	    ".clause\n\t.probe a:b:c:d\n\t.action difexpr difo=d\n.end\n", "freebsd_a");
+	ck_no_errors();
+	ck_assert_str_eq(def(0, 2), "struct thread *");
+	ck_assert_str_eq(def(0, 3), "uint64_t");
+	ck_assert_str_eq(rtype(0), "int32_t");
+}
+END_TEST
+
 /* ASSERTION: random instruction words and tables never crash or hang the inference. */
 START_TEST(random_difos)
 {
@@ -601,6 +614,7 @@ static Suite *infer_suite(void)
 		{ "error_position", error_position },
 		{ "every_opcode", every_opcode },
 		{ "min_typefile", min_typefile },
+		{ "linked_object", linked_object },
 		{ "random_difos", random_difos },
 	};
 
