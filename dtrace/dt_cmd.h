@@ -1,0 +1,32 @@
+/*
+ * dt_cmd.h — what main.c asks the dtrace driver to do.
+ */
+#ifndef DT_CMD_H
+#define DT_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DT_CMD_MAXOPTS	64
+
+struct dt_cmd {
+	const char	*program;	/* -Y file */
+	const char	*link_input;	/* -y file */
+	const char	*output;	/* -o file */
+	const char	*typefile;	/* -T file; NULL: default */
+	bool		quiet;		/* -q */
+	bool		compile_only;	/* -e */
+	bool		listing;	/* -S */
+	bool		list;		/* -l */
+	const char	*xopts[DT_CMD_MAXOPTS];	/* -x name[=value] */
+	size_t		nxopts;
+	char *const	*macro_args;	/* after the program */
+	size_t		nmacro_args;
+};
+
+/* Each returns the process exit status (0, 1 input/runtime error). */
+int dt_cmd_run(const struct dt_cmd *c);
+int dt_cmd_link(const struct dt_cmd *c);
+int dt_cmd_list(const struct dt_cmd *c);
+
+#endif /* DT_CMD_H */

@@ -1,0 +1,202 @@
+/*
+ * dt_consume.c — the consumer half: buffers and aggregations to text.
+ *
+ * Theory.  The engine leaves records (header + values laid out by the
+ * ECB's record table) in the principal buffer; this file walks them in
+ * order and hands each firing's values to libdcons (dcons_consume__probe),
+ * which prints exactly what dtrace(1) prints.  Before any records are
+ * consumed the aggregation arena is drained into libdcons's aggregation
+ * store (dcons_aggstore__merge), the way DTrace's consumer snapshots the
+ * kernel's aggregation buffers, so a printa() sees every value aggregated
+ * before it.  Error records (the internal ERROR ECB) become DTrace's
+ * "dtrace: error on enabled probe ID ..." lines on stderr.  When tracing
+ * ends, the END output is followed by dcons_print__exit and every
+ * aggregation not printed yet, then the drop counters on stderr.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dt_impl.h"
+
+static const char *fault_msg(uint64_t f)
+{
+#define FAULT_MSG_(n, name, msg) if (f == n) return msg;
+	DIF_FAULTS(FAULT_MSG_)
+#undef FAULT_MSG_
+	return "library fault";
+}
+
+int dt_drain_aggs(struct dt_state *st)
+{
+	uint64_t off = 8;
+	int rc = 0;
+
+	while (off < st->aggused) {
+		struct dt_aggent *a = (struct dt_aggent *)(st->aggmem + off);
+		const struct dt_aggvar *av = &st->aggvars[a->id - 1];
+		struct dcons_rec keys[DCONS_AGG_MAXKEYS];
+		const uint8_t *k = (const uint8_t *)(a + 1);
+
+		for (uint32_t i = 0; i < av->nkeys; i++) {
+			if (av->keys[i].flags & DCONS_REC_STRING) {
+				uint32_t len = (uint32_t)strlen((const char *)k) + 1;
+
+				keys[i] = (struct dcons_rec){ DIF_ACT_DIFEXPR,
+				    DCONS_REC_STRING, len, k, 0 };
+				k += len;
+			} else {
+				keys[i] = (struct dcons_rec){ DIF_ACT_DIFEXPR,
+				    av->keys[i].flags, av->keys[i].size, k, 0 };
+				k += 8;
+			}
+		}
+		if (rc == 0)
+			rc = dcons_aggstore__merge(st->aggs, a->id, keys, av->nkeys,
+			    dt_aggent_words(a), a->nwords);
+		off += sizeof(*a) + ((a->keylen + 7) & ~7u) + 8ULL * a->nwords;
+	}
+	st->aggused = 8;
+	memset(st->aggbuckets, 0, st->naggbuckets * sizeof(uint32_t));
+	return rc;
+}
+
+static void print_error(struct dt_state *st, const uint64_t *w)
+{
+	const struct dt_ecb *e = w[0] >= 1 && w[0] <= st->necbs ? &st->ecbs[w[0] - 1] : NULL;
+	const struct dt_probe *p = e ? e->probe : NULL;
+	char where[32], details[32] = "", offinfo[40] = "";
+
+	if (w[1] == 0)
+		snprintf(where, sizeof(where), "predicate");
+	else
+		snprintf(where, sizeof(where), "action #%" PRIu64, w[1]);
+	if (w[3] == DIF_FAULT_BADADDR || w[3] == DIF_FAULT_BADALIGN ||
+	    w[3] == DIF_FAULT_BADSTACK)
+		snprintf(details, sizeof(details), " (0x%" PRIx64 ")", w[4]);
+	if (w[2] != UINT64_MAX)
+		snprintf(offinfo, sizeof(offinfo), " at DIF offset %" PRIu64, w[2]);
+	fflush(st->outfp);
+	fprintf(stderr, "dtrace: error on enabled probe ID %" PRIu64 " (ID %" PRIu32
+	    ": %s:%s:%s:%s): %s%s in %s%s\n", w[0], p ? p->id : 0,
+	    p ? p->prov : "", p ? p->mod : "", p ? p->func : "", p ? p->name : "",
+	    fault_msg(w[3]), details, where, offinfo);
+}
+
+static int flush_out(struct dt_state *st)
+{
+	if (st->out.len > 0 && fwrite(st->out.data, 1, st->out.len, st->outfp) != st->out.len)
+		return -EIO;
+	dcons_buf__reset(&st->out);
+	return 0;
+}
+
+static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
+{
+	struct dt_rechdr h;
+	struct dcons_rec recs[64];
+	const struct dt_ecb *e;
+	int status = 0, rc;
+
+	memcpy(&h, p, sizeof(h));
+	*used = sizeof(h) + h.size;
+	if (h.epid == st->error_ecb.epid) {
+		uint64_t w[5];
+
+		memcpy(w, p + sizeof(h), sizeof(w));
+		if ((rc = flush_out(st)) != 0)
+			return rc;
+		print_error(st, w);
+		return 0;
+	}
+	if (h.epid == 0 || h.epid > st->necbs)
+		return -EINVAL;
+	e = &st->ecbs[h.epid - 1];
+	if (e->nrecs > sizeof(recs) / sizeof(recs[0]))
+		return -E2BIG;
+	for (uint32_t i = 0; i < e->nrecs; i++) {
+		const struct dt_rec *r = &e->recs[i];
+
+		recs[i] = (struct dcons_rec){ r->action, r->flags, r->size,
+		    p + sizeof(h) + r->off, r->fmtid };
+	}
+	if (!st->dctx.opts.quiet && !st->header_printed) {
+		dcons_print__header(&st->dctx, &st->out);
+		st->header_printed = true;
+	}
+	struct dcons_probe probe = { 0, e->probe->id, e->probe->func, e->probe->name };
+
+	rc = dcons_consume__probe(&st->dctx, st->fmts, st->aggs, &probe, recs,
+	    e->nrecs, &status, &st->out);
+	return rc;
+}
+
+static int walk(struct dt_state *st, uint64_t from, uint64_t to)
+{
+	int rc;
+
+	while (from + sizeof(struct dt_rechdr) <= to) {
+		uint64_t used;
+
+		if ((rc = consume_one(st, st->pbuf.mem + from, &used)) != 0)
+			return rc;
+		from += used;
+	}
+	return 0;
+}
+
+int dt_consume(struct dt_state *st)
+{
+	struct dt_buf *b = &st->pbuf;
+	int rc;
+
+	if ((rc = dt_drain_aggs(st)) != 0)
+		return rc;
+	if (b->wrapped) {
+		if ((rc = walk(st, b->tail, b->end)) != 0)
+			return rc;
+	}
+	if ((rc = walk(st, b->wrapped ? 0 : b->tail, b->head)) != 0)
+		return rc;
+	b->head = b->tail = b->end = 0;
+	b->wrapped = false;
+	return flush_out(st);
+}
+
+static void drops(uint64_t n, const char *what)
+{
+	if (n != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " %s%s\n", n, what, n == 1 ? "" : "s");
+}
+
+int dt_finish(struct dt_state *st)
+{
+	int rc;
+
+	if ((rc = dt_consume(st)) != 0)
+		return rc;
+	dcons_print__exit(&st->dctx, &st->out);
+	if ((rc = dcons_aggstore__print_unprinted(st->aggs, &st->dctx, &st->out)) != 0)
+		return rc;
+	if ((rc = flush_out(st)) != 0)
+		return rc;
+	fflush(st->outfp);
+	if (st->pbuf.drops != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " drop%s on CPU 0\n", st->pbuf.drops,
+		    st->pbuf.drops == 1 ? "" : "s");
+	if (st->aggdrops != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " aggregation drop%s on CPU 0\n",
+		    st->aggdrops, st->aggdrops == 1 ? "" : "s");
+	drops(st->vs.dvs_drops, "dynamic variable drop");
+	drops(st->specdrops, "speculative drop");
+	if (st->specbusy != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " failed speculation%s "
+		    "(available buffer(s) still busy)\n", st->specbusy,
+		    st->specbusy == 1 ? "" : "s");
+	if (st->specunavail != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " failed speculation%s "
+		    "(no speculative buffer available)\n", st->specunavail,
+		    st->specunavail == 1 ? "" : "s");
+	return 0;
+}

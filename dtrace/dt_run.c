@@ -1,0 +1,102 @@
+/*
+ * dt_run.c — a tracing session: BEGIN, timers, END.
+ *
+ * Theory.  Everything runs on one thread, so probe context never races
+ * the consumer: BEGIN fires, then the loop sleeps until the next tick or
+ * profile deadline (absolute CLOCK_MONOTONIC times, so the period does not
+ * drift with the time spent firing) or a signal; due probes fire; the
+ * principal buffer is consumed after each round (switch and fill
+ * policies; ring is consumed only at the end, which is the point of a
+ * ring).  exit(), SIGINT, SIGTERM or a full fill-policy buffer end the
+ * loop; then END fires and the final output is printed, so nothing
+ * recorded is lost.  Without timers the loop waits for a signal.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "dt_impl.h"
+
+static uint64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int round_done(struct dt_state *st)
+{
+	if (st->opts.bufpolicy == DT_BUF_RING)
+		return 0;
+	if (st->opts.bufpolicy == DT_BUF_FILL && st->pbuf.full)
+		st->exiting = true;
+	return dt_consume(st);
+}
+
+/*
+ * Wait until the absolute monotonic time `until` (UINT64_MAX: forever) or
+ * one of the stop signals, which the caller keeps blocked so none is lost.
+ */
+static void wait_until(uint64_t until, const sigset_t *sigs, volatile int *stop)
+{
+	for (;;) {
+		uint64_t now = mono();
+		struct timespec ts;
+
+		if (until != UINT64_MAX && now >= until)
+			return;
+		if (until == UINT64_MAX) {
+			ts.tv_sec = 3600;
+			ts.tv_nsec = 0;
+		} else {
+			ts.tv_sec = (time_t)((until - now) / 1000000000ULL);
+			ts.tv_nsec = (long)((until - now) % 1000000000ULL);
+		}
+		if (sigtimedwait(sigs, NULL, &ts) > 0) {
+			*stop = 1;
+			return;
+		}
+	}
+}
+
+int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
+{
+	uint64_t t0 = mono();
+	int rc;
+
+	for (uint32_t i = 0; i < st->nprobes; i++)
+		st->probes[i]->next_ns = t0 + st->probes[i]->period_ns;
+	dt_fire(st, st->probes[0], NULL);		/* BEGIN */
+	if ((rc = round_done(st)) != 0)
+		return rc;
+	while (!st->exiting && !*stop) {
+		uint64_t next = UINT64_MAX, now;
+
+		for (uint32_t i = 0; i < st->nprobes; i++) {
+			struct dt_probe *p = st->probes[i];
+
+			if (p->period_ns != 0 && p->ecbs != NULL && p->next_ns < next)
+				next = p->next_ns;
+		}
+		wait_until(next, sigs, stop);
+		if (*stop)
+			break;
+		now = mono();
+		for (uint32_t i = 0; i < st->nprobes && !st->exiting; i++) {
+			struct dt_probe *p = st->probes[i];
+
+			if (p->period_ns == 0 || p->ecbs == NULL || p->next_ns > now)
+				continue;
+			dt_fire(st, p, NULL);
+			p->next_ns += p->period_ns;
+			if (p->next_ns <= now)	/* fell behind: skip, never burst */
+				p->next_ns = now + p->period_ns;
+		}
+		if ((rc = round_done(st)) != 0)
+			return rc;
+	}
+	dt_fire(st, st->probes[1], NULL);		/* END */
+	return dt_finish(st);
+}

@@ -1,0 +1,104 @@
+/*
+ * main.c — dtrace(1): parse options, then hand over to dt_cmd.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dt_cmd.h"
+#include "ht_version.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+	    "Usage: dtrace [-eqSV] [-o output] [-T typefile] [-x opt[=val]]\n"
+	    "              -Y program.o [macro arguments]\n"
+	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
+	    "       dtrace -l [-Y program.o]\n"
+	    "       dtrace -n probe-description | -s script.d   (needs the D code generator)\n"
+	    "\n"
+	    "  -Y file   execute a program object (a relocatable one is linked first)\n"
+	    "  -y file   link a relocatable object into a new program object (-o)\n"
+	    "  -o file   output file (trace output, or the object of -y)\n"
+	    "  -T file   typefile to link against (default /sys/kernel/btf/vmlinux)\n"
+	    "  -q        quiet: only explicitly traced data\n"
+	    "  -e        exit after loading and checking the program\n"
+	    "  -S        print the DIF listing of the program\n"
+	    "  -x o[=v]  set an option (bufsize, bufpolicy, strsize, aggsortkey, ...)\n"
+	    "  -l        list probes (those the program enables, with -Y)\n"
+	    "  -V        print the D version\n"
+	    "  --version, --help\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct dt_cmd c;
+	int opt;
+
+	memset(&c, 0, sizeof(c));
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("dtrace (HyperTrace) " HT_VERSION "\n");
+			return 0;
+		}
+		if (strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:qeSlVhCwZ")) != -1) {
+		switch (opt) {
+		case 'Y': c.program = optarg; break;
+		case 'y': c.link_input = optarg; break;
+		case 'o': c.output = optarg; break;
+		case 'T': c.typefile = optarg; break;
+		case 'q': c.quiet = true; break;
+		case 'e': c.compile_only = true; break;
+		case 'S': c.listing = true; break;
+		case 'l': c.list = true; break;
+		case 'x':
+			if (c.nxopts == DT_CMD_MAXOPTS) {
+				fprintf(stderr, "dtrace: too many -x options\n");
+				return 2;
+			}
+			c.xopts[c.nxopts++] = optarg;
+			break;
+		case 'V':
+			printf("dtrace: HyperTrace D " HT_VERSION "\n");
+			return 0;
+		case 'n': case 's':
+			fprintf(stderr, "dtrace: -%c needs the D compiler's code "
+			    "generation, which is not built yet; compile with dtc "
+			    "and run the object with -Y\n", opt);
+			return 1;
+		case 'C': case 'w': case 'Z':
+			fprintf(stderr, "dtrace: -%c is not supported yet\n", opt);
+			return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	c.macro_args = argv + optind;
+	c.nmacro_args = (size_t)(argc - optind);
+	if (c.link_input != NULL) {
+		if (c.program != NULL || c.output == NULL) {
+			fprintf(stderr, "dtrace: -y needs -o and excludes -Y\n");
+			return 2;
+		}
+		return dt_cmd_link(&c);
+	}
+	if (c.list)
+		return dt_cmd_list(&c);
+	if (c.program == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	return dt_cmd_run(&c);
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# run_golden.sh DTRACE DASM DIR — the runtime's golden tests.
+#
+# Every DIR/*.s is assembled with dasm and run with `dtrace -Y`.  Lines of
+# the form `! ARGS: ...` give extra dtrace arguments, `! STATUS: n` the
+# expected exit status (default 0).  stdout must equal NAME.s.out byte for
+# byte; when NAME.s.err exists, stderr must equal it too.  tst.* must exit
+# 0 (or its STATUS), err.* must exit non-zero.
+dtrace=$1
+dasm=$2
+dir=$3
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+for src in "$dir"/*.s; do
+	name=$(basename "$src" .s)
+	args=$(sed -n 's/^! ARGS: //p' "$src")
+	want=$(sed -n 's/^! STATUS: //p' "$src")
+	[ -n "$want" ] || want=0
+	if ! "$dasm" -o "$tmp/$name.o" "$src" 2>"$tmp/$name.asm"; then
+		echo "FAIL $name: does not assemble"; cat "$tmp/$name.asm"
+		fail=$((fail + 1)); continue
+	fi
+	# shellcheck disable=SC2086
+	timeout 60 "$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	st=$?
+	ok=1
+	case $name in
+	err.*) [ "$st" -ne 0 ] || { echo "FAIL $name: exit 0, expected failure"; ok=0; } ;;
+	*) [ "$st" -eq "$want" ] || { echo "FAIL $name: exit $st, expected $want"; ok=0; } ;;
+	esac
+	if ! cmp -s "$tmp/$name.out" "$src.out"; then
+		echo "FAIL $name: stdout differs"; diff "$src.out" "$tmp/$name.out" | head -20; ok=0
+	fi
+	if [ -f "$src.err" ]; then
+		sed "s|$tmp/$name.o|PROGRAM|g" "$tmp/$name.err" >"$tmp/$name.err2"
+		if ! cmp -s "$tmp/$name.err2" "$src.err"; then
+			echo "FAIL $name: stderr differs"; diff "$src.err" "$tmp/$name.err2" | head -20; ok=0
+		fi
+	fi
+	if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "runtime golden: $pass passed, $fail failed"
+[ $fail -eq 0 ] && [ $pass -gt 0 ]
