@@ -49,7 +49,7 @@ static void say(void *ctx, const char *line)
 
 static double time_link(const char *obj, const char *tf, const char *out)
 {
-	struct lnk_diag d = { say, NULL, 0 };
+	struct lnk_diag d = { say, NULL, 0, 0 };
 	double t0 = now_ms();
 	if (lnk_link__files(&obj, 1, tf, NULL, &d, out, NULL) != 0) {
 		fprintf(stderr, "link_bench: link against %s failed\n", tf);

@@ -7,6 +7,9 @@
  * uload, uuload, typecast; include/dif/dif_reloc.h).  Linking turns one or
  * more such relocatable objects into one program for one target:
  *
+ *   0. the typer (typer/typ_infer.h) types each input against the target:
+ *      type errors are link errors, and each DIFO's return type is taken
+ *      from the inferred type of what it returns;
  *   1. inputs are concatenated in order (clauses, actions, DIFOs, formats);
  *   2. variables and aggregations are merged by name and renumbered, since
  *      every object numbers its own from 0x500 / 1;
@@ -39,7 +42,11 @@ struct lnk_opts {
 	unsigned	resolvers;	/* LNK_RESOLVE_*; 0 keeps every clause */
 	const char	*target_name;	/* NULL: this machine's uname nodename */
 	const char	*target_version; /* NULL: uname sysname "-" release */
+	unsigned	flags;		/* LNK_F_* */
 };
+
+/* Type errors found by the typer are reported as warnings, not errors. */
+#define LNK_F_TYPE_WARN		0x1u
 
 /*
  * A diagnostics sink.  `report` gets each complete line (no newline); when
@@ -49,6 +56,7 @@ struct lnk_diag {
 	void		(*report)(void *ctx, const char *line);
 	void		*ctx;
 	unsigned	nerrors;
+	unsigned	nwarnings;	/* lines reported with "warning:" */
 };
 
 /* At most this many errors are reported for one link; then it stops. */

@@ -19,6 +19,7 @@ struct lnk_ctx {
 	struct typ_file		*tf;
 	struct dobj		*out;
 	int			rc;		/* first failure: -EINVAL or -ENOMEM */
+	unsigned		nerr;		/* errors so far (also without a sink) */
 };
 
 /* Where a DIFO came from, for messages. */
@@ -37,6 +38,9 @@ struct lnk_where {
 void lnk_error(struct lnk_ctx *cx, const struct lnk_where *w,
     const struct dobj_srcpos *pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A line already formatted (the typer's): an error / a warning. */
+void lnk_report(struct lnk_ctx *cx, const char *line);
+void lnk_warning(struct lnk_ctx *cx, const char *line);
 /* An error without a source position: "dld: error: <fmt>" or "name: error:". */
 void lnk_error_plain(struct lnk_ctx *cx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

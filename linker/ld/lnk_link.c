@@ -39,6 +39,7 @@
 
 #include "dvm_validate.h"
 #include "lnk_impl.h"
+#include "typ_infer.h"
 #include "typ_typefile.h"
 
 /* --- Diagnostics ---------------------------------------------------------- */
@@ -47,10 +48,31 @@ static void emit(struct lnk_ctx *cx, const char *line)
 {
 	if (cx->rc == 0)
 		cx->rc = -EINVAL;
+	cx->nerr++;
 	if (cx->diag == NULL)
 		return;
 	if (cx->diag->nerrors++ < LNK_MAX_ERRORS && cx->diag->report)
 		cx->diag->report(cx->diag->ctx, line);
+}
+
+void lnk_report(struct lnk_ctx *cx, const char *line)
+{
+	emit(cx, line);
+}
+
+void lnk_warning(struct lnk_ctx *cx, const char *line)
+{
+	char buf[1100];
+	const char *e = strstr(line, ": error: ");
+
+	if (cx->diag == NULL)
+		return;
+	if (e != NULL)	/* the typer says error; here it is a warning */
+		snprintf(buf, sizeof(buf), "%.*s: warning: %s", (int)(e - line), line, e + 9);
+	else
+		snprintf(buf, sizeof(buf), "%s", line);
+	if (cx->diag->nwarnings++ < LNK_MAX_ERRORS && cx->diag->report)
+		cx->diag->report(cx->diag->ctx, buf);
 }
 
 void lnk_error(struct lnk_ctx *cx, const struct lnk_where *w, const struct dobj_srcpos *pos,
@@ -139,6 +161,7 @@ struct link {
 	const char		*inname;
 	struct idmap		varmap[2], aggmap, difomap, fmtmap;
 	bool			*aggid_difo;	/* input DIFO carries an agg id */
+	struct typ_infer	*inf;		/* the typer's view of the input */
 	uint32_t		ndropped;
 };
 
@@ -399,6 +422,24 @@ static int copy_difo_tables(struct dobj_difo *d, const struct dobj_difo *s)
 	return 0;
 }
 
+/*
+ * The return type the typer inferred, except where the compiler knows
+ * better: a string keeps its declared size (the strsize option), and a
+ * DIFO whose result the typer could not type (void) keeps its own.
+ */
+static void patch_rtype(struct link *lk, uint32_t idx, struct dobj_difo *d)
+{
+	struct dif_type t;
+
+	if (lk->inf == NULL || typ_infer__rtype_dif(lk->inf, idx, &t) != 0)
+		return;
+	if (t.dtdt_kind == DIF_TYPE_CTF && t.dtdt_size == 0 && t.dtdt_ckind == 0)
+		return;
+	if (t.dtdt_kind == DIF_TYPE_STRING && d->rtype.dtdt_kind == DIF_TYPE_STRING)
+		return;
+	d->rtype = t;
+}
+
 /* The output index of input DIFO `idx`, copying and linking it on first use. */
 static uint32_t restr(struct link *lk, uint32_t off);
 
@@ -421,6 +462,7 @@ static int use_difo(struct link *lk, int32_t idx, const struct lnk_where *w, int
 	struct dobj_difo *d = &lk->cx.out->difos[k];
 	if ((rc = copy_difo_tables(d, &lk->in->difos[idx])) != 0)
 		return rc;
+	patch_rtype(lk, (uint32_t)idx, d);
 	renumber_text(lk, d);
 	if ((rc = renumber_vars(lk, d)) != 0)
 		return rc;
@@ -621,6 +663,45 @@ static int validate_input(struct link *lk)
 	return bad ? -EINVAL : 0;
 }
 
+/* Type the input against the target (errors are reported by typer_verdict). */
+static int run_typer(struct link *lk)
+{
+	struct typ_infer_opts io = { lk->cx.tf, NULL, LNK_MAX_ERRORS };
+	int rc = typ_infer__new(lk->in, &io, &lk->inf);
+
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc != 0) {
+		lk->inf = NULL;
+		lnk_error_plain(&lk->cx, lk->inname, "the typer cannot type this object (%s)",
+		    strerror(-rc));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The typer's errors are link errors (warnings with LNK_F_TYPE_WARN).  They
+ * are reported only when relocation found nothing wrong in this input: a
+ * missing member is then said once, by the linker, with the clause, probe
+ * and member path.
+ */
+static int typer_verdict(struct link *lk, bool quiet)
+{
+	bool warn = lk->opts && (lk->opts->flags & LNK_F_TYPE_WARN);
+	size_t n = lk->inf ? typ_infer__nerrors(lk->inf) : 0;
+
+	for (size_t i = 0; !quiet && i < n; i++) {
+		char line[1024];
+		typ_diag__format(typ_infer__error(lk->inf, i), line, sizeof(line));
+		if (warn)
+			lnk_warning(&lk->cx, line);
+		else
+			lnk_report(&lk->cx, line);
+	}
+	return n && !warn ? -EINVAL : 0;
+}
+
 static int link_input(struct link *lk)
 {
 	int rc;
@@ -639,11 +720,16 @@ static int link_input(struct link *lk)
 	if ((lk->aggid_difo = calloc(lk->in->ndifos + 1, sizeof(bool))) == NULL)
 		return -ENOMEM;
 	mark_aggid_difos(lk);
+	if ((rc = run_typer(lk)) != 0)
+		return rc;
 	if ((rc = merge_symbols(lk)) != 0 || (rc = copy_pairs(lk)) != 0)
 		return rc;
+	unsigned before = lk->cx.nerr;
 	for (uint32_t c = 0; c < lk->in->nclauses; c++)
 		if ((rc = copy_clause(lk, c)) == -ENOMEM)
 			return rc;
+	if ((rc = typer_verdict(lk, lk->cx.nerr != before)) != 0)
+		return rc;
 	rc = dobj__add_srcident(lk->cx.out, lk->in->ident);
 	return rc < 0 ? rc : 0;
 }
@@ -657,6 +743,8 @@ static void input_reset(struct link *lk)
 	map_free(&lk->fmtmap);
 	free(lk->aggid_difo);
 	lk->aggid_difo = NULL;
+	typ_infer__free(lk->inf);
+	lk->inf = NULL;
 }
 
 static void link_free(struct link *lk)
@@ -775,7 +863,7 @@ int lnk_opts__parse_resolvers(const char *s, unsigned *flags)
 int lnk_link__files(const char *const *paths, size_t n, const char *typefile,
     const struct lnk_opts *opts, struct lnk_diag *diag, const char *output, struct dobj **out)
 {
-	struct lnk_ctx cx = { diag, NULL, NULL, 0 };
+	struct lnk_ctx cx = { diag, NULL, NULL, 0, 0 };
 	struct dobj **objs = calloc(n ? n : 1, sizeof(*objs));
 	struct typ_file *tf = NULL;
 	struct typ_err te = { "" };

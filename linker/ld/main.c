@@ -24,6 +24,7 @@ static void usage(FILE *fp)
 	    "  -o FILE              output object (default: a.out.o)\n"
 	    "  -x resolvers=LIST    drop clauses whose probe target does not match:\n"
 	    "                       LIST is hostname, version, both (comma) or none\n"
+	    "  -x typewarn          report the typer's type errors as warnings\n"
 	    "  --target-name N      target host name (default: this machine's)\n"
 	    "  --target-version V   target version (default: uname sysname-release)\n"
 	    "  --version            print the version\n"
@@ -36,13 +37,17 @@ static void print_line(void *ctx, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
-/* -x NAME=VALUE; only resolvers= is known.  0 ok, 2 usage error. */
+/* -x resolvers=LIST | -x typewarn.  0 ok, 2 usage error. */
 static int xopt(const char *arg, struct lnk_opts *o)
 {
 	const char *eq = strchr(arg, '=');
 
+	if (strcmp(arg, "typewarn") == 0) {
+		o->flags |= LNK_F_TYPE_WARN;
+		return 0;
+	}
 	if (eq == NULL || (size_t)(eq - arg) != 9 || strncmp(arg, "resolvers", 9) != 0) {
-		fprintf(stderr, "dld: error: unknown -x option '%s' (known: resolvers=)\n", arg);
+		fprintf(stderr, "dld: error: unknown -x option '%s' (known: resolvers=, typewarn)\n", arg);
 		return 2;
 	}
 	if (lnk_opts__parse_resolvers(eq + 1, &o->resolvers) != 0) {
@@ -62,7 +67,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct lnk_opts o = { 0, NULL, NULL };
+	struct lnk_opts o = { 0, NULL, NULL, 0 };
 	const char *typefile = NULL, *output = "a.out.o";
 	int c;
 
@@ -90,7 +95,7 @@ int main(int argc, char **argv)
 		}
 		typefile = LNK_DEFAULT_TYPEFILE;
 	}
-	struct lnk_diag diag = { print_line, NULL, 0 };
+	struct lnk_diag diag = { print_line, NULL, 0, 0 };
 	int rc = lnk_link__files((const char *const *)&argv[optind], (size_t)(argc - optind),
 	    typefile, &o, &diag, output, NULL);
 	if (rc == -ENOMEM) {

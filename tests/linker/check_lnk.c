@@ -79,7 +79,7 @@ static char *fmt(const char *f, ...)
 static int link_n(struct typ_file *tf, struct dobj **in, size_t n, const struct lnk_opts *o,
     struct dobj **out)
 {
-	struct lnk_diag d = { diag_line, NULL, 0 };
+	struct lnk_diag d = { diag_line, NULL, 0, 0 };
 	const char *names[4] = { "a.o", "b.o", "c.o", "d.o" };
 
 	diag_buf[0] = '\0';
@@ -286,11 +286,14 @@ START_TEST(test_loads_match_c)
 	const struct fixture *f = fixtures[_i].fix();
 	char *s = NULL;
 
+	/* The typer calls a by-value load of an array/struct an error; the
+	 * linker's answer (the address) is checked with type errors as warnings. */
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
 	for (int r = 0; r < f->n; r++)
 		load_difo(&s, r, f, r, "uload");
 	clauses(&s, f->n);
 	struct dobj *in = assemble(s);
-	struct dobj *out = link_ok(tf, &in, 1, NULL);
+	struct dobj *out = link_ok(tf, &in, 1, &o);
 	for (int r = 0; r < f->n; r++) {
 		uint64_t got = run(out, (uint32_t)r);
 		ck_assert_msg(got == f->rows[r].value, "%s %s.%s: got 0x%llx, C reads 0x%llx",
@@ -541,7 +544,7 @@ START_TEST(test_bad_files)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "\177ELF garbage", 12), 12);
 	close(fd);
-	struct lnk_diag d = { diag_line, NULL, 0 };
+	struct lnk_diag d = { diag_line, NULL, 0, 0 };
 	const char *paths[1] = { obj };
 	char tfp[1024];
 	snprintf(tfp, sizeof(tfp), "%s/tf_freebsd_a.o", TYPEFILE_DIR);
@@ -563,6 +566,43 @@ START_TEST(test_bad_files)
 	unlink(obj);
 	unlink(good);
 	dobj__free(in);
+}
+END_TEST
+
+/* ASSERTION: the typer runs first: its type errors fail the link (warnings with LNK_F_TYPE_WARN), and return types are patched from the inferred types. */
+START_TEST(test_typer_integration)
+{
+	struct typ_file *tf = tf_open("freebsd_a");
+	struct dobj *in = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tldgs curthread, %r1\n"
+	    "\tusetx member_offset(\"struct thread\", \"td_errno\"), %r2\n"
+	    "\tadd %r1, %r2, %r1\n"
+	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_errno\")\n"
+	    "\tret %r1\n.end\n"
+	    ".difo d1 rtype=ctf:integer:8\n"
+	    "\tldgs curthread, %r1\n"
+	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_name\")\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n"
+	    "\t.action difexpr difo=d1\n.end\n");
+	struct dobj *out;
+	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "error:") && strstr(diag_buf, "td_name"), "%s", diag_buf);
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_diag d = { diag_line, NULL, 0, 0 };
+	const char *name = "a.o";
+	diag_buf[0] = '\0';
+	ck_assert_int_eq(lnk_link__objects(&in, &name, 1, tf, &o, &d, &out), 0);
+	ck_assert_uint_eq(d.nerrors, 0);
+	ck_assert_uint_ge(d.nwarnings, 1);
+	ck_assert_msg(strstr(diag_buf, "warning:") != NULL, "%s", diag_buf);
+	/* td_errno is an int: the declared 8-byte result becomes 4 bytes */
+	ck_assert_uint_eq(out->difos[0].rtype.dtdt_size, 4);
+	ck_assert_uint_eq(out->difos[0].rtype.dtdt_ckind, DIF_CTF_K_INTEGER);
+	dobj__free(out);
+	dobj__free(in);
+	typ_file__free(tf);
 }
 END_TEST
 
@@ -676,7 +716,7 @@ START_TEST(test_resolvers)
 {
 	struct typ_file *tf = tf_open("freebsd_a");
 	struct dobj *in = assemble(obj_targets);
-	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "web3", "FreeBSD-14.1-RELEASE" };
+	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "web3", "FreeBSD-14.1-RELEASE", 0 };
 	struct dobj *out = link_ok(tf, &in, 1, &o);
 
 	ck_assert_uint_eq(out->nclauses, 2);	/* web* and the untargeted one */
@@ -753,6 +793,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_type_nested);
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_bad_files);
+	tcase_add_test(tc, test_typer_integration);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("merge");
 	tcase_add_test(tc, test_merge_two_objects);
