@@ -392,6 +392,11 @@ static int check_relocs(const struct ck *ck, const struct dobj_difo *d, const st
 			return FAIL(ck, SEC_RELA, o, "relocation kind %u at pc %u does not "
 			    "sit on its pseudo-instruction (opcode %u found)", r->dtr_kind,
 			    r->dtr_pc, DIF_INSTR_OP(d->text[r->dtr_pc]));
+		if ((op == DIF_OP_USETX || op == DIF_OP_TYPECAST) &&
+		    DIF_INSTR_RELOC(d->text[r->dtr_pc]) != j)
+			return FAIL(ck, SEC_TEXT, (b->text + r->dtr_pc) * TEXT_SIZE, "%s at pc %u "
+			    "names relocation %u, its relocation is %u", op == DIF_OP_USETX ?
+			    "usetx" : "typecast", r->dtr_pc, DIF_INSTR_RELOC(d->text[r->dtr_pc]), j);
 		NAME(ck, SEC_RELA, o + 8, r->dtr_type, "relocation type");
 		STR(ck, SEC_RELA, o + 16, r->dtr_member, "relocation member");
 		if ((r->dtr_kind == DIF_RELOC_MEMBER_OFFSET ||

@@ -869,6 +869,10 @@ START_TEST(check_in_memory)
 	expect_check_fails(o, ".rela.ht.text", "linked");
 
 	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].text[4] = DIF_INSTR_IMM16(DIF_OP_USETX, 3, 3);	/* its reloc is 2 */
+	expect_check_fails(o, ".ht.text", "names relocation 3");
+
+	o = sample_full(DOBJ_RELOCATABLE);
 	o->symbols[3].kind = DOBJ_SYM_GLOBAL;		/* "counter" twice */
 	expect_check_fails(o, ".ht.symbols", "twice");
 

@@ -62,7 +62,8 @@ static int add_pred(struct dobj *obj)
 
 /*
  * The relocation-heavy DIFO: curthread->td_proc->p_pid style accesses.
- * Relocatable: usetx/uload/uuload/typecast with one relocation each.
+ * Relocatable: usetx/uload/uuload/typecast with one relocation each; the
+ * index field of usetx and typecast names its relocation in the reltab.
  * Linked: the same program with the pseudo-instructions resolved.
  */
 static int add_reloc_difo(struct dobj *obj)
@@ -72,10 +73,10 @@ static int add_reloc_difo(struct dobj *obj)
 		DIF_INSTR_IMM16(DIF_OP_USETX, 0, 2),		/* offsetof td_proc */
 		DIF_INSTR_FMT(DIF_OP_ADD, 1, 2, 1),
 		DIF_INSTR_FMT(DIF_OP_ULOAD, 1, 0, 1),		/* load td_proc */
-		DIF_INSTR_IMM16(DIF_OP_USETX, 1, 3),		/* sizeof(struct proc) */
-		DIF_INSTR_IMM16(DIF_OP_USETX, 2, 4),		/* sizeof p_flag */
+		DIF_INSTR_IMM16(DIF_OP_USETX, 2, 3),		/* sizeof(struct proc) */
+		DIF_INSTR_IMM16(DIF_OP_USETX, 3, 4),		/* sizeof p_flag */
 		DIF_INSTR_FMT(DIF_OP_UULOAD, 1, 0, 5),		/* user load */
-		DIF_INSTR_IMM16(DIF_OP_TYPECAST, 3, 5),		/* (pid_t) */
+		DIF_INSTR_IMM16(DIF_OP_TYPECAST, 5, 5),		/* (pid_t) */
 		DIF_INSTR_IMM16(DIF_OP_SETX, 0, 6),
 		DIF_INSTR_IMM16(DIF_OP_SETS, 1, 7),
 		DIF_INSTR_FMT(DIF_OP_ULOAD, 1, 0, 2),		/* bit-field load */
