@@ -1,7 +1,7 @@
 /*
  * cpp.c -- run the system C preprocessor for -C.
  *
- * The source is written to a private temporary file (so cpp's line markers
+ * The source is written to a private temporary file in $TMPDIR (so cpp's line markers
  * name a real file, which lex.c maps back to the source's own name), cpp is
  * started as a child process with the -I/-D/-U arguments in command-line
  * order, and its standard output is collected.  A cpp failure (exit status,
@@ -40,7 +40,12 @@ char *dc_cpp_run(struct dc_program *p, const char *name, const char *text, size_
 		 size_t *outlen)
 {
 	struct dc_loc loc = { .file = name };
-	char tmpl[] = "/tmp/dtc-cpp-XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
+
+	if (dir == NULL || *dir == '\0' || strlen(dir) > sizeof(tmpl) - 32)
+		dir = "/tmp";
+	snprintf(tmpl, sizeof(tmpl), "%s/dtc-cpp-XXXXXX", dir);
 	int fd = mkstemp(tmpl);
 	char *out = NULL;
 
