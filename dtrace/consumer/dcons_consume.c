@@ -260,9 +260,15 @@ static int consume_one(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 
 	*used = 1;
 	switch (r->action) {
-	case DIF_ACT_PRINTF:
+	case DIF_ACT_PRINTF: {
+		/* Two printf()s of one format in a row share a format id. */
+		const struct dcons_fmt *f = dcons_fmttab__get(fmts, r->fmtid);
+
 		*used = run_of(recs, n, 0);
+		if (f != NULL && !f->printa && *used > (f->nargs ? f->nargs : 1))
+			*used = f->nargs ? f->nargs : 1;
 		return do_printf(ctx, fmts, recs, *used, out);
+	}
 	case DIF_ACT_PRINTA:
 		*used = run_of(recs, n, 0);
 		return do_printa(ctx, fmts, aggs, recs, *used, out);

@@ -1,4 +1,5 @@
 ! BEGIN { trace("hello, world"); exit(0); }  (not quiet: header, probe columns)
+.object linked
 .difo greeting rtype=string:unknown:byref:256
 	sets "hello, world", %r1
 	ret %r1
