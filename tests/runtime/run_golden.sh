@@ -4,7 +4,8 @@
 # Every DIR/*.s is assembled with dasm and run with `dtrace -Y`.  Lines of
 # the form `! ARGS: ...` give extra dtrace arguments, `! STATUS: n` the
 # expected exit status (default 0).  stdout must equal NAME.s.out byte for
-# byte; when NAME.s.err exists, stderr must equal it too.  tst.* must exit
+# byte; when NAME.s.err exists, stderr must equal it too.  `! SIGNAL: INT`
+# (or TERM) sends that signal 0.5 s after the start.  tst.* must exit
 # 0 (or its STATUS), err.* must exit non-zero.
 dtrace=$1
 dasm=$2
@@ -22,8 +23,12 @@ for src in "$dir"/*.s; do
 		echo "FAIL $name: does not assemble"; cat "$tmp/$name.asm"
 		fail=$((fail + 1)); continue
 	fi
+	sig=$(sed -n 's/^! SIGNAL: //p' "$src")
 	# shellcheck disable=SC2086
-	timeout 60 "$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	timeout 60 "$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	pid=$!
+	if [ -n "$sig" ]; then sleep 0.5; kill -"$sig" $pid; fi
+	wait $pid
 	st=$?
 	ok=1
 	case $name in
