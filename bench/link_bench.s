@@ -3,6 +3,7 @@
 !   { @[curthread->comm, curthread->real_parent->pid] = count();
 !     self->ts = curthread->utime + curthread->stime; }
 ! Every member access is a relocation against struct task_struct / cred.
+! (comm is an array: its value is its address, so there is no uload.)
 
 .symbol ts kind=thread id=0x500 ctype="uint64_t"
 .agg _ id=1 func=count nkeys=2 keys="string,int"
@@ -29,11 +30,10 @@ yes:	setx 1, %r1
 	ret %r1
 .end
 
-.difo comm rtype=string:unknown:byref:16
+.difo comm rtype=ctf:pointer:8
 	ldgs curthread, %r1
 	usetx member_offset("struct task_struct", "comm"), %r2
 	add %r1, %r2, %r1
-	uload [%r1], %r1, load("struct task_struct", "comm")
 	ret %r1
 .end
 

@@ -11,13 +11,14 @@ file=${3:-/sys/kernel/btf/vmlinux}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-for l in linker/ld/liblnk.a typer/libtyp.a linker/obj/libdobj.a \
+for l in linker/ld/liblnk.a typer/libtypinfer.a linker/asm/libdasm.a typer/libtyp.a linker/obj/libdobj.a \
 	 runtime-kernel/libdvm_user.a runtime-kernel/libdvm.a linker/asm/dasm; do
 	[ -e "$build/$l" ] || { echo "link_bench: $build/$l not built (ninja -C $build)" >&2; exit 2; }
 done
 "$build/linker/asm/dasm" -o "$out/script.o" "$here/bench/link_bench.s"
 cc -O2 -I"$here/linker/ld" -I"$here/typer" -I"$here/include" -o "$out/bench" \
-	"$here/bench/link_bench.c" "$build/linker/ld/liblnk.a" "$build/typer/libtyp.a" \
+	"$here/bench/link_bench.c" "$build/linker/ld/liblnk.a" "$build/typer/libtypinfer.a" \
+	"$build/linker/asm/libdasm.a" "$build/typer/libtyp.a" \
 	"$build/linker/obj/libdobj.a" "$build/runtime-kernel/libdvm_user.a" \
 	"$build/runtime-kernel/libdvm.a" $(pkg-config --libs libbpf libelf) -lmd
 "$out/bench" -n "$rounds" "$out/script.o" "$file"
