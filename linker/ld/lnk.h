@@ -67,7 +67,9 @@ struct lnk_diag {
  * against the typefile `tf`.  On success *out is a new linked object (not
  * yet written; its ident is computed by dobj__write_*).  Returns 0, -EINVAL
  * when the inputs cannot be linked (every reason reported to diag), -ENOMEM.
- * The inputs are not modified.  tf may gain synthetic types (lookups).
+ * The inputs are not modified, except that an input whose ident is unset
+ * (all zero: made in memory, never written) gets it computed, since the
+ * output lists its inputs' idents.  tf may gain synthetic types (lookups).
  */
 int lnk_link__objects(struct dobj *const *inputs, const char *const *names,
     size_t n, struct typ_file *tf, const struct lnk_opts *opts,

@@ -463,9 +463,10 @@ static int use_difo(struct link *lk, int32_t idx, const struct lnk_where *w, int
 	if ((rc = copy_difo_tables(d, &lk->in->difos[idx])) != 0)
 		return rc;
 	patch_rtype(lk, (uint32_t)idx, d);
-	renumber_text(lk, d);
+	/* The variable table first: it may add names the symbol table lacks. */
 	if ((rc = renumber_vars(lk, d)) != 0)
 		return rc;
+	renumber_text(lk, d);
 	if (lk->aggid_difo[idx])
 		renumber_aggids(lk, d);
 	if ((rc = map_add(&lk->difomap, (uint32_t)idx, (uint32_t)k)) != 0)
@@ -642,6 +643,33 @@ static int copy_pairs(struct link *lk)
 	return 0;
 }
 
+/*
+ * Names the output must not hold empty.  (A reader that accepts an empty
+ * string at a non-zero offset would otherwise let one through to an output
+ * that dobj__check refuses.)
+ */
+static int check_names(struct link *lk)
+{
+	const struct dobj *in = lk->in;
+	const char *what = NULL;
+	uint32_t at = 0;
+
+#define EMPTY_NAME_(arr, n, field, label)					\
+	for (uint32_t i = 0; !what && i < in->n; i++)				\
+		if (dobj__str(in, in->arr[i].field)[0] == '\0')		\
+			what = label, at = i;
+	EMPTY_NAME_(options, noptions, name, "option")
+	EMPTY_NAME_(meta, nmeta, key, "meta key")
+	EMPTY_NAME_(aggs, naggs, name, "aggregation")
+	EMPTY_NAME_(symbols, nsymbols, name, "symbol")
+#undef EMPTY_NAME_
+	if (what == NULL)
+		return 0;
+	lnk_error_plain(&lk->cx, lk->inname, "inconsistent object: %s %u has an empty name",
+	    what, at);
+	return -EINVAL;
+}
+
 /* Validate every input DIFO as relocatable DIF before trusting it. */
 static int validate_input(struct link *lk)
 {
@@ -711,7 +739,14 @@ static int link_input(struct link *lk)
 		    "can be linked)");
 		return -EINVAL;
 	}
-	if ((rc = validate_input(lk)) != 0)
+	struct dobj_err e;
+	if (dobj__check(lk->in, &e) != 0) {
+		char m[400];
+		dobj_err__format(&e, m, sizeof(m));
+		lnk_error_plain(&lk->cx, lk->inname, "inconsistent object: %s", m);
+		return -EINVAL;
+	}
+	if ((rc = check_names(lk)) != 0 || (rc = validate_input(lk)) != 0)
 		return rc;
 	static const uint8_t zero[DOBJ_IDENT_LEN];
 	if (memcmp(lk->in->ident, zero, DOBJ_IDENT_LEN) == 0 &&

@@ -669,6 +669,29 @@ START_TEST(test_merge_two_objects)
 }
 END_TEST
 
+/* ASSERTION: a variable only a variable table names is merged by name, and text and table agree on its new id. */
+START_TEST(test_vartab_only_variable)
+{
+	struct typ_file *tf = tf_open("freebsd_a");
+	struct dobj *in = assemble(
+	    ".symbol u kind=thread id=0x501 ctype=\"int\"\n"
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\t.var t id=0x500 scope=thread\n\t.var u id=0x501 scope=thread\n"
+	    "\tsetx 3, %r1\n\tstts %r1, t\n\tstts %r1, u\n\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	struct dobj *out = link_ok(tf, &in, 1, NULL);
+	const struct dobj_difo *d = &out->difos[0];
+	/* u (a symbol) is merged first: 0x500; t then gets 0x501 */
+	ck_assert_uint_eq(var_of(d->text[1]), 0x501);
+	ck_assert_uint_eq(var_of(d->text[2]), 0x500);
+	ck_assert_uint_eq(d->vartab[0].dtdv_id, 0x501);
+	ck_assert_uint_eq(d->vartab[1].dtdv_id, 0x500);
+	dobj__free(out);
+	dobj__free(in);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: two objects disagreeing on a variable's type or an aggregation's function is an error naming it. */
 START_TEST(test_merge_conflicts)
 {
@@ -798,6 +821,7 @@ int main(void)
 	tc = tcase_create("merge");
 	tcase_add_test(tc, test_merge_two_objects);
 	tcase_add_test(tc, test_merge_conflicts);
+	tcase_add_test(tc, test_vartab_only_variable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("resolvers");
 	tcase_add_test(tc, test_resolvers);
