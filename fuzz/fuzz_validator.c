@@ -97,7 +97,9 @@ static uint64_t f_scratch(void *ctx, uint64_t size)
 	return (uint64_t)(uintptr_t)(window + window_used - size);
 }
 
-static const struct dvm_platform fuzz_plat = { f_load, f_store, f_scratch };
+static const struct dvm_platform fuzz_plat = {
+	.dp_load = f_load, .dp_store = f_store, .dp_scratch = f_scratch
+};
 
 static void run(const struct dif_difo *dp, uint32_t flags, uint32_t max_size)
 {

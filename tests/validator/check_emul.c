@@ -77,7 +77,9 @@ static uint64_t t_scratch(void *ctx, uint64_t size)
 	return (uint64_t)(uintptr_t)p;
 }
 
-static const struct dvm_platform plat = { t_load, t_store, t_scratch };
+static const struct dvm_platform plat = {
+	.dp_load = t_load, .dp_store = t_store, .dp_scratch = t_scratch
+};
 
 static struct tdifo prog;
 static struct dvm_mstate ms;
