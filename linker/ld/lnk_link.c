@@ -717,17 +717,24 @@ static int run_typer(struct link *lk)
 static int typer_verdict(struct link *lk, bool quiet)
 {
 	bool warn = lk->opts && (lk->opts->flags & LNK_F_TYPE_WARN);
-	size_t n = lk->inf ? typ_infer__nerrors(lk->inf) : 0;
+	size_t n = lk->inf ? typ_infer__nerrors(lk->inf) : 0, counted = 0;
 
-	for (size_t i = 0; !quiet && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct typ_diag *d = typ_infer__error(lk->inf, i);
+		uint32_t unused;
 		char line[1024];
-		typ_diag__format(typ_infer__error(lk->inf, i), line, sizeof(line));
+		if (d->difo >= 0 && !map_get(&lk->difomap, (uint32_t)d->difo, &unused))
+			continue;	/* in a clause the resolvers dropped */
+		counted++;
+		if (quiet)
+			continue;
+		typ_diag__format(d, line, sizeof(line));
 		if (warn)
 			lnk_warning(&lk->cx, line);
 		else
 			lnk_report(&lk->cx, line);
 	}
-	return n && !warn ? -EINVAL : 0;
+	return counted && !warn ? -EINVAL : 0;
 }
 
 static int link_input(struct link *lk)

@@ -769,6 +769,33 @@ START_TEST(test_resolvers)
 }
 END_TEST
 
+/* ASSERTION: a clause for another target that the resolvers drop is neither relocated nor typed: its unknown types do not fail the link. */
+START_TEST(test_resolvers_skip_foreign_types)
+{
+	struct typ_file *tf = tf_open("freebsd_a");
+	struct dobj *in = assemble(
+	    ".difo lx rtype=ctf:integer:4\n"
+	    "\tldgs curthread, %r1\n"
+	    "\tusetx member_offset(\"struct task_struct\", \"pid\"), %r2\n"
+	    "\tadd %r1, %r2, %r1\n"
+	    "\tuload [%r1], %r1, load(\"struct task_struct\", \"pid\")\n"
+	    "\tret %r1\n.end\n"
+	    ".difo d1 rtype=ctf:integer:8\n\tsetx 1, %r1\n\tret %r1\n.end\n"
+	    ".clause\n\t.probe \"linux*\", \"dtrace\", \"\", \"\", \"BEGIN\"\n"
+	    "\t.action difexpr difo=lx\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d1\n.end\n");
+	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "bsd1", NULL, 0 };
+	struct dobj *out = link_ok(tf, &in, 1, &o);
+	ck_assert_uint_eq(out->nclauses, 1);
+	ck_assert_uint_eq(out->ndifos, 1);
+	dobj__free(out);
+	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "task_struct") != NULL, "%s", diag_buf);
+	dobj__free(in);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: linking the same inputs twice gives the same bytes; the output lists the inputs' idents. */
 START_TEST(test_deterministic)
 {
@@ -825,6 +852,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("resolvers");
 	tcase_add_test(tc, test_resolvers);
+	tcase_add_test(tc, test_resolvers_skip_foreign_types);
 	tcase_add_test(tc, test_deterministic);
 	suite_add_tcase(s, tc);
 
