@@ -62,17 +62,10 @@ void lnk_report(struct lnk_ctx *cx, const char *line)
 
 void lnk_warning(struct lnk_ctx *cx, const char *line)
 {
-	char buf[1100];
-	const char *e = strstr(line, ": error: ");
-
 	if (cx->diag == NULL)
 		return;
-	if (e != NULL)	/* the typer says error; here it is a warning */
-		snprintf(buf, sizeof(buf), "%.*s: warning: %s", (int)(e - line), line, e + 9);
-	else
-		snprintf(buf, sizeof(buf), "%s", line);
 	if (cx->diag->nwarnings++ < LNK_MAX_ERRORS && cx->diag->report)
-		cx->diag->report(cx->diag->ctx, buf);
+		cx->diag->report(cx->diag->ctx, line);
 }
 
 void lnk_error(struct lnk_ctx *cx, const struct lnk_where *w, const struct dobj_srcpos *pos,
@@ -708,6 +701,24 @@ static int run_typer(struct link *lk)
 	return 0;
 }
 
+/* A typer finding in the linker's own form (input name, 1-based clause, probe). */
+static void format_type_diag(struct link *lk, const struct typ_diag *d, bool warn,
+    char *buf, size_t len)
+{
+	const char *file = d->file && d->file[0] ? d->file : lk->inname;
+	char where[600] = "";
+
+	if (d->clause >= 0 && (uint32_t)d->clause < lk->in->nclauses) {
+		const struct dobj_clause *cl = &lk->in->clauses[d->clause];
+		char probe[512] = "";
+		if (cl->probe_count > 0)
+			probe_text(lk->in, &lk->in->probes[cl->probe_first], probe, sizeof(probe));
+		snprintf(where, sizeof(where), "clause %d (%s): ", d->clause + 1, probe);
+	}
+	snprintf(buf, len, "%s:%u:%u: %s: %stype error at pc %u (%s): %s", file, d->line, d->col,
+	    warn ? "warning" : "error", where, d->pc, d->insn, d->msg);
+}
+
 /*
  * The typer's errors are link errors (warnings with LNK_F_TYPE_WARN).  They
  * are reported only when relocation found nothing wrong in this input: a
@@ -728,7 +739,7 @@ static int typer_verdict(struct link *lk, bool quiet)
 		counted++;
 		if (quiet)
 			continue;
-		typ_diag__format(d, line, sizeof(line));
+		format_type_diag(lk, d, warn, line, sizeof(line));
 		if (warn)
 			lnk_warning(&lk->cx, line);
 		else

@@ -588,7 +588,8 @@ START_TEST(test_typer_integration)
 	    "\t.action difexpr difo=d1\n.end\n");
 	struct dobj *out;
 	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
-	ck_assert_msg(strstr(diag_buf, "error:") && strstr(diag_buf, "td_name"), "%s", diag_buf);
+	ck_assert_msg(strstr(diag_buf, "a.o:0:0: error: clause 1 (dtrace:::BEGIN): type error at pc 1 "
+	    "(uload") && strstr(diag_buf, "td_name"), "%s", diag_buf);
 	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
 	struct lnk_diag d = { diag_line, NULL, 0, 0 };
 	const char *name = "a.o";

@@ -48,5 +48,22 @@ expect_rc 0 "resolvers" "$DLD" -T "$TF/tf_freebsd_a.o" -x resolvers=hostname,ver
 	--target-name h1 --target-version V-1 -o "$T/r.o" "$T/ml.o"
 "$DASM" -d "$T/r.o" | grep -q 'lnk.target-name.*h1'; check "resolver meta" $?
 
+cat >"$T/arr.s" <<'S'
+.difo d0 rtype=ctf:integer:8
+	ldgs curthread, %r1
+	uload [%r1], %r1, load("struct thread", "td_name")
+	ret %r1
+.end
+.clause
+	.probe dtrace:::BEGIN
+	.action difexpr difo=d0
+.end
+S
+"$DASM" -o "$T/arr.o" "$T/arr.s" || exit 1
+expect_rc 1 "type error fails" "$DLD" -T "$TF/tf_freebsd_a.o" -o "$T/arr.lnk.o" "$T/arr.o"
+grep -q "error: clause 1 (dtrace:::BEGIN): type error" "$T/err"; check "type error message" $?
+expect_rc 0 "-x typewarn" "$DLD" -x typewarn -T "$TF/tf_freebsd_a.o" -o "$T/arr.lnk.o" "$T/arr.o"
+grep -q "warning: clause 1" "$T/err"; check "type warning message" $?
+
 echo "$n checks, $fails failures"
 [ "$fails" -eq 0 ]
