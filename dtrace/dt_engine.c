@@ -145,7 +145,11 @@ static int p_builtin(void *ctx, uint32_t id, uint64_t ndx, uint64_t *val)
 	case DIF_VAR_ARG8: case DIF_VAR_ARG9:
 		*val = st->args[id - DIF_VAR_ARG0];
 		return 0;
-	case DIF_VAR_TIMESTAMP:	*val = st->timestamp; return 0;
+	case DIF_VAR_TIMESTAMP:
+		if (st->timestamp == 0)	/* read once per firing, when asked */
+			st->timestamp = now_ns(CLOCK_MONOTONIC);
+		*val = st->timestamp;
+		return 0;
 	case DIF_VAR_VTIMESTAMP: *val = now_ns(CLOCK_THREAD_CPUTIME_ID); return 0;
 	case DIF_VAR_WALLTIMESTAMP: *val = now_ns(CLOCK_REALTIME); return 0;
 	case DIF_VAR_EPID:	*val = st->cur_ecb ? st->cur_ecb->epid : 0; return 0;
@@ -387,6 +391,27 @@ static int copy_ref(struct dt_state *st, const struct dif_difo *dp, uint64_t add
 	return 0;
 }
 
+/* A string key: its bytes (at most max) and a NUL, no padding; *len bytes. */
+static int copy_key_string(struct dt_state *st, const struct dif_difo *dp,
+    uint64_t addr, uint8_t *dst, uint32_t max, uint32_t *len)
+{
+	uint64_t room = 0;
+	const uint8_t *src = strtab_ptr(dp, addr, &room), *z;
+	uint64_t n;
+
+	if (src == NULL)
+		src = resolve(st, addr, 1, false, &room);
+	if (src == NULL)
+		return DIF_FAULT_BADADDR;
+	n = room < max ? room : max;
+	z = memchr(src, 0, n);
+	n = z ? (uint64_t)(z - src) : n;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+	*len = (uint32_t)n;
+	return 0;
+}
+
 /* ---- Firing ---------------------------------------------------------------- */
 
 static void fire_ecb(struct dt_state *st, struct dt_ecb *e);
@@ -421,7 +446,7 @@ static void report_error(struct dt_state *st, struct dt_ecb *e, uint32_t actndx,
 	rec[3] = (uint64_t)fault;
 	rec[4] = illval;
 	if (dt_buf_reserve(st, &st->pbuf, sizeof(struct dt_rechdr) + sizeof(rec), &p) == 0) {
-		struct dt_rechdr h = { st->error_ecb.epid, sizeof(rec), st->timestamp };
+		struct dt_rechdr h = { st->error_ecb.epid, sizeof(rec), now_ns(CLOCK_MONOTONIC) };
 
 		memcpy(p, &h, sizeof(h));
 		memcpy(p + sizeof(h), rec, sizeof(rec));
@@ -456,13 +481,15 @@ static bool agg_key(struct dt_state *st, struct dt_ecb *e, const struct dt_step 
 		if (!run(st, e, &ks->difo, ks->actndx, ms, &v))
 			return false;
 		if (ks->string) {
-			int f = copy_ref(st, &ks->difo, v, key + n, (uint32_t)st->opts.strsize + 1, true);
+			uint32_t len;
+			int f = copy_key_string(st, &ks->difo, v, key + n,
+			    (uint32_t)st->opts.strsize, &len);
 
 			if (f != 0) {
 				report_error(st, e, ks->actndx, NULL, f, v);
 				return false;
 			}
-			n += (uint32_t)strlen((char *)key + n) + 1;
+			n += len + 1;
 		} else {
 			memcpy(key + n, &v, 8);
 			n += 8;
@@ -522,7 +549,10 @@ static void commit_spec(struct dt_state *st, struct dt_spec *sp)
 
 static void fire_ecb(struct dt_state *st, struct dt_ecb *e)
 {
-	struct dvm_mstate ms;
+	/* One machine state per state, set up at enable (dt_state_open); a
+	 * fault in this ECB fires ERROR clauses that reuse it, after which
+	 * this ECB stops, so sharing it is safe. */
+	struct dvm_mstate *msp = &st->ms;
 	uint64_t v;
 	uint8_t *data = st->stage + sizeof(struct dt_rechdr);
 	struct dt_buf *target = &st->pbuf;
@@ -530,10 +560,9 @@ static void fire_ecb(struct dt_state *st, struct dt_ecb *e)
 
 	st->cur_ecb = e;
 	st->scratch_used = 0;
-	dvm_mstate__init(&ms, &dt_platform, st);
-	ms.dms_vars = &st->vs;
-	ms.dms_tkey = st->tkey;
-	ms.dms_strsize = st->opts.strsize;
+	msp->dms_tkey = st->tkey;
+	msp->dms_strtok = 0;
+#define ms (*msp)
 	if (e->has_pred && (!run(st, e, &e->pred, 0, &ms, &v) || v == 0))
 		return;
 	for (uint32_t i = 0; i < e->nsteps; i++) {
@@ -603,9 +632,12 @@ static void fire_ecb(struct dt_state *st, struct dt_ecb *e)
 		}
 	}
 	if (record) {
-		struct dt_rechdr h = { e->epid, e->datasize, st->timestamp };
+		struct dt_rechdr h;
 		uint8_t *p;
 
+		if (st->timestamp == 0)
+			st->timestamp = now_ns(CLOCK_MONOTONIC);
+		h = (struct dt_rechdr){ e->epid, e->datasize, st->timestamp };
 		memcpy(st->stage, &h, sizeof(h));
 		if (target != &st->pbuf && target->size - target->head < sizeof(h) + e->datasize)
 			st->specdrops++;
@@ -614,6 +646,7 @@ static void fire_ecb(struct dt_state *st, struct dt_ecb *e)
 		else if (target != &st->pbuf)
 			target->drops--;	/* counted as a speculative drop above */
 	}
+#undef ms
 	for (uint32_t i = 0; i < st->opts.nspec; i++)
 		if (st->specs[i].state == DT_SPEC_COMMIT)
 			commit_spec(st, &st->specs[i]);
@@ -627,7 +660,7 @@ void dt_fire(struct dt_state *st, struct dt_probe *p, const uint64_t *args)
 		memcpy(st->args, args, sizeof(st->args));
 	else
 		memset(st->args, 0, sizeof(st->args));
-	st->timestamp = now_ns(CLOCK_MONOTONIC);
+	st->timestamp = 0;
 	for (struct dt_ecb *e = p->ecbs; e != NULL; e = e->next)
 		fire_ecb(st, e);
 	st->cur_ecb = NULL;

@@ -201,6 +201,7 @@ struct dt_state {
 	uint64_t		aggsize, aggused;
 	uint32_t		*aggbuckets, naggbuckets;
 	uint64_t		aggdrops, specdrops, specbusy, specunavail, errors;
+	struct dvm_mstate	ms;		/* the VM state every firing reuses */
 	uint8_t			*stage;		/* one ECB's record being built */
 	uint8_t			*keybuf;	/* one aggregation key being built */
 	uint64_t		static_size;

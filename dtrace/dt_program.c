@@ -630,6 +630,9 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 	    (rc = make_ecbs(st, err, errlen)) != 0 ||
 	    (rc = alloc_buffers(st, err, errlen)) != 0)
 		return rc;
+	dvm_mstate__init(&st->ms, &dt_platform, st);
+	st->ms.dms_vars = &st->vs;
+	st->ms.dms_strsize = st->opts.strsize;
 	return 0;
 }
 
