@@ -224,7 +224,8 @@ int dt_buf_reserve(struct dt_state *st, struct dt_buf *b, uint32_t n, uint8_t **
 			}
 			if (b->tail < b->end)
 				break;
-			b->wrapped = false;	/* the older segment is gone */
+			b->wrapped = false;	/* the older segment is gone: */
+			b->tail = 0;		/* what is left is [0, head) */
 		}
 		*out = b->mem + b->head;
 		b->head += n;
