@@ -1,0 +1,950 @@
+/*
+ * cg_expr.c -- expressions into DIF.
+ *
+ * Every function returns the register that holds the value (the caller frees
+ * it) and frees what it used.  Registers come from cg_reg (lowest free of
+ * %r1..%r7, D_NOREG when none); integer constants from the de-duplicated
+ * integer table (setx), string literals from the DIF string table (sets).
+ * By-reference values (strings, structs, arrays) are addresses in registers.
+ *
+ * Anything whose layout belongs to the target (kernel structs, curthread,
+ * named incomplete types) is emitted as relocatable pseudo-instructions with
+ * one relocation each (dif_reloc.h): usetx MEMBER_OFFSET/TYPE_SIZE/
+ * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A value whose target
+ * type has no name here (args[] of an unknown probe, a kernel symbol) cannot
+ * be dereferenced: D_SYM_NOTYPES says so.  Read cg_prog.c next.
+ */
+#include <string.h>
+#include <stdio.h>
+
+#include "cg_impl.h"
+#include "impl.h"
+
+#define I3(op, a, b, d)	cg_emit(g, DIF_INSTR_FMT(DIF_OP_##op, a, b, d))
+
+static __attribute__((noreturn)) void fail_unbuilt(struct cg *g, const struct dc_node *n,
+						   const char *what)
+{
+	cg_fail(g, &n->loc, D_UNKNOWN, "code generation for %s is not built yet", what);
+}
+
+static bool is_string(const struct dc_ty *t)
+{
+	return t && t->kind == DC_TY_STRING;
+}
+
+static bool is_signed_ty(const struct dc_ty *t)
+{
+	if (t == NULL)
+		return true;
+	switch (t->kind) {
+	case DC_TY_INT: return t->is_signed;
+	case DC_TY_ENUM: case DC_TY_SYM: case DC_TY_DYN: return true;
+	default: return false;
+	}
+}
+
+/* A type the compiler knows the layout of (not a target type). */
+static bool known(const struct dc_ty *t)
+{
+	if (t == NULL || t->kind == DC_TY_SYM || t->kind == DC_TY_DYN)
+		return false;
+	if ((t->kind == DC_TY_STRUCT || t->kind == DC_TY_UNION) && !t->is_complete)
+		return false;
+	return true;
+}
+
+static bool has_name(const struct dc_ty *t)
+{
+	return t && t->name && t->name[0] && t->name[0] != '<';
+}
+
+/* op %r, amount: a shift by a constant. */
+static void shift(struct cg *g, int op, int r, unsigned amount)
+{
+	int t = cg_reg(g);
+
+	cg_setx(g, amount, t);
+	cg_emit(g, DIF_INSTR_FMT(op, r, t, r));
+	cg_free(g, t);
+}
+
+/*
+ * Integer conversion of %r from `from` to `to` (dt_cg_typecast rules):
+ *   narrowing, or same width and sign, to < 8 bytes:  sll 64-8*to; sra|srl
+ *   same width, other sign; widening from unsigned:   nothing
+ *   widening from signed:                             sll/sra by 64-8*from
+ *                                                     (+ sll/srl to clear above an
+ *                                                      unsigned destination)
+ */
+static void int_convert(struct cg *g, int r, const struct dc_ty *from, const struct dc_ty *to)
+{
+	uint64_t fs = from && known(from) ? cg_size(g, from) : 8, ts = cg_size(g, to);
+	bool fsg = is_signed_ty(from), tsg = is_signed_ty(to);
+
+	if (fs > 8 || ts > 8 || ts == 0)
+		return;
+	if (ts < fs || (ts == fs && fsg == tsg)) {
+		if (ts >= 8)
+			return;
+		shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
+		shift(g, tsg ? DIF_OP_SRA : DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
+		return;
+	}
+	if (ts == fs || !fsg)
+		return;
+	shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * fs));
+	shift(g, DIF_OP_SRA, r, (unsigned)(64 - 8 * fs));
+	if (!tsg && ts < 8) {
+		shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
+		shift(g, DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
+	}
+}
+
+/* ld{s,u}{b,h,w}/ldx [%r], %r for a program-known scalar type (uld* for userland). */
+static void load_known(struct cg *g, const struct dc_node *n, const struct dc_ty *t, int r,
+		       bool user)
+{
+	if (cg_byref(t))
+		return;
+	uint64_t sz = cg_size(g, t);
+	bool sg = is_signed_ty(t);
+	int op;
+	switch (sz) {
+	case 1: op = sg ? DIF_OP_LDSB : DIF_OP_LDUB; break;
+	case 2: op = sg ? DIF_OP_LDSH : DIF_OP_LDUH; break;
+	case 4: op = sg ? DIF_OP_LDSW : DIF_OP_LDUW; break;
+	case 8: op = DIF_OP_LDX; break;
+	default: fail_unbuilt(g, n, "a load of this size");
+	}
+	if (user)
+		op += DIF_OP_ULD_DELTA;
+	cg_emit(g, DIF_INSTR_FMT(op, r, 0, r));
+}
+
+/* The name of the target struct a pointer-valued node points to, or NULL. */
+static const char *pointee_name(const struct dc_node *n)
+{
+	if (n->kind == DC_N_VAR && n->scope == DC_VS_BUILTIN && strcmp(n->name, "curthread") == 0)
+		return "struct thread";
+	const struct dc_ty *t = n->kind == DC_N_CAST ? n->ctype : n->type;
+	if (t && (t->kind == DC_TY_PTR || t->kind == DC_TY_ARRAY) && has_name(t->base))
+		return t->base->name;
+	return NULL;
+}
+
+static bool userland(const struct dc_node *n)
+{
+	const struct dc_ty *t = n->kind == DC_N_CAST ? n->ctype : n->type;
+	return t && (t->is_userland || (t->base && t->base->is_userland));
+}
+
+static int builtin_id(const char *name)
+{
+#define BI_(i, nm, s) if (strcmp(name, s) == 0) return i;
+	DIF_BUILTIN_VARS(BI_)
+#undef BI_
+	return -1;
+}
+
+int cg_subr_id(const char *name);
+int cg_subr_id(const char *name)
+{
+#define SI_(i, nm, s) if (strcmp(name, s) == 0) return i;
+	DIF_SUBRS(SI_)
+#undef SI_
+	return -1;
+}
+
+static int vscope(enum dc_var_scope s)
+{
+	return s == DC_VS_SELF ? DIFV_SCOPE_THREAD : s == DC_VS_THIS ? DIFV_SCOPE_LOCAL
+		: DIFV_SCOPE_GLOBAL;
+}
+
+static const struct dc_ty *var_type(const struct dc_node *n, const struct dc_ty *fallback)
+{
+	if (n->var && n->var->type && n->var->type->kind != DC_TY_DYN)
+		return n->var->type;
+	return fallback;
+}
+
+/* Constants D's system libraries define: NULL and the DTRACEFLT_* fault codes. */
+static bool library_const(const char *name, int64_t *v)
+{
+	if (strcmp(name, "NULL") == 0) {
+		*v = 0;
+		return true;
+	}
+#define LC_(num, nm, msg) if (strcmp(name, "DTRACEFLT_" #nm) == 0) { *v = num; return true; }
+	DIF_FAULTS(LC_)
+#undef LC_
+	if (strcmp(name, "DTRACEFLT_LIBRARY") == 0) {
+		*v = DIF_FAULT_LIBRARY;
+		return true;
+	}
+	return false;
+}
+
+/* ---- variables ---------------------------------------------------------- */
+
+/*   ldgs|ldts|ldls id, %r   (built-ins: ldgs <builtin id>) */
+static int load_var(struct cg *g, const struct dc_node *n)
+{
+	int r;
+
+	switch (n->scope) {
+	case DC_VS_ENUM:
+		r = cg_reg(g);
+		cg_setx(g, (uint64_t)n->var->qargs[0], r);
+		return r;
+	case DC_VS_INLINE:
+		if (n->var->inline_params != NULL)
+			fail_unbuilt(g, n, "array-form inline");
+		r = cg_expr(g, n->var->inline_expr);
+		if (dc_ty_is_integer(n->var->type) && !cg_byref(n->var->type))
+			int_convert(g, r, n->var->inline_expr->type, n->var->type);
+		return r;
+	case DC_VS_BUILTIN: {
+		int id = builtin_id(n->name);
+		if (id < 0 || id < DIF_VAR_SCALAR_MIN)
+			cg_fail(g, &n->loc, D_VAR_UNSUP, "%s must be subscripted", n->name);
+		r = cg_reg(g);
+		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_LDGS, id, r));
+		return r;
+	}
+	case DC_VS_GLOBAL: case DC_VS_SELF: case DC_VS_THIS: {
+		int sc = vscope(n->scope);
+		struct cg_var *v = cg_var_get(g, sc, n->name, DIFV_KIND_SCALAR,
+					      var_type(n, n->type));
+		static const int ops[] = { DIF_OP_LDGS, DIF_OP_LDTS, DIF_OP_LDLS };
+		r = cg_reg(g);
+		cg_use_var(g, v, DIFV_F_REF);
+		cg_emit(g, DIF_INSTR_IMM16(ops[sc], v->id, r));
+		return r;
+	}
+	case DC_VS_SYMBOL: {
+		int64_t k;
+		if (n->mod == NULL && library_const(n->name, &k)) {
+			r = cg_reg(g);
+			cg_setx(g, (uint64_t)k, r);
+			return r;
+		}
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "kernel symbol %s%s%s: symbol addresses are "
+			"not relocatable yet", n->mod ? n->mod : "", n->mod ? "`" : "", n->name);
+	}
+	default:
+		fail_unbuilt(g, n, "this identifier");
+	}
+}
+
+/*
+ * Tuple: evaluate every argument, then
+ *   flushts
+ *   pushtv 0, %r0, %ra               by value
+ *   setx size, %rs; pushtr T, %rs, %ra   by reference (T: 1 string, 0 other)
+ */
+void cg_tuple(struct cg *g, const struct dc_node *args)
+{
+	int regs[DIF_DTR_NREGS];
+	int n = 0;
+
+	for (const struct dc_node *a = args; a; a = a->next) {
+		if (n == DIF_DTR_NREGS)
+			cg_fail(g, &a->loc, D_NOREG, "too many tuple elements (at most %d)",
+				DIF_DTR_NREGS);
+		regs[n++] = cg_expr(g, a);
+	}
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0));
+	int i = 0;
+	for (const struct dc_node *a = args; a; a = a->next, i++) {
+		if (cg_byref(a->type)) {
+			int s = cg_reg(g);
+			cg_setx(g, cg_size(g, a->type), s);
+			cg_emit(g, DIF_INSTR_FMT(DIF_OP_PUSHTR, is_string(a->type) ?
+				DIF_TYPE_STRING : DIF_TYPE_CTF, s, regs[i]));
+			cg_free(g, s);
+		} else {
+			cg_emit(g, DIF_INSTR_FMT(DIF_OP_PUSHTV, DIF_TYPE_CTF, 0, regs[i]));
+		}
+	}
+	for (i = 0; i < n; i++)
+		cg_free(g, regs[i]);
+}
+
+static struct cg_var *assoc_var(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_node *b = n->l;
+	const struct dc_var *dv = n->var ? n->var : b->var;
+	int sc = vscope(dv ? dv->scope : b->scope);
+	struct cg_var *v = cg_var_get(g, sc, b->name, DIFV_KIND_ARRAY,
+				      dv && dv->type && dv->type->kind != DC_TY_DYN ? dv->type
+				      : n->type);
+	v->keys = dv ? dv->keys : NULL;
+	v->nkeys = dv ? dv->nkeys : 0;
+	return v;
+}
+
+static bool is_assoc(const struct dc_node *n)
+{
+	return n->kind == DC_N_INDEX && n->l->kind == DC_N_VAR &&
+	       ((n->var && n->var->is_assoc) || (n->l->var && n->l->var->is_assoc));
+}
+
+/*
+ * ldgaa|ldtaa id, %r after the tuple; a struct/union value is faulted in so
+ * that it has storage:  tst %r; bne L; setx size, %t; allocs %t, %r;
+ *                       st?aa id, %r; ld?aa id, %r; L:
+ */
+static int load_assoc(struct cg *g, const struct dc_node *n)
+{
+	cg_tuple(g, n->args);
+	struct cg_var *v = assoc_var(g, n);
+	int ld = v->scope == DIFV_SCOPE_THREAD ? DIF_OP_LDTAA : DIF_OP_LDGAA;
+	int st = v->scope == DIFV_SCOPE_THREAD ? DIF_OP_STTAA : DIF_OP_STGAA;
+	uint32_t id = v->id;
+	int r = cg_reg(g);
+	cg_use_var(g, v, DIFV_F_REF);
+	cg_emit(g, DIF_INSTR_IMM16(ld, id, r));
+	if (n->type && (n->type->kind == DC_TY_STRUCT || n->type->kind == DC_TY_UNION) &&
+	    n->type->is_complete) {
+		uint32_t l = cg_label(g);
+		int t = cg_reg(g);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, r, 0, 0));
+		cg_branch(g, DIF_OP_BNE, l);
+		cg_setx(g, cg_size(g, n->type), t);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_ALLOCS, t, 0, r));
+		cg_use_var(g, v, DIFV_F_MOD);
+		cg_emit(g, DIF_INSTR_IMM16(st, id, r));
+		cg_emit(g, DIF_INSTR_IMM16(ld, id, r));
+		cg_place(g, l);
+		cg_free(g, t);
+	}
+	return r;
+}
+
+/* ---- addresses and memory ----------------------------------------------- */
+
+/* Scale %r by the size of what pointer type pt points to. */
+static void scale(struct cg *g, const struct dc_node *n, const struct dc_ty *pt, int r)
+{
+	const struct dc_ty *b = pt->kind == DC_TY_STRING ? NULL : pt->base;
+	if (pt->kind == DC_TY_STRING)
+		return;		/* char */
+	int t = cg_reg(g);
+	if (b && known(b)) {
+		uint64_t sz = cg_size(g, b);
+		if (sz == 1 || b->kind == DC_TY_VOID) {
+			cg_free(g, t);
+			return;
+		}
+		cg_setx(g, sz, t);
+	} else if (has_name(b)) {
+		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, b->name, NULL, 0, t);
+	} else {
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "pointer arithmetic on a pointer to an "
+			"unknown target type: cast it to a named pointer type first");
+	}
+	I3(MUL, r, t, r);
+	cg_free(g, t);
+}
+
+/* A target member chain: root pointer expression, type name and "a.b.c" path. */
+static bool target_member(const struct dc_node *n, const struct dc_node **root,
+			  const char **tname, char *path, size_t size)
+{
+	const struct dc_node *chain[32];
+	int k = 0;
+	const struct dc_node *m = n;
+
+	while (k < 32) {
+		chain[k++] = m;
+		if (m->is_arrow || m->l->kind != DC_N_MEMBER || m->l->type == NULL ||
+		    known(m->l->type))
+			break;
+		m = m->l;
+	}
+	const struct dc_node *bottom = chain[k - 1];
+	if (bottom->is_arrow) {
+		*root = bottom->l;
+		*tname = pointee_name(bottom->l);
+	} else if (bottom->l->kind == DC_N_UNARY && bottom->l->op == T_STAR) {
+		*root = bottom->l->l;
+		*tname = pointee_name(bottom->l->l);
+	} else {
+		return false;
+	}
+	if (*tname == NULL)
+		return false;
+	size_t len = 0;
+	path[0] = '\0';
+	for (int i = k - 1; i >= 0; i--) {
+		int w = snprintf(path + len, size - len, "%s%s", len ? "." : "", chain[i]->name);
+		if (w < 0 || (size_t)w >= size - len)
+			return false;
+		len += (size_t)w;
+	}
+	return true;
+}
+
+static int expr_addr(struct cg *g, const struct dc_node *n);
+
+/*
+ * Program-known member:  <base address>; setx off, %t; add %r, %t, %r
+ * Target member:         <root pointer>; usetx MEMBER_OFFSET(T, path), %t; add
+ * (*load: then ld*, or uload/uuload LOAD(T, path)).
+ */
+static int member(struct cg *g, const struct dc_node *n, bool load)
+{
+	const struct dc_ty *lt = n->l->type;
+	const struct dc_ty *st = n->is_arrow ? (lt ? lt->base : NULL) : lt;
+
+	if (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)) {
+		uint64_t off;
+		const struct dc_member *m;
+		if (!cg_member_offset(st, n->name, &off, &m))
+			fail_unbuilt(g, n, "bit-field members");
+		int r = n->is_arrow ? cg_expr(g, n->l) : expr_addr(g, n->l);
+		if (off != 0) {
+			int t = cg_reg(g);
+			cg_setx(g, off, t);
+			I3(ADD, r, t, r);
+			cg_free(g, t);
+		}
+		if (load)
+			load_known(g, n, m->type, r, userland(n->l));
+		return r;
+	}
+	const struct dc_node *root;
+	const char *tname;
+	char path[512];
+	if (!target_member(n, &root, &tname, path, sizeof(path)))
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
+			"type is not known to dtc: cast it to a named pointer type "
+			"(e.g. (struct proc *)) first", n->name);
+	int r = cg_expr(g, root);
+	int t = cg_reg(g);
+	cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, tname, path, 0, t);
+	I3(ADD, r, t, r);
+	cg_free(g, t);
+	if (load) {
+		bool u = userland(root);
+		cg_reloc(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
+			 tname, path, r, r);
+	}
+	return r;
+}
+
+/* p[i] / a[i]: address of the element. */
+static int index_addr(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_ty *bt = n->l->type;
+	int r = cg_expr(g, n->l);
+	int i = cg_expr(g, n->args);
+	if (bt && bt->kind == DC_TY_ARRAY) {
+		struct dc_ty pt = *bt;
+		pt.kind = DC_TY_PTR;
+		scale(g, n, &pt, i);
+	} else if (bt) {
+		scale(g, n, bt, i);
+	}
+	I3(ADD, r, i, r);
+	cg_free(g, i);
+	return r;
+}
+
+/* The address of an lvalue in memory. */
+static int expr_addr(struct cg *g, const struct dc_node *n)
+{
+	switch (n->kind) {
+	case DC_N_UNARY:
+		if (n->op == T_STAR)
+			return cg_expr(g, n->l);
+		break;
+	case DC_N_MEMBER:
+		return member(g, n, false);
+	case DC_N_INDEX:
+		if (is_assoc(n) && cg_byref(n->type))
+			return load_assoc(g, n);	/* faulted-in element storage */
+		if (!is_assoc(n) && n->l->kind != DC_N_VAR)
+			return index_addr(g, n);
+		if (!is_assoc(n) && n->l->scope != DC_VS_BUILTIN)
+			return index_addr(g, n);
+		break;
+	default:
+		if (cg_byref(n->type))
+			return cg_expr(g, n);	/* by-ref values are addresses */
+		break;
+	}
+	cg_fail(g, &n->loc, D_ADDROF_LVAL, "cannot take the address of this expression");
+}
+
+static int load_through(struct cg *g, const struct dc_node *n, const struct dc_ty *t, int r,
+			const struct dc_node *ptr)
+{
+	if (t && known(t)) {
+		load_known(g, n, t, r, userland(ptr));
+		return r;
+	}
+	const char *nm = pointee_name(ptr);
+	if (nm == NULL)
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "dereference of a pointer whose target type "
+			"is not known to dtc: cast it to a named pointer type first");
+	bool u = userland(ptr);
+	cg_reloc(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
+		 nm, NULL, r, r);
+	return r;
+}
+
+static int index_expr(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_node *b = n->l;
+
+	if (b->kind == DC_N_VAR && b->scope == DC_VS_BUILTIN) {
+		int id = builtin_id(b->name);
+		if (id < 0 || id > DIF_VAR_ARRAY_MAX)
+			cg_fail(g, &n->loc, D_ARR_BADREF, "%s is not an array", b->name);
+		int r = cg_expr(g, n->args);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_LDGA, id, r, r));
+		return r;
+	}
+	if (is_assoc(n))
+		return load_assoc(g, n);
+	int r = index_addr(g, n);
+	return load_through(g, n, n->type, r, b);
+}
+
+/* ---- operators ---------------------------------------------------------- */
+
+static int branch_for(int op, bool sg)
+{
+	switch (op) {
+	case T_LT: return sg ? DIF_OP_BL : DIF_OP_BLU;
+	case T_GT: return sg ? DIF_OP_BG : DIF_OP_BGU;
+	case T_LE: return sg ? DIF_OP_BLE : DIF_OP_BLEU;
+	case T_GE: return sg ? DIF_OP_BGE : DIF_OP_BGEU;
+	case T_EQ: return DIF_OP_BE;
+	default: return DIF_OP_BNE;
+	}
+}
+
+/*  b<cond> T; mov %r0, %r; ba E; T: setx 1, %r; E:   (after cmp/tst) */
+static void set_bool(struct cg *g, int bop, int r)
+{
+	uint32_t t = cg_label(g), e = cg_label(g);
+
+	cg_branch(g, bop, t);
+	I3(MOV, 0, 0, r);
+	cg_branch(g, DIF_OP_BA, e);
+	cg_place(g, t);
+	cg_setx(g, 1, r);
+	cg_place(g, e);
+}
+
+/* Comparison signedness: strings and signed promoted types compare signed. */
+static bool cmp_signed(const struct dc_ty *a, const struct dc_ty *b)
+{
+	if (a == NULL || b == NULL)
+		return true;
+	if (a->kind == DC_TY_PTR || b->kind == DC_TY_PTR)
+		return false;
+	uint64_t sa = a->size ? a->size : 8, sb = b->size ? b->size : 8;
+	if (a->kind == DC_TY_SYM || a->kind == DC_TY_DYN)
+		return is_signed_ty(b) || sb < 8;
+	if (b->kind == DC_TY_SYM || b->kind == DC_TY_DYN)
+		return is_signed_ty(a) || sa < 8;
+	if (sa != sb)
+		return sa > sb ? is_signed_ty(a) : is_signed_ty(b);
+	return is_signed_ty(a) && is_signed_ty(b);
+}
+
+static bool is_ptrish(const struct dc_ty *t)
+{
+	return t && (t->kind == DC_TY_PTR || t->kind == DC_TY_ARRAY);
+}
+
+/* op %rl, %rr, %rl  for the arithmetic/bitwise token tok */
+static void arith(struct cg *g, const struct dc_node *n, int tok, int l, int r,
+		  const struct dc_ty *lt, const struct dc_ty *rt)
+{
+	bool sg = is_signed_ty(n->type);
+
+	switch (tok) {
+	case T_PLUS: case T_ADD_EQ: case T_INC:
+		if (is_ptrish(lt) && !is_ptrish(rt))
+			scale(g, n, lt, r);
+		else if (is_ptrish(rt) && !is_ptrish(lt))
+			scale(g, n, rt, l);
+		I3(ADD, l, r, l);
+		return;
+	case T_MINUS: case T_SUB_EQ: case T_DEC:
+		if (is_ptrish(lt) && !is_ptrish(rt))
+			scale(g, n, lt, r);
+		I3(SUB, l, r, l);
+		if (is_ptrish(lt) && is_ptrish(rt) && lt->base && known(lt->base) &&
+		    cg_size(g, lt->base) > 1) {
+			cg_setx(g, cg_size(g, lt->base), r);
+			I3(SDIV, l, r, l);
+		}
+		return;
+	case T_STAR: case T_MUL_EQ: I3(MUL, l, r, l); return;
+	case T_SLASH: case T_DIV_EQ:
+		cg_emit(g, DIF_INSTR_FMT(sg ? DIF_OP_SDIV : DIF_OP_UDIV, l, r, l));
+		return;
+	case T_PERCENT: case T_MOD_EQ:
+		cg_emit(g, DIF_INSTR_FMT(sg ? DIF_OP_SREM : DIF_OP_UREM, l, r, l));
+		return;
+	case T_AMP: case T_AND_EQ: I3(AND, l, r, l); return;
+	case T_BOR: case T_OR_EQ: I3(OR, l, r, l); return;
+	case T_XOR: case T_XOR_EQ: I3(XOR, l, r, l); return;
+	case T_SHL: case T_SHL_EQ: I3(SLL, l, r, l); return;
+	case T_SHR: case T_SHR_EQ:
+		cg_emit(g, DIF_INSTR_FMT(sg ? DIF_OP_SRA : DIF_OP_SRL, l, r, l));
+		return;
+	default:
+		fail_unbuilt(g, n, "this operator");
+	}
+}
+
+static int binary(struct cg *g, const struct dc_node *n)
+{
+	int l = cg_expr(g, n->l);
+	int r = cg_expr(g, n->r);
+
+	switch (n->op) {
+	case T_LT: case T_GT: case T_LE: case T_GE: case T_EQ: case T_NE: {
+		bool str = is_string(n->l->type) || is_string(n->r->type);
+		cg_emit(g, DIF_INSTR_FMT(str ? DIF_OP_SCMP : DIF_OP_CMP, l, r, 0));
+		set_bool(g, branch_for(n->op, str || cmp_signed(n->l->type, n->r->type)), l);
+		break;
+	}
+	default:
+		arith(g, n, n->op, l, r, n->l->type, n->r->type);
+		break;
+	}
+	cg_free(g, r);
+	return l;
+}
+
+/*
+ * &&: tst l; be F; tst r; be F; setx 1; ba E; F: mov %r0; E:
+ * ||: tst l; bne T; tst r; be F; T: setx 1; ba E; F: mov %r0; E:
+ * ^^: both normalised to 0/1 (tst; be Z; setx 1; Z:), then xor
+ */
+static int logical(struct cg *g, const struct dc_node *n)
+{
+	int l = cg_expr(g, n->l);
+	uint32_t f = cg_label(g), t = cg_label(g), e = cg_label(g);
+
+	if (n->op == T_LXOR) {
+		int r = cg_expr(g, n->r);
+		int regs[2] = { l, r };
+		for (int i = 0; i < 2; i++) {
+			uint32_t z = cg_label(g);
+			cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, regs[i], 0, 0));
+			cg_branch(g, DIF_OP_BE, z);
+			cg_setx(g, 1, regs[i]);
+			cg_place(g, z);
+		}
+		I3(XOR, l, r, l);
+		cg_free(g, r);
+		return l;
+	}
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, l, 0, 0));
+	cg_branch(g, n->op == T_LAND ? DIF_OP_BE : DIF_OP_BNE, n->op == T_LAND ? f : t);
+	int r = cg_expr(g, n->r);
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, r, 0, 0));
+	cg_free(g, r);
+	cg_branch(g, DIF_OP_BE, f);
+	cg_place(g, t);
+	cg_setx(g, 1, l);
+	cg_branch(g, DIF_OP_BA, e);
+	cg_place(g, f);
+	I3(MOV, 0, 0, l);
+	cg_place(g, e);
+	return l;
+}
+
+/* tst c; be F; <a>; mov a, out; ba E; F: <b>; mov b, out; E: */
+static int ternary(struct cg *g, const struct dc_node *n)
+{
+	int c = cg_expr(g, n->l);
+	uint32_t f = cg_label(g), e = cg_label(g);
+
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, c, 0, 0));
+	cg_free(g, c);
+	int out = cg_reg(g);
+	cg_branch(g, DIF_OP_BE, f);
+	int a = cg_expr(g, n->r);
+	I3(MOV, a, 0, out);
+	cg_free(g, a);
+	cg_branch(g, DIF_OP_BA, e);
+	cg_place(g, f);
+	int b = cg_expr(g, n->x);
+	I3(MOV, b, 0, out);
+	cg_free(g, b);
+	cg_place(g, e);
+	return out;
+}
+
+/* ---- stores ------------------------------------------------------------- */
+
+/* stb|sth|stw|stx %v, [%a]   or   setx size, %t; copys %v, %t, %a  (by-ref) */
+static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a)
+{
+	const struct dc_ty *t = lv->type;
+
+	if (!known(t))
+		cg_fail(g, &lv->loc, D_SYM_NOTYPES, "stores into target-typed memory are "
+			"not relocatable yet");
+	if (cg_byref(t)) {
+		int s = cg_reg(g);
+		cg_setx(g, cg_size(g, t), s);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, s, a));
+		cg_free(g, s);
+		return;
+	}
+	static const int ops[9] = { 0, DIF_OP_STB, DIF_OP_STH, 0, DIF_OP_STW, 0, 0, 0, DIF_OP_STX };
+	uint64_t sz = cg_size(g, t);
+	if (sz > 8 || ops[sz] == 0)
+		fail_unbuilt(g, lv, "a store of this size");
+	cg_emit(g, DIF_INSTR_FMT(ops[sz], v, 0, a));
+}
+
+/* Store %v into lvalue lv (variables: st?s; arrays: tuple + st?aa; memory). */
+static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc_ty *vt)
+{
+	if (lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL || lv->scope == DC_VS_SELF ||
+				     lv->scope == DC_VS_THIS)) {
+		int sc = vscope(lv->scope);
+		struct cg_var *var = cg_var_get(g, sc, lv->name, DIFV_KIND_SCALAR,
+						var_type(lv, vt));
+		static const int ops[] = { DIF_OP_STGS, DIF_OP_STTS, DIF_OP_STLS };
+		cg_use_var(g, var, DIFV_F_MOD);
+		cg_emit(g, DIF_INSTR_IMM16(ops[sc], var->id, v));
+		return;
+	}
+	if (is_assoc(lv)) {
+		cg_tuple(g, lv->args);
+		struct cg_var *var = assoc_var(g, lv);
+		if (var->type == NULL)
+			var->type = vt;
+		cg_use_var(g, var, DIFV_F_MOD);
+		cg_emit(g, DIF_INSTR_IMM16(var->scope == DIFV_SCOPE_THREAD ? DIF_OP_STTAA
+					   : DIF_OP_STGAA, var->id, v));
+		return;
+	}
+	int a = expr_addr(g, lv);
+	store_mem(g, lv, v, a);
+	cg_free(g, a);
+}
+
+static int assign(struct cg *g, const struct dc_node *n)
+{
+	if (n->l->kind == DC_N_AGG)
+		cg_fail(g, &n->loc, D_CG_EXPR, "aggregation used inside an expression");
+	if (n->op == T_ASSIGN) {
+		int v = cg_expr(g, n->r);
+		if (dc_ty_is_integer(n->l->type) && dc_ty_is_integer(n->r->type) &&
+		    known(n->l->type) && n->l->kind != DC_N_VAR)
+			int_convert(g, v, n->r->type, n->l->type);
+		store(g, n->l, v, n->r->type);
+		return v;
+	}
+	int l = cg_expr(g, n->l);
+	int r = cg_expr(g, n->r);
+	arith(g, n, n->op, l, r, n->l->type, n->r->type);
+	cg_free(g, r);
+	store(g, n->l, l, n->l->type);
+	return l;
+}
+
+/* ++/--: load; add/sub 1 (scaled for pointers); store; the old or new value. */
+static int incdec(struct cg *g, const struct dc_node *n, bool post)
+{
+	int old = cg_expr(g, n->l);
+	int nv = cg_reg(g);
+	int one = cg_reg(g);
+
+	cg_setx(g, 1, one);
+	I3(MOV, old, 0, nv);
+	arith(g, n, n->op, nv, one, n->l->type, NULL);
+	cg_free(g, one);
+	store(g, n->l, nv, n->l->type);
+	if (post) {
+		cg_free(g, nv);
+		return old;
+	}
+	cg_free(g, old);
+	return nv;
+}
+
+/* ---- unary, casts, sizes, calls ----------------------------------------- */
+
+static int unary(struct cg *g, const struct dc_node *n)
+{
+	int r;
+
+	switch (n->op) {
+	case T_INC: case T_DEC:
+		return incdec(g, n, false);
+	case T_AMP:
+		return expr_addr(g, n->l);
+	case T_STAR:
+		r = cg_expr(g, n->l);
+		return load_through(g, n, n->type, r, n->l);
+	default:
+		break;
+	}
+	r = cg_expr(g, n->l);
+	switch (n->op) {
+	case T_MINUS:
+		I3(SUB, 0, r, r);
+		break;
+	case T_TILDE:
+		I3(NOT, r, 0, r);
+		break;
+	case T_NOT:
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, r, 0, 0));
+		set_bool(g, DIF_OP_BE, r);
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+/* Integer casts: program types by the rules above; target types: typecast CAST. */
+static int cast(struct cg *g, const struct dc_node *n)
+{
+	int r = cg_expr(g, n->l);
+	const struct dc_ty *to = n->ctype;
+
+	if (to == NULL || to->kind == DC_TY_VOID || cg_byref(to) || to->kind == DC_TY_PTR)
+		return r;
+	if (to->kind == DC_TY_INT || to->kind == DC_TY_ENUM) {
+		int_convert(g, r, n->l->type, to);
+		return r;
+	}
+	if (!known(to) && has_name(to))
+		cg_reloc(g, DIF_OP_TYPECAST, DIF_RELOC_CAST, to->name, NULL, 0, r);
+	return r;
+}
+
+/* setx size  (program type)  |  usetx TYPE_SIZE(T) / MEMBER_SIZE(T, path) */
+static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
+		   const struct dc_node *e)
+{
+	int r = cg_reg(g);
+
+	if (known(t)) {
+		cg_setx(g, cg_size(g, t), r);
+		return r;
+	}
+	const struct dc_node *root;
+	const char *tname;
+	char path[512];
+	if (e && e->kind == DC_N_MEMBER && target_member(e, &root, &tname, path, sizeof(path))) {
+		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, tname, path, 0, r);
+		return r;
+	}
+	if (e && e->kind == DC_N_UNARY && e->op == T_STAR && pointee_name(e->l)) {
+		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, pointee_name(e->l), NULL, 0, r);
+		return r;
+	}
+	if (!has_name(t))
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "sizeof of an expression whose target type "
+			"is not known to dtc");
+	cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, t->name, NULL, 0, r);
+	return r;
+}
+
+static int offset_of(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_ty *t = n->ctype;
+	int r = cg_reg(g);
+	uint64_t off;
+	const struct dc_member *m;
+
+	if (known(t) && cg_member_offset(t, n->name, &off, &m)) {
+		cg_setx(g, off, r);
+		return r;
+	}
+	if (known(t) || !has_name(t))
+		fail_unbuilt(g, n, "offsetof of this member");
+	cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, t->name, n->name, 0, r);
+	return r;
+}
+
+/* Tuple of the arguments; call subr, %rd. */
+static int call(struct cg *g, const struct dc_node *n)
+{
+	const char *name = n->l && n->l->kind == DC_N_VAR ? n->l->name : NULL;
+	int id = name ? cg_subr_id(name) : -1;
+
+	if (id < 0)
+		cg_fail(g, &n->loc, D_CG_EXPR, "%s( ) is an action and may not be used "
+			"inside an expression", name ? name : "function");
+	if (id == DIF_SUBR_COPYOUT || id == DIF_SUBR_COPYOUTSTR)
+		g->d->destructive = true;
+	cg_tuple(g, n->args);
+	int r = cg_reg(g);
+	cg_emit(g, DIF_INSTR_IMM16(DIF_OP_CALL, id, r));
+	return r;
+}
+
+int cg_expr(struct cg *g, const struct dc_node *n)
+{
+	int r;
+
+	switch (n->kind) {
+	case DC_N_INT:
+		r = cg_reg(g);
+		cg_setx(g, n->ival, r);
+		return r;
+	case DC_N_STR:
+		r = cg_reg(g);
+		cg_sets(g, n->str, n->slen, r);
+		return r;
+	case DC_N_VAR:
+		return load_var(g, n);
+	case DC_N_UNARY:
+		return unary(g, n);
+	case DC_N_POSTFIX:
+		return incdec(g, n, true);
+	case DC_N_BINARY:
+		return binary(g, n);
+	case DC_N_LOGICAL:
+		return logical(g, n);
+	case DC_N_TERNARY:
+		return ternary(g, n);
+	case DC_N_ASSIGN:
+		return assign(g, n);
+	case DC_N_CALL:
+		return call(g, n);
+	case DC_N_INDEX:
+		return index_expr(g, n);
+	case DC_N_MEMBER:
+		return member(g, n, true);
+	case DC_N_CAST:
+		return cast(g, n);
+	case DC_N_SIZEOF_TYPE:
+		return size_of(g, n, n->ctype, NULL);
+	case DC_N_SIZEOF_EXPR:
+		return size_of(g, n, n->l->type, n->l);
+	case DC_N_OFFSETOF:
+		return offset_of(g, n);
+	case DC_N_STRINGOF:
+		return cg_expr(g, n->l);
+	case DC_N_COMMA:
+		cg_free(g, cg_expr(g, n->l));
+		return cg_expr(g, n->r);
+	case DC_N_AGG:
+		cg_fail(g, &n->loc, D_CG_EXPR, "aggregation @%s used inside an expression",
+			n->name);
+	case DC_N_XLATE:
+		fail_unbuilt(g, n, "translators (xlate)");
+	default:
+		fail_unbuilt(g, n, "this expression");
+	}
+}
