@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dasm_impl.h"
+#include "dasm.h"
 #include "typ_infer_impl.h"
 
 #define MAX_PASSES		64
@@ -75,7 +75,7 @@ static void insn_text(struct typ_infer *inf, uint32_t pc, char *buf, size_t len)
 	if (pc >= inf->d->len)
 		return;
 	if ((fp = open_memstream(&s, &n)) != NULL) {
-		ok = dasm_print_instr(fp, inf->obj, inf->d, pc, true);
+		ok = dasm__instr(fp, inf->obj, inf->d, pc);
 		fclose(fp);
 	}
 	if (ok && s != NULL) {

@@ -16,6 +16,7 @@
 #ifndef DASM_H
 #define DASM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,6 +72,14 @@ char *dasm__disassemble_str(const struct dobj *obj, size_t *lenp);
  * 0, or -EINVAL when the index is out of range.
  */
 int dasm__difo_listing(const struct dobj *obj, uint32_t difo, FILE *fp);
+
+/*
+ * One instruction of a DIFO as assembly text, written to fp: mnemonic,
+ * operands, and (after "  ! ") the resolved table value as in a listing.
+ * Relocations are printed inline.  Returns false if pc is out of range or
+ * the word does not decode (the caller then prints it as .word).
+ */
+bool dasm__instr(FILE *fp, const struct dobj *obj, const struct dobj_difo *d, uint32_t pc);
 
 /*
  * `dtrace -S` style listing of a whole program: for every clause

@@ -918,3 +918,10 @@ int dasm__equal(const struct dobj *a, const struct dobj *b)
 			return 0;
 	return 1;
 }
+
+bool dasm__instr(FILE *fp, const struct dobj *obj, const struct dobj_difo *d, uint32_t pc)
+{
+	if (pc >= d->len)
+		return false;
+	return dasm_print_instr(fp, obj, d, pc, true);
+}

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dasm_impl.h"
+#include "dasm.h"
 #include "dtype_tool.h"
 #include "typ_infer.h"
 
@@ -31,7 +31,7 @@ static void print_difo(const struct dobj *obj, const struct typ_infer *inf, uint
 		FILE *fp = open_memstream(&row, &rlen);
 		bool ok = false;
 		if (fp != NULL) {
-			ok = dasm_print_instr(fp, obj, d, pc, true);
+			ok = dasm__instr(fp, obj, d, pc);
 			fclose(fp);
 		}
 		printf("%02u: %08x    %-40s", pc, (unsigned)d->text[pc],
