@@ -107,7 +107,7 @@ static int runtime_opts(const struct dt_cmd *c, const struct dobj *obj,
     struct dt_opts *o)
 {
 	char err[256], name[64];
-	const char *value;
+	const char *value = NULL;
 	int rc;
 
 	for (uint32_t i = 0; i < obj->noptions; i++) {
@@ -137,7 +137,7 @@ static int runtime_opts(const struct dt_cmd *c, const struct dobj *obj,
 static int print_opts(const struct dt_cmd *c, struct dt_state *st)
 {
 	char err[256], name[64];
-	const char *value;
+	const char *value = NULL;
 	struct dt_opts scratch;
 
 	for (uint32_t i = 0; i < st->obj->noptions; i++) {

@@ -420,7 +420,8 @@ static void fire_ecb(struct dt_state *st, struct dt_ecb *e);
 static void report_error(struct dt_state *st, struct dt_ecb *e, uint32_t actndx,
     const struct dvm_mstate *ms, int fault, uint64_t illval)
 {
-	uint64_t saved[10], rec[5];
+	uint64_t errargs[10] = { 0 }, rec[5];
+	const uint64_t *saved = st->args;
 	struct dt_probe *sp = st->cur_probe;
 	struct dt_ecb *se = st->cur_ecb;
 	uint8_t *p;
@@ -431,13 +432,12 @@ static void report_error(struct dt_state *st, struct dt_ecb *e, uint32_t actndx,
 	if (st->in_error)
 		return;
 	st->in_error = true;
-	memcpy(saved, st->args, sizeof(saved));
-	memset(st->args, 0, sizeof(st->args));
-	st->args[1] = e->epid;
-	st->args[2] = actndx;
-	st->args[3] = off;
-	st->args[4] = (uint64_t)fault;
-	st->args[5] = illval;
+	errargs[1] = e->epid;
+	errargs[2] = actndx;
+	errargs[3] = off;
+	errargs[4] = (uint64_t)fault;
+	errargs[5] = illval;
+	st->args = errargs;
 	st->cur_probe = errp;
 	for (struct dt_ecb *x = errp->ecbs; x != NULL; x = x->next)
 		fire_ecb(st, x);
@@ -452,7 +452,7 @@ static void report_error(struct dt_state *st, struct dt_ecb *e, uint32_t actndx,
 		memcpy(p, &h, sizeof(h));
 		memcpy(p + sizeof(h), rec, sizeof(rec));
 	}
-	memcpy(st->args, saved, sizeof(saved));
+	st->args = saved;
 	st->cur_probe = sp;
 	st->cur_ecb = se;
 	st->in_error = false;
@@ -657,10 +657,9 @@ void dt_fire(struct dt_state *st, struct dt_probe *p, const uint64_t *args)
 {
 
 	st->cur_probe = p;
-	if (args != NULL)
-		memcpy(st->args, args, sizeof(st->args));
-	else
-		memset(st->args, 0, sizeof(st->args));
+	static const uint64_t none[10];
+
+	st->args = args != NULL ? args : none;
 	st->timestamp = 0;
 	for (struct dt_ecb *e = p->ecbs; e != NULL; e = e->next)
 		fire_ecb(st, e);

@@ -212,7 +212,7 @@ struct dt_state {
 	/* per firing */
 	struct dt_probe		*cur_probe;
 	struct dt_ecb		*cur_ecb;
-	uint64_t		args[10];
+	const uint64_t		*args;		/* arg0..arg9 of this firing */
 	uint64_t		timestamp;
 	const char		*execname;
 	bool			in_error;
