@@ -515,6 +515,68 @@ START_TEST(test_missing_type_nested)
 }
 END_TEST
 
+/* ASSERTION: relocations that make no sense for the member or type are refused with a reason: sizeof a bit-field, a cast to a struct, a shift with no free register. */
+START_TEST(test_reloc_misuse)
+{
+	struct typ_file *tf = tf_open("features");
+	struct dobj *in = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tusetx member_size(\"struct feat_bits\", \"mid\"), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".difo d1 rtype=ctf:integer:8\n"
+	    "\tsetx 1, %r1\n"
+	    "\ttypecast cast(\"struct feat_anon\"), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".difo d2 rtype=ctf:integer:8\n"
+	    "\tsetx 1, %r1\n\tmov %r1, %r2\n\tmov %r1, %r3\n\tmov %r1, %r4\n"
+	    "\tmov %r1, %r5\n\tmov %r1, %r6\n\tmov %r1, %r7\n"
+	    "\ttypecast cast(\"short\"), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n"
+	    "\t.action difexpr difo=d1\n\t.action difexpr difo=d2\n.end\n");
+	struct dobj *out;
+	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "a bit-field member has no size in bytes") != NULL, "%s",
+	    diag_buf);
+	ck_assert_msg(strstr(diag_buf, "cannot be cast to a struct") != NULL, "%s", diag_buf);
+	ck_assert_msg(strstr(diag_buf, "uses all of %r1..%r7") != NULL, "%s", diag_buf);
+	dobj__free(in);
+	typ_file__free(tf);
+}
+END_TEST
+
+/* ASSERTION: a user-memory bit-field and a member-less load of a pointee type link to user/kernel loads of the right width. */
+START_TEST(test_uuload_bitfield_and_pointee)
+{
+	struct typ_file *tf = tf_open("features");
+	struct dobj *in = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tldgs arg0, %r1\n"
+	    "\tusetx member_offset(\"struct feat_bits\", \"mid\", bitfield), %r2\n"
+	    "\tadd %r1, %r2, %r1\n"
+	    "\tuuload [%r1], %r1, uload(\"struct feat_bits\", \"mid\")\n"
+	    "\tldgs arg1, %r3\n"
+	    "\tuload [%r3], %r3, load(\"short\")\n"
+	    "\tadd %r1, %r3, %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	struct dobj *out = link_ok(tf, &in, 1, NULL);
+	const struct dobj_difo *d = &out->difos[0];
+	bool user_unit = false, short_load = false;
+	for (uint32_t pc = 0; pc < d->len; pc++) {
+		uint8_t op = DIF_INSTR_OP(d->text[pc]);
+		user_unit |= op == DIF_OP_ULDUW;	/* mid's unit: the unsigned int */
+		short_load |= op == DIF_OP_LDSH;
+		ck_assert(op < DIF_OP_LDSB || op > DIF_OP_LDX || op == DIF_OP_LDSH);
+	}
+	ck_assert(user_unit);
+	ck_assert(short_load);
+	dobj__free(out);
+	dobj__free(in);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: a linked object and an invalid DIFO are refused as inputs with a reason. */
 START_TEST(test_bad_inputs)
 {
@@ -834,6 +896,7 @@ int main(void)
 	tcase_add_test(tc, test_same_object_two_layouts);
 	tcase_add_test(tc, test_user_loads);
 	tcase_add_test(tc, test_casts);
+	tcase_add_test(tc, test_uuload_bitfield_and_pointee);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rewrite");
 	tcase_add_test(tc, test_rewrite_branches_lines);
@@ -844,6 +907,7 @@ int main(void)
 	tcase_add_test(tc, test_missing_type_nested);
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_bad_files);
+	tcase_add_test(tc, test_reloc_misuse);
 	tcase_add_test(tc, test_typer_integration);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("merge");
