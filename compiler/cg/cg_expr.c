@@ -745,9 +745,6 @@ static int assign(struct cg *g, const struct dc_node *n)
 		cg_fail(g, &n->loc, D_CG_EXPR, "aggregation used inside an expression");
 	if (n->op == T_ASSIGN) {
 		int v = cg_expr(g, n->r);
-		if (dc_ty_is_integer(n->l->type) && dc_ty_is_integer(n->r->type) &&
-		    known(n->l->type) && n->l->kind != DC_N_VAR)
-			int_convert(g, v, n->r->type, n->l->type);
 		store(g, n->l, v, n->r->type);
 		return v;
 	}

@@ -2,6 +2,8 @@
  * cg_tool.c -- test driver for the dtc back end.
  *
  *   cg_tool file.d            compile, generate, print the dasm -S listing
+ *   cg_tool -s file.d         the same as assembly text (dasm__disassemble:
+ *                             every table, re-assembles to an equal object)
  *   cg_tool --sweep DIR       compile every *.d under DIR the front end
  *                             accepts; each generated object must pass
  *                             dobj__check, write/read back, validate every
@@ -12,6 +14,7 @@
  * Exit: 0 ok, 1 a failure (listing: compile error), 2 usage.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,14 +62,14 @@ static int build(const char *path, struct dobj **out, struct sinkctx *sc)
 	return rc == 0 ? 0 : 2;
 }
 
-static int listing(const char *path)
+static int listing(const char *path, bool assembly)
 {
 	struct sinkctx sc = { stderr, 0, 0 };
 	struct dobj *o;
 
 	if (build(path, &o, &sc) != 0)
 		return 1;
-	int rc = dasm__listing(o, stdout);
+	int rc = assembly ? dasm__disassemble(o, stdout) : dasm__listing(o, stdout);
 	dobj__free(o);
 	return rc == 0 ? 0 : 1;
 }
@@ -199,7 +202,9 @@ static int cmpd(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	if (argc == 2 && argv[1][0] != '-')
-		return listing(argv[1]);
+		return listing(argv[1], false);
+	if (argc == 3 && strcmp(argv[1], "-s") == 0)
+		return listing(argv[2], true);
 	if (argc == 3 && strcmp(argv[1], "--sweep") == 0) {
 		struct sweep s = { 0 };
 		walk(argv[2], &s);
@@ -211,6 +216,6 @@ int main(int argc, char **argv)
 		free(s.ratio);
 		return s.failed != 0 || s.produced == 0;
 	}
-	fprintf(stderr, "usage: cg_tool file.d | cg_tool --sweep DIR\n");
+	fprintf(stderr, "usage: cg_tool [-s] file.d | cg_tool --sweep DIR\n");
 	return 2;
 }

@@ -1,0 +1,6 @@
+BEGIN
+{
+	@c[pid] = count();
+	printa(@c);
+	printa("%d %@d\n", @c);
+}

@@ -1,0 +1,5 @@
+BEGIN
+{
+	printf("hello\n");
+	printf("%d %s\n", pid, execname);
+}

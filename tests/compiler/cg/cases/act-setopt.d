@@ -1,0 +1,6 @@
+#pragma D option quiet
+BEGIN
+{
+	setopt("aggsortkey");
+	setopt("bufsize", "4m");
+}

@@ -1,0 +1,8 @@
+BEGIN
+{
+	stack();
+	stack(5);
+	ustack();
+	ustack(10, 100);
+	jstack();
+}

@@ -1,0 +1,11 @@
+BEGIN
+{
+	sym(arg0);
+	func(arg0);
+	mod(arg0);
+	usym(arg0);
+	ufunc(arg0);
+	umod(arg0);
+	uaddr(arg0);
+	print(pid);
+}

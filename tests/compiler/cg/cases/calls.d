@@ -1,0 +1,6 @@
+BEGIN
+{
+	trace(strlen(execname));
+	trace(strjoin("a", "b"));
+	copyoutstr("x", arg0, 2);
+}

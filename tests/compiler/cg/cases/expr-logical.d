@@ -1,0 +1,7 @@
+BEGIN
+{
+	trace(pid && tid);
+	trace(pid || tid);
+	trace(pid ^^ tid);
+	trace(pid ? 1 : 2);
+}

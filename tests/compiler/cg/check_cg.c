@@ -1,0 +1,290 @@
+/*
+ * check_cg.c -- Check suite of the dtc back end (compiler/cg).
+ *
+ * Golden cases live in cases/<name>.d with the expected assembly text in
+ * cases/<name>.dis (cg_tool -s, hand-checked); the suite runs with the cases
+ * directory as working directory so source names are stable.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dasm.h"
+#include "dc.h"
+#include "dc_cg.h"
+#include "dvm_validate.h"
+
+struct diags {
+	unsigned n;
+	enum dc_errtag last;
+	char msg[512];
+};
+
+static void sink(void *ctx, const struct dc_diag *d)
+{
+	struct diags *s = ctx;
+
+	s->n++;
+	s->last = d->tag;
+	snprintf(s->msg, sizeof(s->msg), "%s:%d:%d: [%s] %s", d->file, d->line, d->col,
+		 dc_errtag__name(d->tag), d->msg);
+}
+
+/* Compile a program text; the object or NULL (diagnostics in *dg). */
+static struct dobj *gen_src(const char *name, const char *text, struct diags *dg)
+{
+	struct dc_source src = { .name = name, .text = text, .len = text ? strlen(text) : 0 };
+	struct dc_options o = { .sink = sink, .sink_ctx = dg };
+	struct dc_program *p = dc_compile(&src, 1, &o);
+	struct dobj *obj = NULL;
+
+	ck_assert_ptr_nonnull(p);
+	if (dc_program__nerrors(p) == 0)
+		(void)dc_cg__program(p, NULL, &obj, sink, dg);
+	dc_program__free(p);
+	return obj;
+}
+
+static struct dobj *gen(const char *text)
+{
+	struct diags dg = { 0 };
+	struct dobj *o = gen_src("t.d", text, &dg);
+
+	ck_assert_msg(o != NULL, "no object: %s", dg.msg);
+	return o;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *b = malloc((size_t)n + 1);
+	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	fclose(f);
+	if (b) {
+		b[n] = '\0';
+		*len = (size_t)n;
+	}
+	return b;
+}
+
+/* ASSERTION: every golden case generates exactly its hand-checked assembly text */
+START_TEST(test_golden)
+{
+	DIR *d = opendir(".");
+	struct dirent *e;
+	unsigned cases = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n < 3 || strcmp(e->d_name + n - 2, ".d") != 0)
+			continue;
+		char dis[512];
+		size_t elen = 0, glen = 0;
+		snprintf(dis, sizeof(dis), "%.*s.dis", (int)(n - 2), e->d_name);
+		char *want = slurp(dis, &elen);
+		ck_assert_msg(want != NULL, "missing %s", dis);
+		struct diags dg = { 0 };
+		struct dobj *o = gen_src(e->d_name, NULL, &dg);
+		ck_assert_msg(o != NULL, "%s: %s", e->d_name, dg.msg);
+		char *got = dasm__disassemble_str(o, &glen);
+		ck_assert_ptr_nonnull(got);
+		ck_assert_msg(glen == elen && memcmp(got, want, glen) == 0,
+			      "%s: output differs from %s", e->d_name, dis);
+		free(got);
+		free(want);
+		dobj__free(o);
+		cases++;
+	}
+	closedir(d);
+	ck_assert_uint_ge(cases, 20);
+}
+END_TEST
+
+/* ASSERTION: the assembly text of a generated object re-assembles to an equal object */
+START_TEST(test_reassemble)
+{
+	struct dobj *o = gen("BEGIN { @a[execname] = quantize(arg0); printf(\"%d\", pid); "
+			     "self->x[1] = curthread->td_proc; }");
+	size_t len;
+	char *txt = dasm__disassemble_str(o, &len);
+	struct dobj *back = NULL;
+	ck_assert_ptr_nonnull(txt);
+	ck_assert_int_eq(dasm__assemble(txt, len, "re.s", &back, NULL), 0);
+	ck_assert_int_eq(dasm__equal(o, back), 1);
+	free(txt);
+	dobj__free(back);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: compiling the same program twice gives identical bytes */
+START_TEST(test_deterministic)
+{
+	const char *prog = "syscall::read:entry /pid != 0/ { self->t = timestamp; "
+		"@c[probefunc] = count(); } syscall::read:return /self->t/ { "
+		"@l = lquantize(timestamp - self->t, 0, 1000, 10); self->t = 0; }";
+	struct dobj *a = gen(prog), *b = gen(prog);
+	void *ba, *bb;
+	size_t la, lb;
+	ck_assert_int_eq(dobj__write_mem(a, &ba, &la), 0);
+	ck_assert_int_eq(dobj__write_mem(b, &bb, &lb), 0);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(ba, bb, la), 0);
+	free(ba);
+	free(bb);
+	dobj__free(a);
+	dobj__free(b);
+}
+END_TEST
+
+/* ASSERTION: every DIFO of a generated object passes the validator in relocatable mode */
+START_TEST(test_valid)
+{
+	struct dobj *o = gen("BEGIN { x = pid > 3 && tid < 4 || !(arg0 ^^ arg1) ? 1 : 2; "
+			     "copyout(curthread, arg0, 4); trace(strjoin(execname, \"x\")); }");
+	ck_assert_uint_gt(o->ndifos, 0);
+	for (uint32_t i = 0; i < o->ndifos; i++) {
+		struct dif_difo v;
+		struct dvm_validate_opts vo = { .dvo_flags = DVM_VF_RELOCATABLE };
+		struct dvm_verr e[1];
+		dobj_difo__view(&o->difos[i], &v);
+		ck_assert_uint_eq(dvm_difo__validate(&v, &vo, e, 1), 0);
+	}
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: a copyout call marks its DIFO destructive */
+START_TEST(test_destructive)
+{
+	struct dobj *o = gen("BEGIN { copyoutstr(\"x\", arg0, 2); }");
+	ck_assert_uint_eq(o->ndifos, 1);
+	ck_assert_uint_eq(o->difos[0].flags & DOBJ_DIFO_F_DESTRUCTIVE, DOBJ_DIFO_F_DESTRUCTIVE);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: printf makes one PRINTF action per argument, all sharing the format */
+START_TEST(test_printf_layout)
+{
+	struct dobj *o = gen("BEGIN { printf(\"%d %s %d\", 1, \"a\", 2); }");
+	ck_assert_uint_eq(o->nactions, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(o->actions[i].kind, DIF_ACT_PRINTF);
+		ck_assert_int_eq(o->actions[i].format, 0);
+	}
+	ck_assert_str_eq(dobj__str(o, o->formats[0].str), "%d %s %d");
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: an aggregation is id, keys, increment, function with ntuple and encoding */
+START_TEST(test_agg_layout)
+{
+	struct dobj *o = gen("BEGIN { @l[pid, execname] = lquantize(arg0, -10, 90, 10, 3); }");
+	ck_assert_uint_eq(o->nactions, 5);
+	ck_assert_uint_eq(o->actions[0].kind, DIF_ACT_DIFEXPR);
+	ck_assert_uint_eq(o->actions[3].kind, DIF_ACT_DIFEXPR);
+	ck_assert_uint_eq(o->difos[o->actions[3].difo].rtype.dtdt_size, 0);
+	const struct dobj_action *a = &o->actions[4];
+	ck_assert_uint_eq(a->kind, DIF_ACT_LQUANTIZE);
+	ck_assert_uint_eq(a->ntuple, 4);
+	ck_assert_uint_eq(a->arg, (10ull << 48) | (10ull << 32) | 0xfffffff6ull);
+	ck_assert_uint_eq(o->naggs, 1);
+	ck_assert_uint_eq(o->aggs[0].nkeys, 2);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: global and thread-local variables and aggregations become symbols */
+START_TEST(test_symbols)
+{
+	struct dobj *o = gen("int g; BEGIN { self->s = \"x\"; a[1] = 2; @c = count(); }");
+	ck_assert_uint_eq(o->nsymbols, 4);
+	ck_assert_str_eq(dobj__str(o, o->symbols[0].name), "g");
+	ck_assert_str_eq(dobj__str(o, o->symbols[0].ctype), "int");
+	ck_assert_uint_eq(o->symbols[1].kind, DOBJ_SYM_THREAD);
+	ck_assert_uint_eq(o->symbols[2].varkind, DIFV_KIND_ARRAY);
+	ck_assert_uint_eq(o->symbols[3].kind, DOBJ_SYM_AGG);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: options from #pragma D option are recorded in the object */
+START_TEST(test_options)
+{
+	struct dobj *o = gen("#pragma D option quiet\n#pragma D option bufsize=4m\nBEGIN { }");
+	ck_assert_uint_eq(o->noptions, 2);
+	ck_assert_str_eq(dobj__str(o, o->options[1].name), "bufsize");
+	ck_assert_str_eq(dobj__str(o, o->options[1].value), "4m");
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: if/else becomes guarded sub-clauses for the same probes */
+START_TEST(test_if_else)
+{
+	struct dobj *o = gen("BEGIN /pid/ { if (tid) trace(1); else trace(2); trace(3); }");
+	ck_assert_uint_eq(o->nclauses, 5);
+	ck_assert_int_eq(o->clauses[0].pred, -1);
+	for (uint32_t i = 1; i < 5; i++)
+		ck_assert_int_ge(o->clauses[i].pred, 0);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: member access through an unnamed target type is a D_SYM_NOTYPES error */
+START_TEST(test_err_notypes)
+{
+	struct diags dg = { 0 };
+	struct dobj *o = gen_src("t.d", "fbt:::entry { trace(args[0]->foo); }", &dg);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+}
+END_TEST
+
+/* ASSERTION: a subroutine call nesting deeper than the registers allow is D_NOREG */
+START_TEST(test_err_noreg)
+{
+	struct diags dg = { 0 };
+	struct dobj *o = gen_src("t.d", "BEGIN { trace(strjoin(\"a\", strjoin(\"b\", "
+		"strjoin(\"c\", strjoin(\"d\", strjoin(\"e\", strjoin(\"f\", strjoin(\"g\", "
+		"\"h\")))))))); }", &dg);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(dg.last, D_NOREG);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("codegen");
+	struct { const char *name; const TTest *t; } tests[] = {
+		{ "golden", test_golden }, { "reassemble", test_reassemble },
+		{ "deterministic", test_deterministic }, { "valid", test_valid },
+		{ "destructive", test_destructive }, { "printf_layout", test_printf_layout },
+		{ "agg_layout", test_agg_layout }, { "symbols", test_symbols },
+		{ "options", test_options }, { "if_else", test_if_else },
+		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
+	};
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		TCase *tc = tcase_create(tests[i].name);
+		tcase_add_test(tc, tests[i].t);
+		suite_add_tcase(s, tc);
+	}
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
