@@ -304,17 +304,71 @@ static int push(struct words *t, dif_instr_t ins)
 	return 0;
 }
 
+/*
+ * An integer table with a hash index (value -> first index), so hostile
+ * DIFOs with tens of thousands of constants stay linear.  Slots hold
+ * index + 1; 0 is empty.  Entries may repeat (an input's own table); the
+ * index keeps the first.
+ */
 struct ints {
 	uint64_t	*v;
 	uint32_t	n, cap;
+	uint32_t	*slot;
+	uint32_t	nslot;		/* power of two, > 2n */
+	uint32_t	indexed;	/* entries [0, indexed) are in the index */
 };
+
+static uint32_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+/* Slot of value: where it is, or the empty slot where it would go. */
+static uint32_t *int_slot(const struct ints *t, uint64_t value)
+{
+	uint32_t mask = t->nslot - 1, i = hash64(value) & mask;
+
+	while (t->slot[i] != 0 && t->v[t->slot[i] - 1] != value)
+		i = (i + 1) & mask;
+	return &t->slot[i];
+}
+
+/* Index entries [indexed, n), growing the slot array first when needed. */
+static int int_reindex(struct ints *t)
+{
+	if ((uint64_t)t->n * 2 + 2 > t->nslot) {
+		uint32_t ns = t->nslot ? t->nslot : 64;
+		while ((uint64_t)t->n * 2 + 2 > ns)
+			ns *= 2;
+		uint32_t *sl = calloc(ns, sizeof(*sl));
+		if (sl == NULL)
+			return -ENOMEM;
+		free(t->slot);
+		t->slot = sl;
+		t->nslot = ns;
+		t->indexed = 0;
+	}
+	for (; t->indexed < t->n; t->indexed++) {
+		uint32_t *sl = int_slot(t, t->v[t->indexed]);
+		if (*sl == 0)
+			*sl = t->indexed + 1;
+	}
+	return 0;
+}
 
 /* Index of value in the table, appended when absent; -ENOMEM / -E2BIG. */
 static int64_t int_index(struct ints *t, uint64_t value)
 {
-	for (uint32_t i = 0; i < t->n; i++)
-		if (t->v[i] == value)
-			return i;
+	int rc = int_reindex(t);
+
+	if (rc)
+		return rc;
+	uint32_t *sl = int_slot(t, value);
+	if (*sl != 0)
+		return *sl - 1;
 	if (t->n > DIF_INTOFF_MAX)
 		return -E2BIG;
 	if (t->n == t->cap) {
@@ -326,7 +380,16 @@ static int64_t int_index(struct ints *t, uint64_t value)
 		t->cap = cap;
 	}
 	t->v[t->n] = value;
+	*sl = t->n + 1;
+	t->indexed = t->n + 1;
 	return t->n++;
+}
+
+static void ints_free(struct ints *t)
+{
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
 }
 
 /* --- The rewriting pass --------------------------------------------------- */
@@ -526,7 +589,7 @@ static int fix_references(struct rw *rw)
 /* Rebuild the int table in order of first use by setx. */
 static int compact_ints(struct rw *rw)
 {
-	struct ints t = { NULL, 0, 0 };
+	struct ints t = { NULL, 0, 0, NULL, 0, 0 };
 
 	for (uint32_t i = 0; i < rw->text.n; i++) {
 		dif_instr_t ins = rw->text.v[i];
@@ -534,66 +597,114 @@ static int compact_ints(struct rw *rw)
 			continue;
 		int64_t idx = int_index(&t, rw->ints.v[DIF_INSTR_INTEGER(ins)]);
 		if (idx < 0) {
-			free(t.v);
+			ints_free(&t);
 			return idx == -E2BIG ? -EINVAL : (int)idx;
 		}
 		rw->text.v[i] = DIF_INSTR_IMM16(DIF_OP_SETX, idx, DIF_INSTR_RD(ins));
 	}
 	int rc = dobj_difo__set_inttab(rw->d, t.v, t.n);
-	free(t.v);
+	ints_free(&t);
 	return rc;
 }
 
+/* A string table under construction, with a hash index (string -> offset + 1). */
+struct strs {
+	char		*buf;
+	uint32_t	len, cap;
+	uint32_t	*slot;
+	uint32_t	nslot, count;
+};
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static uint32_t *str_slot(const struct strs *t, const char *s)
+{
+	uint32_t mask = t->nslot - 1, i = hash_str(s) & mask;
+
+	while (t->slot[i] != 0 && strcmp(t->buf + t->slot[i] - 1, s) != 0)
+		i = (i + 1) & mask;
+	return &t->slot[i];
+}
+
+static int str_grow_index(struct strs *t)
+{
+	uint32_t ns = t->nslot ? t->nslot * 2 : 64;
+	uint32_t *old = t->slot, on = t->nslot;
+
+	if ((t->slot = calloc(ns, sizeof(*t->slot))) == NULL) {
+		t->slot = old;
+		return -ENOMEM;
+	}
+	t->nslot = ns;
+	for (uint32_t i = 0; i < on; i++)
+		if (old[i] != 0)
+			*str_slot(t, t->buf + old[i] - 1) = old[i];
+	free(old);
+	return 0;
+}
+
 /* Offset of s in the new table (appended when not yet there). */
-static int64_t str_index(char **buf, uint32_t *len, uint32_t *cap, const char *s)
+static int64_t str_index(struct strs *t, const char *s)
 {
 	size_t n = strlen(s) + 1;
+	int rc;
 
-	for (uint32_t off = 0; off < *len; off += (uint32_t)strlen(*buf + off) + 1)
-		if (strcmp(*buf + off, s) == 0)
-			return off;
-	if (*len + n > DIF_STROFF_MAX + 1)
+	if ((uint64_t)t->count * 2 + 2 > t->nslot && (rc = str_grow_index(t)) != 0)
+		return rc;
+	uint32_t *sl = str_slot(t, s);
+	if (*sl != 0)
+		return *sl - 1;
+	if (t->len + n > DIF_STROFF_MAX + 1)
 		return -E2BIG;
-	if (*len + n > *cap) {
-		uint32_t c = (uint32_t)((*len + n) * 2);
-		char *nb = realloc(*buf, c);
+	if (t->len + n > t->cap) {
+		uint32_t c = (uint32_t)((t->len + n) * 2);
+		char *nb = realloc(t->buf, c);
 		if (nb == NULL)
 			return -ENOMEM;
-		*buf = nb;
-		*cap = c;
+		t->buf = nb;
+		t->cap = c;
 	}
-	memcpy(*buf + *len, s, n);
-	*len += (uint32_t)n;
-	return (int64_t)*len - (int64_t)n;
+	memcpy(t->buf + t->len, s, n);
+	*sl = t->len + 1;
+	t->count++;
+	t->len += (uint32_t)n;
+	return (int64_t)t->len - (int64_t)n;
 }
 
 /* Rebuild the string table from what sets and the variable names use. */
 static int compact_strs(struct rw *rw)
 {
 	struct dobj_difo *d = rw->d;
-	char *buf = NULL;
-	uint32_t len = 0, cap = 0;
+	struct strs t = { NULL, 0, 0, NULL, 0, 0 };
 	int64_t off = 0;
 
 	if (d->strlen == 0)
 		return 0;
-	off = str_index(&buf, &len, &cap, "");
+	off = str_index(&t, "");
 	for (uint32_t i = 0; off >= 0 && i < rw->text.n; i++) {
 		dif_instr_t ins = rw->text.v[i];
 		if (DIF_INSTR_OP(ins) != DIF_OP_SETS)
 			continue;
-		off = str_index(&buf, &len, &cap, d->strtab + DIF_INSTR_STRING(ins));
+		off = str_index(&t, d->strtab + DIF_INSTR_STRING(ins));
 		if (off >= 0)
 			rw->text.v[i] = DIF_INSTR_IMM16(DIF_OP_SETS, off, DIF_INSTR_RD(ins));
 	}
 	for (uint32_t i = 0; off >= 0 && i < d->varlen; i++) {
-		off = str_index(&buf, &len, &cap, d->strtab + d->vartab[i].dtdv_name);
+		off = str_index(&t, d->strtab + d->vartab[i].dtdv_name);
 		if (off >= 0)
 			d->vartab[i].dtdv_name = (uint32_t)off;
 	}
 	int rc = off < 0 ? (off == -E2BIG ? -EINVAL : (int)off) :
-	    dobj_difo__set_strtab(d, buf, len);
-	free(buf);
+	    dobj_difo__set_strtab(d, t.buf, t.len);
+	free(t.buf);
+	free(t.slot);
 	return rc;
 }
 
@@ -669,7 +780,7 @@ int lnk_relocate_difo(struct lnk_ctx *cx, const struct lnk_where *w, struct dobj
 		rc = rewrite_all(&rw);
 	free(rw.new_pc);
 	free(rw.rel_at);
-	free(rw.ints.v);
+	ints_free(&rw.ints);
 	free(rw.text.v);
 	return rc;
 }
