@@ -186,6 +186,16 @@ static bool library_const(const char *name, int64_t *v)
 	return false;
 }
 
+/* Built-ins a DIFO reads are listed in its vartab too (global scope, read). */
+static void use_builtin(struct cg *g, const char *name, uint32_t id, int kind,
+			const struct dc_ty *t)
+{
+	struct cg_var v = { .name = name, .scope = DIFV_SCOPE_GLOBAL, .kind = kind,
+		.id = id, .type = t };
+
+	cg_use_var(g, &v, DIFV_F_REF);
+}
+
 /* ---- variables ---------------------------------------------------------- */
 
 /*   ldgs|ldts|ldls id, %r   (built-ins: ldgs <builtin id>) */
@@ -210,6 +220,7 @@ static int load_var(struct cg *g, const struct dc_node *n)
 		if (id < 0 || id < DIF_VAR_SCALAR_MIN)
 			cg_fail(g, &n->loc, D_VAR_UNSUP, "%s must be subscripted", n->name);
 		r = cg_reg(g);
+		use_builtin(g, n->name, (uint32_t)id, DIFV_KIND_SCALAR, n->type);
 		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_LDGS, id, r));
 		return r;
 	}
@@ -505,6 +516,7 @@ static int index_expr(struct cg *g, const struct dc_node *n)
 		if (id < 0 || id > DIF_VAR_ARRAY_MAX)
 			cg_fail(g, &n->loc, D_ARR_BADREF, "%s is not an array", b->name);
 		int r = cg_expr(g, n->args);
+		use_builtin(g, b->name, (uint32_t)id, DIFV_KIND_ARRAY, n->type);
 		cg_emit(g, DIF_INSTR_FMT(DIF_OP_LDGA, id, r, r));
 		return r;
 	}

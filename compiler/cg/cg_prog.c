@@ -270,6 +270,24 @@ static struct dobj_action *add_action(struct pstate *S, uint16_t kind, int32_t d
 	return a;
 }
 
+/*
+ * Action flags describe the recorded value for the consumer (the same bits
+ * as dcons' record flags): 0x1 a signed integer, 0x4 a floating-point value.
+ */
+#define CG_ACT_F_SIGNED	0x01
+#define CG_ACT_F_FLOAT	0x04
+
+static void value_flags(struct dobj_action *a, const struct dc_ty *t)
+{
+	if (a == NULL || t == NULL)
+		return;
+	if ((t->kind == DC_TY_INT && t->is_signed) || t->kind == DC_TY_ENUM ||
+	    t->kind == DC_TY_SYM || t->kind == DC_TY_DYN)
+		a->flags |= CG_ACT_F_SIGNED;
+	else if (t->kind == DC_TY_FLOAT)
+		a->flags |= CG_ACT_F_FLOAT;
+}
+
 static int32_t expr_difo(struct pstate *S, const struct dc_node *e, const struct dc_ty *rt)
 {
 	struct body b = { .kind = B_EXPR, .e = e, .rtype = rt };
@@ -377,8 +395,11 @@ static struct dobj_action *record(struct pstate *S, uint16_t kind, const struct 
 	uint64_t arg;
 	int rk = record_kind(e, &arg);
 
-	if (rk < 0)
-		return add_action(S, kind, expr_difo(S, e, NULL), &e->loc);
+	if (rk < 0) {
+		struct dobj_action *a = add_action(S, kind, expr_difo(S, e, NULL), &e->loc);
+		value_flags(a, e->type);
+		return a;
+	}
 	int32_t d = -1;
 	if (rk != DIF_ACT_STACK && rk != DIF_ACT_USTACK && rk != DIF_ACT_JSTACK)
 		d = expr_difo(S, e->args, S->g.prog->t_uint64);
@@ -417,8 +438,10 @@ static void printf_like(struct pstate *S, const struct dc_node *n, uint16_t kind
 		struct dobj_action *a;
 		if (record_kind(x, &arg) >= 0)
 			a = record(S, kind, x);
-		else
+		else {
 			a = add_action(S, kind, expr_difo(S, x, NULL), &x->loc);
+			value_flags(a, x->type);
+		}
 		if (a)
 			a->format = fi;
 	}
@@ -623,7 +646,8 @@ static void action(struct pstate *S, const struct dc_node *e)
 				a->format = fi;
 		}
 	} else if (strcmp(nm, "exit") == 0) {
-		add_action(S, DIF_ACT_EXIT, expr_difo(S, a0, g->prog->t_int), &e->loc);
+		value_flags(add_action(S, DIF_ACT_EXIT, expr_difo(S, a0, g->prog->t_int),
+				       &e->loc), g->prog->t_int);
 	} else if (strcmp(nm, "tracemem") == 0) {
 		int64_t sz = const_arg(e->args, 1, 1);
 		const struct dc_node *dyn = nth(e->args, 2);
