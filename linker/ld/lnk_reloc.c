@@ -230,6 +230,58 @@ static int plan_cast(const struct rctx *rc, struct typ_file *tf, typ_id_t id, st
 	}
 }
 
+/*
+ * A typefile may define one struct or union tag several times (vmlinux
+ * with module types, or two layouts of one name).  Like CO-RE candidate
+ * matching, definitions where the member path does not exist are ignored;
+ * if those where it does disagree on where it is or how it loads, the
+ * relocation is ambiguous and refused rather than guessed.
+ */
+static int definitions(const struct rctx *rc, const struct typ_file *tf, typ_id_t ids[16])
+{
+	if (strncmp(rc->tname, "struct ", 7) == 0)
+		return typ_file__find(tf, TYP_NS_STRUCT, rc->tname + 7, ids, 16);
+	if (strncmp(rc->tname, "union ", 6) == 0)
+		return typ_file__find(tf, TYP_NS_UNION, rc->tname + 6, ids, 16);
+	return 0;
+}
+
+/* The first other definition of the tag that has the member path, or -ENOENT. */
+static int64_t other_definition(const struct rctx *rc, const struct typ_file *tf,
+    typ_id_t tried, struct typ_access *a)
+{
+	typ_id_t ids[16];
+	int n = definitions(rc, tf, ids);
+
+	for (int i = 0; i < n && i < 16; i++)
+		if (ids[i] != tried && typ_file__member_path(tf, ids[i], rc->member, a, NULL) == 0)
+			return ids[i];
+	return -ENOENT;
+}
+
+static int ambiguous(const struct rctx *rc, const struct typ_file *tf, typ_id_t chosen,
+    const struct typ_access *a)
+{
+	typ_id_t ids[16];
+	int n = definitions(rc, tf, ids);
+	for (int i = 0; i < n && i < 16; i++) {
+		struct typ_access b;
+		if (ids[i] == chosen || typ_file__member_path(tf, ids[i], rc->member, &b, NULL) < 0)
+			continue;
+		if (b.bit_offset != a->bit_offset || b.bitfield_size != a->bitfield_size ||
+		    b.size != a->size || b.load.kind != a->load.kind) {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "ambiguous: the typefile defines '%s' %d times and "
+			    "they disagree on this member (bit offset %llu vs %llu, %llu vs %llu bytes)",
+			    rc->tname, n, (unsigned long long)a->bit_offset,
+			    (unsigned long long)b.bit_offset, (unsigned long long)a->size,
+			    (unsigned long long)b.size);
+			return fail(rc, msg);
+		}
+	}
+	return 0;
+}
+
 /* Turn one relocation into a plan. */
 static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct dif_reloc *r,
     const struct dobj_srcpos *pos, struct plan *p)
@@ -278,8 +330,11 @@ static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct d
 	default:
 		return fail(&rc, "unknown relocation kind");
 	}
-	if (typ_file__member_path(cx->tf, (typ_id_t)id, rc.member, &a, &err) < 0)
+	if (typ_file__member_path(cx->tf, (typ_id_t)id, rc.member, &a, &err) < 0 &&
+	    (id = other_definition(&rc, cx->tf, (typ_id_t)id, &a)) < 0)
 		return fail(&rc, tf_msg(cx->tf, &err));
+	if (ambiguous(&rc, cx->tf, (typ_id_t)id, &a) != 0)
+		return -EINVAL;
 	return plan_member(&rc, r->dtr_kind, &a, p);
 }
 

@@ -11,6 +11,7 @@
  * object writer and reader (link_ok) and was re-validated by the linker.
  */
 #define _GNU_SOURCE
+#include <bpf/btf.h>
 #include <check.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -577,6 +578,66 @@ START_TEST(test_uuload_bitfield_and_pointee)
 }
 END_TEST
 
+/* A typefile with two disagreeing 'struct dup', two agreeing 'struct same'. */
+static struct typ_file *dup_typefile(void)
+{
+	struct btf *b = btf__new_empty();
+	struct typ_file *tf = NULL;
+	uint32_t sz;
+
+	ck_assert_ptr_nonnull(b);
+	int i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	int i64 = btf__add_int(b, "long", 8, BTF_INT_SIGNED);
+	btf__add_struct(b, "dup", 8);
+	btf__add_field(b, "a", i32, 0, 0);
+	btf__add_field(b, "b", i32, 32, 0);
+	btf__add_struct(b, "dup", 16);
+	btf__add_field(b, "x", i64, 0, 0);
+	btf__add_field(b, "b", i32, 64, 0);
+	btf__add_field(b, "a", i32, 96, 0);
+	for (int k = 0; k < 2; k++) {
+		btf__add_struct(b, "same", 8);
+		btf__add_field(b, "u", i32, 0, 0);
+		btf__add_field(b, "v", i32, 32, 0);
+	}
+	const void *raw = btf__raw_data(b, &sz);
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_int_eq(typ_file__open_mem(raw, sz, "dup.btf", &tf, NULL), 0);
+	btf__free(b);
+	return tf;
+}
+
+/* ASSERTION: a member two definitions of one struct place differently is refused as ambiguous; agreeing duplicates and members only one definition has link. */
+START_TEST(test_ambiguous_type)
+{
+	struct typ_file *tf = dup_typefile();
+	char *s = NULL;
+
+	usetx_difo(&s, 0, "member_offset", "struct dup", "b");
+	clauses(&s, 1);
+	struct dobj *in = assemble(s), *out;
+	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "ambiguous: the typefile defines 'struct dup' 2 times") != NULL,
+	    "%s", diag_buf);
+	dobj__free(in);
+	free(s);
+	s = NULL;
+	usetx_difo(&s, 0, "member_offset", "struct same", "v");
+	usetx_difo(&s, 1, "member_offset", "struct dup", "x");
+	clauses(&s, 2);
+	in = assemble(s);
+	/* The typer looks at the first definition only: x is a type warning there. */
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	out = link_ok(tf, &in, 1, &o);
+	ck_assert_uint_eq(run(out, 0), 4);
+	ck_assert_uint_eq(run(out, 1), 0);
+	dobj__free(out);
+	dobj__free(in);
+	free(s);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* ASSERTION: a linked object and an invalid DIFO are refused as inputs with a reason. */
 START_TEST(test_bad_inputs)
 {
@@ -908,6 +969,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_bad_files);
 	tcase_add_test(tc, test_reloc_misuse);
+	tcase_add_test(tc, test_ambiguous_type);
 	tcase_add_test(tc, test_typer_integration);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("merge");
