@@ -49,6 +49,8 @@ struct pstate {
 	uint32_t nnames, cnames;
 	const struct dc_clause *clause;
 	int32_t cur;		/* clause being filled, -1 none */
+	bool uses_error;	/* some clause was split: emit the ERROR clause */
+	struct dc_loc last_loc;	/* position given to the ERROR clause */
 	uint32_t cur_guard;	/* its guard, UINT32_MAX: none */
 };
 
@@ -69,6 +71,14 @@ static struct cg_var *guard_var(struct pstate *S, uint32_t n)
 	return cg_var_get(&S->g, DIFV_SCOPE_LOCAL, s, DIFV_KIND_SCALAR, S->g.prog->t_int);
 }
 
+/* self->%error: set by the ERROR clause, stops the remaining sub-clauses. */
+static struct cg_var *error_var(struct pstate *S)
+{
+	S->uses_error = true;
+	return cg_var_get(&S->g, DIFV_SCOPE_THREAD, "%error", DIFV_KIND_SCALAR,
+			  S->g.prog->t_int);
+}
+
 static struct dobj_srcpos srcpos(struct cg *g, const struct dc_loc *loc)
 {
 	struct dobj_srcpos p = { 0, 0, 0 };
@@ -84,7 +94,7 @@ static struct dobj_srcpos srcpos(struct cg *g, const struct dc_loc *loc)
 /* ---- DIFOs -------------------------------------------------------------- */
 
 enum body_kind { B_EXPR, B_VOID_EXPR, B_CONST, B_RET0, B_GUARD_PRED, B_GUARD_INIT,
-	B_GUARD_IF };
+	B_GUARD_IF, B_SET_ERROR };
 
 struct body {
 	enum body_kind kind;
@@ -112,14 +122,38 @@ static void emit_body(struct pstate *S, const struct body *b)
 	case B_RET0:
 		break;
 	case B_GUARD_PRED: {
+		/* ldls %gK, %r1; ldts %error, %r2; tst %r2; be E; mov %r0, %r1; E: */
 		struct cg_var *v = guard_var(S, b->guard);
 		r = cg_reg(g);
 		cg_use_var(g, v, DIFV_F_REF);
 		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_LDLS, v->id, r));
+		struct cg_var *ev = error_var(S);
+		int e = cg_reg(g);
+		uint32_t ok = cg_label(g);
+		cg_use_var(g, ev, DIFV_F_REF);
+		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_LDTS, ev->id, e));
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, e, 0, 0));
+		cg_branch(g, DIF_OP_BE, ok);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_MOV, 0, 0, r));
+		cg_place(g, ok);
+		cg_free(g, e);
+		break;
+	}
+	case B_SET_ERROR: {
+		/* setx 1, %r1; stts %error, %r1 */
+		struct cg_var *ev = error_var(S);
+		int e = cg_reg(g);
+		cg_use_var(g, ev, DIFV_F_MOD);
+		cg_setx(g, 1, e);
+		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_STTS, ev->id, e));
+		cg_free(g, e);
 		break;
 	}
 	case B_GUARD_INIT: {
-		/* stls %gN, %r0 for every guard; then %g0 = predicate (or 1) */
+		/* stts %error, %r0; stls %gN, %r0 for every guard; %g0 = predicate (or 1) */
+		struct cg_var *ev = error_var(S);
+		cg_use_var(g, ev, DIFV_F_MOD);
+		cg_emit(g, DIF_INSTR_IMM16(DIF_OP_STTS, ev->id, 0));
 		for (uint32_t i = 1; i < b->nguards; i++) {
 			struct cg_var *v = guard_var(S, i);
 			cg_use_var(g, v, DIFV_F_MOD);
@@ -166,7 +200,8 @@ static void emit_body(struct pstate *S, const struct body *b)
 	}
 	cg_emit(g, DIF_INSTR_FMT(DIF_OP_RET, 0, 0, r));
 	cg_free(g, r);
-	if (b->rtype_void || b->kind == B_GUARD_INIT || b->kind == B_GUARD_IF)
+	if (b->rtype_void || b->kind == B_GUARD_INIT || b->kind == B_GUARD_IF ||
+	    b->kind == B_SET_ERROR)
 		g->d->rtype = (struct dif_type){ .dtdt_kind = DIF_TYPE_CTF };
 	else if (b->rtype)
 		g->d->rtype = cg_diftype(g, b->rtype);
@@ -761,6 +796,7 @@ static void block(struct pstate *S, const struct dc_stmt *s, uint32_t guard,
 static void clause(struct pstate *S, const struct dc_clause *c)
 {
 	S->clause = c;
+	S->last_loc = c->loc;
 	S->cur = -1;
 	if (!has_if(c->stmts)) {
 		open_clause(S, UINT32_MAX, c->pred);
@@ -776,6 +812,21 @@ static void clause(struct pstate *S, const struct dc_clause *c)
 	close_clause(S);
 	block(S, c->stmts, 0, NULL);
 	close_clause(S);
+}
+
+/* dtrace:::ERROR { self->%error = 1; } -- after the program's own clauses. */
+static void error_clause(struct pstate *S)
+{
+	struct dc_pdesc pd = { .loc = S->last_loc, .text = "dtrace:::ERROR", .prov = "dtrace",
+		.mod = "", .func = "", .name = "ERROR" };
+	struct dc_clause c = { .loc = S->last_loc, .pdescs = &pd, .has_body = true };
+
+	S->clause = &c;
+	open_clause(S, UINT32_MAX, NULL);
+	struct body b = { .kind = B_SET_ERROR };
+	add_action(S, DIF_ACT_DIFEXPR, gen_difo(S, &b, &c.loc), &c.loc);
+	close_clause(S);
+	S->clause = NULL;
 }
 
 /* ---- symbols, options --------------------------------------------------- */
@@ -898,6 +949,8 @@ int dc_cg__program(const struct dc_program *prog, const struct dc_cg_opts *opts,
 			break;
 		}
 	}
+	if (S.uses_error)
+		error_clause(&S);
 	for (size_t i = 0; opts && i < opts->nxopts; i++) {
 		const char *o = opts->xopts[i], *eq = strchr(o, '=');
 		option(g, o, eq ? eq + 1 : NULL, eq ? (size_t)(eq - o) : strlen(o));

@@ -236,9 +236,9 @@ END_TEST
 START_TEST(test_if_else)
 {
 	struct dobj *o = gen("BEGIN /pid/ { if (tid) trace(1); else trace(2); trace(3); }");
-	ck_assert_uint_eq(o->nclauses, 5);
+	ck_assert_uint_eq(o->nclauses, 6);	/* + dtrace:::ERROR */
 	ck_assert_int_eq(o->clauses[0].pred, -1);
-	for (uint32_t i = 1; i < 5; i++)
+	for (uint32_t i = 1; i < 5; i++)	/* the guarded sub-clauses */
 		ck_assert_int_ge(o->clauses[i].pred, 0);
 	dobj__free(o);
 }
