@@ -208,6 +208,12 @@ static int check_strtab(const struct ck *ck)
 		return FAIL(ck, SEC_STRTAB, 0, "string table must start with an empty string");
 	if (obj->strtab[obj->strlen - 1] != '\0')
 		return FAIL(ck, SEC_STRTAB, obj->strlen - 1, "string table is not NUL-terminated");
+	/* Only offset 0 may hold "": an empty string elsewhere would let a
+	 * name look present to the reader and vanish when re-interned. */
+	for (uint32_t i = 1; i < obj->strlen; i++)
+		if (obj->strtab[i] == '\0' && obj->strtab[i - 1] == '\0')
+			return FAIL(ck, SEC_STRTAB, i, "empty string at offset %u "
+			    "(only offset 0 may be empty)", i);
 	rc = dobj_strindex_build(&ix, obj->strtab, obj->strlen, &dup);
 	dobj_strindex_free(&ix);
 	if (rc == -EEXIST)
