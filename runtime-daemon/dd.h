@@ -298,7 +298,8 @@ struct dd_config {
 	unsigned		nlisten;
 	struct dd_peer_conf	peers[DD_PEERS_MAX];	/* overlord: its minions */
 	unsigned		npeers;
-	char			link_cmd[1024];	/* "" = linking not available */
+	char			link_cmd[1024];	/* "" = link in-process (typefile) */
+	char			typefile[1024];	/* minion: guest typefile for dld's library */
 	struct dd_key		key;
 	int			have_key;
 	long			gc_age;		/* seconds a finished program is kept */

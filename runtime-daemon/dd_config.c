@@ -116,6 +116,12 @@ static int apply_line(struct dd_config *cfg, char *kw, char *arg, char *why, siz
 		strcpy(cfg->listen[cfg->nlisten++], arg);
 		return 0;
 	}
+	if (strcmp(kw, "typefile") == 0) {
+		if (strlen(arg) >= sizeof(cfg->typefile))
+			return snprintf(why, whylen, "typefile path too long"), -EINVAL;
+		strcpy(cfg->typefile, arg);
+		return 0;
+	}
 	if (strcmp(kw, "link") == 0) {
 		if (strlen(arg) >= sizeof(cfg->link_cmd))
 			return snprintf(why, whylen, "link command too long"), -EINVAL;

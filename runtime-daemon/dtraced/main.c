@@ -18,7 +18,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: dtraced [-fnv] [-D statedir] [-m overlord|minion] [-c config]\n"
-	    "               [-p name=address]... [-l address]... [-L link-command]\n"
+	    "               [-p name=address]... [-l address]... [-t typefile] [-L link-command]\n"
 	    "               [-k keyfile] [-g gc-seconds] [-G group] [-u user]\n"
 	    "               [-N name] [-j jobs] [-T link-timeout]\n"
 	    "  -D dir      state directory (default /var/ddtrace)\n"
@@ -28,7 +28,9 @@ static void usage(FILE *f)
 	    "  -p n=addr   overlord: a minion and its address (repeatable)\n"
 	    "  -l addr     minion: listen for the overlord (repeatable)\n"
 	    "              addresses: unix:PATH, tcp:HOST:PORT, vsock:CID:PORT\n"
-	    "  -L cmd      minion: link command, run as 'cmd in.o out.o'\n"
+	    "  -t file     minion: link received programs against this typefile\n"
+	    "              with dld's library (in a child process)\n"
+	    "  -L cmd      minion: link command instead, run as 'cmd in.o out.o'\n"
 	    "  -k file     shared key authenticating overlord<->minion frames\n"
 	    "  -g secs     keep finished programs this long (default 86400)\n"
 	    "  -G group    group allowed to use sub.sock besides root\n"
@@ -76,7 +78,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "dtraced: %s\n", why);
 			return 1;
 		}
-	while ((opt = getopt_long(argc, argv, "c:D:fg:G:j:k:l:L:m:nN:p:T:u:v", longopts,
+	while ((opt = getopt_long(argc, argv, "c:D:fg:G:j:k:l:L:m:nN:p:t:T:u:v", longopts,
 	    NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -116,6 +118,11 @@ int main(int argc, char **argv)
 			    !dd_net__addr_valid(optarg))
 				return bad("-l wants unix:PATH, tcp:HOST:PORT or vsock:CID:PORT");
 			strcpy(cfg.listen[cfg.nlisten++], optarg);
+			break;
+		case 't':
+			if (strlen(optarg) >= sizeof(cfg.typefile))
+				return bad("-t: path too long");
+			strcpy(cfg.typefile, optarg);
 			break;
 		case 'L':
 			if (strlen(optarg) >= sizeof(cfg.link_cmd))
