@@ -1,7 +1,7 @@
 #!/bin/sh
 # typefile_bench.sh — load+index a typefile with the typ library vs libbpf's
-# btf__parse alone (same run, alternating, median of N), then peak memory of
-# each alone.  Not a test: run by hand.
+# btf__parse alone (same run, alternating; median and min of N, wall and CPU
+# time), then peak memory of each alone.  Not a test: run by hand.
 #   bench/typefile_bench.sh [build-dir] [rounds] [typefile]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)

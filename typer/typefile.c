@@ -3,24 +3,32 @@
  * questions about single types.
  *
  * What a typefile is: BTF for one guest kernel (docs/typefiles.md).  The
- * bytes are read whole, sniffed (BTF magic, ELF magic, anything else is
- * refused with a message), and handed to libbpf's btf__new(), which copies
- * them; our copy is freed before returning.  libbpf's warnings are routed
- * into a thread-local buffer and become part of our error message, so the
- * library never prints.
+ * bytes are sniffed (BTF magic, ELF magic, anything else is refused with a
+ * message) and kept for the typefile's life: a read-only mapping of a
+ * sysfs file, or a malloc'd copy (a read raw file, an ELF file's .BTF).
+ * Native-endian BTF is read in place, without libbpf: one pass
+ * (scan_types) records each record's offset, bounds its fixed part and
+ * hashes its name.  Foreign-endian BTF goes through libbpf's btf__new,
+ * which swaps a copy, and the same pass runs over that.  libbpf's
+ * warnings are routed into a thread-local buffer and become part of our
+ * error message, so the library never prints.
  *
  * Invariants after a successful open:
- *  - every type id a record mentions is < n, every name offset resolves;
- *    so accessors never need to re-check what the file said.  Chains can
- *    still be cyclic (a typedef of itself); every walk is bounded by
- *    TYP_MAX_DEPTH and fails with -ELOOP.
- *  - names holds one slot per named type, keyed by (name space, name);
+ *  - every record lies inside the type section; every name offset and
+ *    every id a record's fixed part names is in bounds.  A record's list
+ *    (members, enumerators, parameters, section entries) is checked on
+ *    first use by typ_record_ok, and the accessors refuse a bad list, so
+ *    no accessor returns a dangling id.  Chains can still be cyclic (a
+ *    typedef of itself); every walk is bounded by TYP_MAX_DEPTH (and
+ *    recursive queries by TYP_MAX_STEPS) and fails with -ELOOP.
+ *  - names holds one entry per named type, keyed by (name space, name);
  *    ints are keyed by their canonical C spelling ("unsigned long" for
- *    gcc's "long unsigned int").  Ids with equal keys sit in id order on
- *    the probe sequence, so typ_file__find lists them in id order.
+ *    gcc's "long unsigned int").  Each bucket lists its ids in id order,
+ *    so typ_file__find lists them in id order.
  *
- * Ownership: struct typ_file owns the libbpf object, the path copy, the
- * tables and the synthetic types (ids >= n, see typefile_lookup.c).
+ * Ownership: struct typ_file owns the bytes (map or own), the offsets,
+ * the tables, the synthetic types (ids >= n, see typefile_lookup.c) and
+ * libbpf's object, built on first typ_file__btf().
  * Read next: typefile_lookup.c (C names, member paths, suggestions),
  * typefile_min.c (minimisation), typefile_profile.c (built-ins per OS).
  */
@@ -33,6 +41,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -42,6 +51,7 @@
 #define BTF_MAGIC_LE0 0x9f	/* 0xeB9F stored little-endian */
 #define BTF_MAGIC_LE1 0xeb
 #define BTF_HDR_MIN 24		/* magic .. str_len */
+#define TYP_SYSFS_MAGIC 0x62656572	/* statfs f_type of sysfs */
 
 void typ_errf(struct typ_err *err, const char *fmt, ...)
 {
@@ -124,43 +134,111 @@ static int read_whole(int fd, const char *path, uint8_t **data, size_t *size,
 	return 0;
 }
 
-static struct btf *parse_raw(const uint8_t *data, size_t size, const char *name,
-			     const char *where, struct typ_err *err, int *rc, uint32_t *str_len)
+/* --- the BTF header ---------------------------------------------------- */
+
+/* Where a blob's sections are, once their bounds are checked. */
+struct btf_parts {
+	const uint8_t *types;
+	uint32_t type_len;
+	const char *strs;
+	uint32_t str_len;
+};
+
+static uint32_t get32(const uint8_t *p, bool swap)
 {
-	if (size < BTF_HDR_MIN) {
-		typ_errf(err, "%s: %struncated BTF: %zu bytes, the header alone needs %d",
-			 name, where, size, BTF_HDR_MIN);
-		*rc = -EINVAL;
-		return NULL;
-	}
-	if (size > UINT32_MAX) {
-		typ_errf(err, "%s: %sBTF of %zu bytes is too large", name, where, size);
-		*rc = -EFBIG;
-		return NULL;
-	}
-	int e;
-	struct btf *btf = quiet_btf_new(data, size, &e);
-	if (btf == NULL) {
-		typ_errf(err, "%s: %sinvalid BTF (%s)%s%s", name, where, strerror(e),
-			 libbpf_msg[0] ? ": " : "", libbpf_msg);
-		*rc = -e;
-		return NULL;
-	}
-	/* libbpf checked the header; keep str_len for our own bounds checks. */
-	memcpy(str_len, data + 20, 4);
-	if (data[0] == BTF_MAGIC_LE1)	/* stored big-endian */
-		*str_len = __builtin_bswap32(*str_len);
-	return btf;
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
 }
 
-/* Find .BTF in an ELF image held in memory and parse it. */
-static struct btf *parse_elf(uint8_t *data, size_t size, const char *name,
-			     struct typ_err *err, int *rc, uint32_t *str_len)
+static bool btf_magic(const uint8_t *data, size_t size, bool *swapped)
 {
-	struct btf *btf = NULL;
-	size_t shstrndx;
+	if (size < 2)
+		return false;
+	*swapped = data[0] == BTF_MAGIC_LE1 && data[1] == BTF_MAGIC_LE0;
+	return *swapped || (data[0] == BTF_MAGIC_LE0 && data[1] == BTF_MAGIC_LE1);
+}
 
-	*rc = -EINVAL;
+/* "<name>: <where>invalid BTF: <what>", returning -EINVAL. */
+static int invalid(struct typ_err *err, const char *name, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int invalid(struct typ_err *err, const char *name, const char *where, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	typ_errf(err, "%s: %sinvalid BTF: %s", name, where, what);
+	return -EINVAL;
+}
+
+/*
+ * A native-endian blob: the header fields must place both sections inside
+ * the blob, types (4-byte aligned) before strings, and the string section
+ * must start and end with a NUL (offset 0 is the empty name; every name
+ * ends).  The same rules libbpf's btf__new applies, checked in place.
+ */
+static int locate_native(const uint8_t *data, size_t size, const char *name, const char *where,
+			 struct btf_parts *bp, struct typ_err *err)
+{
+	uint32_t hdr_len = get32(data + 4, false), type_off = get32(data + 8, false);
+	uint32_t type_len = get32(data + 12, false), str_off = get32(data + 16, false);
+	uint32_t str_len = get32(data + 20, false);
+
+	if (hdr_len < BTF_HDR_MIN || hdr_len > size)
+		return invalid(err, name, where, "header length %u in %zu bytes", hdr_len, size);
+	uint64_t left = size - hdr_len;
+	if ((uint64_t)str_off + str_len > left)
+		return invalid(err, name, where, "string section (offset %u, %u bytes) runs past "
+			       "the end (%llu bytes after the header)", str_off, str_len,
+			       (unsigned long long)left);
+	if ((uint64_t)type_off + type_len > str_off)
+		return invalid(err, name, where, "type section (offset %u, %u bytes) overlaps the "
+			       "string section at offset %u", type_off, type_len, str_off);
+	if (type_off % 4 != 0)
+		return invalid(err, name, where, "type section offset %u is not 4-byte aligned",
+			       type_off);
+	bp->types = data + hdr_len + type_off;
+	bp->type_len = type_len;
+	bp->strs = (const char *)data + hdr_len + str_off;
+	bp->str_len = str_len;
+	if (str_len == 0 || bp->strs[0] != '\0' || bp->strs[str_len - 1] != '\0')
+		return invalid(err, name, where, "the string section must start and end with a NUL");
+	return 0;
+}
+
+/* A foreign-endian blob: libbpf swaps a copy; its records are contiguous. */
+static int locate_swapped(struct typ_file *tf, const uint8_t *data, size_t size,
+			  const char *where, struct btf_parts *bp, struct typ_err *err)
+{
+	int e;
+
+	tf->btf = quiet_btf_new(data, size, &e);
+	if (tf->btf == NULL) {
+		typ_errf(err, "%s: %sinvalid BTF (%s)%s%s", tf->path, where, strerror(e),
+			 libbpf_msg[0] ? ": " : "", libbpf_msg);
+		return -e;
+	}
+	bp->type_len = get32(data + 12, true);
+	bp->str_len = get32(data + 20, true);
+	bp->types = btf__type_cnt(tf->btf) > 1 ?
+		(const uint8_t *)btf__type_by_id(tf->btf, 1) : (const uint8_t *)"";
+	bp->strs = btf__str_by_offset(tf->btf, 0);
+	if (bp->strs == NULL || bp->str_len == 0)
+		return invalid(err, tf->path, where, "empty string section");
+	return 0;
+}
+
+/* Find .BTF in an ELF image held in memory (writable: libelf's wish). */
+static int find_elf_btf(uint8_t *data, size_t size, const char *name, size_t *off,
+			size_t *len, struct typ_err *err)
+{
+	size_t shstrndx;
+	int rc = -EINVAL;
+
 	elf_version(EV_CURRENT);
 	Elf *elf = elf_memory((char *)data, size);
 	if (elf == NULL || elf_kind(elf) != ELF_K_ELF) {
@@ -200,31 +278,34 @@ static struct btf *parse_elf(uint8_t *data, size_t size, const char *name,
 				 (unsigned long long)sh.sh_size, size);
 			goto out;
 		}
-		char where[96];
-		snprintf(where, sizeof(where), "ELF section .BTF at offset 0x%llx: ",
-			 (unsigned long long)sh.sh_offset);
-		btf = parse_raw(data + sh.sh_offset, sh.sh_size, name, where, err, rc, str_len);
+		*off = (size_t)sh.sh_offset;
+		*len = (size_t)sh.sh_size;
+		rc = 0;
 		goto out;
 	}
 	typ_errf(err, "%s: ELF file has no .BTF section (build it with gcc -gbtf, "
 		 "or add one with pahole -J)", name);
-	*rc = -ENOENT;
+	rc = -ENOENT;
 out:
 	if (elf != NULL)
 		elf_end(elf);
-	return btf;
+	return rc;
 }
 
-/* --- checking every record ------------------------------------------- */
+/* --- checking records ------------------------------------------------- */
 
 bool typ_valid_id(const struct typ_file *tf, typ_id_t id)
 {
 	return id < tf->n + tf->nsyn;
 }
 
+static const struct btf_type void_type;	/* id 0: all zero, kind UNKN */
+
 const struct btf_type *typ_btf_type(const struct typ_file *tf, typ_id_t id)
 {
-	return id < tf->n ? btf__type_by_id(tf->btf, id) : NULL;
+	if (id >= tf->n)
+		return NULL;
+	return id == 0 ? &void_type : (const struct btf_type *)(tf->types + tf->offs[id]);
 }
 
 static int bad_ref(const struct typ_file *tf, typ_id_t id, typ_id_t ref, const char *what,
@@ -247,32 +328,28 @@ static int bad_name(const struct typ_file *tf, typ_id_t id, uint32_t off, struct
 #define NAME_OK(o) \
 	do { if ((o) >= tf->str_len) return bad_name(tf, id, (o), err); } while (0)
 
-static int check_members(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
-			 struct typ_err *err)
+static int check_int(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
+		     struct typ_err *err)
 {
-	const struct btf_member *m = btf_members(t);
-	for (uint16_t i = 0; i < btf_vlen(t); i++, m++) {
-		NAME_OK(m->name_off);
-		REF_OK(m->type, "a member of");
+	uint32_t bits = btf_int_bits(t), off = btf_int_offset(t);
+	if (t->size == 0 || t->size > 16 || (t->size & (t->size - 1)) ||
+	    bits == 0 || bits + off > t->size * 8u) {
+		typ_errf(err, "%s: type id %u: integer of %u bytes with %u bits at bit %u "
+			 "is not valid", tf->path, id, t->size, bits, off);
+		return -EINVAL;
 	}
 	return 0;
 }
 
-static int check_type(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
+/* The fixed part of a record: its name and the ids it names itself (all
+ * checked at open, by scan_types, which only calls this to word an error). */
+static int check_head(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
 		      struct typ_err *err)
 {
 	NAME_OK(t->name_off);
 	switch (btf_kind(t)) {
-	case BTF_KIND_INT: {
-		uint32_t bits = btf_int_bits(t), off = btf_int_offset(t);
-		if (t->size == 0 || t->size > 16 || (t->size & (t->size - 1)) ||
-		    bits == 0 || bits + off > t->size * 8u) {
-			typ_errf(err, "%s: type id %u: integer of %u bytes with %u bits at bit %u "
-				 "is not valid", tf->path, id, t->size, bits, off);
-			return -EINVAL;
-		}
-		return 0;
-	}
+	case BTF_KIND_INT:
+		return check_int(tf, id, t, err);
 	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
 	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
 	case BTF_KIND_VAR: case BTF_KIND_TYPE_TAG: case BTF_KIND_DECL_TAG:
@@ -282,24 +359,42 @@ static int check_type(const struct typ_file *tf, typ_id_t id, const struct btf_t
 		REF_OK(btf_array(t)->type, "an element");
 		REF_OK(btf_array(t)->index_type, "an index");
 		return 0;
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return check_members(tf, id, t, err);
-	case BTF_KIND_ENUM: {
-		const struct btf_enum *e = btf_enum(t);
-		for (uint16_t i = 0; i < btf_vlen(t); i++)
-			NAME_OK(e[i].name_off);
-		return 0;
-	}
-	case BTF_KIND_ENUM64: {
-		const struct btf_enum64 *e = btf_enum64(t);
-		for (uint16_t i = 0; i < btf_vlen(t); i++)
-			NAME_OK(e[i].name_off);
-		return 0;
-	}
-	case BTF_KIND_FUNC_PROTO: {
+	case BTF_KIND_FUNC_PROTO:
 		REF_OK(t->type, "a return");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The variable part: members, enumerators, parameters, section entries.
+ * Checked on first use (typ_record_ok), not at open: it is most of the
+ * file's bytes and most of it is never looked at. */
+static int check_list(const struct typ_file *tf, typ_id_t id, const struct btf_type *t,
+		      struct typ_err *err)
+{
+	uint16_t vlen = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+		const struct btf_member *m = btf_members(t);
+		for (uint16_t i = 0; i < vlen; i++) {
+			NAME_OK(m[i].name_off);
+			REF_OK(m[i].type, "a member of");
+		}
+		return 0;
+	}
+	case BTF_KIND_ENUM:
+		for (uint16_t i = 0; i < vlen; i++)
+			NAME_OK(btf_enum(t)[i].name_off);
+		return 0;
+	case BTF_KIND_ENUM64:
+		for (uint16_t i = 0; i < vlen; i++)
+			NAME_OK(btf_enum64(t)[i].name_off);
+		return 0;
+	case BTF_KIND_FUNC_PROTO: {
 		const struct btf_param *p = btf_params(t);
-		for (uint16_t i = 0; i < btf_vlen(t); i++) {
+		for (uint16_t i = 0; i < vlen; i++) {
 			NAME_OK(p[i].name_off);
 			REF_OK(p[i].type, "a parameter");
 		}
@@ -307,16 +402,25 @@ static int check_type(const struct typ_file *tf, typ_id_t id, const struct btf_t
 	}
 	case BTF_KIND_DATASEC: {
 		const struct btf_var_secinfo *v = btf_var_secinfos(t);
-		for (uint16_t i = 0; i < btf_vlen(t); i++)
+		for (uint16_t i = 0; i < vlen; i++)
 			REF_OK(v[i].type, "a section variable");
 		return 0;
 	}
-	case BTF_KIND_FWD: case BTF_KIND_FLOAT:
-		return 0;
 	default:
-		typ_errf(err, "%s: type id %u has unknown BTF kind %u", tf->path, id, btf_kind(t));
-		return -EINVAL;
+		return 0;
 	}
+}
+
+bool typ_record_ok(const struct typ_file *tf, typ_id_t id)
+{
+	if (id == 0 || id >= tf->n)
+		return true;	/* void and synthetic types have no lists */
+	uint8_t st = __atomic_load_n(&tf->rec_state[id], __ATOMIC_RELAXED);
+	if (st == REC_UNCHECKED) {
+		st = check_list(tf, id, typ_btf_type(tf, id), NULL) == 0 ? REC_GOOD : REC_BAD;
+		__atomic_store_n(&tf->rec_state[id], st, __ATOMIC_RELAXED);
+	}
+	return st == REC_GOOD;
 }
 
 /* --- the name index -------------------------------------------------- */
@@ -472,82 +576,143 @@ static int index_oom(struct typ_file *tf, struct typ_err *err)
 	return -ENOMEM;
 }
 
-/* Bytes of one BTF type record including its kind-specific tail. */
-static size_t record_size(const struct btf_type *t)
-{
-	size_t base = sizeof(struct btf_type);
-	uint16_t vlen = btf_vlen(t);
+/* Largest id a record's fixed part names (scan_types checks it against n). */
+#define SEE_REF(r) do { if ((r) > maxref) maxref = (r); } while (0)
 
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
-		return base + 4;
-	case BTF_KIND_ARRAY: return base + sizeof(struct btf_array);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return base + vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM: return base + vlen * sizeof(struct btf_enum);
-	case BTF_KIND_ENUM64: return base + vlen * sizeof(struct btf_enum64);
-	case BTF_KIND_FUNC_PROTO: return base + vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC: return base + vlen * sizeof(struct btf_var_secinfo);
-	default: return base;
+/*
+ * The one pass over the type section at open.  Per record it reads only
+ * the fixed part: the kind gives the record's length (so offs[id] can be
+ * filled), the name offset and the ids the fixed part names are bounded
+ * (against the largest seen, since forward references are normal), and
+ * an indexed name is hashed straight from the string section.  Member
+ * lists are not read here (typ_record_ok does that on first use).
+ * Returns the entries to index in tmp[0 .. *count-1].
+ */
+static int scan_types(struct typ_file *tf, const struct btf_parts *bp, const char *where,
+		      struct typ_slot *tmp, uint32_t *count, struct typ_err *err)
+{
+	const uint8_t *p = bp->types, *end = bp->types + bp->type_len;
+	const char *strs = bp->strs, *str_end = bp->strs + bp->str_len;
+	uint32_t id = 1, maxref = 0, maxname = 0, c = 0;
+
+	while (p < end) {
+		const struct btf_type *t = (const struct btf_type *)p;
+		size_t left = (size_t)(end - p), size = sizeof(*t);
+		int ns = -1;
+
+		if (left < sizeof(*t))
+			return invalid(err, tf->path, where, "type id %u: record of %zu bytes "
+				       "at the end of the type section", id, left);
+		uint16_t vlen = btf_vlen(t);
+		switch (btf_kind(t)) {
+		case BTF_KIND_INT:
+			size += 4;
+			ns = TYP_NS_ORDINARY;
+			if (left >= size && check_int(tf, id, t, err) < 0)
+				return -EINVAL;
+			break;
+		case BTF_KIND_FLOAT: ns = TYP_NS_ORDINARY; break;
+		case BTF_KIND_TYPEDEF: ns = TYP_NS_ORDINARY; SEE_REF(t->type); break;
+		case BTF_KIND_FUNC: ns = TYP_NS_FUNC; SEE_REF(t->type); break;
+		case BTF_KIND_VAR: size += 4; ns = TYP_NS_VAR; SEE_REF(t->type); break;
+		case BTF_KIND_PTR: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
+			SEE_REF(t->type);
+			break;
+		case BTF_KIND_DECL_TAG: size += 4; SEE_REF(t->type); break;
+		case BTF_KIND_FWD: ns = TYP_NS_FWD; break;
+		case BTF_KIND_ARRAY:
+			size += sizeof(struct btf_array);
+			if (left >= size) {
+				SEE_REF(btf_array(t)->type);
+				SEE_REF(btf_array(t)->index_type);
+			}
+			break;
+		case BTF_KIND_STRUCT:
+			size += vlen * sizeof(struct btf_member);
+			ns = TYP_NS_STRUCT;
+			break;
+		case BTF_KIND_UNION:
+			size += vlen * sizeof(struct btf_member);
+			ns = TYP_NS_UNION;
+			break;
+		case BTF_KIND_ENUM:
+			size += vlen * sizeof(struct btf_enum);
+			ns = TYP_NS_ENUM;
+			break;
+		case BTF_KIND_ENUM64:
+			size += vlen * sizeof(struct btf_enum64);
+			ns = TYP_NS_ENUM;
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			size += vlen * sizeof(struct btf_param);
+			SEE_REF(t->type);
+			break;
+		case BTF_KIND_DATASEC:
+			size += vlen * sizeof(struct btf_var_secinfo);
+			break;
+		default:
+			typ_errf(err, "%s: type id %u has unknown BTF kind %u", tf->path, id,
+				 btf_kind(t));
+			return -EINVAL;
+		}
+		if (size > left)
+			return invalid(err, tf->path, where, "type id %u: a record of %zu bytes runs "
+				       "past the end of the type section", id, size);
+		tf->offs[id] = (uint32_t)(p - bp->types);
+		p += size;
+		uint32_t off = t->name_off;
+		if (off > maxname)
+			maxname = off;
+		if (ns >= 0 && off != 0 && off < bp->str_len && strs[off] != '\0') {
+			const char *name = strs + off;
+			uint32_t h;
+			if (ns == TYP_NS_ORDINARY && btf_is_int(t)) {
+				char canon[32];
+				if (typ_canon_int(name, canon, sizeof(canon), NULL, NULL))
+					name = canon;
+				h = typ_hash_name(ns, name);
+				if ((t->size == 4 || t->size == 8) && strcmp(name, "unsigned long") == 0)
+					tf->ptr_size = (uint8_t)t->size;
+			} else {
+				h = hash_bounded(ns, name, str_end);
+			}
+			tmp[c].hash = h;
+			tmp[c++].id = id;
+		}
+		id++;
 	}
+	tf->n = id;
+	*count = c;
+	if (maxref < id && maxname < bp->str_len)
+		return 0;
+	/* Something is out of bounds: find the first culprit to name it. */
+	for (typ_id_t i = 1; i < tf->n; i++) {
+		int rc = check_head(tf, i, typ_btf_type(tf, i), err);
+		if (rc < 0)
+			return rc;
+	}
+	return invalid(err, tf->path, where, "a type id or name is out of bounds");
 }
 
-/* One pass: check every record, hash every indexed name; then group by bucket. */
-static int build_index(struct typ_file *tf, struct typ_err *err)
+/* Group the scanned entries by the top bits of their hash (counting sort). */
+static int build_buckets(struct typ_file *tf, const struct typ_slot *tmp, uint32_t count,
+			 struct typ_err *err)
 {
 	struct typ_index *ix = &tf->names;
-	struct typ_slot *tmp = malloc((size_t)tf->n * sizeof(*tmp));
-	uint32_t count = 0;
 
 	ix->bits = 4;
 	while (ix->bits < 24 && (1u << ix->bits) < tf->n / 2)
 		ix->bits++;
 	uint32_t nb = 1u << ix->bits, shift = 32 - ix->bits;
 	ix->start = calloc((size_t)nb + 1, sizeof(*ix->start));
-	if (tmp == NULL || ix->start == NULL) {
-		free(tmp);
+	ix->ent = malloc((size_t)(count ? count : 1) * sizeof(*ix->ent));
+	if (ix->start == NULL || ix->ent == NULL)
 		return index_oom(tf, err);
-	}
-	/* libbpf keeps the records of a parsed file contiguous and in id order;
-	 * walking them directly saves a call per type (checked in debug builds). */
-	const uint8_t *rec = tf->n > 1 ? (const uint8_t *)btf__type_by_id(tf->btf, 1) : NULL;
-	const char *str_end = tf->strs + tf->str_len;
-	for (typ_id_t id = 1; id < tf->n; id++) {
-		const struct btf_type *t = (const struct btf_type *)rec;
-		if ((id & 1023) == 0 && t != btf__type_by_id(tf->btf, id)) {
-			free(tmp);
-			typ_errf(err, "%s: type records are not laid out as expected at id %u",
-				 tf->path, id);
-			return -EINVAL;
-		}
-		rec += record_size(t);
-		int rc = check_type(tf, id, t, err);
-		if (rc < 0) {
-			free(tmp);
-			return rc;
-		}
-		if (t->name_off == 0)
-			continue;
-		const char *name;
-		char canon[32];
-		int ns = typ_ns_of_type(tf, t, &name, canon, sizeof(canon));
-		if (ns < 0)
-			continue;
-		uint32_t h = name == canon ? typ_hash_name(ns, name) : hash_bounded(ns, name, str_end);
-		tmp[count].hash = h;
-		tmp[count++].id = id;
-		ix->start[(h >> shift) + 1]++;
-		if (btf_kind(t) == BTF_KIND_INT && (t->size == 4 || t->size == 8) &&
-		    strcmp(name, "unsigned long") == 0)
-			tf->ptr_size = (uint8_t)t->size;
-	}
+	for (uint32_t i = 0; i < count; i++)
+		ix->start[(tmp[i].hash >> shift) + 1]++;
 	for (uint32_t b = 0; b < nb; b++)
 		ix->start[b + 1] += ix->start[b];
-	ix->ent = malloc((size_t)(count ? count : 1) * sizeof(*ix->ent));
-	if (ix->ent == NULL) {
-		free(tmp);
-		return index_oom(tf, err);
-	}
 	/* Scatter backwards from each bucket's end so buckets stay in id order. */
 	uint32_t *end = ix->start + 1;
 	for (uint32_t i = count; i-- > 0;)
@@ -555,47 +720,168 @@ static int build_index(struct typ_file *tf, struct typ_err *err)
 	/* start[b + 1] walked down to bucket b's first entry: shift into place. */
 	memmove(ix->start, ix->start + 1, (size_t)nb * sizeof(*ix->start));
 	ix->start[nb] = count;
-	free(tmp);
 	return 0;
 }
 
 /* --- open / free ----------------------------------------------------- */
 
-static int open_bytes(uint8_t *data, size_t size, const char *name, struct typ_file **out,
-		      struct typ_err *err)
+static struct typ_file *new_typ_file(const char *name, struct typ_err *err)
 {
-	int rc = 0;
-	struct btf *btf = NULL;
-	uint32_t str_len = 0;
-
-	*out = NULL;
-	if (size >= 2 && ((data[0] == BTF_MAGIC_LE0 && data[1] == BTF_MAGIC_LE1) ||
-			  (data[0] == BTF_MAGIC_LE1 && data[1] == BTF_MAGIC_LE0))) {
-		btf = parse_raw(data, size, name, "", err, &rc, &str_len);
-	} else if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
-		btf = parse_elf(data, size, name, err, &rc, &str_len);
-	} else {
-		typ_errf(err, "%s: not a typefile: expected raw BTF (magic 0xeb9f) or an ELF "
-			 "file with a .BTF section (%zu bytes%s)", name, size,
-			 size == 0 ? ", empty" : "");
-		return -EINVAL;
-	}
-	if (btf == NULL)
-		return rc;
-
 	struct typ_file *tf = calloc(1, sizeof(*tf));
 	if (tf == NULL || (tf->path = strdup(name)) == NULL) {
 		free(tf);
-		btf__free(btf);
 		typ_errf(err, "%s: out of memory", name);
+		return NULL;
+	}
+	tf->ptr_size = 8;
+	return tf;
+}
+
+/*
+ * Check and index the BTF blob data[0 .. size-1], which tf already holds
+ * (tf->own or tf->map) for its whole life.  where: "" or "ELF section
+ * .BTF at offset 0x..: " for messages.
+ */
+static int load_blob(struct typ_file *tf, const uint8_t *data, size_t size, const char *where,
+		     struct typ_err *err)
+{
+	struct btf_parts bp = { 0 };
+	bool swapped = false;
+	int rc;
+
+	if (size < BTF_HDR_MIN) {
+		typ_errf(err, "%s: %struncated BTF: %zu bytes, the header alone needs %d",
+			 tf->path, where, size, BTF_HDR_MIN);
+		return -EINVAL;
+	}
+	if (size > UINT32_MAX) {
+		typ_errf(err, "%s: %sBTF of %zu bytes is too large", tf->path, where, size);
+		return -EFBIG;
+	}
+	if (!btf_magic(data, size, &swapped))
+		return invalid(err, tf->path, where, "magic 0x%02x%02x is not 0xeb9f", data[1],
+			       data[0]);
+	tf->raw = data;
+	tf->raw_len = (uint32_t)size;
+	rc = swapped ? locate_swapped(tf, data, size, where, &bp, err)
+		     : locate_native(data, size, tf->path, where, &bp, err);
+	if (rc < 0)
+		return rc;
+	if (((uintptr_t)bp.types & 3) != 0) {	/* a header of odd length */
+		tf->own_types = malloc(bp.type_len ? bp.type_len : 1);
+		if (tf->own_types == NULL)
+			return index_oom(tf, err);
+		memcpy(tf->own_types, bp.types, bp.type_len);
+		bp.types = tf->own_types;
+	}
+	tf->types = bp.types;
+	tf->strs = bp.strs;
+	tf->str_len = bp.str_len;
+	/* Every record is at least 12 bytes: that bounds the id count. */
+	size_t most = bp.type_len / sizeof(struct btf_type) + 2;
+	tf->offs = malloc(most * sizeof(*tf->offs));
+	struct typ_slot *tmp = malloc(most * sizeof(*tmp));
+	if (tf->offs == NULL || tmp == NULL) {
+		free(tmp);
+		return index_oom(tf, err);
+	}
+	tf->offs[0] = 0;
+	uint32_t count = 0;
+	rc = scan_types(tf, &bp, where, tmp, &count, err);
+	if (rc == 0)
+		rc = build_buckets(tf, tmp, count, err);
+	free(tmp);
+	if (rc == 0 && (tf->rec_state = calloc(tf->n, 1)) == NULL)
+		rc = index_oom(tf, err);
+	return rc;
+}
+
+/*
+ * Sniff bytes and load them.  own: data is malloc'd and ours to keep or
+ * free; otherwise it is borrowed (a private mapping or the caller's
+ * buffer) and whatever tf keeps is copied.  ELF input needs writable data.
+ */
+static int open_bytes(uint8_t *data, size_t size, bool own, const char *name,
+		      struct typ_file **out, struct typ_err *err)
+{
+	bool swapped;
+	int rc;
+
+	*out = NULL;
+	if (!btf_magic(data, size, &swapped) && (size < 4 || memcmp(data, "\177ELF", 4) != 0)) {
+		typ_errf(err, "%s: not a typefile: expected raw BTF (magic 0xeb9f) or an ELF "
+			 "file with a .BTF section (%zu bytes%s)", name, size,
+			 size == 0 ? ", empty" : "");
+		if (own)
+			free(data);
+		return -EINVAL;
+	}
+	struct typ_file *tf = new_typ_file(name, err);
+	if (tf == NULL) {
+		if (own)
+			free(data);
 		return -ENOMEM;
 	}
-	tf->btf = btf;
-	tf->n = btf__type_cnt(btf);
-	tf->strs = btf__str_by_offset(btf, 0);
-	tf->str_len = tf->strs ? str_len : 0;
-	tf->ptr_size = 8;
-	rc = build_index(tf, err);
+	size_t off = 0, len = size;
+	char where[96] = "";
+	if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
+		rc = find_elf_btf(data, size, name, &off, &len, err);
+		if (rc < 0)
+			goto fail;
+		snprintf(where, sizeof(where), "ELF section .BTF at offset 0x%llx: ",
+			 (unsigned long long)off);
+	}
+	if (own && off == 0 && len == size) {
+		tf->own = data;
+		own = false;
+	} else {
+		tf->own = malloc(len ? len : 1);
+		if (tf->own == NULL) {
+			typ_errf(err, "%s: out of memory", name);
+			rc = -ENOMEM;
+			goto fail;
+		}
+		memcpy(tf->own, data + off, len);
+	}
+	rc = load_blob(tf, tf->own, len, where, err);
+	if (rc < 0)
+		goto fail;
+	if (own)
+		free(data);
+	*out = tf;
+	return 0;
+fail:
+	if (own)
+		free(data);
+	typ_file__free(tf);
+	return rc;
+}
+
+/* sysfs (/sys/kernel/btf/vmlinux): kernel memory, never truncated under us,
+ * and mappable read-only on current kernels; keep the mapping. */
+static int open_sysfs_mapped(int fd, size_t size, const char *path, struct typ_file **out,
+			     struct typ_err *err)
+{
+	struct statfs sfs;
+	bool swapped;
+
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != TYP_SYSFS_MAGIC)
+		return 1;
+	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return 1;
+	if (!btf_magic(map, size, &swapped)) {
+		munmap(map, size);
+		return 1;
+	}
+	struct typ_file *tf = new_typ_file(path, err);
+	if (tf == NULL) {
+		munmap(map, size);
+		return -ENOMEM;
+	}
+	tf->map = map;
+	tf->map_len = size;
+	int rc = load_blob(tf, map, size, "", err);
 	if (rc < 0) {
 		typ_file__free(tf);
 		return rc;
@@ -605,14 +891,15 @@ static int open_bytes(uint8_t *data, size_t size, const char *name, struct typ_f
 }
 
 /*
- * Regular files are mapped (private, so libelf may scribble on its view
- * without touching the file): an ELF kernel image of hundreds of MB then
- * costs only the pages of its headers and .BTF.  Files that cannot be
- * mapped (sysfs, pipes) are read whole.
+ * sysfs files are mapped and the mapping kept.  A regular ELF file is
+ * mapped privately (libelf may scribble on its view) and only its .BTF is
+ * copied: a kernel image of hundreds of MB costs its headers and .BTF.
+ * Anything else (raw BTF files, pipes) is read whole into memory the
+ * typefile keeps, so a file replaced later cannot fault the process.
  */
 int typ_file__open(const char *path, struct typ_file **out, struct typ_err *err)
 {
-	uint8_t *data = NULL;
+	uint8_t *data = NULL, head[4];
 	size_t size = 0;
 	struct stat st;
 
@@ -623,13 +910,21 @@ int typ_file__open(const char *path, struct typ_file **out, struct typ_err *err)
 		typ_errf(err, "%s: cannot open: %s", path, strerror(e));
 		return -e;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
+	bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		     (uint64_t)st.st_size <= SIZE_MAX;
+	if (sized) {
+		int rc = open_sysfs_mapped(fd, (size_t)st.st_size, path, out, err);
+		if (rc <= 0) {
+			close(fd);
+			return rc;
+		}
+	}
+	if (sized && pread(fd, head, 4, 0) == 4 && memcmp(head, "\177ELF", 4) == 0) {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 				 fd, 0);
 		if (map != MAP_FAILED) {
 			close(fd);
-			int rc = open_bytes(map, (size_t)st.st_size, path, out, err);
+			int rc = open_bytes(map, (size_t)st.st_size, false, path, out, err);
 			munmap(map, (size_t)st.st_size);
 			return rc;
 		}
@@ -638,26 +933,23 @@ int typ_file__open(const char *path, struct typ_file **out, struct typ_err *err)
 	close(fd);
 	if (rc < 0)
 		return rc;
-	rc = open_bytes(data, size, path, out, err);
-	free(data);
-	return rc;
+	return open_bytes(data, size, true, path, out, err);
 }
 
 int typ_file__open_mem(const void *data, size_t size, const char *name,
 		       struct typ_file **out, struct typ_err *err)
 {
-	/* libelf wants a writable image; it is only read here. */
-	uint8_t *copy = malloc(size ? size : 1);
-
 	*out = NULL;
+	if (size < 4 || memcmp(data, "\177ELF", 4) != 0)	/* only read, then copied */
+		return open_bytes((uint8_t *)(uintptr_t)data, size, false, name, out, err);
+	/* libelf wants a writable image; it is only read here. */
+	uint8_t *copy = malloc(size);
 	if (copy == NULL) {
 		typ_errf(err, "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	memcpy(copy, data, size);
-	int rc = open_bytes(copy, size, name, out, err);
-	free(copy);
-	return rc;
+	return open_bytes(copy, size, true, name, out, err);
 }
 
 void typ_file__free(struct typ_file *tf)
@@ -665,6 +957,12 @@ void typ_file__free(struct typ_file *tf)
 	if (tf == NULL)
 		return;
 	btf__free(tf->btf);
+	if (tf->map != NULL)
+		munmap(tf->map, tf->map_len);
+	free(tf->own);
+	free(tf->own_types);
+	free(tf->offs);
+	free(tf->rec_state);
 	free(tf->names.start);
 	free(tf->names.ent);
 	free(tf->derived.slots);
@@ -675,7 +973,19 @@ void typ_file__free(struct typ_file *tf)
 
 const char *typ_file__path(const struct typ_file *tf) { return tf->path; }
 uint32_t typ_file__type_count(const struct typ_file *tf) { return tf->n; }
-const struct btf *typ_file__btf(const struct typ_file *tf) { return tf->btf; }
+
+/* Built on first use: most users never ask, and libbpf copies the blob.
+ * The cache is the one field a const accessor fills (tf is never const
+ * storage: typ_file__open allocates it). */
+const struct btf *typ_file__btf(const struct typ_file *tf)
+{
+	struct typ_file *cache = (struct typ_file *)(uintptr_t)tf;
+	int e;
+
+	if (cache->btf == NULL)
+		cache->btf = quiet_btf_new(tf->raw, tf->raw_len, &e);
+	return tf->btf;
+}
 
 /* --- single types ---------------------------------------------------- */
 
@@ -707,7 +1017,7 @@ enum typ_kind typ_kind_of(const struct typ_file *tf, typ_id_t id)
 		return TYP_VOID;
 	if (id >= tf->n)
 		return id - tf->n < tf->nsyn ? tf->syn[id - tf->n].kind : TYP_VOID;
-	return kind_from_btf(btf__type_by_id(tf->btf, id));
+	return kind_from_btf(typ_btf_type(tf, id));
 }
 
 static int syn_info(const struct typ_file *tf, typ_id_t id, struct typ_info *out)
@@ -754,7 +1064,7 @@ int typ_file__info(const struct typ_file *tf, typ_id_t id, struct typ_info *out)
 		return 0;
 	if (id >= tf->n)
 		return syn_info(tf, id, out);
-	const struct btf_type *t = btf__type_by_id(tf->btf, id);
+	const struct btf_type *t = typ_btf_type(tf, id);
 	out->kind = kind_from_btf(t);
 	out->name = typ_str(tf, t->name_off);
 	switch (btf_kind(t)) {
@@ -802,6 +1112,8 @@ int typ_file__member(const struct typ_file *tf, typ_id_t id, uint32_t i, struct 
 		return -EINVAL;
 	if (i >= btf_vlen(t))
 		return -ENOENT;
+	if (!typ_record_ok(tf, id))
+		return -EBADMSG;
 	const struct btf_member *m = btf_members(t) + i;
 	out->name = typ_str(tf, m->name_off);
 	out->type = m->type;
@@ -828,6 +1140,8 @@ int typ_file__enumerator(const struct typ_file *tf, typ_id_t id, uint32_t i,
 		return -EINVAL;
 	if (i >= btf_vlen(t))
 		return -ENOENT;
+	if (!typ_record_ok(tf, id))
+		return -EBADMSG;
 	if (btf_is_enum(t)) {
 		out->name = typ_str(tf, btf_enum(t)[i].name_off);
 		int32_t v = btf_enum(t)[i].val;
@@ -847,6 +1161,8 @@ int typ_file__param(const struct typ_file *tf, typ_id_t id, uint32_t i, struct t
 		return -EINVAL;
 	if (i >= btf_vlen(t))
 		return -ENOENT;
+	if (!typ_record_ok(tf, id))
+		return -EBADMSG;
 	out->name = typ_str(tf, btf_params(t)[i].name_off);
 	out->type = btf_params(t)[i].type;
 	return 0;
@@ -865,7 +1181,7 @@ static bool alias_target(const struct typ_file *tf, typ_id_t id, typ_id_t *next)
 		*next = s->ref;
 		return is_alias(s->kind);
 	}
-	const struct btf_type *t = btf__type_by_id(tf->btf, id);
+	const struct btf_type *t = typ_btf_type(tf, id);
 	*next = t->type;
 	return id != 0 && (btf_is_mod(t) || btf_is_typedef(t));
 }
@@ -934,6 +1250,8 @@ static int64_t composite_align(const struct typ_file *tf, typ_id_t id, uint64_t 
 {
 	int64_t align = 1;
 	struct typ_member m;
+	if (!typ_record_ok(tf, id))
+		return -EBADMSG;
 	for (uint32_t i = 0; typ_file__member(tf, id, i, &m) == 0; i++) {
 		int64_t a = align_of(tf, m.type, depth + 1, steps);
 		if (a < 0)

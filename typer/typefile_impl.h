@@ -55,19 +55,36 @@ struct typ_index {
 
 struct typ_file {
 	char *path;
-	struct btf *btf;
 	uint32_t n;			/* BTF ids 0 .. n-1 */
 	uint8_t ptr_size;
-	const char *strs;		/* libbpf's string section (NUL-terminated) */
+	const uint8_t *types;		/* type section, native byte order, id order */
+	uint32_t *offs;			/* offs[id]: byte offset of record id in types */
+	const char *strs;		/* string section (starts and ends with NUL) */
 	uint32_t str_len;
+	uint8_t *rec_state;		/* per id: REC_* (lazy check of member lists) */
 	struct typ_index names;		/* (ns, name) -> ids, built at open */
 	struct typ_table derived;	/* (kind, ref, nelems) -> id, built lazily */
 	bool derived_built;
 	struct typ_syn *syn;		/* ids n .. n+nsyn-1 */
 	uint32_t nsyn, csyn;
+	/* The bytes: the whole BTF blob (raw .. raw+raw_len), held either as a
+	 * kept read-only mapping (sysfs) or a malloc'd copy. */
+	const uint8_t *raw;
+	uint32_t raw_len;
+	void *map;
+	size_t map_len;
+	uint8_t *own;
+	uint8_t *own_types;		/* aligned copy of a misaligned type section */
+	/* libbpf's object: made at open for a foreign-endian file (libbpf
+	 * swaps it), otherwise on the first typ_file__btf(). */
+	struct btf *btf;
 };
 
-/* A name by string offset; "" when out of range (checked at open anyway). */
+/* rec_state values: a record's member/enumerator/parameter/section list is
+ * checked (every id < n, every name offset inside the strings) on first use. */
+enum { REC_UNCHECKED, REC_GOOD, REC_BAD };
+
+/* A name by string offset; "" when out of range (never, once checked). */
 static inline const char *typ_str(const struct typ_file *tf, uint32_t off)
 {
 	return off < tf->str_len ? tf->strs + off : "";
@@ -77,6 +94,9 @@ static inline const char *typ_str(const struct typ_file *tf, uint32_t off)
 void typ_errf(struct typ_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const struct btf_type *typ_btf_type(const struct typ_file *tf, typ_id_t id);
+/* True when id's list entries (members, enumerators, parameters, section
+ * variables) are all in bounds; checked once per id, then remembered. */
+bool typ_record_ok(const struct typ_file *tf, typ_id_t id);
 bool typ_valid_id(const struct typ_file *tf, typ_id_t id);
 enum typ_kind typ_kind_of(const struct typ_file *tf, typ_id_t id);
 uint32_t typ_hash_name(enum typ_ns ns, const char *name);

@@ -598,6 +598,16 @@ static int member_error(const struct typ_file *tf, typ_id_t id, const char *name
 	return -ENOENT;
 }
 
+/* Member lists are checked on first use: this one is out of bounds. */
+static int bad_record(const struct typ_file *tf, typ_id_t id, struct typ_err *err)
+{
+	char tn[256];
+	typ_file__to_string(tf, id, tn, sizeof(tn));
+	typ_errf(err, "%s: type id %u (%s) has a member that refers to a type id or name "
+		 "outside the file", tf->path, id, tn);
+	return -EINVAL;
+}
+
 /* An "[n]" step: into element n of the array type. */
 static int index_step(const struct typ_file *tf, struct typ_access *acc, uint64_t idx,
 		      const char *name, struct typ_err *err)
@@ -653,6 +663,8 @@ int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *pa
 		p += n;
 		if (!is_composite(tf, cur))
 			return not_composite(tf, (typ_id_t)cur, "", err);
+		if (!typ_record_ok(tf, (typ_id_t)cur))
+			return bad_record(tf, (typ_id_t)cur, err);
 		struct typ_member m;
 		int steps = TYP_MAX_STEPS;
 		if (!find_member(tf, (typ_id_t)cur, name, 0, &m, 0, &steps))

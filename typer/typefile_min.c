@@ -35,6 +35,7 @@ struct closure {
 	typ_id_t *stack;
 	size_t nstack, cstack;
 	bool follow_pointers;
+	typ_id_t bad;		/* a kept id whose lists are out of bounds */
 };
 
 static int push(struct closure *c, typ_id_t id, uint8_t want)
@@ -78,6 +79,10 @@ static int expand(struct closure *c, typ_id_t id)
 
 	if (c->state[id] == KEEP_DECL)
 		return 0;
+	if (!typ_record_ok(tf, id)) {	/* lists are checked on first use */
+		c->bad = id;
+		return -EBADMSG;
+	}
 	typ_file__info(tf, id, &ti);
 	if (c->state[id] == KEEP_NAMED)	/* an alias only needed by name */
 		return push_named(c, ti.ref);
@@ -302,6 +307,9 @@ int typ_file__min_btf(struct typ_file *tf, const typ_id_t *ids, size_t n,
 		rc = emit(tf, &c, data, size, err);
 	else if (rc == -ENOMEM)
 		typ_errf(err, "%s: out of memory", tf->path);
+	else if (rc == -EBADMSG)
+		typ_errf(err, "%s: type id %u has a member, enumerator or parameter that refers "
+			 "to a type id or name outside the file", tf->path, c.bad);
 	free(c.stack);
 	free(c.state);
 	return rc;
