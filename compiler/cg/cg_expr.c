@@ -254,6 +254,9 @@ static int load_var(struct cg *g, const struct dc_node *n)
  *   flushts
  *   pushtv 0, %r0, %ra               by value
  *   setx size, %rs; pushtr T, %rs, %ra   by reference (T: 1 string, 0 other)
+ * The consumer of the tuple (call, ld?aa, st?aa) is followed by a flushts, so
+ * the tuple stack is empty again wherever control-flow paths meet (the typer
+ * and linker require equal depths at joins).
  */
 void cg_tuple(struct cg *g, const struct dc_node *args)
 {
@@ -331,6 +334,7 @@ static int load_assoc(struct cg *g, const struct dc_node *n)
 		cg_place(g, l);
 		cg_free(g, t);
 	}
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0));
 	return r;
 }
 
@@ -701,8 +705,12 @@ static int ternary(struct cg *g, const struct dc_node *n)
 
 /* ---- stores ------------------------------------------------------------- */
 
-/* stb|sth|stw|stx %v, [%a]   or   setx size, %t; copys %v, %t, %a  (by-ref) */
-static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a)
+/*
+ * stb|sth|stw|stx %v, [%a]   or   setx size, %t; copys %v, %t, %a  (by-ref;
+ * a string literal copies only its own bytes and NUL, never past its table)
+ */
+static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
+		      const struct dc_node *src)
 {
 	const struct dc_ty *t = lv->type;
 
@@ -711,7 +719,10 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a)
 			"not relocatable yet");
 	if (cg_byref(t)) {
 		int s = cg_reg(g);
-		cg_setx(g, cg_size(g, t), s);
+		uint64_t size = cg_size(g, t);
+		if (src && src->kind == DC_N_STR && strnlen(src->str, src->slen) + 1 < size)
+			size = strnlen(src->str, src->slen) + 1;
+		cg_setx(g, size, s);
 		cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, s, a));
 		cg_free(g, s);
 		return;
@@ -724,7 +735,8 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a)
 }
 
 /* Store %v into lvalue lv (variables: st?s; arrays: tuple + st?aa; memory). */
-static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc_ty *vt)
+static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc_ty *vt,
+		  const struct dc_node *src)
 {
 	if (lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL || lv->scope == DC_VS_SELF ||
 				     lv->scope == DC_VS_THIS)) {
@@ -744,10 +756,11 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		cg_use_var(g, var, DIFV_F_MOD);
 		cg_emit(g, DIF_INSTR_IMM16(var->scope == DIFV_SCOPE_THREAD ? DIF_OP_STTAA
 					   : DIF_OP_STGAA, var->id, v));
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0));
 		return;
 	}
 	int a = expr_addr(g, lv);
-	store_mem(g, lv, v, a);
+	store_mem(g, lv, v, a, src);
 	cg_free(g, a);
 }
 
@@ -757,14 +770,14 @@ static int assign(struct cg *g, const struct dc_node *n)
 		cg_fail(g, &n->loc, D_CG_EXPR, "aggregation used inside an expression");
 	if (n->op == T_ASSIGN) {
 		int v = cg_expr(g, n->r);
-		store(g, n->l, v, n->r->type);
+		store(g, n->l, v, n->r->type, n->r);
 		return v;
 	}
 	int l = cg_expr(g, n->l);
 	int r = cg_expr(g, n->r);
 	arith(g, n, n->op, l, r, n->l->type, n->r->type);
 	cg_free(g, r);
-	store(g, n->l, l, n->l->type);
+	store(g, n->l, l, n->l->type, NULL);
 	return l;
 }
 
@@ -779,7 +792,7 @@ static int incdec(struct cg *g, const struct dc_node *n, bool post)
 	I3(MOV, old, 0, nv);
 	arith(g, n, n->op, nv, one, n->l->type, NULL);
 	cg_free(g, one);
-	store(g, n->l, nv, n->l->type);
+	store(g, n->l, nv, n->l->type, NULL);
 	if (post) {
 		cg_free(g, nv);
 		return old;
@@ -846,6 +859,10 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 {
 	int r = cg_reg(g);
 
+	if (e && e->kind == DC_N_STR) {		/* a string constant: its bytes + NUL */
+		cg_setx(g, strnlen(e->str, e->slen) + 1, r);
+		return r;
+	}
 	if (known(t)) {
 		cg_setx(g, cg_size(g, t), r);
 		return r;
@@ -899,6 +916,7 @@ static int call(struct cg *g, const struct dc_node *n)
 	cg_tuple(g, n->args);
 	int r = cg_reg(g);
 	cg_emit(g, DIF_INSTR_IMM16(DIF_OP_CALL, id, r));
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0));
 	return r;
 }
 
