@@ -1,12 +1,12 @@
 /*
  * typefile_bench.c — time opening a typefile with the typ library against
- * libbpf's btf__parse alone, in the same process, alternating in blocks.
+ * libbpf's btf__parse alone, in the same run, alternating in blocks.
  *
  * usage: typefile_bench [-n rounds] [typefile]   (default /sys/kernel/btf/vmlinux)
  * Prints the median and minimum of each, in wall time and in this thread's
  * CPU time, their ratios, and a lookup timing.  On a loaded machine the
- * minimum CPU time is the steadiest figure: both sides are interleaved
- * round by round, but wall times still carry others' noise.
+ * minimum CPU time is the steadiest figure: both sides are interleaved in
+ * blocks, but wall times and medians still carry others' noise.
  * The baseline is what any libbpf user pays to get the types at all;
  * typ_file__open additionally checks every record and builds the name
  * index.  Peak memory is measured by the driver script (/usr/bin/time).
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "typ_typefile.h"
@@ -75,6 +76,58 @@ static int silent(enum libbpf_print_level l, const char *f, va_list ap)
 	return 0;
 }
 
+/* One side's rounds in a child: 0 = btf__parse, 1 = typ_file__open.  The
+ * child writes (wall, cpu) per round, then the type count, to a pipe. */
+static int run_block(int side, const char *path, int n, double *wall, double *cpu,
+		     uint32_t *ntypes)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(fds[0]);
+		double v[2 * BLOCK + 1];
+		for (int r = -1; r < n; r++) {
+			struct typ_file *tf = NULL;
+			struct typ_err err;
+			double c0 = cpu_ms(), t0 = now_ms();
+			struct btf *btf = side == 0 ? btf__parse(path, NULL) : NULL;
+			int rc = side == 0 ? (btf ? 0 : -1) : typ_file__open(path, &tf, &err);
+			double t1 = now_ms(), c1 = cpu_ms();
+			if (rc != 0) {
+				fprintf(stderr, "%s: %s\n", path, side ? err.msg : "btf__parse failed");
+				_exit(1);
+			}
+			v[2 * BLOCK] = side ? typ_file__type_count(tf) : 0;
+			btf__free(btf);
+			typ_file__free(tf);
+			if (r >= 0) {
+				v[2 * r] = t1 - t0;
+				v[2 * r + 1] = c1 - c0;
+			}
+		}
+		_exit(write(fds[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 1);
+	}
+	close(fds[1]);
+	double v[2 * BLOCK + 1];
+	ssize_t got = read(fds[0], v, sizeof(v));
+	close(fds[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	if (got != (ssize_t)sizeof(v) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	for (int r = 0; r < n; r++) {
+		wall[r] = v[2 * r];
+		cpu[r] = v[2 * r + 1];
+	}
+	if (ntypes)
+		*ntypes = (uint32_t)v[2 * BLOCK];
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = 11, opt;
@@ -92,44 +145,18 @@ int main(int argc, char **argv)
 	uint32_t ntypes = 0;
 
 	libbpf_set_print(silent);
-	/* Blocks of BLOCK rounds of one side, then of the other: interleaved
-	 * against drift in the machine's load, yet each side mostly follows
-	 * itself.  Round by round alternation measures an interaction
-	 * instead: glibc adapts its mmap threshold to recent large frees, and
-	 * libbpf's btf__parse measured 1.7 ms alone but 3.9 ms right after
-	 * each typ_file__open.  Each block starts with an untimed warm-up. */
+	/* Blocks of BLOCK rounds of one side, then of the other, each block in
+	 * a fresh child process: interleaved against drift in the machine's
+	 * load, and neither side inherits the other's heap.  Round by round
+	 * alternation in one process measures an interaction instead: glibc
+	 * adapts its mmap threshold to recent large frees, and btf__parse took
+	 * 1.7 ms alone but 3.9 ms right after each typ_file__open.  Each block
+	 * starts with an untimed warm-up. */
 	for (int start = 0; start < rounds; start += BLOCK) {
-		int end = start + BLOCK < rounds ? start + BLOCK : rounds;
-		for (int r = start - 1; r < end; r++) {
-			double c0 = cpu_ms(), t0 = now_ms();
-			struct btf *btf = btf__parse(path, NULL);
-			double t1 = now_ms(), c1 = cpu_ms();
-			if (btf == NULL) {
-				fprintf(stderr, "btf__parse %s failed\n", path);
-				return 1;
-			}
-			btf__free(btf);
-			if (r >= start) {
-				lib[r] = t1 - t0;
-				lib_cpu[r] = c1 - c0;
-			}
-		}
-		for (int r = start - 1; r < end; r++) {
-			struct typ_file *tf;
-			struct typ_err err;
-			double c2 = cpu_ms(), t2 = now_ms();
-			if (typ_file__open(path, &tf, &err) != 0) {
-				fprintf(stderr, "%s\n", err.msg);
-				return 1;
-			}
-			double t3 = now_ms(), c3 = cpu_ms();
-			ntypes = typ_file__type_count(tf);
-			typ_file__free(tf);
-			if (r >= start) {
-				ours[r] = t3 - t2;
-				ours_cpu[r] = c3 - c2;
-			}
-		}
+		int n = start + BLOCK < rounds ? BLOCK : rounds - start;
+		if (run_block(0, path, n, lib + start, lib_cpu + start, NULL) < 0 ||
+		    run_block(1, path, n, ours + start, ours_cpu + start, &ntypes) < 0)
+			return 1;
 	}
 	printf("typefile: %s (%u types), %d rounds\n", path, ntypes, rounds);
 	report("wall time", lib, ours, rounds);
