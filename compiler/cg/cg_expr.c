@@ -28,6 +28,9 @@ static __attribute__((noreturn)) void fail_unbuilt(struct cg *g, const struct dc
 	cg_fail(g, &n->loc, D_UNKNOWN, "code generation for %s is not built yet", what);
 }
 
+static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
+		      const struct dc_node *src);
+
 static bool is_string(const struct dc_ty *t)
 {
 	return t && t->kind == DC_TY_STRING;
@@ -60,7 +63,7 @@ static bool has_name(const struct dc_ty *t)
 }
 
 /* op %r, amount: a shift by a constant. */
-static void shift(struct cg *g, int op, int r, unsigned amount)
+static void shift_by(struct cg *g, int op, int r, unsigned amount)
 {
 	int t = cg_reg(g);
 
@@ -87,17 +90,17 @@ static void int_convert(struct cg *g, int r, const struct dc_ty *from, const str
 	if (ts < fs || (ts == fs && fsg == tsg)) {
 		if (ts >= 8)
 			return;
-		shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
-		shift(g, tsg ? DIF_OP_SRA : DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
+		shift_by(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
+		shift_by(g, tsg ? DIF_OP_SRA : DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
 		return;
 	}
 	if (ts == fs || !fsg)
 		return;
-	shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * fs));
-	shift(g, DIF_OP_SRA, r, (unsigned)(64 - 8 * fs));
+	shift_by(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * fs));
+	shift_by(g, DIF_OP_SRA, r, (unsigned)(64 - 8 * fs));
 	if (!tsg && ts < 8) {
-		shift(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
-		shift(g, DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
+		shift_by(g, DIF_OP_SLL, r, (unsigned)(64 - 8 * ts));
+		shift_by(g, DIF_OP_SRL, r, (unsigned)(64 - 8 * ts));
 	}
 }
 
@@ -364,6 +367,71 @@ static void scale(struct cg *g, const struct dc_node *n, const struct dc_ty *pt,
 	cg_free(g, t);
 }
 
+/*
+ * Bit-field of width w at bit `shift` of a little-endian unit of u bytes:
+ *   ldu{b,h,w}|ldx [%r], %r; sll %r, 64-shift-w; sra|srl %r, 64-w
+ */
+static void bitfield_load(struct cg *g, const struct dc_node *n, const struct dc_member *m,
+			  uint32_t unit, uint32_t shift, int r, bool user)
+{
+	struct dc_ty ut = { .kind = DC_TY_INT, .size = unit, .is_signed = false };
+
+	load_known(g, n, &ut, r, user);
+	if (64 - shift - (uint32_t)m->bits != 0)
+		shift_by(g, DIF_OP_SLL, r, 64 - shift - (uint32_t)m->bits);
+	shift_by(g, m->type->is_signed ? DIF_OP_SRA : DIF_OP_SRL, r, 64 - (uint32_t)m->bits);
+}
+
+/*
+ * Store %v into a bit-field (read-modify-write of its unit at %a):
+ *   ldu [%a], %o; setx mask<<shift, %m; not %m, %t; and %o, %t, %o;
+ *   sll %v by shift into %t; and %t, %m, %t; or %o, %t, %o; st [%a], %o
+ */
+static void bitfield_store(struct cg *g, const struct dc_node *lv, int v, int a)
+{
+	const struct dc_ty *st = lv->is_arrow ? lv->l->type->base : lv->l->type;
+	uint64_t bits;
+	const struct dc_member *m;
+
+	if (!cg_member_bits(st, lv->name, &bits, &m))
+		fail_unbuilt(g, lv, "this member");
+	uint32_t unit = m->type->size;
+	uint64_t off = bits / (8ull * unit) * unit;
+	uint32_t shift = (uint32_t)(bits - off * 8);
+	uint64_t mask = ((uint64_t)m->bits >= 64 ? ~0ull : ((1ull << m->bits) - 1)) << shift;
+	struct dc_ty ut = { .kind = DC_TY_INT, .size = unit, .is_signed = false };
+	int o = cg_reg(g), mk = cg_reg(g), t = cg_reg(g);
+
+	I3(MOV, a, 0, o);
+	load_known(g, lv, &ut, o, false);
+	cg_setx(g, mask, mk);
+	I3(NOT, mk, 0, t);
+	I3(AND, o, t, o);
+	I3(MOV, v, 0, t);
+	if (shift != 0)
+		shift_by(g, DIF_OP_SLL, t, shift);
+	I3(AND, t, mk, t);
+	I3(OR, o, t, o);
+	cg_free(g, mk);
+	cg_free(g, t);
+	struct dc_node unode = *lv;
+	unode.type = &ut;
+	store_mem(g, &unode, o, a, NULL);
+	cg_free(g, o);
+}
+
+static bool is_bitfield(const struct dc_node *lv)
+{
+	if (lv->kind != DC_N_MEMBER)
+		return false;
+	const struct dc_ty *st = lv->is_arrow ? (lv->l->type ? lv->l->type->base : NULL)
+		: lv->l->type;
+	uint64_t bits;
+	const struct dc_member *m;
+	return st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION) &&
+	       cg_member_bits(st, lv->name, &bits, &m) && m->bits != 0;
+}
+
 /* A target member chain: root pointer expression, type name and "a.b.c" path. */
 static bool target_member(const struct dc_node *n, const struct dc_node **root,
 			  const char **tname, char *path, size_t size)
@@ -415,10 +483,20 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	const struct dc_ty *st = n->is_arrow ? (lt ? lt->base : NULL) : lt;
 
 	if (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)) {
-		uint64_t off;
+		uint64_t bits, off;
 		const struct dc_member *m;
-		if (!cg_member_offset(st, n->name, &off, &m))
-			fail_unbuilt(g, n, "bit-field members");
+		if (!cg_member_bits(st, n->name, &bits, &m))
+			fail_unbuilt(g, n, "this member");
+		uint32_t shift = 0, unit = 0;
+		if (m->bits != 0) {
+			unit = m->type->size;
+			if (unit != 1 && unit != 2 && unit != 4 && unit != 8)
+				fail_unbuilt(g, n, "a bit-field of this type");
+			off = bits / (8ull * unit) * unit;
+			shift = (uint32_t)(bits - off * 8);
+		} else {
+			off = bits / 8;
+		}
 		int r = n->is_arrow ? cg_expr(g, n->l) : expr_addr(g, n->l);
 		if (off != 0) {
 			int t = cg_reg(g);
@@ -426,7 +504,9 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 			I3(ADD, r, t, r);
 			cg_free(g, t);
 		}
-		if (load)
+		if (load && m->bits != 0)
+			bitfield_load(g, n, m, unit, shift, r, userland(n->l));
+		else if (load)
 			load_known(g, n, m->type, r, userland(n->l));
 		return r;
 	}
@@ -760,7 +840,10 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		return;
 	}
 	int a = expr_addr(g, lv);
-	store_mem(g, lv, v, a, src);
+	if (is_bitfield(lv))
+		bitfield_store(g, lv, v, a);
+	else
+		store_mem(g, lv, v, a, src);
 	cg_free(g, a);
 }
 

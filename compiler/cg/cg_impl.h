@@ -103,6 +103,8 @@ bool cg_byref(const struct dc_ty *t);
 const struct dc_ty *cg_resolve(const struct dc_ty *t);
 uint64_t cg_size(const struct cg *g, const struct dc_ty *t);
 uint32_t cg_align(const struct dc_ty *t);
+bool cg_member_bits(const struct dc_ty *sou, const char *name, uint64_t *bitoff,
+		    const struct dc_member **mp);
 bool cg_member_offset(const struct dc_ty *sou, const char *name, uint64_t *off,
 		      const struct dc_member **mp);
 int cg_tyname(const struct dc_ty *t, char *buf, size_t size);

@@ -119,28 +119,52 @@ struct dif_type cg_diftype(const struct cg *g, const struct dc_ty *t)
 	return r;
 }
 
-/* Byte offset of member `name` (anonymous members searched too). */
-bool cg_member_offset(const struct dc_ty *sou, const char *name, uint64_t *off,
-		      const struct dc_member **mp)
+/*
+ * Bit offset of member `name` (anonymous members searched too), C layout
+ * as the SysV ABIs do it: a bit-field goes at the current bit position
+ * unless it would straddle a unit of its declared type, then at the next
+ * unit; a zero-width bit-field aligns to its unit; other members start at
+ * the next multiple of their alignment.
+ */
+bool cg_member_bits(const struct dc_ty *sou, const char *name, uint64_t *bitoff,
+		    const struct dc_member **mp)
 {
-	uint64_t pos = 0;
+	uint64_t pos = 0;		/* in bits */
 	bool is_union = sou->kind == DC_TY_UNION;
 
 	for (const struct dc_member *m = sou->members; m; m = m->next) {
-		if (m->bits != 0)
-			return false;	/* bit-fields: not laid out here */
-		uint32_t a = cg_align(m->type);
-		uint64_t at = is_union ? 0 : (pos + a - 1) / a * a;
+		uint64_t at;
+		if (m->bits != 0 || (m->name == NULL && m->type->kind == DC_TY_INT)) {
+			uint64_t unit = 8ull * (m->type->size ? m->type->size : 4);
+			if (is_union)
+				at = 0;
+			else if (m->bits == 0)
+				at = (pos + unit - 1) / unit * unit;
+			else if (pos / unit != (pos + (uint64_t)m->bits - 1) / unit)
+				at = (pos + unit - 1) / unit * unit;
+			else
+				at = pos;
+			if (m->name && strcmp(m->name, name) == 0) {
+				*bitoff = at;
+				*mp = m;
+				return true;
+			}
+			if (!is_union)
+				pos = at + (uint64_t)m->bits;
+			continue;
+		}
+		uint64_t a = 8ull * cg_align(m->type);
+		at = is_union ? 0 : (pos + a - 1) / a * a;
 		if (m->name && strcmp(m->name, name) == 0) {
-			*off = at;
+			*bitoff = at;
 			*mp = m;
 			return true;
 		}
 		if (m->name == NULL && (m->type->kind == DC_TY_STRUCT ||
 					m->type->kind == DC_TY_UNION)) {
 			uint64_t inner;
-			if (cg_member_offset(m->type, name, &inner, mp)) {
-				*off = at + inner;
+			if (cg_member_bits(m->type, name, &inner, mp)) {
+				*bitoff = at + inner;
 				return true;
 			}
 		}
@@ -148,9 +172,21 @@ bool cg_member_offset(const struct dc_ty *sou, const char *name, uint64_t *off,
 			? m->type->nelem * (m->type->base ? m->type->base->size : 0)
 			: m->type->size;
 		if (!is_union)
-			pos = at + sz;
+			pos = at + 8 * sz;
 	}
 	return false;
+}
+
+/* Byte offset of a (non-bit-field) member. */
+bool cg_member_offset(const struct dc_ty *sou, const char *name, uint64_t *off,
+		      const struct dc_member **mp)
+{
+	uint64_t bits;
+
+	if (!cg_member_bits(sou, name, &bits, mp) || (*mp)->bits != 0)
+		return false;
+	*off = bits / 8;
+	return true;
 }
 
 /* The D spelling of a type ("int", "string", "struct foo *", "char [16]"). */
