@@ -95,6 +95,7 @@ struct dvmm_tlb_entry {
 	uint32_t epoch;			/* valid iff == vm->epoch */
 	uint32_t mode;			/* mode word of the walk */
 	uint8_t rights;			/* DVMM_R_* */
+	uint8_t ok;			/* bit a: access kind a allowed */
 };
 
 struct dvmm_stats {
@@ -117,6 +118,7 @@ struct dvmm_vm {
 	struct dvmm_slot slots[DVMM_MAX_SLOTS];	/* sorted by gpa, disjoint */
 	uint32_t epoch;			/* cache generation; 0 is never valid */
 	uint64_t last_root;		/* address space of the cached entries */
+	uint64_t last_cr3;		/* raw CR3 word of the last read (fast path) */
 	uint32_t last_mode;
 	struct dvmm_tlb_entry tlb[DVMM_TLB_SIZE];
 	struct dvmm_stats stats;

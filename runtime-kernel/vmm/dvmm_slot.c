@@ -70,9 +70,11 @@ int dvmm_vm__init(struct dvmm_vm *vm, const struct dvmm_vm_config *cfg)
 		vm->tlb[i].epoch = 0;
 		vm->tlb[i].mode = 0;
 		vm->tlb[i].rights = 0;
+		vm->tlb[i].ok = 0;
 	}
 	vm->epoch = 1;
 	vm->last_root = 0;
+	vm->last_cr3 = 0;
 	vm->last_mode = 0;
 	vm->stats.hits = 0;
 	vm->stats.walks = 0;

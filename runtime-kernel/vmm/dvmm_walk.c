@@ -21,7 +21,9 @@
  *
  * dvmm_vm__read splits an access at 4 KiB boundaries and translates each
  * page, first through a small direct-mapped cache keyed by (root, mode,
- * vpn).  Entries are valid only while their epoch equals vm->epoch;
+ * vpn), with a fast path for a one-page access under the same CR3 word
+ * and mode as the previous call.  Entries are valid only while their
+ * epoch equals vm->epoch;
  * dvmm_vm__flush bumps the epoch (O(1)), and so does any slot change and
  * any change of (root, mode) between calls.  Failures are never cached.
  * Callers serialise calls on one dvmm_vm (docs/vm-tracing.md: a lock-free,
@@ -181,6 +183,17 @@ static size_t tlb_index(uint64_t vpn)
 	return (size_t)((vpn ^ (vpn >> 9)) & (DVMM_TLB_SIZE - 1));
 }
 
+/* Bitmap over the 8 access kinds: bit a set if access a is allowed. */
+static uint8_t allowed_accesses(uint8_t rights, uint32_t mode)
+{
+	uint8_t ok = 0;
+
+	for (uint32_t a = 0; a < 8; a++)
+		if (check_access(rights, mode, a, 0, 0, NULL) == 0)
+			ok |= (uint8_t)(1u << a);
+	return ok;
+}
+
 /* Host address of the 4 KiB page holding gva (cache, else walk + fill). */
 static const uint8_t *translate_page(struct dvmm_vm *vm, uint64_t root,
     uint32_t mode, uint64_t gva, uint32_t access, struct dvmm_fault *fault)
@@ -191,8 +204,7 @@ static const uint8_t *translate_page(struct dvmm_vm *vm, uint64_t root,
 	const uint8_t *h;
 
 	if (e->epoch == vm->epoch && e->vpn == vpn && e->root == root &&
-	    e->mode == mode && check_access(e->rights, mode, access, gva,
-	    e->gpa, NULL) == 0) {
+	    e->mode == mode && access < 8 && ((e->ok >> access) & 1)) {
 		vm->stats.hits++;
 		return e->hpage;
 	}
@@ -209,6 +221,7 @@ static const uint8_t *translate_page(struct dvmm_vm *vm, uint64_t root,
 	e->hpage = h;
 	e->gpa = x.gpa & ~PAGE_MASK;
 	e->rights = x.rights;
+	e->ok = allowed_accesses(x.rights, mode);
 	e->epoch = vm->epoch;
 	return h;
 }
@@ -231,6 +244,22 @@ int dvmm_vm__read(struct dvmm_vm *vm, uint64_t cr3, uint32_t mode,
 	if (fault == NULL)
 		fault = &local;
 	fault->code = 0;
+	/*
+	 * Fast path: same CR3 word and mode as the cached entries (validated
+	 * when they were stored), the access inside one page, a cache hit.
+	 */
+	if (cr3 == vm->last_cr3 && mode == vm->last_mode && access < 8 &&
+	    len - 1 < DVMM_PAGE_SIZE - (gva & PAGE_MASK)) {
+		uint64_t vpn = gva >> 12;
+		const struct dvmm_tlb_entry *e = &vm->tlb[tlb_index(vpn)];
+
+		if (e->epoch == vm->epoch && e->vpn == vpn &&
+		    ((e->ok >> access) & 1)) {
+			vm->stats.hits++;
+			copy_bytes(out, e->hpage + (gva & PAGE_MASK), len);
+			return 0;
+		}
+	}
 	if (len == 0)
 		return 0;
 	if (len - 1 > UINT64_MAX - gva)
@@ -239,12 +268,13 @@ int dvmm_vm__read(struct dvmm_vm *vm, uint64_t cr3, uint32_t mode,
 		return fail(fault, DVMM_E_MODE, 0, gva, 0);
 	if ((cr3 & ~(vm->addr_mask | PAGE_MASK)) != 0)
 		return fail(fault, DVMM_E_CR3, 0, gva, cr3);
-	cr3 &= vm->addr_mask;
-	if (cr3 != vm->last_root || mode != vm->last_mode) {
+	if ((cr3 & vm->addr_mask) != vm->last_root || mode != vm->last_mode) {
 		dvmm_vm__flush(vm);
-		vm->last_root = cr3;
+		vm->last_root = cr3 & vm->addr_mask;
 		vm->last_mode = mode;
 	}
+	vm->last_cr3 = cr3;
+	cr3 &= vm->addr_mask;
 	while (len > 0) {
 		size_t off = (size_t)(gva & PAGE_MASK);
 		size_t n = DVMM_PAGE_SIZE - off;
