@@ -199,12 +199,136 @@ static void use_builtin(struct cg *g, const char *name, uint32_t id, int kind,
 	cg_use_var(g, &v, DIFV_F_REF);
 }
 
+/* ---- translator and inline parameters ---------------------------------- */
+
+static void bind(struct cg *g, const struct dc_node *at, const char *name,
+		 const struct dc_node *value)
+{
+	if (g->nbinds == sizeof(g->binds) / sizeof(g->binds[0]))
+		cg_fail(g, &at->loc, D_UNKNOWN, "translators or inlines nest too deeply");
+	g->binds[g->nbinds] = (struct cg_bind){ name, value, g->nbinds };
+	g->nbinds++;
+}
+
+/* A parameter's value: its argument, evaluated where the argument was written. */
+static int bound_value(struct cg *g, const struct dc_node *n)
+{
+	for (uint32_t i = g->nbinds; i-- > 0;)
+		if (strcmp(g->binds[i].name, n->name) == 0) {
+			uint32_t saved = g->nbinds;
+			g->nbinds = g->binds[i].depth;
+			int r = cg_expr(g, g->binds[i].value);
+			g->nbinds = saved;
+			return r;
+		}
+	cg_fail(g, &n->loc, D_UNKNOWN, "code generation for parameter %s outside its "
+		"translator or inline is not built yet", n->name);
+}
+
+static bool same_type(const struct dc_ty *a, const struct dc_ty *b)
+{
+	if (a == b)
+		return true;
+	if (a == NULL || b == NULL)
+		return false;
+	if (a->kind == DC_TY_PTR && b->kind == DC_TY_PTR)
+		return same_type(a->base, b->base);
+	return a->name && b->name && a->name[0] != '<' && strcmp(a->name, b->name) == 0;
+}
+
+/* The translator to `out` for an input of type `in` (exact input match preferred). */
+static const struct dc_xlator *find_xlator(struct cg *g, const struct dc_ty *out,
+					   const struct dc_ty *in)
+{
+	const struct dc_xlator *any = NULL;
+
+	for (const struct dc_ext *x = dc_program__exts(g->prog); x; x = x->next) {
+		if (x->kind != DC_X_XLATOR || !same_type(x->u.xlator->out, out))
+			continue;
+		if (same_type(x->u.xlator->in, in))
+			return x->u.xlator;
+		if (any == NULL)
+			any = x->u.xlator;
+	}
+	return any;
+}
+
+static const struct dc_xlator *xlator_of(struct cg *g, const struct dc_node *xn)
+{
+	const struct dc_ty *out = xn->ctype;
+	if (out && out->kind == DC_TY_PTR)
+		out = out->base;
+	const struct dc_xlator *xl = find_xlator(g, out, xn->l->type);
+	if (xl == NULL)
+		cg_fail(g, &xn->loc, D_XLATE_NONE, "no translator to %s is defined in this "
+			"program", out && out->name ? out->name : "this type");
+	return xl;
+}
+
+/* xlate<T>(e).m, xlate<T *>(e)->m: the member's expression with the argument bound to e. */
+static int xlate_member(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_node *xn = n->l;
+	const struct dc_xlator *xl = xlator_of(g, xn);
+
+	for (const struct dc_xlmember *m = xl->members; m; m = m->next)
+		if (strcmp(m->name, n->name) == 0) {
+			uint32_t saved = g->nbinds;
+			bind(g, n, xl->arg, xn->l);
+			int r = cg_expr(g, m->expr);
+			g->nbinds = saved;
+			return r;
+		}
+	cg_fail(g, &n->loc, D_XLATE_MEMB, "translator to %s does not define member %s",
+		xl->out && xl->out->name ? xl->out->name : "this type", n->name);
+}
+
+/*
+ * xlate<T>(e) as a whole: scratch for T, every member stored at its offset.
+ *   setx sizeof(T), %a; allocs %a, %a; <m>; setx off, %t; add %a, %t, %t; st* %m, [%t] ...
+ */
+static int xlate_struct(struct cg *g, const struct dc_node *xn)
+{
+	const struct dc_ty *out = xn->ctype;
+
+	if (out == NULL || out->kind == DC_TY_PTR)
+		cg_fail(g, &xn->loc, D_CG_DYN, "a translated pointer can only be dereferenced "
+			"with ->");
+	if (!known(out) || (out->kind != DC_TY_STRUCT && out->kind != DC_TY_UNION))
+		fail_unbuilt(g, xn, "translation to a target-defined type");
+	const struct dc_xlator *xl = xlator_of(g, xn);
+	int a = cg_reg(g);
+	cg_setx(g, cg_size(g, out), a);
+	I3(ALLOCS, a, 0, a);
+	for (const struct dc_xlmember *m = xl->members; m; m = m->next) {
+		uint64_t bits;
+		const struct dc_member *om;
+		if (!cg_member_bits(out, m->name, &bits, &om) || om->bits != 0)
+			fail_unbuilt(g, xn, "translation into bit-field members");
+		uint32_t saved = g->nbinds;
+		bind(g, xn, xl->arg, xn->l);
+		int v = cg_expr(g, m->expr);
+		g->nbinds = saved;
+		int t = cg_reg(g);
+		cg_setx(g, bits / 8, t);
+		I3(ADD, a, t, t);
+		struct dc_node lv = { .kind = DC_N_MEMBER, .loc = m->loc, .type = om->type };
+		store_mem(g, &lv, v, t, m->expr);
+		cg_free(g, t);
+		cg_free(g, v);
+	}
+	return a;
+}
+
 /* ---- variables ---------------------------------------------------------- */
 
 /*   ldgs|ldts|ldls id, %r   (built-ins: ldgs <builtin id>) */
 static int load_var(struct cg *g, const struct dc_node *n)
 {
 	int r;
+
+	if (n->scope == DC_VS_MACRO || (n->var && n->var->scope == DC_VS_MACRO))
+		return bound_value(g, n);
 
 	switch (n->scope) {
 	case DC_VS_ENUM:
@@ -480,6 +604,12 @@ static int expr_addr(struct cg *g, const struct dc_node *n);
 static int member(struct cg *g, const struct dc_node *n, bool load)
 {
 	const struct dc_ty *lt = n->l->type;
+
+	if (n->l->kind == DC_N_XLATE) {
+		if (!load)
+			cg_fail(g, &n->loc, D_ADDROF_LVAL, "a translated member is not an lvalue");
+		return xlate_member(g, n);
+	}
 	const struct dc_ty *st = n->is_arrow ? (lt ? lt->base : NULL) : lt;
 
 	if (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)) {
@@ -1053,7 +1183,7 @@ int cg_expr(struct cg *g, const struct dc_node *n)
 		cg_fail(g, &n->loc, D_CG_EXPR, "aggregation @%s used inside an expression",
 			n->name);
 	case DC_N_XLATE:
-		fail_unbuilt(g, n, "translators (xlate)");
+		return xlate_struct(g, n);
 	default:
 		fail_unbuilt(g, n, "this expression");
 	}

@@ -72,6 +72,12 @@ struct cg {
 	jmp_buf fail;			/* unwinds out of one DIFO on error */
 	bool failing;
 	uint32_t nguards;		/* if/else guard variables */
+	struct cg_bind {		/* translator / inline parameters in scope */
+		const char *name;
+		const struct dc_node *value;
+		uint32_t depth;		/* bindings visible while evaluating value */
+	} binds[32];
+	uint32_t nbinds;
 };
 
 /* cg_difo.c */
