@@ -255,6 +255,20 @@ void cg_line(struct cg *g, const struct dc_loc *loc)
 	d->lines[d->nlines++] = (struct dobj_line){ d->len, pos };
 }
 
+/* A line entry when an expression starts on a new source line (multi-line statements). */
+void cg_line_expr(struct cg *g, const struct dc_loc *loc)
+{
+	struct cg_difo *d = g->d;
+
+	if (loc == NULL || loc->line <= 0 || d->nlines == 0)
+		return;
+	const struct dobj_line *last = &d->lines[d->nlines - 1];
+	if (last->pos.line == (uint32_t)loc->line &&
+	    strcmp(dobj__str(g->obj, last->pos.file), loc->file ? loc->file : "") == 0)
+		return;
+	cg_line(g, loc);
+}
+
 /* Patch branches, validate, and move the DIFO into the object. */
 int cg_difo_finish(struct cg *g, int32_t *index)
 {

@@ -696,6 +696,14 @@ static int expr_addr(struct cg *g, const struct dc_node *n)
 		if (!is_assoc(n) && n->l->scope != DC_VS_BUILTIN)
 			return index_addr(g, n);
 		break;
+	case DC_N_VAR:
+		if (n->scope == DC_VS_SYMBOL)
+			cg_fail(g, &n->loc, D_SYM_NOTYPES, "address of kernel symbol %s%s%s: "
+				"symbol addresses are not relocatable yet", n->mod ? n->mod : "",
+				n->mod ? "`" : "", n->name);
+		if (cg_byref(n->type))
+			return cg_expr(g, n);
+		break;
 	default:
 		if (cg_byref(n->type))
 			return cg_expr(g, n);	/* by-ref values are addresses */
@@ -1137,6 +1145,7 @@ int cg_expr(struct cg *g, const struct dc_node *n)
 {
 	int r;
 
+	cg_line_expr(g, &n->loc);
 	switch (n->kind) {
 	case DC_N_INT:
 		r = cg_reg(g);

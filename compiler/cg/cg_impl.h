@@ -97,6 +97,7 @@ void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *memb
 void cg_use_var(struct cg *g, const struct cg_var *v, unsigned flag);
 int cg_difo_finish(struct cg *g, int32_t *index);
 void cg_line(struct cg *g, const struct dc_loc *loc);
+void cg_line_expr(struct cg *g, const struct dc_loc *loc);
 void cg_error(struct cg *g, const struct dc_loc *loc, enum dc_errtag tag,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void cg_fail(struct cg *g, const struct dc_loc *loc, enum dc_errtag tag,
