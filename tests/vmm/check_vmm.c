@@ -605,6 +605,10 @@ START_TEST(cache)
 	ck_assert_int_eq(dvmm_vm__read(&vm, g.root, DVMM_MODE_4LEVEL | DVMM_MODE_NXE, gva, &v, 8, 0,
 	    &f), 0);
 	ck_assert_uint_eq(vm.stats.walks, 6);
+	/* PCID bits in CR3 name the same root: served from the cache. */
+	ck_assert_int_eq(dvmm_vm__read(&vm, g.root | 0x5, DVMM_MODE_4LEVEL | DVMM_MODE_NXE, gva,
+	    &v, 8, 0, &f), 0);
+	ck_assert_uint_eq(vm.stats.walks, 6);
 	/* Failures are not cached. */
 	ck_assert_int_eq(rd64(KTEXT + 0x100000, 0, &v, &f), DVMM_E_NOT_PRESENT);
 	ck_assert_int_eq(rd64(KTEXT + 0x100000, 0, &v, &f), DVMM_E_NOT_PRESENT);
@@ -660,6 +664,86 @@ START_TEST(walk_args)
 	ck_assert_uint_eq(x.gpa, 0x9000);
 	ck_assert_int_eq(dvmm_vm__read(&vm, g.root | 0x801, 4, gva, &v, 8, 0, NULL), 0);
 	ck_assert_int_eq(dvmm_vm__read(&vm, g.root, 4, KTEXT, &v, 8, 0, NULL), DVMM_E_NOT_PRESENT);
+	guest_close();
+}
+END_TEST
+
+static uint64_t lcg_state;
+
+static uint64_t rnd(void)
+{
+	lcg_state = lcg_state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return lcg_state >> 17;
+}
+
+static uint64_t sign_extend(uint64_t va, unsigned levels)
+{
+	unsigned width = levels == 5 ? 57 : 48;
+
+	return (uint64_t)((int64_t)(va << (64 - width)) >> (64 - width));
+}
+
+/* ASSERTION: random mixes of 4K/2M/1G mappings with random rights all translate as mapped; holes are not present. */
+START_TEST(walk_random_mappings)
+{
+	unsigned levels = _i % 2 ? 5 : 4;
+	struct {
+		uint64_t gva, gpa, size, flags;
+	} m[48];
+
+	lcg_state = (uint64_t)_i + 1;
+	guest_open(levels, 46, true);
+	for (unsigned i = 0; i < 512; i++)
+		poke64(8u * i * 512, UINT64_C(0xabcd000000000000) | i);
+	for (unsigned i = 0; i < 48; i++) {
+		uint64_t sizes[3] = { KB4, MB2, GB1 };
+		uint64_t size = sizes[rnd() % 3];
+		/* A distinct (top, PML4/PDPT) region per mapping: no collisions. */
+		uint64_t va = ((uint64_t)(i % 4) << 39) | ((uint64_t)(i / 4 + 1) << 30);
+		uint64_t flags = P | (rnd() % 2 ? RW : 0) | (rnd() % 2 ? US : 0) |
+		    (rnd() % 2 ? XD : 0);
+
+		if (levels == 5)
+			va |= (rnd() % 512) << 48;
+		else if (rnd() % 2)
+			va |= (uint64_t)256 << 39;
+		if (size != GB1)
+			va += (rnd() % 512) * size;
+		m[i].gva = sign_extend(va, levels);
+		m[i].size = size;
+		m[i].gpa = size == KB4 ? (rnd() % 512) * KB4 : 0;
+		m[i].flags = flags;
+		map_page(m[i].gva, m[i].gpa, size, flags);
+	}
+	guest_seal();
+	for (unsigned i = 0; i < 48; i++) {
+		uint64_t off = (rnd() % 256) * 8 % (m[i].size < MB2 ? m[i].size : MB2);
+		uint32_t md = (uint32_t)mode() | DVMM_MODE_NXE | DVMM_MODE_WP;
+		uint8_t rights = (uint8_t)((m[i].flags & RW ? DVMM_R_WRITE : 0) |
+		    (m[i].flags & US ? DVMM_R_USER : 0) | (m[i].flags & XD ? DVMM_R_NX : 0));
+		struct dvmm_xlate x;
+		struct dvmm_fault f;
+		uint64_t v, want;
+
+		ck_assert_int_eq(dvmm_vm__walk(&vm, g.root, md, m[i].gva + off, 0, &x, &f), 0);
+		ck_assert_uint_eq(x.gpa, m[i].gpa + off);
+		ck_assert_uint_eq(x.page_size, m[i].size);
+		ck_assert_uint_eq(x.rights, rights);
+		ck_assert_int_eq(dvmm_vm__walk(&vm, g.root, md, m[i].gva + off, DVMM_ACC_USER, &x, &f),
+		    m[i].flags & US ? 0 : DVMM_E_USER);
+		ck_assert_int_eq(dvmm_vm__walk(&vm, g.root, md, m[i].gva + off, DVMM_ACC_WRITE, &x, &f),
+		    m[i].flags & RW ? 0 : DVMM_E_WRITE);
+		ck_assert_int_eq(dvmm_vm__walk(&vm, g.root, md, m[i].gva + off, DVMM_ACC_FETCH, &x, &f),
+		    m[i].flags & XD ? DVMM_E_NX : 0);
+		ck_assert_int_eq(dvmm_vm__read(&vm, g.root, md, m[i].gva + off, &v, 8, 0, &f), 0);
+		memcpy(&want, g.ram + m[i].gpa + off, 8);
+		ck_assert_uint_eq(v, want);
+		if (m[i].size == KB4) {
+			ck_assert_int_eq(dvmm_vm__walk(&vm, g.root, md, m[i].gva ^ 0x200000, 0, &x, &f),
+			    DVMM_E_NOT_PRESENT);
+			ck_assert_uint_eq(f.level, 2);
+		}
+	}
 	guest_close();
 }
 END_TEST
@@ -928,6 +1012,7 @@ int main(void)
 	add_loop(s, "walk_nx", walk_nx, 4);
 	add(s, "walk_reserved", walk_reserved);
 	add(s, "walk_noncanonical", walk_noncanonical);
+	add_loop(s, "walk_random_mappings", walk_random_mappings, 16);
 	add_loop(s, "read_crossing", read_crossing, 2);
 	add(s, "walk_outside_ram", walk_outside_ram);
 	add_loop(s, "walk_self_reference", walk_self_reference, 2);
