@@ -22,7 +22,7 @@ static void check_ctx(const struct dvmm_vm *vm, const struct dvmm_ctx *c)
 	size_t n = 0;
 
 	if (c->nargs > HT_GC_NARGS || c->probe_id >= vm->cfg.nprobes ||
-	    !dvmm_canonical(c->curthread, c->mode & DVMM_MODE_LEVELS))
+	    !dvmm_gva__is_canonical(c->curthread, c->mode & DVMM_MODE_LEVELS))
 		abort();
 	while (n < HT_GC_EXECNAME_LEN && c->execname[n] != 0) {
 		if (c->execname[n] < 0x20 || c->execname[n] > 0x7e)

@@ -160,7 +160,7 @@ int dvmm_vm__read(struct dvmm_vm *vm, uint64_t cr3, uint32_t mode,
     uint64_t gva, void *buf, size_t len, uint32_t access,
     struct dvmm_fault *fault);
 void dvmm_vm__flush(struct dvmm_vm *vm);
-bool dvmm_canonical(uint64_t gva, uint32_t levels);
+bool dvmm_gva__is_canonical(uint64_t gva, uint32_t levels);
 
 /* Guest context (dvmm_ctx.c). */
 struct dvmm_ctx {

@@ -99,7 +99,7 @@ int dvmm_ctx__decode(const struct dvmm_vm *vm, const void *buf, size_t len,
 		return DVMM_E_CTX_CR3;
 	out->cr3 = cr3;
 	out->curthread = le(b + HT_GC_OFF_CURTHREAD, 8);
-	if (!dvmm_canonical(out->curthread, out->mode & DVMM_MODE_LEVELS))
+	if (!dvmm_gva__is_canonical(out->curthread, out->mode & DVMM_MODE_LEVELS))
 		return DVMM_E_CTX_POINTER;
 	out->tid = le(b + HT_GC_OFF_TID, 8);
 	out->pid = (uint32_t)le(b + HT_GC_OFF_PID, 4);

@@ -48,7 +48,7 @@ static uint64_t load_le64(const uint8_t *p)
 	return v;
 }
 
-bool dvmm_canonical(uint64_t gva, uint32_t levels)
+bool dvmm_gva__is_canonical(uint64_t gva, uint32_t levels)
 {
 	unsigned width = levels == 5 ? 57 : 48;
 	int64_t sext = (int64_t)(gva << (64 - width)) >> (64 - width);
@@ -120,7 +120,7 @@ int dvmm_vm__walk(struct dvmm_vm *vm, uint64_t cr3, uint32_t mode,
 		return fail(fault, DVMM_E_ACCESS, 0, gva, 0);
 	if ((cr3 & ~(vm->addr_mask | PAGE_MASK)) != 0)
 		return fail(fault, DVMM_E_CR3, 0, gva, cr3);
-	if (!dvmm_canonical(gva, levels))
+	if (!dvmm_gva__is_canonical(gva, levels))
 		return fail(fault, DVMM_E_NONCANONICAL, 0, gva, 0);
 	vm->stats.walks++;
 	for (unsigned level = levels; level >= 1; level--) {

@@ -425,12 +425,12 @@ START_TEST(walk_noncanonical)
 	ck_assert_uint_eq(f.level, 0);
 	ck_assert_int_eq(rd64(UINT64_C(0xffff7fffffffffff), 0, &v, &f), DVMM_E_NONCANONICAL);
 	ck_assert_int_eq(rd64(UINT64_C(0x0000800000000000), 0, &v, &f), DVMM_E_NONCANONICAL);
-	ck_assert(dvmm_canonical(UINT64_C(0x00007fffffffffff), 4));
-	ck_assert(dvmm_canonical(UINT64_C(0xffff800000000000), 4));
-	ck_assert(dvmm_canonical(UINT64_C(0x0000800000000000), 5));
-	ck_assert(!dvmm_canonical(UINT64_C(0x0100000000000000), 5));
-	ck_assert(dvmm_canonical(UINT64_C(0xff00000000000000), 5));
-	ck_assert(!dvmm_canonical(UINT64_C(0xfe00000000000000), 5));
+	ck_assert(dvmm_gva__is_canonical(UINT64_C(0x00007fffffffffff), 4));
+	ck_assert(dvmm_gva__is_canonical(UINT64_C(0xffff800000000000), 4));
+	ck_assert(dvmm_gva__is_canonical(UINT64_C(0x0000800000000000), 5));
+	ck_assert(!dvmm_gva__is_canonical(UINT64_C(0x0100000000000000), 5));
+	ck_assert(dvmm_gva__is_canonical(UINT64_C(0xff00000000000000), 5));
+	ck_assert(!dvmm_gva__is_canonical(UINT64_C(0xfe00000000000000), 5));
 	/* A user read running off the user half at its top end. */
 	map_page(UINT64_C(0x00007ffffffff000), 0x9000, KB4, P | RW | US);
 	guest_seal();
