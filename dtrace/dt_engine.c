@@ -80,6 +80,18 @@ static void *resolve(const struct dt_state *st, uint64_t addr, uint64_t size,
 			return (void *)(uintptr_t)addr;
 		}
 	}
+	/* Any DIFO's string table is read-only program data (strtok(NULL)
+	 * continues in a constant another DIFO produced). */
+	for (uint32_t d = 0; !store && d < st->obj->ndifos; d++) {
+		uintptr_t b = (uintptr_t)st->obj->difos[d].strtab;
+		uint64_t len = st->obj->difos[d].strlen;
+
+		if (b != 0 && addr >= b && addr - b < len && size <= len - (addr - b)) {
+			if (room != NULL)
+				*room = len - (addr - b);
+			return (void *)(uintptr_t)addr;
+		}
+	}
 	return NULL;
 }
 

@@ -384,6 +384,117 @@ static bool s_path(const struct call *c, bool dir, uint64_t *out)
 	return (*out = new_string(c, s, (uint64_t)start + 1)) != 0;
 }
 
+
+/* Byte at s + i of a string of length l (0 past the end). */
+static bool peek(const struct call *c, uint64_t s, uint64_t l, uint64_t i, uint8_t *b)
+{
+	if (i >= l) {
+		*b = 0;
+		return true;
+	}
+	return byte_at(c, s + i, b);
+}
+
+/*
+ * cleanpath(s): "//" becomes "/", "/./" is dropped, "/x/../" goes back to
+ * before x; everything else is copied.
+ */
+static bool s_cleanpath(const struct call *c, uint64_t *out)
+{
+	uint64_t s = arg(c, 0), l, d, i = 0, j = 0;
+	uint8_t ch, n1, n2, n3;
+
+	if (!slen(c, s, &l) || (d = strbuf(c)) == 0)
+		return false;
+	while (i < l) {
+		if (!peek(c, s, l, i, &ch) || !peek(c, s, l, i + 1, &n1) ||
+		    !peek(c, s, l, i + 2, &n2) || !peek(c, s, l, i + 3, &n3))
+			return false;
+		if (ch == '/' && n1 == '/') {
+			i++;
+			continue;
+		}
+		if (ch == '/' && n1 == '.' && (n2 == '/' || n2 == 0)) {
+			i += 2;
+			continue;
+		}
+		if (ch == '/' && n1 == '.' && n2 == '.' && (n3 == '/' || n3 == 0)) {
+			i += 3;
+			while (j > 0) {	/* back to the previous '/' */
+				uint8_t b;
+
+				if (!byte_at(c, d + --j, &b))
+					return false;
+				if (b == '/')
+					break;
+			}
+			continue;
+		}
+		if (!put_byte(c, d + j++, ch))
+			return false;
+		i++;
+	}
+	*out = d;
+	return put_byte(c, d + j, 0);
+}
+
+static bool is_delim(const struct call *c, uint64_t delims, uint64_t ld,
+    uint8_t ch, bool *hit)
+{
+	uint8_t b;
+
+	*hit = false;
+	for (uint64_t k = 0; k < ld; k++) {
+		if (!byte_at(c, delims + k, &b))
+			return false;
+		if (b == ch) {
+			*hit = true;
+			break;
+		}
+	}
+	return true;
+}
+
+/*
+ * strtok(s, delims): s NULL continues where the previous call of this
+ * clause stopped (ms->dms_strtok, 0 = no more tokens).
+ */
+static bool s_strtok(const struct call *c, uint64_t *out)
+{
+	uint64_t s = arg(c, 0) != 0 ? arg(c, 0) : c->ms->dms_strtok;
+	uint64_t delims = arg(c, 1), l, ld, i = 0, start, d;
+	uint8_t ch = 0;
+	bool hit = true;
+
+	*out = 0;
+	if (s == 0)
+		return true;
+	if (!slen(c, s, &l) || !slen(c, delims, &ld))
+		return false;
+	while (i < l && hit) {	/* skip leading delimiters */
+		if (!byte_at(c, s + i, &ch) || !is_delim(c, delims, ld, ch, &hit))
+			return false;
+		if (hit)
+			i++;
+	}
+	if (i >= l) {
+		c->ms->dms_strtok = 0;
+		return true;
+	}
+	start = i;
+	for (hit = false; i < l; i++) {
+		if (!byte_at(c, s + i, &ch) || !is_delim(c, delims, ld, ch, &hit))
+			return false;
+		if (hit)
+			break;
+	}
+	if ((d = new_string(c, s + start, i - start)) == 0)
+		return false;
+	c->ms->dms_strtok = i < l ? s + i + 1 : 0;
+	*out = d;
+	return true;
+}
+
 /* ---- Addresses ------------------------------------------------------------- */
 
 static int fmt_dec(char *p, unsigned v)
@@ -613,6 +724,7 @@ static unsigned min_args(uint32_t s)
 	case DIF_SUBR_STRJOIN: case DIF_SUBR_SUBSTR: case DIF_SUBR_STRCHR:
 	case DIF_SUBR_STRRCHR: case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX:
 	case DIF_SUBR_RINDEX: case DIF_SUBR_COPYIN: case DIF_SUBR_INET_NTOP:
+	case DIF_SUBR_STRTOK:
 		return 2;
 	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO:
 		return 3;
@@ -673,8 +785,11 @@ static bool dispatch(const struct call *c, uint64_t *r)
 	case DIF_SUBR_COPYOUT: case DIF_SUBR_COPYOUTSTR:
 		illop(c, DVM_REASON_DESTRUCTIVE);
 		return false;
-	case DIF_SUBR_CLEANPATH: case DIF_SUBR_STRTOK: case DIF_SUBR_JSON:
-	case DIF_SUBR_MEMSTR: case DIF_SUBR_MEMREF:
+	case DIF_SUBR_CLEANPATH:
+		return s_cleanpath(c, r);
+	case DIF_SUBR_STRTOK:
+		return s_strtok(c, r);
+	case DIF_SUBR_JSON: case DIF_SUBR_MEMSTR: case DIF_SUBR_MEMREF:
 		illop(c, DVM_REASON_SUBR_NOT_BUILT);
 		return false;
 	default:	/* locks, STREAMS, devices, getf, progenyof */

@@ -3,11 +3,12 @@
 !   strlen("hello"), lltostr(-123), lltostr(255, 16), strtoll("0x1f", 16),
 !   toupper("abc"), htons(0x1234), index("hello", "l"), rindex("hello", "l"),
 !   basename("/a/b/c"), dirname("/a/b/c"), strchr("hello", 'l'),
-!   strstr("hello", "ll"), inet_ntoa(&192.168.0.1 in scratch)
+!   strstr("hello", "ll"), inet_ntoa(&192.168.0.1 in scratch),
+!   cleanpath("/a//b/./c/../d"), strtok("x,,y", ","), strtok(NULL, ",")
 ! and a subroutine that needs a kernel (mutex_owned) faulting with ILLOP.
 .object linked
 .option quiet
-.format f printf "%s %s %s %d %s %s %d %s %d %d %d %s %s %s %s %s\n"
+.format f printf "%s %s %s %d %s %s %d %s %d %d %d %s %s %s %s %s %s %s %s\n"
 .difo strjoin rtype=string:unknown:byref:256
 	flushts
 	sets "foo", %r1
@@ -143,6 +144,30 @@
 	call inet_ntoa, %r1
 	ret %r1
 .end
+.difo cleanpath rtype=string:unknown:byref:256
+	flushts
+	sets "/a//b/./c/../d", %r1
+	pushtr string, %r0, %r1
+	call cleanpath, %r1
+	ret %r1
+.end
+.difo tok1 rtype=string:unknown:byref:256
+	flushts
+	sets "x,,y", %r1
+	pushtr string, %r0, %r1
+	sets ",", %r1
+	pushtr string, %r0, %r1
+	call strtok, %r1
+	ret %r1
+.end
+.difo tok2 rtype=string:unknown:byref:256
+	flushts
+	pushtv ctf, %r0, %r0
+	sets ",", %r1
+	pushtr string, %r0, %r1
+	call strtok, %r1
+	ret %r1
+.end
 .difo kernel rtype=ctf:integer:8
 	flushts
 	setx 0, %r1
@@ -171,6 +196,9 @@
 	.action printf difo=strchr format=f
 	.action printf difo=strstr format=f
 	.action printf difo=inet format=f
+	.action printf difo=cleanpath format=f
+	.action printf difo=tok1 format=f
+	.action printf difo=tok2 format=f
 	.action exit difo=zero
 .end
 .clause
