@@ -927,6 +927,10 @@ int dc_cg__program(const struct dc_program *prog, const struct dc_cg_opts *opts,
 	g->sink = sink;
 	g->sink_ctx = sink_ctx;
 	g->strsize = strsize_of(prog, opts);
+	if (dc_program__nerrors(prog) != 0) {
+		cg_error(g, NULL, D_UNKNOWN, "the program has errors; no code is generated");
+		return -EINVAL;
+	}
 	g->obj = dobj__new(DOBJ_RELOCATABLE);
 	if (g->obj == NULL)
 		return -ENOMEM;

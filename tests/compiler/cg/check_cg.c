@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,36 @@ START_TEST(test_err_noreg)
 }
 END_TEST
 
+/* ASSERTION: -x strsize sets the size of strings in types and tuple pushes */
+START_TEST(test_strsize)
+{
+	struct dobj *o = gen("#pragma D option strsize=64\nBEGIN { a[execname] = 1; }");
+	ck_assert_uint_eq(o->ndifos, 1);
+	int found = 0;
+	for (uint32_t i = 0; i < o->difos[0].intlen; i++)
+		found |= o->difos[0].inttab[i] == 64;
+	ck_assert_int_eq(found, 1);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: a program with front-end errors gets no code and one diagnostic */
+START_TEST(test_err_program)
+{
+	struct diags dg = { 0 };
+	struct dc_source src = { .name = "t.d", .text = "BEGIN { x = ; }", .len = 15 };
+	struct dc_options o = { 0 };
+	struct dc_program *p = dc_compile(&src, 1, &o);
+	struct dobj *obj = (struct dobj *)1;
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_gt(dc_program__nerrors(p), 0);
+	ck_assert_int_eq(dc_cg__program(p, NULL, &obj, sink, &dg), -EINVAL);
+	ck_assert_ptr_null(obj);
+	ck_assert_uint_eq(dg.n, 1);
+	dc_program__free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -276,6 +307,7 @@ int main(void)
 		{ "agg_layout", test_agg_layout }, { "symbols", test_symbols },
 		{ "options", test_options }, { "if_else", test_if_else },
 		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
+		{ "strsize", test_strsize }, { "err_program", test_err_program },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
