@@ -5,9 +5,13 @@
  * A typefile is BTF describing one guest kernel: a raw BTF blob (what
  * /sys/kernel/btf/vmlinux holds, or `pahole --btf_encode_detached`
  * writes), or an ELF file with a .BTF section (`gcc -gbtf -c`,
- * `pahole -J`).  typ_file__open() reads it with libbpf, checks every type
- * record, and builds a name index once; every query after that is a hash
- * lookup or a walk over one type's members.  See docs/typefiles.md.
+ * `pahole -J`).  typ_file__open() maps or reads it once, checks the header
+ * and every type record's fixed part (names and the ids it names directly),
+ * and builds a name index in the same pass; the variable-length lists of a
+ * type (members, enumerators, parameters) are checked the first time that
+ * type is used, and a bad list makes its accessors return -EBADMSG.  Every
+ * query after open is a hash lookup or a walk over one type's members.
+ * See docs/typefiles.md.
  *
  * Type ids: 0 is void; 1 .. typ_file__type_count()-1 are the file's own
  * BTF ids; ids above that are "synthetic" derived types (pointer to T,
@@ -139,7 +143,10 @@ void typ_file__free(struct typ_file *tf);
 const char *typ_file__path(const struct typ_file *tf);
 /* Number of BTF ids (void included); synthetic ids start here. */
 uint32_t typ_file__type_count(const struct typ_file *tf);
-/* The underlying libbpf object, for readers that need raw BTF (read-only). */
+/*
+ * The underlying libbpf object, for readers that need raw BTF (read-only).
+ * Built on the first call (not thread-safe then); NULL if libbpf fails.
+ */
 const struct btf *typ_file__btf(const struct typ_file *tf);
 
 /* --- One type -------------------------------------------------------- */
