@@ -209,6 +209,12 @@ int dt_cmd_run(const struct dt_cmd *c)
 
 	if (obj == NULL)
 		return 1;
+	/* From here on SIGINT/SIGTERM end tracing cleanly (dt_run waits
+	 * for them); blocked early so one sent during setup is not lost. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 	dt_opts_default(&o);
 	if ((rc = runtime_opts(c, obj, &o)) != 0) {
 		dobj__free(obj);
@@ -236,12 +242,7 @@ int dt_cmd_run(const struct dt_cmd *c)
 		fprintf(stderr, "dtrace: cannot open %s: %s\n", c->output, strerror(errno));
 		goto out;
 	}
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
 	rc = dt_run(&st, &sigs, &stop);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		fprintf(stderr, "dtrace: processing records failed: %s\n", strerror(-rc));
 	if (close_output(st.outfp, c->output, tmp, rc == 0) != 0 && rc == 0) {
@@ -252,6 +253,7 @@ int dt_cmd_run(const struct dt_cmd *c)
 out:
 	dt_state_close(&st);
 	dobj__free(obj);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;
 }
 

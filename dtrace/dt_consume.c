@@ -161,7 +161,9 @@ int dt_consume(struct dt_state *st)
 		return rc;
 	b->head = b->tail = b->end = 0;
 	b->wrapped = false;
-	return flush_out(st);
+	if ((rc = flush_out(st)) != 0)
+		return rc;
+	return fflush(st->outfp) == 0 ? 0 : -EIO;	/* output as it happens */
 }
 
 static void drops(uint64_t n, const char *what)

@@ -5,7 +5,7 @@
 # the form `! ARGS: ...` give extra dtrace arguments, `! STATUS: n` the
 # expected exit status (default 0).  stdout must equal NAME.s.out byte for
 # byte; when NAME.s.err exists, stderr must equal it too.  `! SIGNAL: INT`
-# (or TERM) sends that signal 0.5 s after the start.  tst.* must exit
+# (or TERM) sends that signal once the program's first output appeared.  tst.* must exit
 # 0 (or its STATUS), err.* must exit non-zero.
 dtrace=$1
 dasm=$2
@@ -24,10 +24,22 @@ for src in "$dir"/*.s; do
 		fail=$((fail + 1)); continue
 	fi
 	sig=$(sed -n 's/^! SIGNAL: //p' "$src")
-	# shellcheck disable=SC2086
-	timeout 60 "$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	pid=$!
-	if [ -n "$sig" ]; then sleep 0.5; kill -"$sig" $pid; fi
+	if [ -n "$sig" ]; then
+		# shellcheck disable=SC2086
+		"$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+		pid=$!
+		# Signal once BEGIN's output is out: dtrace blocks SIGINT and
+		# SIGTERM before BEGIN fires and flushes after every round.
+		i=0
+		while [ $i -lt 200 ] && [ ! -s "$tmp/$name.out" ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		kill -"$sig" $pid
+	else
+		# shellcheck disable=SC2086
+		timeout 60 "$dtrace" $args -Y "$tmp/$name.o" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+		pid=$!
+	fi
 	wait $pid
 	st=$?
 	ok=1
