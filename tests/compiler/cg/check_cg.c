@@ -15,6 +15,8 @@
 #include "dasm.h"
 #include "dc.h"
 #include "dc_cg.h"
+#include "dvm_emul.h"
+#include "dvm_var.h"
 #include "dvm_validate.h"
 
 struct diags {
@@ -297,6 +299,90 @@ START_TEST(test_err_program)
 }
 END_TEST
 
+/* ---- semantics: expression DIFOs run in the emulator ---- */
+
+static int no_load(void *ctx, enum dvm_space sp, uint64_t a, unsigned n, uint64_t *v)
+{
+	(void)ctx; (void)sp; (void)a; (void)n; (void)v;
+	return DIF_FAULT_BADADDR;
+}
+
+static int no_store(void *ctx, uint64_t a, unsigned n, uint64_t v)
+{
+	(void)ctx; (void)a; (void)n; (void)v;
+	return DIF_FAULT_BADADDR;
+}
+
+static uint64_t no_scratch(void *ctx, uint64_t n)
+{
+	(void)ctx; (void)n;
+	return 0;
+}
+
+/* arg0 = -5, arg1 = 7, pid = 42 */
+static int builtins(void *ctx, uint32_t id, uint64_t ndx, uint64_t *v)
+{
+	(void)ctx; (void)ndx;
+	switch (id) {
+	case DIF_VAR_ARG0: *v = (uint64_t)-5; return 0;
+	case DIF_VAR_ARG1: *v = 7; return 0;
+	case DIF_VAR_PID: *v = 42; return 0;
+	default: return DIF_FAULT_ILLOP;
+	}
+}
+
+/* The value trace(expr) computes. */
+static uint64_t run_expr(const char *expr)
+{
+	char prog[512];
+	struct dvm_platform plat = { .dp_load = no_load, .dp_store = no_store,
+		.dp_scratch = no_scratch, .dp_builtin = builtins };
+	struct dvm_mstate ms;
+	struct dif_difo v;
+
+	snprintf(prog, sizeof(prog), "BEGIN { trace(%s); }", expr);
+	struct dobj *o = gen(prog);
+	ck_assert_int_eq(o->actions[0].difo, 0);
+	dobj_difo__view(&o->difos[0], &v);
+	ck_assert_uint_eq(dvm_difo__validate(&v, NULL, NULL, 0), 0);
+	struct dvm_vstate vs;
+	memset(&vs, 0, sizeof(vs));	/* built-ins only: no variable storage */
+	dvm_mstate__init(&ms, &plat, NULL);
+	ms.dms_vars = &vs;
+	ck_assert_msg(dvm_difo__emulate(&v, &ms) == 0, "%s: fault %u reason %u at pc %u",
+		      expr, ms.dms_fault, ms.dms_reason, ms.dms_fault_pc);
+	uint64_t r = ms.dms_result;
+	dobj__free(o);
+	return r;
+}
+
+/* ASSERTION: generated expression code computes D's values (run in the DIF emulator) */
+START_TEST(test_semantics)
+{
+	static const struct { const char *e; uint64_t v; } cases[] = {
+		{ "1 + 2 * 3 - 4", 3 }, { "-7 / 2", (uint64_t)-3 }, { "-7 % 3", (uint64_t)-1 },
+		{ "7u / 2", 3 }, { "(uint64_t)-8 >> 1", 0x7ffffffffffffffcull },
+		{ "(int64_t)-8 >> 1", (uint64_t)-4 }, { "1 << 10 | 3 ^ 1", 1026 },
+		{ "~0 & 0xff", 0xff }, { "-arg0", 5 }, { "arg0 < 0", 1 },
+		{ "(uint64_t)arg0 < 0", 0 }, { "arg1 >= 7", 1 }, { "arg1 != 7", 0 },
+		{ "!arg1", 0 }, { "!0", 1 }, { "arg0 && arg1", 1 }, { "arg0 && 0", 0 },
+		{ "0 || arg1", 1 }, { "0 || 0", 0 }, { "arg0 ^^ arg1", 0 }, { "arg0 ^^ 0", 1 },
+		{ "arg1 > 3 ? 10 : 20", 10 }, { "arg1 > 9 ? 10 : 20", 20 },
+		{ "(char)0x1ff", (uint64_t)-1 }, { "(uint8_t)0x1ff", 0xff },
+		{ "(short)0x18000", (uint64_t)-32768 }, { "(uint32_t)(short)-1", 0xffffffffull },
+		{ "(int64_t)(int)0xffffffff", (uint64_t)-1 }, { "(uint16_t)arg0", 0xfffb },
+		{ "sizeof (int) + sizeof (long)", 12 }, { "sizeof (\"hi\")", 3 },
+		{ "pid == 42", 1 }, { "\"abc\" == \"abc\"", 1 }, { "\"abc\" < \"abd\"", 1 },
+		{ "(1, 2)", 2 }, { "DTRACEFLT_DIVZERO", DIF_FAULT_DIVZERO },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t got = run_expr(cases[i].e);
+		ck_assert_msg(got == cases[i].v, "%s = %#llx, expected %#llx", cases[i].e,
+			      (unsigned long long)got, (unsigned long long)cases[i].v);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -308,6 +394,7 @@ int main(void)
 		{ "options", test_options }, { "if_else", test_if_else },
 		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
+		{ "semantics", test_semantics },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
