@@ -528,7 +528,9 @@ static bool do_agg(struct dt_state *st, struct dt_ecb *e, const struct dt_step *
 	int64_t incr;
 	const struct dt_aggvar *av;
 
-	if (!run(st, e, &e->steps[s->tuple_first].difo, s->tuple_first + 1, ms, &id))
+	if (s->aggid != 0)
+		id = s->aggid;
+	else if (!run(st, e, &e->steps[s->tuple_first].difo, s->tuple_first + 1, ms, &id))
 		return false;
 	if (id == 0 || id > st->naggvars || !st->aggvars[id - 1].declared) {
 		report_error(st, e, s->actndx, NULL, DIF_FAULT_ILLOP, id);
@@ -644,7 +646,7 @@ static void fire_ecb(struct dt_state *st, struct dt_ecb *e)
 			st->exit_status = (int)(int32_t)v;
 		}
 	}
-	if (record) {
+	if (record && e->records) {
 		struct dt_rechdr h;
 		uint8_t *p;
 

@@ -99,6 +99,7 @@ struct dt_step {
 	uint64_t		arg;
 	uint32_t		tuple_first, ntuple;
 	bool			has_incr;
+	uint32_t		aggid;		/* != 0: the id DIFO is `setx id; ret` */
 };
 
 struct dt_ecb {
@@ -112,6 +113,7 @@ struct dt_ecb {
 	struct dt_rec		*recs;
 	uint32_t		nrecs;
 	uint32_t		datasize;	/* bytes after the record header */
+	bool			records;	/* writes a record when it fires */
 	bool			internal_error;	/* the consumer's ERROR reporter */
 };
 

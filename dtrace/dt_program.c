@@ -323,6 +323,11 @@ static int declare_agg(struct dt_state *st, struct dt_ecb *e, struct dt_step *s,
 		    "aggregation action #%" PRIu32 ": bad aggregation id", s->actndx);
 	if (nkeys > DCONS_AGG_MAXKEYS)
 		return fail(err, errlen, -EINVAL, "too many aggregation keys");
+	const struct dif_difo *idp = &e->steps[s->tuple_first].difo;
+
+	if (idp->dtdo_len == 2 && DIF_INSTR_OP(idp->dtdo_buf[0]) == DIF_OP_SETX &&
+	    DIF_INSTR_OP(idp->dtdo_buf[1]) == DIF_OP_RET)
+		s->aggid = (uint32_t)id;	/* constant: no need to run it */
 	av = &st->aggvars[id - 1];
 	if (av->declared) {
 		if (av->func != s->actkind || av->arg != s->arg || av->nkeys != nkeys)
@@ -449,6 +454,10 @@ static int build_steps(struct dt_state *st, struct dt_ecb *e,
 		off += (s->size + 7) & ~7u;
 	}
 	e->datasize = off;
+	/* As DTrace sizes ECBs: a clause without actions records its EPID
+	 * (the probe line); one whose actions record nothing (aggregations,
+	 * assignments) writes no record at all. */
+	e->records = e->nrecs > 0 || c->action_count == 0;
 	return 0;
 }
 
