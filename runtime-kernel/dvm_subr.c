@@ -9,7 +9,7 @@
  * the same in a kernel, a hypervisor and a test.  A subroutine that reads a
  * particular kernel's structures (mutex_owned, getf, ...) faults ILLOP with
  * reason KERNEL_SUBR; copyout/copyoutstr fault DESTRUCTIVE (the consumer
- * does not grant it); the few not built yet fault SUBR_NOT_BUILT.  Each
+ * does not grant it); json, not built yet, faults SUBR_NOT_BUILT.  Each
  * fault names the subroutine id as the illegal value.
  *
  * Byte order: htons and friends swap on a little-endian host.
@@ -495,6 +495,41 @@ static bool s_strtok(const struct call *c, uint64_t *out)
 	return true;
 }
 
+
+/* memstr(addr, sep, len): len bytes (at most strsize) with NULs as sep. */
+static bool s_memstr(const struct call *c, uint64_t *out)
+{
+	uint64_t src = arg(c, 0), n = arg(c, 2), d;
+	uint8_t sep = (uint8_t)arg(c, 1), b;
+
+	if (n > c->ms->dms_strsize)
+		n = c->ms->dms_strsize;
+	if ((d = strbuf(c)) == 0)
+		return false;
+	for (uint64_t i = 0; i < n; i++) {
+		if (!byte_at(c, src + i, &b) || !put_byte(c, d + i, b == 0 ? sep : b))
+			return false;
+	}
+	*out = d;
+	return put_byte(c, d + n, 0);
+}
+
+/* memref(addr, len): a scratch pair {addr, len} for printm. */
+static bool s_memref(const struct call *c, uint64_t *out)
+{
+	uint64_t p = c->ms->dms_plat->dp_scratch(c->ms->dms_ctx, 16);
+
+	if (p == 0) {
+		dvm_fault(c->ms, c->pc, DIF_FAULT_NOSCRATCH, 16, DVM_REASON_NONE);
+		return false;
+	}
+	if (!dvm_store(c->ms, c->pc, p, 8, arg(c, 0)) ||
+	    !dvm_store(c->ms, c->pc, p + 8, 8, arg(c, 1)))
+		return false;
+	*out = p;
+	return true;
+}
+
 /* ---- Addresses ------------------------------------------------------------- */
 
 static int fmt_dec(char *p, unsigned v)
@@ -724,9 +759,9 @@ static unsigned min_args(uint32_t s)
 	case DIF_SUBR_STRJOIN: case DIF_SUBR_SUBSTR: case DIF_SUBR_STRCHR:
 	case DIF_SUBR_STRRCHR: case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX:
 	case DIF_SUBR_RINDEX: case DIF_SUBR_COPYIN: case DIF_SUBR_INET_NTOP:
-	case DIF_SUBR_STRTOK:
+	case DIF_SUBR_STRTOK: case DIF_SUBR_MEMREF:
 		return 2;
-	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO:
+	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO: case DIF_SUBR_MEMSTR:
 		return 3;
 	default:
 		return 1;
@@ -789,7 +824,11 @@ static bool dispatch(const struct call *c, uint64_t *r)
 		return s_cleanpath(c, r);
 	case DIF_SUBR_STRTOK:
 		return s_strtok(c, r);
-	case DIF_SUBR_JSON: case DIF_SUBR_MEMSTR: case DIF_SUBR_MEMREF:
+	case DIF_SUBR_MEMSTR:
+		return s_memstr(c, r);
+	case DIF_SUBR_MEMREF:
+		return s_memref(c, r);
+	case DIF_SUBR_JSON:
 		illop(c, DVM_REASON_SUBR_NOT_BUILT);
 		return false;
 	default:	/* locks, STREAMS, devices, getf, progenyof */

@@ -4,11 +4,12 @@
 !   toupper("abc"), htons(0x1234), index("hello", "l"), rindex("hello", "l"),
 !   basename("/a/b/c"), dirname("/a/b/c"), strchr("hello", 'l'),
 !   strstr("hello", "ll"), inet_ntoa(&192.168.0.1 in scratch),
-!   cleanpath("/a//b/./c/../d"), strtok("x,,y", ","), strtok(NULL, ",")
+!   cleanpath("/a//b/./c/../d"), strtok("x,,y", ","), strtok(NULL, ","),
+!   memstr(&"a\0b\0" in scratch, ',', 3)
 ! and a subroutine that needs a kernel (mutex_owned) faulting with ILLOP.
 .object linked
 .option quiet
-.format f printf "%s %s %s %d %s %s %d %s %d %d %d %s %s %s %s %s %s %s %s\n"
+.format f printf "%s %s %s %d %s %s %d %s %d %d %d %s %s %s %s %s %s %s %s %s\n"
 .difo strjoin rtype=string:unknown:byref:256
 	flushts
 	sets "foo", %r1
@@ -168,6 +169,20 @@
 	call strtok, %r1
 	ret %r1
 .end
+.difo memstr rtype=string:unknown:byref:256
+	setx 4, %r1
+	allocs %r1, %r2
+	setx 0x00620061, %r1
+	stw %r1, [%r2]
+	flushts
+	pushtv ctf, %r0, %r2
+	setx 44, %r1
+	pushtv ctf, %r0, %r1
+	setx 3, %r1
+	pushtv ctf, %r0, %r1
+	call memstr, %r1
+	ret %r1
+.end
 .difo kernel rtype=ctf:integer:8
 	flushts
 	setx 0, %r1
@@ -199,6 +214,7 @@
 	.action printf difo=cleanpath format=f
 	.action printf difo=tok1 format=f
 	.action printf difo=tok2 format=f
+	.action printf difo=memstr format=f
 	.action exit difo=zero
 .end
 .clause
