@@ -9,7 +9,7 @@
  * the same in a kernel, a hypervisor and a test.  A subroutine that reads a
  * particular kernel's structures (mutex_owned, getf, ...) faults ILLOP with
  * reason KERNEL_SUBR; copyout/copyoutstr fault DESTRUCTIVE (the consumer
- * does not grant it); json, not built yet, faults SUBR_NOT_BUILT.  Each
+ * does not grant it).  Each
  * fault names the subroutine id as the illegal value.
  *
  * Byte order: htons and friends swap on a little-endian host.
@@ -530,6 +530,242 @@ static bool s_memref(const struct call *c, uint64_t *out)
 	return true;
 }
 
+
+/*
+ * json(text, selector): the value at a path like "a.b[2].c" in a JSON
+ * document of at most strsize bytes.  Strings come back without quotes
+ * (escapes \" \\ \/ \b \f \n \r \t decoded, \uXXXX kept as written),
+ * numbers, true, false and null as written, objects and arrays as their
+ * JSON text.  A path that does not exist, or malformed JSON, gives NULL.
+ * The scanner is iterative (a depth counter), so nesting cannot overflow
+ * a stack.
+ */
+struct jdoc {
+	const struct call	*c;
+	uint64_t		s, len;
+};
+
+static int jch(const struct jdoc *j, uint64_t i)	/* -1 fault, 0 at end */
+{
+	uint8_t b;
+
+	if (i >= j->len)
+		return 0;
+	return byte_at(j->c, j->s + i, &b) ? b : -1;
+}
+
+static uint64_t jws(const struct jdoc *j, uint64_t i)
+{
+	int ch;
+
+	while ((ch = jch(j, i)) == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
+		i++;
+	return i;
+}
+
+/* End of the string starting at the quote i (index after the closing quote). */
+static bool jstr_end(const struct jdoc *j, uint64_t i, uint64_t *end)
+{
+	int ch;
+
+	for (i++;; i++) {
+		if ((ch = jch(j, i)) <= 0)
+			return false;
+		if (ch == '\\')
+			i++;
+		else if (ch == '"')
+			break;
+	}
+	*end = i + 1;
+	return true;
+}
+
+/* Skip one value at i; *end = first index after it. */
+static bool jskip(const struct jdoc *j, uint64_t i, uint64_t *end)
+{
+	uint64_t depth = 0;
+	int ch;
+
+	i = jws(j, i);
+	do {
+		if ((ch = jch(j, i)) <= 0)
+			return false;
+		if (ch == '"') {
+			if (!jstr_end(j, i, &i))
+				return false;
+			continue;
+		}
+		if (ch == '{' || ch == '[')
+			depth++;
+		else if (ch == '}' || ch == ']') {
+			if (depth == 0)
+				return false;
+			depth--;
+		} else if (depth == 0 && (ch == ',' || ch == ':'))
+			return false;
+		i++;
+		if (depth == 0 && ch != '}' && ch != ']') {	/* a scalar */
+			while ((ch = jch(j, i)) > 0 && ch != ',' && ch != '}' &&
+			    ch != ']' && ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+				i++;
+			if (ch < 0)
+				return false;
+		}
+	} while (depth > 0);
+	*end = i;
+	return true;
+}
+
+/* Does the key string at quote i equal sel[a, b)? */
+static bool jkey_is(const struct jdoc *j, const struct jdoc *sel, uint64_t i,
+    uint64_t a, uint64_t b, bool *eq)
+{
+	uint64_t end;
+
+	*eq = false;
+	if (!jstr_end(j, i, &end))
+		return false;
+	if (end - i - 2 != b - a)
+		return true;
+	for (uint64_t k = 0; k < b - a; k++) {
+		int x = jch(j, i + 1 + k), y = jch(sel, a + k);
+
+		if (x < 0 || y < 0)
+			return false;
+		if (x != y)
+			return true;
+	}
+	*eq = true;
+	return true;
+}
+
+/* Move from the object at *pos to the value of key sel[a, b). */
+static bool jmember(const struct jdoc *j, const struct jdoc *sel, uint64_t *pos,
+    uint64_t a, uint64_t b)
+{
+	uint64_t i = jws(j, *pos);
+	bool eq;
+
+	if (jch(j, i) != '{')
+		return false;
+	for (i = jws(j, i + 1); jch(j, i) == '"';) {
+		if (!jkey_is(j, sel, i, a, b, &eq) || !jstr_end(j, i, &i))
+			return false;
+		i = jws(j, i);
+		if (jch(j, i) != ':')
+			return false;
+		if (eq) {
+			*pos = jws(j, i + 1);
+			return true;
+		}
+		if (!jskip(j, i + 1, &i))
+			return false;
+		i = jws(j, i);
+		if (jch(j, i) != ',')
+			return false;
+		i = jws(j, i + 1);
+	}
+	return false;
+}
+
+static bool jelement(const struct jdoc *j, uint64_t *pos, uint64_t n)
+{
+	uint64_t i = jws(j, *pos);
+
+	if (jch(j, i) != '[')
+		return false;
+	i = jws(j, i + 1);
+	for (uint64_t k = 0;; k++) {
+		if (jch(j, i) == ']' || jch(j, i) <= 0)
+			return false;
+		if (k == n) {
+			*pos = i;
+			return true;
+		}
+		if (!jskip(j, i, &i))
+			return false;
+		i = jws(j, i);
+		if (jch(j, i) != ',')
+			return false;
+		i = jws(j, i + 1);
+	}
+}
+
+/* Copy the value at pos out as the result string. */
+static bool jresult(const struct jdoc *j, uint64_t pos, uint64_t *out)
+{
+	uint64_t end, d, n = 0;
+	int ch;
+
+	if (!jskip(j, pos, &end) || (d = strbuf(j->c)) == 0)
+		return false;
+	if (jch(j, pos) != '"') {
+		for (uint64_t i = pos; i < end; i++)
+			if ((ch = jch(j, i)) < 0 || !put_byte(j->c, d + n++, (uint8_t)ch))
+				return false;
+	} else {
+		for (uint64_t i = pos + 1; i + 1 < end; i++) {
+			if ((ch = jch(j, i)) < 0)
+				return false;
+			if (ch == '\\') {
+				int e = jch(j, ++i);
+				const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+
+				ch = '\\';
+				for (int k = 0; from[k]; k++)
+					if (e == from[k])
+						ch = to[k];
+				if (ch == '\\' && e != '\\')
+					i--;	/* \uXXXX and unknown escapes stay as written */
+			}
+			if (!put_byte(j->c, d + n++, (uint8_t)ch))
+				return false;
+		}
+	}
+	*out = d;
+	return put_byte(j->c, d + n, 0);
+}
+
+static bool s_json(const struct call *c, uint64_t *out)
+{
+	struct jdoc j = { c, arg(c, 0), 0 }, sel = { c, arg(c, 1), 0 };
+	uint64_t pos = 0, i = 0;
+
+	*out = 0;
+	if (j.s == 0 || sel.s == 0)
+		return true;
+	if (!slen(c, j.s, &j.len) || !slen(c, sel.s, &sel.len))
+		return false;
+	while (i < sel.len) {
+		int ch = jch(&sel, i);
+		uint64_t a = i, n = 0;
+
+		if (ch < 0)
+			return false;
+		if (ch == '[') {
+			for (i++; (ch = jch(&sel, i)) >= '0' && ch <= '9'; i++)
+				n = n * 10 + (uint64_t)(ch - '0');
+			if (ch != ']' || i == a + 1)
+				return !c->ms->dms_faulted;
+			i++;
+			if (!jelement(&j, &pos, n))
+				return !c->ms->dms_faulted;
+		} else {
+			if (ch == '.')
+				a = ++i;
+			while ((ch = jch(&sel, i)) > 0 && ch != '.' && ch != '[')
+				i++;
+			if (ch < 0 || !jmember(&j, &sel, &pos, a, i))
+				return !c->ms->dms_faulted;
+		}
+	}
+	if (!jresult(&j, pos, out)) {
+		*out = 0;
+		return !c->ms->dms_faulted;
+	}
+	return true;
+}
+
 /* ---- Addresses ------------------------------------------------------------- */
 
 static int fmt_dec(char *p, unsigned v)
@@ -759,7 +995,7 @@ static unsigned min_args(uint32_t s)
 	case DIF_SUBR_STRJOIN: case DIF_SUBR_SUBSTR: case DIF_SUBR_STRCHR:
 	case DIF_SUBR_STRRCHR: case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX:
 	case DIF_SUBR_RINDEX: case DIF_SUBR_COPYIN: case DIF_SUBR_INET_NTOP:
-	case DIF_SUBR_STRTOK: case DIF_SUBR_MEMREF:
+	case DIF_SUBR_STRTOK: case DIF_SUBR_MEMREF: case DIF_SUBR_JSON:
 		return 2;
 	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO: case DIF_SUBR_MEMSTR:
 		return 3;
@@ -829,8 +1065,7 @@ static bool dispatch(const struct call *c, uint64_t *r)
 	case DIF_SUBR_MEMREF:
 		return s_memref(c, r);
 	case DIF_SUBR_JSON:
-		illop(c, DVM_REASON_SUBR_NOT_BUILT);
-		return false;
+		return s_json(c, r);
 	default:	/* locks, STREAMS, devices, getf, progenyof */
 		illop(c, DVM_REASON_KERNEL_SUBR);
 		return false;
