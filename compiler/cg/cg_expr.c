@@ -126,10 +126,10 @@ static void load_known(struct cg *g, const struct dc_node *n, const struct dc_ty
 }
 
 /* The name of the target struct a pointer-valued node points to, or NULL. */
-static const char *pointee_name(const struct dc_node *n)
+static const char *pointee_name(const struct cg *g, const struct dc_node *n)
 {
 	if (n->kind == DC_N_VAR && n->scope == DC_VS_BUILTIN && strcmp(n->name, "curthread") == 0)
-		return "struct thread";
+		return g->curthread_type;
 	const struct dc_ty *t = n->kind == DC_N_CAST ? n->ctype : n->type;
 	if (t && (t->kind == DC_TY_PTR || t->kind == DC_TY_ARRAY) && has_name(t->base))
 		return t->base->name;
@@ -557,7 +557,8 @@ static bool is_bitfield(const struct dc_node *lv)
 }
 
 /* A target member chain: root pointer expression, type name and "a.b.c" path. */
-static bool target_member(const struct dc_node *n, const struct dc_node **root,
+static bool target_member(const struct cg *g, const struct dc_node *n,
+			  const struct dc_node **root,
 			  const char **tname, char *path, size_t size)
 {
 	const struct dc_node *chain[32];
@@ -574,10 +575,10 @@ static bool target_member(const struct dc_node *n, const struct dc_node **root,
 	const struct dc_node *bottom = chain[k - 1];
 	if (bottom->is_arrow) {
 		*root = bottom->l;
-		*tname = pointee_name(bottom->l);
+		*tname = pointee_name(g, bottom->l);
 	} else if (bottom->l->kind == DC_N_UNARY && bottom->l->op == T_STAR) {
 		*root = bottom->l->l;
-		*tname = pointee_name(bottom->l->l);
+		*tname = pointee_name(g, bottom->l->l);
 	} else {
 		return false;
 	}
@@ -643,7 +644,7 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	const struct dc_node *root;
 	const char *tname;
 	char path[512];
-	if (!target_member(n, &root, &tname, path, sizeof(path)))
+	if (!target_member(g, n, &root, &tname, path, sizeof(path)))
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
 			"(e.g. (struct proc *)) first", n->name);
@@ -719,7 +720,7 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 		load_known(g, n, t, r, userland(ptr));
 		return r;
 	}
-	const char *nm = pointee_name(ptr);
+	const char *nm = pointee_name(g, ptr);
 	if (nm == NULL)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "dereference of a pointer whose target type "
 			"is not known to dtc: cast it to a named pointer type first");
@@ -1091,12 +1092,12 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 	const struct dc_node *root;
 	const char *tname;
 	char path[512];
-	if (e && e->kind == DC_N_MEMBER && target_member(e, &root, &tname, path, sizeof(path))) {
+	if (e && e->kind == DC_N_MEMBER && target_member(g, e, &root, &tname, path, sizeof(path))) {
 		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, tname, path, 0, r);
 		return r;
 	}
-	if (e && e->kind == DC_N_UNARY && e->op == T_STAR && pointee_name(e->l)) {
-		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, pointee_name(e->l), NULL, 0, r);
+	if (e && e->kind == DC_N_UNARY && e->op == T_STAR && pointee_name(g, e->l)) {
+		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, pointee_name(g, e->l), NULL, 0, r);
 		return r;
 	}
 	if (!has_name(t))

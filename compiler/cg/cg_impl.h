@@ -64,6 +64,7 @@ struct cg {
 	void *sink_ctx;
 	unsigned nerrors;
 	uint32_t strsize;
+	const char *curthread_type;	/* pointee of curthread (relocations) */
 	struct cg_var *vars;
 	uint32_t nvars, cvars;
 	uint32_t next_id[3];		/* per DIFV_SCOPE_* */

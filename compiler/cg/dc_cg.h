@@ -28,6 +28,11 @@ struct dc_cg_opts {
 	const char *const *xopts;	/* -x name[=value], in order (recorded as options) */
 	size_t nxopts;
 	unsigned strsize;		/* string size for by-ref types; 0: option or 256 */
+	/*
+	 * What curthread points to on the target: NULL means "struct thread"
+	 * (FreeBSD, the default profile); "struct task_struct" for Linux.
+	 */
+	const char *curthread_type;
 };
 
 /*

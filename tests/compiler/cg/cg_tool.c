@@ -11,6 +11,7 @@
  *                             generated twice.  Prints the counts and the
  *                             median object bytes per clause.
  *
+ * CG_CURTHREAD="struct task_struct" sets the target's thread type.
  * Exit: 0 ok, 1 a failure (listing: compile error), 2 usage, 77 no corpus.
  */
 #include <dirent.h>
@@ -57,7 +58,8 @@ static int build(const char *path, struct dobj **out, struct sinkctx *sc)
 		dc_program__free(p);
 		return 1;
 	}
-	int rc = dc_cg__program(p, NULL, out, sink, sc);
+	struct dc_cg_opts co = { .curthread_type = getenv("CG_CURTHREAD") };
+	int rc = dc_cg__program(p, &co, out, sink, sc);
 	dc_program__free(p);
 	return rc == 0 ? 0 : 2;
 }

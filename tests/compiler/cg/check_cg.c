@@ -383,6 +383,25 @@ START_TEST(test_semantics)
 }
 END_TEST
 
+/* ASSERTION: curthread's relocations name the target profile's thread type */
+START_TEST(test_curthread_type)
+{
+	struct diags dg = { 0 };
+	const char *text = "BEGIN { trace(curthread->pid); }";
+	struct dc_source src = { .name = "t.d", .text = text, .len = strlen(text) };
+	struct dc_options o = { .sink = sink, .sink_ctx = &dg };
+	struct dc_program *p = dc_compile(&src, 1, &o);
+	struct dc_cg_opts co = { .curthread_type = "struct task_struct" };
+	struct dobj *obj = NULL;
+	ck_assert_int_eq(dc_cg__program(p, &co, &obj, sink, &dg), 0);
+	ck_assert_uint_eq(obj->difos[0].rellen, 2);
+	ck_assert_str_eq(dobj__str(obj, obj->difos[0].reltab[0].dtr_type), "struct task_struct");
+	ck_assert_str_eq(dobj__str(obj, obj->difos[0].reltab[0].dtr_member), "pid");
+	dobj__free(obj);
+	dc_program__free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -394,7 +413,7 @@ int main(void)
 		{ "options", test_options }, { "if_else", test_if_else },
 		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
-		{ "semantics", test_semantics },
+		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
