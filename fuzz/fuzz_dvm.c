@@ -5,7 +5,9 @@
  *
  * Input layout: byte 0 = number of variable-table entries (mod 8), then 8
  * bytes per entry (id low byte, scope, kind, by-ref flag, size byte, 3
- * spare), then instruction words (4 bytes each, host order).  Opcodes are
+ * spare), one length byte L (mod 64) and L bytes that become the string
+ * at offset 16 of the string table (JSON documents, paths, selectors),
+ * then instruction words (4 bytes each, host order).  Opcodes are
  * folded into the valid range and registers into %r0..%r7 so that most
  * inputs pass the validator and reach the emulator; the text gets a final
  * `ret`.  Each valid program runs three times over the same storage, so
@@ -161,7 +163,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static dif_instr_t text[256];
 	static const uint64_t ints[4] = { 0, 1, 0x500, (uint64_t)-1 };
-	static const char strs[] = "\0a\0hello/world\0";
+	static char strs[16 + 65] = "\0a\0hello/world\0";
+	uint32_t slen;
 	struct dif_var vars[8];
 	uint32_t nv, len = 0;
 	struct dif_difo dp;
@@ -192,6 +195,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	data += 1 + 8 * nv;
 	size -= 1 + 8 * (size_t)nv;
+	if (size < 1)
+		return 0;
+	slen = data[0] % 64;
+	if (size < 1 + (size_t)slen)
+		return 0;
+	memset(strs + 16, 0, sizeof(strs) - 16);
+	for (uint32_t i = 0; i < slen; i++)
+		strs[16 + i] = data[1 + i] ? (char)data[1 + i] : ' ';
+	data += 1 + slen;
+	size -= 1 + (size_t)slen;
 	for (; size >= 4 && len < 255; data += 4, size -= 4) {
 		uint32_t w;
 
