@@ -1,15 +1,19 @@
 /*
  * dtc -- the D compiler tool.  Parses options, runs dc_compile() and prints
  * diagnostics as `file:line:col: error: [D_TAG] message`, the source line
- * and a caret.  Code generation is not built yet: with -o or -S a program
- * that checks clean is reported as not compiled (exit 1).
+ * and a caret.  With -o a program that checks clean goes through the code
+ * generator (compiler/cg) and is written atomically as a relocatable
+ * object; -S prints its DIF listing, dtrace -S style.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ht_version.h"
 #include "dc.h"
+#include "dc_cg.h"
+#include "dasm.h"
 
 static void usage(FILE *f)
 {
@@ -22,8 +26,8 @@ static void usage(FILE *f)
 		"  -T file     typefile of the target (recorded)\n"
 		"  -x opt      set an option; -x errtags prefixes messages with [D_TAG]\n"
 		"  -n prog     compile a program given on the command line\n"
-		"  -o out.o    write the object (code generation is not built yet)\n"
-		"  -S          print the DIF assembly (code generation is not built yet)\n"
+		"  -o out.o    write the relocatable object\n"
+		"  -S          print the DIF listing of every clause (like dtrace -S)\n"
 		"  --version   print the version; --help this text\n");
 }
 
@@ -179,9 +183,24 @@ int main(int argc, char **argv)
 	}
 	rc = dc_program__nerrors(p) ? 1 : 0;
 	if (rc == 0 && (out != NULL || asm_out)) {
-		fprintf(stderr, "dtc: error: code generation is not built yet; the program "
-			"was checked only\n");
-		rc = 1;
+		struct dc_cg_opts cgo = { .xopts = xo, .nxopts = nxo };
+		struct dobj *obj = NULL;
+		int cr = dc_cg__program(p, &cgo, &obj, sink, &sc);
+
+		if (cr == -ENOMEM) {
+			perror("dtc");
+			rc = 1;
+		} else if (cr != 0) {
+			rc = 1;
+		} else {
+			if (asm_out && dasm__listing(obj, stdout) != 0)
+				rc = 1;
+			if (out != NULL && (cr = dobj__write_file(obj, out)) != 0) {
+				fprintf(stderr, "dtc: %s: %s\n", out, strerror(-cr));
+				rc = 1;
+			}
+			dobj__free(obj);
+		}
 	}
 	dc_program__free(p);
 	goto out;

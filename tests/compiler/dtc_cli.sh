@@ -1,7 +1,7 @@
 #!/bin/sh
 # dtc_cli.sh DTC -- command-line behaviour of dtc: --version/--help, usage
-# errors (exit 2), compile errors (exit 1, file:line:col + caret), and the
-# "code generation is not built yet" refusal for -o/-S.
+# errors (exit 2), compile errors (exit 1, file:line:col + caret), objects
+# written with -o (atomically, identical on recompilation), -S listings.
 dtc=$1; fail=0; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 check() {       # name expected-rc expected-stderr-substring cmd...
 	name=$1 want=$2 pat=$3; shift 3
@@ -21,9 +21,12 @@ check error 1 "<command line>:1:15: error: [D_IDENT_UNDEF]" "$dtc" -x errtags -n
 check caret 1 "        ^" "$dtc" -n 'BEGIN { trace(nosuch); }'
 check notag 1 "error: failed to resolve nosuch" "$dtc" -n 'BEGIN { trace(nosuch); }'
 check nofile 1 "failed to open" "$dtc" "$tmp/nosuch.d"
-check codegen 1 "dtc: error: code generation is not built yet; the program was checked only" \
-	"$dtc" -o "$tmp/out.o" -n 'BEGIN { exit(0); }'
-check codegen-S 1 "code generation is not built yet" "$dtc" -S -n 'BEGIN { exit(0); }'
+check codegen 0 "" "$dtc" -o "$tmp/out.o" -n 'BEGIN { exit(0); }'
+check codegen-again 0 "" "$dtc" -o "$tmp/out2.o" -n 'BEGIN { exit(0); }'
+cmp -s "$tmp/out.o" "$tmp/out2.o" || { echo "FAIL codegen: two compilations differ"; fail=$((fail + 1)); }
+check codegen-S 0 "OFF OPCODE      INSTRUCTION" "$dtc" -S -n 'BEGIN { exit(0); }'
+check codegen-err 1 "D_IDENT_UNDEF" "$dtc" -x errtags -o "$tmp/bad.o" -n 'BEGIN { trace(nosuch); }'
+[ -e "$tmp/bad.o" ] && { echo "FAIL codegen-err: an output file was written"; fail=$((fail + 1)); }
 check typefile 0 "" "$dtc" -T "$tmp/types.btf" -n 'BEGIN { exit(0); }'
 check macro 0 "" "$dtc" -n 'BEGIN { trace($1); }' -- 42
 check unused 1 "D_MACRO_UNUSED" "$dtc" -x errtags -n 'BEGIN { exit(0); }' -- 42
@@ -31,6 +34,6 @@ printf '#!/usr/sbin/dtrace -s\n#define V 3\nBEGIN { x = V + W; }\n' > "$tmp/pp.d
 check cpp 0 "" "$dtc" -C -DW=4 "$tmp/pp.d"
 check cpp-nodef 1 "pp.d:3:" "$dtc" -C "$tmp/pp.d"
 check nocpp 1 "D_PRAGCTL_INVAL" "$dtc" -x errtags "$tmp/pp.d"
-[ -e "$tmp/out.o" ] && { echo "FAIL codegen: an output file was written"; fail=$((fail + 1)); }
+ls "$tmp" | grep -q '^\.' && { echo "FAIL: a temporary file was left behind"; fail=$((fail + 1)); }
 echo "dtc cli: $fail failure(s)"
 [ $fail -eq 0 ]
