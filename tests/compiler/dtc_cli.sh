@@ -34,6 +34,6 @@ printf '#!/usr/sbin/dtrace -s\n#define V 3\nBEGIN { x = V + W; }\n' > "$tmp/pp.d
 check cpp 0 "" "$dtc" -C -DW=4 "$tmp/pp.d"
 check cpp-nodef 1 "pp.d:3:" "$dtc" -C "$tmp/pp.d"
 check nocpp 1 "D_PRAGCTL_INVAL" "$dtc" -x errtags "$tmp/pp.d"
-ls "$tmp" | grep -q '^\.' && { echo "FAIL: a temporary file was left behind"; fail=$((fail + 1)); }
+ls -A "$tmp" | grep -q '^\.' && { echo "FAIL: a temporary file was left behind"; fail=$((fail + 1)); }
 echo "dtc cli: $fail failure(s)"
 [ $fail -eq 0 ]
