@@ -20,9 +20,12 @@
 #include <unistd.h>
 
 #include "dasm.h"
+#include "dc.h"
+#include "dc_cg.h"
 #include "dt_cmd.h"
 #include "dt_impl.h"
 #include "lnk.h"
+#include "typ_typefile.h"
 
 #define DEFAULT_TYPEFILE	"/sys/kernel/btf/vmlinux"
 
@@ -47,13 +50,69 @@ static bool has_relocations(const struct dobj *obj)
 	return false;
 }
 
+static void dc_sink(void *ctx, const struct dc_diag *d)
+{
+	(void)ctx;
+	fputs("dtrace: ", stderr);
+	if (d->file != NULL && d->line > 0)
+		fprintf(stderr, "%s:%d:%d: ", d->file, d->line, d->col);
+	fprintf(stderr, "%s%s\n", d->sev == DC_SEV_ERROR ? "error: " : "warning: ", d->msg);
+}
+
+/*
+ * -n / -s: compile with the D compiler and its code generator into a
+ * relocatable object.  NULL after the diagnostics were printed.
+ */
+static struct dobj *compile(const struct dt_cmd *c)
+{
+	struct dc_source src = { c->script != NULL ? c->script : "<command line>",
+	    c->dprogram, c->dprogram != NULL ? strlen(c->dprogram) : 0 };
+	struct dc_options o;
+	struct dc_program *p;
+	struct dobj *obj = NULL;
+
+	memset(&o, 0, sizeof(o));
+	o.macro_args = (const char *const *)c->macro_args;
+	o.nmacro_args = c->nmacro_args;
+	o.progname = c->script != NULL ? c->script : "dtrace";
+	o.xopts = c->xopts;
+	o.nxopts = c->nxopts;
+	o.typefile = c->typefile;
+	o.sink = dc_sink;
+	if ((p = dc_compile(&src, 1, &o)) == NULL) {
+		fprintf(stderr, "dtrace: %s\n", strerror(errno));
+		return NULL;
+	}
+	if (dc_program__nerrors(p) == 0) {
+		struct dc_cg_opts cgo = { .xopts = c->xopts, .nxopts = c->nxopts };
+
+		if (dc_cg__program(p, &cgo, &obj, dc_sink, NULL) != 0)
+			obj = NULL;
+	}
+	dc_program__free(p);
+	if (obj == NULL)
+		fprintf(stderr, "dtrace: failed to compile %s\n", src.name);
+	return obj;
+}
+
+/* A relocatable object: linked against the typefile when it needs one. */
+static struct dobj *link_obj(const struct dt_cmd *c, const char *path,
+    struct dobj *obj);
+
 /* Read a program; a relocatable one is linked.  NULL after a message. */
 static struct dobj *load(const struct dt_cmd *c, const char *path)
 {
 	struct dobj *obj = NULL;
 	struct dobj_err e;
 	char msg[512];
-	int rc = dobj__read_file(path, &obj, &e);
+	int rc;
+
+	if (path == NULL) {	/* -n / -s */
+		if ((obj = compile(c)) == NULL)
+			return NULL;
+		return link_obj(c, c->script ? c->script : "<command line>", obj);
+	}
+	rc = dobj__read_file(path, &obj, &e);
 
 	if (rc != 0) {
 		if (rc == -EINVAL) {
@@ -64,6 +123,12 @@ static struct dobj *load(const struct dt_cmd *c, const char *path)
 		}
 		return NULL;
 	}
+	return link_obj(c, path, obj);
+}
+
+static struct dobj *link_obj(const struct dt_cmd *c, const char *path,
+    struct dobj *obj)
+{
 	if (obj->kind == DOBJ_LINKED)
 		return obj;
 	const char *tf = typefile_of(c);
@@ -76,16 +141,24 @@ static struct dobj *load(const struct dt_cmd *c, const char *path)
 		dobj__free(obj);
 		return NULL;
 	}
-	dobj__free(obj);
 	struct lnk_diag diag = { .report = diag_report };
-	const char *paths[1] = { path };
 	struct dobj *linked = NULL;
+	struct typ_file *tfile = NULL;
+	struct typ_err te;
+	const char *names[1] = { path };
 
-	if (lnk_link__files(paths, 1, tf, NULL, &diag, NULL, &linked) != 0) {
-		fprintf(stderr, "dtrace: %s: cannot link against %s\n", path, tf);
-		dobj__free(linked);
+	if (typ_file__open(tf, &tfile, &te) != 0) {
+		fprintf(stderr, "dtrace: cannot open typefile %s\n", tf);
+		dobj__free(obj);
 		return NULL;
 	}
+	if (lnk_link__objects(&obj, names, 1, tfile, NULL, &diag, &linked) != 0) {
+		fprintf(stderr, "dtrace: %s: cannot link against %s\n", path, tf);
+		dobj__free(linked);
+		linked = NULL;
+	}
+	typ_file__free(tfile);
+	dobj__free(obj);
 	return linked;
 }
 
@@ -199,6 +272,7 @@ static int close_output(FILE *fp, const char *path, const char *tmp, bool ok)
 
 int dt_cmd_run(const struct dt_cmd *c)
 {
+	const char *name = c->program ? c->program : c->script ? c->script : "<command line>";
 	struct dobj *obj = load(c, c->program);
 	struct dt_opts o;
 	struct dt_state st;
@@ -222,7 +296,7 @@ int dt_cmd_run(const struct dt_cmd *c)
 	}
 	memset(&st, 0, sizeof(st));
 	if (dt_state_open(&st, obj, &o, err, sizeof(err)) != 0) {
-		fprintf(stderr, "dtrace: %s: %s\n", c->program, err);
+		fprintf(stderr, "dtrace: %s: %s\n", name, err);
 		goto out;
 	}
 	if ((rc = print_opts(c, &st)) != 0) {
@@ -232,8 +306,9 @@ int dt_cmd_run(const struct dt_cmd *c)
 	if (c->listing)
 		dasm__listing(obj, stderr);
 	if (!o.quiet)
-		fprintf(stderr, "dtrace: program '%s' matched %u probe%s\n",
-		    c->program, st.necbs, st.necbs == 1 ? "" : "s");
+		fprintf(stderr, "dtrace: %s '%s' matched %u probe%s\n",
+		    c->program ? "program" : c->script ? "script" : "description",
+		    name, st.necbs, st.necbs == 1 ? "" : "s");
 	if (c->compile_only) {
 		status = 0;
 		goto out;

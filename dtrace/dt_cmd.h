@@ -11,6 +11,8 @@
 
 struct dt_cmd {
 	const char	*program;	/* -Y file */
+	const char	*dprogram;	/* -n 'D program' */
+	const char	*script;	/* -s file.d */
 	const char	*link_input;	/* -y file */
 	const char	*output;	/* -o file */
 	const char	*typefile;	/* -T file; NULL: default */

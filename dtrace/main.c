@@ -16,7 +16,7 @@ static void usage(FILE *fp)
 	    "              -Y program.o [macro arguments]\n"
 	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
 	    "       dtrace -l [-Y program.o]\n"
-	    "       dtrace -n probe-description | -s script.d   (needs the D code generator)\n"
+	    "       dtrace [-eqSV] [-x opt[=val]] -n 'D program' | -s script.d [args]\n"
 	    "\n"
 	    "  -Y file   execute a program object (a relocatable one is linked first)\n"
 	    "  -y file   link a relocatable object into a new program object (-o)\n"
@@ -26,6 +26,8 @@ static void usage(FILE *fp)
 	    "  -e        exit after loading and checking the program\n"
 	    "  -S        print the DIF listing of the program\n"
 	    "  -x o[=v]  set an option (bufsize, bufpolicy, strsize, aggsortkey, ...)\n"
+	    "  -n prog   compile and run a D program given on the command line\n"
+	    "  -s file   compile and run a D script\n"
 	    "  -l        list probes (those the program enables, with -Y)\n"
 	    "  -V        print the D version\n"
 	    "  --version, --help\n");
@@ -69,11 +71,8 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("dtrace: HyperTrace D " HT_VERSION "\n");
 			return 0;
-		case 'n': case 's':
-			fprintf(stderr, "dtrace: -%c needs the D compiler's code "
-			    "generation, which is not built yet; compile with dtc "
-			    "and run the object with -Y\n", opt);
-			return 1;
+		case 'n': c.dprogram = optarg; break;
+		case 's': c.script = optarg; break;
 		case 'C': case 'w': case 'Z':
 			fprintf(stderr, "dtrace: -%c is not supported yet\n", opt);
 			return 2;
@@ -96,7 +95,7 @@ int main(int argc, char **argv)
 	}
 	if (c.list)
 		return dt_cmd_list(&c);
-	if (c.program == NULL) {
+	if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1) {
 		usage(stderr);
 		return 2;
 	}

@@ -24,8 +24,11 @@ check version 0 '^dtrace (HyperTrace) ' -- "$dtrace" --version
 check help 0 '-Y file' -- "$dtrace" --help
 check usage 2 'Usage' -- "$dtrace"
 check badopt 2 'Usage' -- "$dtrace" -k
-check dash-n 1 'code generation, which is not built yet' -- "$dtrace" -n BEGIN
-check dash-s 1 'code generation, which is not built yet' -- "$dtrace" -s x.d
+check dash-n 0 '^hello 42$' -- "$dtrace" -q -n 'BEGIN { printf("hello %d\n", 41 + 1); exit(0); }'
+printf 'BEGIN { printf("script %%s\\n", $$1); exit(3); }\n' >"$tmp/s.d"
+check dash-s 3 '^script arg$' -- "$dtrace" -q -s "$tmp/s.d" arg
+check compile-error 1 'error' -- "$dtrace" -n 'BEGIN { x = ; }'
+check two-programs 2 'Usage' -- "$dtrace" -n BEGIN -Y "$tmp/hello.o"
 check list 0 ' dtrace  *BEGIN$' -- "$dtrace" -l
 check list-tick 0 ' profile  *tick-1000$' -- "$dtrace" -l
 check list-prog 0 '    1     dtrace' -- "$dtrace" -l -Y "$tmp/hello.o"
