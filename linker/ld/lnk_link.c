@@ -420,15 +420,23 @@ static int copy_difo_tables(struct dobj_difo *d, const struct dobj_difo *s)
  * better: a string keeps its declared size (the strsize option), and a
  * DIFO whose result the typer could not type (void) keeps its own.
  */
+/*
+ * The compiler knows every result type but those of target types it could
+ * not see (CTF kind unknown, e.g. a member loaded through a relocation);
+ * only those take the typer's inferred type.  A void result (size 0: the
+ * action records nothing) and every type the compiler spelled stay as they
+ * are, so `x = 5;` still records nothing and `(char)x` still records 1 byte.
+ */
 static void patch_rtype(struct link *lk, uint32_t idx, struct dobj_difo *d)
 {
 	struct dif_type t;
 
+	if (d->rtype.dtdt_kind != DIF_TYPE_CTF || d->rtype.dtdt_size == 0 ||
+	    d->rtype.dtdt_ckind != DIF_CTF_K_UNKNOWN)
+		return;
 	if (lk->inf == NULL || typ_infer__rtype_dif(lk->inf, idx, &t) != 0)
 		return;
 	if (t.dtdt_kind == DIF_TYPE_CTF && t.dtdt_size == 0 && t.dtdt_ckind == 0)
-		return;
-	if (t.dtdt_kind == DIF_TYPE_STRING && d->rtype.dtdt_kind == DIF_TYPE_STRING)
 		return;
 	d->rtype = t;
 }

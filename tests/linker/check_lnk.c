@@ -692,12 +692,12 @@ START_TEST(test_bad_files)
 }
 END_TEST
 
-/* ASSERTION: the typer runs first: its type errors fail the link (warnings with LNK_F_TYPE_WARN), and return types are patched from the inferred types. */
+/* ASSERTION: the typer runs first: its type errors fail the link (warnings with LNK_F_TYPE_WARN); return types the compiler could not know (CTF kind unknown) are patched from the inferred types, those it spelled are kept. */
 START_TEST(test_typer_integration)
 {
 	struct typ_file *tf = tf_open("freebsd_a");
 	struct dobj *in = assemble(
-	    ".difo d0 rtype=ctf:integer:8\n"
+	    ".difo d0 rtype=ctf:unknown:8\n"
 	    "\tldgs curthread, %r1\n"
 	    "\tusetx member_offset(\"struct thread\", \"td_errno\"), %r2\n"
 	    "\tadd %r1, %r2, %r1\n"
@@ -707,8 +707,14 @@ START_TEST(test_typer_integration)
 	    "\tldgs curthread, %r1\n"
 	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_name\")\n"
 	    "\tret %r1\n.end\n"
+	    ".difo d2 rtype=ctf:integer:1\n"
+	    "\tldgs curthread, %r1\n"
+	    "\tusetx member_offset(\"struct thread\", \"td_errno\"), %r2\n"
+	    "\tadd %r1, %r2, %r1\n"
+	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_errno\")\n"
+	    "\tret %r1\n.end\n"
 	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n"
-	    "\t.action difexpr difo=d1\n.end\n");
+	    "\t.action difexpr difo=d1\n\t.action difexpr difo=d2\n.end\n");
 	struct dobj *out;
 	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
 	ck_assert_msg(strstr(diag_buf, "a.o:0:0: error: clause 1 (dtrace:::BEGIN): type error at pc 1 "
@@ -721,9 +727,11 @@ START_TEST(test_typer_integration)
 	ck_assert_uint_eq(d.nerrors, 0);
 	ck_assert_uint_ge(d.nwarnings, 1);
 	ck_assert_msg(strstr(diag_buf, "warning:") != NULL, "%s", diag_buf);
-	/* td_errno is an int: the declared 8-byte result becomes 4 bytes */
+	/* td_errno is an int: the unknown 8-byte result becomes 4 bytes */
 	ck_assert_uint_eq(out->difos[0].rtype.dtdt_size, 4);
 	ck_assert_uint_eq(out->difos[0].rtype.dtdt_ckind, DIF_CTF_K_INTEGER);
+	/* a type the compiler spelled ((char) cast) is kept */
+	ck_assert_uint_eq(out->difos[2].rtype.dtdt_size, 1);
 	dobj__free(out);
 	dobj__free(in);
 	typ_file__free(tf);
