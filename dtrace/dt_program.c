@@ -78,12 +78,19 @@ static int parse_size(const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Options accepted and without effect on a single-process runtime. */
+/* Options accepted and without effect at run time. */
 static const char *const inert_opts[] = {
 	"aggrate", "switchrate", "statusrate", "cleanrate", "bufresize",
 	"cpu", "grabanon", "flowindent", "stackframes", "ustackframes",
-	"jstackframes", "jstackstrsize", "temporal", "zone", "errtags",
-	"defaultargs", "verbose", "evaltime", "linkmode", "aggpercpu",
+	"jstackframes", "jstackstrsize", "temporal", "zone",
+	/* compile-time options the compiler records in the object */
+	"aggpercpu", "amin", "argref", "core", "cpp", "cpphdrs", "cpppath",
+	"ctypes", "defaultargs", "dtypes", "debug", "define", "droptags",
+	"empty", "encoding", "errtags", "evaltime", "incdir", "iregs", "kdefs",
+	"knodefs", "late", "lazyload", "ldpath", "libdir", "linkmode",
+	"linktype", "nolibs", "pgmax", "pspec", "setenv", "stdc", "strip",
+	"syslibdir", "tree", "tregs", "udefs", "undef", "unodefs", "unsetenv",
+	"verbose", "version", "zdefs",
 };
 
 int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
