@@ -86,7 +86,7 @@ static const char *const inert_opts[] = {
 	/* compile-time options the compiler records in the object */
 	"aggpercpu", "amin", "argref", "core", "cpp", "cpphdrs", "cpppath",
 	"ctypes", "defaultargs", "dtypes", "debug", "define", "droptags",
-	"empty", "encoding", "errtags", "evaltime", "incdir", "iregs", "kdefs",
+	"empty", "errtags", "evaltime", "incdir", "iregs", "kdefs",
 	"knodefs", "late", "lazyload", "ldpath", "libdir", "linkmode",
 	"linktype", "nolibs", "pgmax", "pspec", "setenv", "stdc", "strip",
 	"syslibdir", "tree", "tregs", "udefs", "undef", "unodefs", "unsetenv",
