@@ -95,7 +95,7 @@ static int flush_out(struct dt_state *st)
 static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 {
 	struct dt_rechdr h;
-	struct dcons_rec recs[64];
+	struct dcons_rec *recs;
 	const struct dt_ecb *e;
 	int status = 0, rc;
 
@@ -113,8 +113,15 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 	if (h.epid == 0 || h.epid > st->necbs)
 		return -EINVAL;
 	e = &st->ecbs[h.epid - 1];
-	if (e->nrecs > sizeof(recs) / sizeof(recs[0]))
-		return -E2BIG;
+	if (e->nrecs > st->nconsrecs) {	/* consumer side: may allocate */
+		struct dcons_rec *n = realloc(st->consrecs, e->nrecs * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		st->consrecs = n;
+		st->nconsrecs = e->nrecs;
+	}
+	recs = st->consrecs;
 	for (uint32_t i = 0; i < e->nrecs; i++) {
 		const struct dt_rec *r = &e->recs[i];
 

@@ -229,6 +229,8 @@ struct dt_state {
 	struct dcons_fmttab	*fmts;
 	struct dcons_aggstore	*aggs;
 	struct dcons_buf	out;
+	struct dcons_rec	*consrecs;	/* one firing's records, grown */
+	uint32_t		nconsrecs;
 	FILE			*outfp;
 	bool			header_printed;
 	int			consume_error;

@@ -681,6 +681,7 @@ void dt_state_close(struct dt_state *st)
 	free(st->aggvars);
 	free(st->stage);
 	free(st->keybuf);
+	free(st->consrecs);
 	dcons_fmttab__free(st->fmts);
 	dcons_aggstore__free(st->aggs);
 	dcons_buf__free(&st->out);
