@@ -63,7 +63,7 @@ static void dc_sink(void *ctx, const struct dc_diag *d)
  * -n / -s: compile with the D compiler and its code generator into a
  * relocatable object.  NULL after the diagnostics were printed.
  */
-static struct dobj *compile(const struct dt_cmd *c)
+struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 {
 	struct dc_source src = { c->script != NULL ? c->script : "<command line>",
 	    c->dprogram, c->dprogram != NULL ? strlen(c->dprogram) : 0 };
@@ -108,7 +108,7 @@ static struct dobj *load(const struct dt_cmd *c, const char *path)
 	int rc;
 
 	if (path == NULL) {	/* -n / -s */
-		if ((obj = compile(c)) == NULL)
+		if ((obj = dt_cmd_compile(c)) == NULL)
 			return NULL;
 		return link_obj(c, c->script ? c->script : "<command line>", obj);
 	}

@@ -20,6 +20,9 @@ struct dt_cmd {
 	bool		compile_only;	/* -e */
 	bool		listing;	/* -S */
 	bool		list;		/* -l */
+	bool		submit;		/* -E: hand the program to dtraced */
+	const char	*ddtracedir;	/* -x ddtracedir=DIR (-E) */
+	int		ddtimeout;	/* -x ddtimeout=SECS (-E) */
 	const char	*xopts[DT_CMD_MAXOPTS];	/* -x name[=value] */
 	size_t		nxopts;
 	char *const	*macro_args;	/* after the program */
@@ -30,5 +33,9 @@ struct dt_cmd {
 int dt_cmd_run(const struct dt_cmd *c);
 int dt_cmd_link(const struct dt_cmd *c);
 int dt_cmd_list(const struct dt_cmd *c);
+int dt_cmd_submit(const struct dt_cmd *c);	/* dt_submit.c */
+
+/* Compile -n/-s into a relocatable object (diagnostics on stderr), or NULL. */
+struct dobj *dt_cmd_compile(const struct dt_cmd *c);
 
 #endif /* DT_CMD_H */

@@ -17,6 +17,7 @@ static void usage(FILE *fp)
 	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
 	    "       dtrace -l [-Y program.o]\n"
 	    "       dtrace [-eqSV] [-x opt[=val]] -n 'D program' | -s script.d [args]\n"
+	    "       dtrace -E [-x ddtracedir=DIR] -n 'D program' | -s script.d | -Y file.o\n"
 	    "\n"
 	    "  -Y file   execute a program object (a relocatable one is linked first)\n"
 	    "  -y file   link a relocatable object into a new program object (-o)\n"
@@ -29,6 +30,8 @@ static void usage(FILE *fp)
 	    "  -n prog   compile and run a D program given on the command line\n"
 	    "  -s file   compile and run a D script\n"
 	    "  -l        list probes (those the program enables, with -Y)\n"
+	    "  -E        submit the program to the local dtraced overlord; print,\n"
+	    "            per guest, whether it linked (-x ddtracedir=, ddtimeout=)\n"
 	    "  -V        print the D version\n"
 	    "  --version, --help\n");
 }
@@ -51,7 +54,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			break;
 	}
-	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:qeSlVhCwZ")) != -1) {
+	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:qeESlVhCwZ")) != -1) {
 		switch (opt) {
 		case 'Y': c.program = optarg; break;
 		case 'y': c.link_input = optarg; break;
@@ -61,7 +64,20 @@ int main(int argc, char **argv)
 		case 'e': c.compile_only = true; break;
 		case 'S': c.listing = true; break;
 		case 'l': c.list = true; break;
+		case 'E': c.submit = true; break;
 		case 'x':
+			if (strncmp(optarg, "ddtracedir=", 11) == 0) {
+				c.ddtracedir = optarg + 11;
+				break;
+			}
+			if (strncmp(optarg, "ddtimeout=", 10) == 0) {
+				c.ddtimeout = atoi(optarg + 10);
+				if (c.ddtimeout <= 0) {
+					fprintf(stderr, "dtrace: ddtimeout wants seconds > 0\n");
+					return 2;
+				}
+				break;
+			}
 			if (c.nxopts == DT_CMD_MAXOPTS) {
 				fprintf(stderr, "dtrace: too many -x options\n");
 				return 2;
@@ -95,6 +111,13 @@ int main(int argc, char **argv)
 	}
 	if (c.list)
 		return dt_cmd_list(&c);
+	if (c.submit) {
+		if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1) {
+			usage(stderr);
+			return 2;
+		}
+		return dt_cmd_submit(&c);
+	}
 	if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1) {
 		usage(stderr);
 		return 2;

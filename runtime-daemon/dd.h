@@ -261,6 +261,15 @@ int dd_client__submit(const char *sockpath, const void *elf, size_t len,
     struct dd_submission *out, char *errtext, size_t errlen);
 void dd_submission__free(struct dd_submission *s);
 
+/* "linked", "failed", "cancelled" or "pending". */
+const char *dd_status__word(int status);
+/*
+ * One guest's outcome as a line: "NAME: linked (N bytes)", "NAME: failed:
+ * ERROR", "NAME: pending: no answer before the timeout".  Shared by
+ * `dtracedctl submit` and `dtrace -E`.
+ */
+void dd_outcome__print(FILE *fp, const struct dd_guest_outcome *g);
+
 /*
  * One request/response exchange (status, cancel, cleanup).  For DD_STATUS
  * *reply is the record text (malloc'd); for ACK it is NULL.

@@ -284,6 +284,27 @@ int dd_client__submit(const char *sockpath, const void *elf, size_t len,
 	return rc;
 }
 
+const char *dd_status__word(int status)
+{
+	switch (status) {
+	case DD_LINKED:		return "linked";
+	case DD_LINK_FAILED:	return "failed";
+	case DD_CANCELLED:	return "cancelled";
+	default:		return "pending";
+	}
+}
+
+void dd_outcome__print(FILE *fp, const struct dd_guest_outcome *g)
+{
+	if (g->status == DD_LINKED)
+		fprintf(fp, "%s: linked (%zu bytes)\n", g->guest, g->linkedlen);
+	else if (g->status == DD_UNDELIVERED)
+		fprintf(fp, "%s: pending: no answer before the timeout\n", g->guest);
+	else
+		fprintf(fp, "%s: %s: %s\n", g->guest, dd_status__word(g->status),
+		    g->text != NULL ? g->text : "");
+}
+
 void dd_submission__free(struct dd_submission *s)
 {
 	for (size_t i = 0; i < s->nguests; i++) {

@@ -131,16 +131,6 @@ int ctl_status(const struct ctl_opts *o, int guests_only)
 	return 0;
 }
 
-static const char *status_word(int st)
-{
-	switch (st) {
-	case DD_LINKED:		return "linked";
-	case DD_LINK_FAILED:	return "failed";
-	case DD_CANCELLED:	return "cancelled";
-	default:		return "pending";
-	}
-}
-
 static int write_linked(const struct ctl_opts *o, const struct dd_guest_outcome *g)
 {
 	char name[128];
@@ -151,17 +141,6 @@ static int write_linked(const struct ctl_opts *o, const struct dd_guest_outcome 
 	if (rc != 0)
 		fprintf(stderr, "dtracedctl: %s/%s: %s\n", o->outdir, name, strerror(-rc));
 	return rc;
-}
-
-static void print_outcome_text(const struct dd_guest_outcome *g)
-{
-	if (g->status == DD_LINKED)
-		printf("%s: linked (%zu bytes)\n", g->guest, g->linkedlen);
-	else if (g->status == DD_UNDELIVERED)
-		printf("%s: pending: no answer before the timeout\n", g->guest);
-	else
-		printf("%s: %s: %s\n", g->guest, status_word(g->status),
-		    g->text != NULL ? g->text : "");
 }
 
 int ctl_submit(const struct ctl_opts *o, const char *file)
@@ -198,12 +177,12 @@ int ctl_submit(const struct ctl_opts *o, const char *file)
 		else if (o->outdir != NULL && write_linked(o, g) != 0)
 			status = 1;
 		if (!o->json) {
-			print_outcome_text(g);
+			dd_outcome__print(stdout, g);
 			continue;
 		}
 		printf("%s{\"guest\":", i > 0 ? "," : "");
 		json_string(g->guest, strlen(g->guest));
-		printf(",\"status\":\"%s\"", status_word(g->status));
+		printf(",\"status\":\"%s\"", dd_status__word(g->status));
 		if (g->status == DD_LINKED)
 			printf(",\"bytes\":%zu", g->linkedlen);
 		else if (g->text != NULL) {
