@@ -1,0 +1,97 @@
+/*
+ * dbpf.h — run linked DIF programs in the Linux kernel through BPF.
+ *
+ * Two steps.  dbpf_prog__translate turns one linked, validated DIFO into a
+ * BPF program (struct bpf_insn array) plus a map from every BPF instruction
+ * back to the DIF pc it came from.  dbpf_probe__load creates the program's
+ * per-CPU state map, loads the program with the verifier log captured, and
+ * can then attach it to a raw tracepoint or run it once through
+ * BPF_PROG_TEST_RUN.
+ *
+ * What a translated program does on every firing: run the DIFO; on `ret`
+ * record the result in the state map (runs++, result = value, count++ when
+ * the value is nonzero — the predicate-and-count shape); on a DTrace fault
+ * record the fault code, DIF pc and offending value (runs++, faults++) and
+ * return DBPF_RET_FAULT.  See docs/bpf.md for the register and stack layout.
+ *
+ * Libraries' rules apply: functions return 0 or -errno and write a one-line
+ * message into the caller's buffer; nothing prints or exits.
+ */
+#ifndef DBPF_H
+#define DBPF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dif/dif.h"
+
+struct bpf_insn;
+
+/* Return values of a translated program. */
+#define DBPF_RET_OK	0
+#define DBPF_RET_FAULT	1
+
+/* The per-CPU state map value (key 0).  User space sums it over CPUs. */
+struct dbpf_stats {
+	uint64_t	ds_runs;	/* firings that reached ret or faulted */
+	uint64_t	ds_count;	/* firings whose result was nonzero */
+	uint64_t	ds_result;	/* result of the last firing on this CPU */
+	uint64_t	ds_faults;	/* firings that faulted */
+	uint64_t	ds_fault;	/* DIF_FAULT_* of the last fault */
+	uint64_t	ds_fault_pc;	/* DIF pc of the last fault */
+	uint64_t	ds_illval;	/* offending address or value */
+};
+
+struct dbpf_opts {
+	/*
+	 * Number of 64-bit context arguments the attach point provides:
+	 * `ldgs argN` with N < nargs reads ctx[N].  raw_syscalls sys_enter
+	 * has 2 (regs, syscall id).  0 means no argN is translated.
+	 */
+	uint32_t	do_nargs;
+};
+
+struct dbpf_prog;	/* a translated program; owns its arrays */
+struct dbpf_probe;	/* a loaded program, its map, and its attachment */
+
+/*
+ * Translate dp.  On error returns -EINVAL (or -ENOMEM) and writes e.g.
+ * "pc 3: opcode 'sets' is not translated to BPF" into err.
+ */
+int dbpf_prog__translate(const struct dif_difo *dp, const struct dbpf_opts *opts,
+    struct dbpf_prog **out, char *err, size_t errlen);
+void dbpf_prog__free(struct dbpf_prog *p);
+/* The BPF text; *n receives the instruction count. */
+const struct bpf_insn *dbpf_prog__insns(const struct dbpf_prog *p, size_t *n);
+/* The DIF pc a BPF instruction came from; -1 for prologue/epilogue code. */
+int64_t dbpf_prog__dif_pc(const struct dbpf_prog *p, size_t bpf_pc);
+
+/*
+ * Create the state map and load p as a BPF_PROG_TYPE_RAW_TRACEPOINT
+ * program.  -EPERM/-ENOSYS: BPF unavailable.  A verifier rejection gives
+ * -EACCES/-EINVAL with "verifier rejected BPF insn N (from DIF pc P): ..."
+ * in err.  p must outlive the probe only until this call returns.
+ */
+int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
+    char *err, size_t errlen);
+void dbpf_probe__free(struct dbpf_probe *pr);	/* detaches, closes */
+/* Attach to raw tracepoint tp (e.g. "sys_enter"). */
+int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
+    char *err, size_t errlen);
+/* Zero the state map on every CPU. */
+int dbpf_probe__reset(struct dbpf_probe *pr);
+/*
+ * Read the state map: runs/count/faults summed over CPUs; result and the
+ * fault fields taken from the last CPU (in CPU order) that recorded one.
+ */
+int dbpf_probe__stats(const struct dbpf_probe *pr, struct dbpf_stats *sum);
+/*
+ * Run the program once on this CPU with ctx args[0..nargs) (rest zero)
+ * through BPF_PROG_TEST_RUN; *retval receives DBPF_RET_*.
+ */
+int dbpf_probe__test_run(struct dbpf_probe *pr, const uint64_t *args,
+    unsigned nargs, uint32_t *retval);
+/* True when the bpf() syscall lets us create a map (root, BPF built in). */
+int dbpf_available(void);
+
+#endif /* DBPF_H */

@@ -1,0 +1,290 @@
+/*
+ * dbpf_load.c — load a translated program into the kernel, attach it, run
+ * it, read its state map.
+ *
+ * Theory.  One probe = one BPF_MAP_TYPE_PERCPU_ARRAY state map (one
+ * struct dbpf_stats per CPU, key 0) + one BPF_PROG_TYPE_RAW_TRACEPOINT
+ * program + at most one raw-tracepoint attachment.  The program text from
+ * dbpf_xlate.c names the map by a placeholder; we copy the text and patch
+ * the map's fd in.  Loading first goes without a verifier log (fast path);
+ * on rejection it is retried with a log, and the last instruction the log
+ * mentions is mapped back to its DIF pc through the translator's pc map,
+ * so the user learns which DIF instruction the verifier refused.
+ *
+ * Ownership: the probe owns its fds and closes them in dbpf_probe__free.
+ * Read next: dbpf_xlate.c for the program shape, docs/bpf.md.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dbpf.h"
+#include "dbpf_impl.h"
+
+#define VLOG_SIZE	(1u << 20)
+
+struct dbpf_probe {
+	int	pr_map;
+	int	pr_prog;
+	int	pr_link;
+	int	pr_ncpu;
+};
+
+static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int dbpf_available(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * The last "N: (xx) ..." line of a verifier log is the instruction being
+ * checked when it gave up.  Returns N, or -1.
+ */
+static long last_insn(const char *log)
+{
+	long found = -1;
+
+	for (const char *l = log; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char *end;
+		long n = strtol(l, &end, 10);
+
+		if (end != l && end[0] == ':' && end[1] == ' ' && end[2] == '(')
+			found = n;
+	}
+	return found;
+}
+
+/*
+ * The verifier's reason: the last log line that is not one of its closing
+ * statistics ("processed N insns ...", "verification time ...", ...).
+ */
+static void reason(const char *log, char *out, size_t size)
+{
+	static const char *const stats[] = { "processed ", "verification time",
+	    "stack depth", "mark_read", "" };
+	const char *best = NULL;
+	size_t bestlen = 0;
+
+	for (const char *l = log; *l; ) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		int skip = 0;
+
+		for (unsigned i = 0; stats[i][0] != '\0'; i++)
+			if (strncmp(l, stats[i], strlen(stats[i])) == 0)
+				skip = 1;
+		if (len > 0 && !skip) {
+			best = l;
+			bestlen = len;
+		}
+		if (nl == NULL)
+			break;
+		l = nl + 1;
+	}
+	if (best == NULL)
+		snprintf(out, size, "(empty verifier log)");
+	else
+		snprintf(out, size, "%.*s", (int)bestlen, best);
+}
+
+static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
+    char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	char *log, why[256];
+	long bad;
+	int fd, e;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "dif", "GPL", text,
+	    p->dp_len, &o);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	if (e != EACCES && e != EINVAL)
+		return say(err, errlen, -e, "cannot load BPF program: %s", strerror(e));
+	log = calloc(1, VLOG_SIZE);
+	if (log == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	o.log_buf = log;
+	o.log_size = VLOG_SIZE;
+	o.log_level = 1;
+	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "dif", "GPL", text,
+	    p->dp_len, &o);
+	if (fd >= 0) {	/* accepted on retry: keep it */
+		free(log);
+		return fd;
+	}
+	e = errno;
+	bad = last_insn(log);
+	reason(log, why, sizeof(why));
+	if (bad >= 0 && (size_t)bad < p->dp_len && p->dp_pcmap[bad] >= 0)
+		say(err, errlen, 0, "verifier rejected BPF insn %ld (from DIF pc %lld): %s",
+		    bad, (long long)p->dp_pcmap[bad], why);
+	else if (bad >= 0)
+		say(err, errlen, 0, "verifier rejected BPF insn %ld (prologue/epilogue): %s",
+		    bad, why);
+	else
+		say(err, errlen, 0, "verifier rejected the program: %s", why);
+	free(log);
+	return -e;
+}
+
+int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
+    char *err, size_t errlen)
+{
+	struct dbpf_probe *pr;
+	struct bpf_insn *text;
+	int ncpu = libbpf_num_possible_cpus();
+
+	*out = NULL;
+	if (ncpu <= 0)
+		return say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
+	pr = calloc(1, sizeof(*pr));
+	text = malloc(p->dp_len * sizeof(*text));
+	if (pr == NULL || text == NULL) {
+		free(pr);
+		free(text);
+		return say(err, errlen, -ENOMEM, "out of memory");
+	}
+	pr->pr_ncpu = ncpu;
+	pr->pr_link = -1;
+	pr->pr_prog = -1;
+	pr->pr_map = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "dif_state",
+	    sizeof(uint32_t), sizeof(struct dbpf_stats), 1, NULL);
+	if (pr->pr_map < 0) {
+		int e = errno;
+
+		free(text);
+		free(pr);
+		return say(err, errlen, -e, "cannot create BPF map: %s", strerror(e));
+	}
+	memcpy(text, p->dp_insn, p->dp_len * sizeof(*text));
+	for (size_t i = 0; i < p->dp_len; i++)
+		if (text[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    text[i].src_reg == BPF_PSEUDO_MAP_FD &&
+		    text[i].imm == DBPF_MAP_PLACEHOLDER)
+			text[i].imm = pr->pr_map;
+	pr->pr_prog = load_prog(p, text, err, errlen);
+	free(text);
+	if (pr->pr_prog < 0) {
+		int rc = pr->pr_prog;
+
+		pr->pr_prog = -1;
+		dbpf_probe__free(pr);
+		return rc;
+	}
+	*out = pr;
+	return 0;
+}
+
+void dbpf_probe__free(struct dbpf_probe *pr)
+{
+	if (pr == NULL)
+		return;
+	if (pr->pr_link >= 0)
+		close(pr->pr_link);
+	if (pr->pr_prog >= 0)
+		close(pr->pr_prog);
+	if (pr->pr_map >= 0)
+		close(pr->pr_map);
+	free(pr);
+}
+
+int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
+    char *err, size_t errlen)
+{
+	int fd;
+
+	if (pr->pr_link >= 0)
+		return say(err, errlen, -EBUSY, "probe is already attached");
+	fd = bpf_raw_tracepoint_open(tp, pr->pr_prog);
+	if (fd < 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
+		    tp, strerror(e));
+	}
+	pr->pr_link = fd;
+	return 0;
+}
+
+int dbpf_probe__reset(struct dbpf_probe *pr)
+{
+	struct dbpf_stats *v = calloc((size_t)pr->pr_ncpu, sizeof(*v));
+	uint32_t key = 0;
+	int rc;
+
+	if (v == NULL)
+		return -ENOMEM;
+	rc = bpf_map_update_elem(pr->pr_map, &key, v, BPF_ANY) ? -errno : 0;
+	free(v);
+	return rc;
+}
+
+int dbpf_probe__stats(const struct dbpf_probe *pr, struct dbpf_stats *sum)
+{
+	struct dbpf_stats *v = calloc((size_t)pr->pr_ncpu, sizeof(*v));
+	uint32_t key = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (v == NULL)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(pr->pr_map, &key, v)) {
+		int e = errno;
+
+		free(v);
+		return -e;
+	}
+	for (int c = 0; c < pr->pr_ncpu; c++) {
+		if (v[c].ds_runs > v[c].ds_faults)
+			sum->ds_result = v[c].ds_result;
+		if (v[c].ds_faults) {
+			sum->ds_fault = v[c].ds_fault;
+			sum->ds_fault_pc = v[c].ds_fault_pc;
+			sum->ds_illval = v[c].ds_illval;
+		}
+		sum->ds_runs += v[c].ds_runs;
+		sum->ds_count += v[c].ds_count;
+		sum->ds_faults += v[c].ds_faults;
+	}
+	free(v);
+	return 0;
+}
+
+int dbpf_probe__test_run(struct dbpf_probe *pr, const uint64_t *args,
+    unsigned nargs, uint32_t *retval)
+{
+	uint64_t ctx[12] = { 0 };	/* MAX_BPF_FUNC_ARGS: what the verifier allows */
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sizeof(ctx));
+
+	if (nargs > 12)
+		return -EINVAL;
+	if (nargs > 0)
+		memcpy(ctx, args, nargs * sizeof(*args));
+	if (bpf_prog_test_run_opts(pr->pr_prog, &o))
+		return -errno;
+	*retval = o.retval;
+	return 0;
+}
