@@ -1,0 +1,68 @@
+#!/bin/sh
+# bpf_bench.sh [DBPF_BENCH] -- per-event overhead of a translated DIF program
+# on a real kernel event.  A tight loop of N getppid() calls is timed three
+# ways in the same run, R rounds each (median reported):
+#   base      no probe attached
+#   dbpf      the DIF predicate `pid == self && arg1 == __NR_getppid` with a
+#             per-CPU count (runtime-bpf), attached to raw sys_enter
+#   bpftrace  bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+# overhead = (probed ns/call - base ns/call).  Needs root; bpftrace optional.
+set -eu
+B=${1:-build/runtime-bpf/dbpf_bench}
+N=${N:-2000000}
+R=${R:-5}
+tmp=$(mktemp -d)
+bt=
+mounted=
+cleanup() {
+	if [ -n "$bt" ]; then kill "$bt" 2>/dev/null || true; fi
+	if [ -n "$mounted" ]; then umount /sys/kernel/tracing 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+run() {		# mode -> median ns/call over R rounds
+	k=0
+	while [ $k -lt "$R" ]; do
+		"$B" "$1" "$N" | awk '/^ns_per_call/ { print $2 }'
+		k=$((k + 1))
+	done | median
+}
+
+base=$(run loop)
+dbpf=$(run probe)
+btns=-
+# bpftrace's tracepoint needs tracefs; mount it for this run if absent.
+tracefs_ok() { [ -d /sys/kernel/tracing/events/raw_syscalls ]; }
+if command -v bpftrace >/dev/null 2>&1 && ! tracefs_ok; then
+	if mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+		mounted=1
+	else
+		echo "bpf_bench: cannot mount tracefs on /sys/kernel/tracing (not root?); no bpftrace baseline" >&2
+	fi
+fi
+if command -v bpftrace >/dev/null 2>&1 && tracefs_ok; then
+	bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }' \
+		> "$tmp/bt.out" 2>&1 &
+	bt=$!
+	k=0	# wait until its probe is attached
+	while ! grep -q Attaching "$tmp/bt.out" && [ $k -lt 100 ]; do
+		sleep 0.1; k=$((k + 1))
+	done
+	if grep -q Attaching "$tmp/bt.out"; then
+		sleep 0.5
+		btns=$(run loop)
+	else
+		echo "bpf_bench: bpftrace did not attach:" >&2; cat "$tmp/bt.out" >&2
+	fi
+	kill -INT "$bt" 2>/dev/null || true; wait "$bt" 2>/dev/null || true; bt=
+fi
+printf '%-10s %12s %14s\n' probe "ns/call" "overhead ns"
+printf '%-10s %12s %14s\n' base "$base" 0
+printf '%-10s %12s %14s\n' dbpf "$dbpf" "$(echo "$dbpf $base" | awk '{ printf "%.1f", $1 - $2 }')"
+if [ "$btns" != - ]; then
+	printf '%-10s %12s %14s\n' bpftrace "$btns" "$(echo "$btns $base" | awk '{ printf "%.1f", $1 - $2 }')"
+else
+	echo "bpftrace: not run, no baseline"
+fi
