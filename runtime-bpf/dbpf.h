@@ -42,7 +42,17 @@ struct dbpf_stats {
 	uint64_t	ds_illval;	/* offending address or value */
 };
 
+/* What the program's context is, which decides its BPF program type. */
+enum dbpf_ctx {
+	DBPF_CTX_RAW_TP = 0,	/* raw tracepoint: ctx = u64 args[]; argN = args[N] */
+	DBPF_CTX_TRACEPOINT,	/* perf tracepoint record: argN = u64 at 8 + 8N
+				   (the fields after the common header; exact
+				   for the syscall tracepoints, whose fields are
+				   all 8 bytes) */
+};
+
 struct dbpf_opts {
+	enum dbpf_ctx	do_ctx;
 	/*
 	 * Number of 64-bit context arguments the attach point provides:
 	 * `ldgs argN` with N < nargs reads ctx[N].  raw_syscalls sys_enter
@@ -67,17 +77,25 @@ const struct bpf_insn *dbpf_prog__insns(const struct dbpf_prog *p, size_t *n);
 int64_t dbpf_prog__dif_pc(const struct dbpf_prog *p, size_t bpf_pc);
 
 /*
- * Create the state map and load p as a BPF_PROG_TYPE_RAW_TRACEPOINT
- * program.  -EPERM/-ENOSYS: BPF unavailable.  A verifier rejection gives
+ * Create the state map and load p as a BPF_PROG_TYPE_RAW_TRACEPOINT or
+ * BPF_PROG_TYPE_TRACEPOINT program (after its opts.do_ctx).  -EPERM/-ENOSYS: BPF unavailable.  A verifier rejection gives
  * -EACCES/-EINVAL with "verifier rejected BPF insn N (from DIF pc P): ..."
  * in err.  p must outlive the probe only until this call returns.
  */
 int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
     char *err, size_t errlen);
 void dbpf_probe__free(struct dbpf_probe *pr);	/* detaches, closes */
-/* Attach to raw tracepoint tp (e.g. "sys_enter"). */
+/* Attach a DBPF_CTX_RAW_TP program to raw tracepoint tp (e.g. "sys_enter"). */
 int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
     char *err, size_t errlen);
+/*
+ * Attach a DBPF_CTX_TRACEPOINT program to tracepoint group:name (e.g.
+ * "raw_syscalls", "sys_enter") through perf_event_open + SET_BPF.  Mounts
+ * tracefs on /sys/kernel/tracing when it is absent (and leaves it there);
+ * -ENOENT when the event does not exist, with the reason in err.
+ */
+int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
+    const char *name, char *err, size_t errlen);
 /* Zero the state map on every CPU. */
 int dbpf_probe__reset(struct dbpf_probe *pr);
 /*
@@ -86,8 +104,9 @@ int dbpf_probe__reset(struct dbpf_probe *pr);
  */
 int dbpf_probe__stats(const struct dbpf_probe *pr, struct dbpf_stats *sum);
 /*
- * Run the program once on this CPU with ctx args[0..nargs) (rest zero)
- * through BPF_PROG_TEST_RUN; *retval receives DBPF_RET_*.
+ * Run a DBPF_CTX_RAW_TP program once on this CPU with ctx args[0..nargs)
+ * (rest zero) through BPF_PROG_TEST_RUN; *retval receives DBPF_RET_*.
+ * -EOPNOTSUPP for a tracepoint program (the kernel cannot test-run those).
  */
 int dbpf_probe__test_run(struct dbpf_probe *pr, const uint64_t *args,
     unsigned nargs, uint32_t *retval);

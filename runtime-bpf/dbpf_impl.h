@@ -18,6 +18,7 @@ struct dbpf_prog {
 	struct bpf_insn	*dp_insn;
 	int64_t		*dp_pcmap;	/* per BPF insn: DIF pc or -1 */
 	size_t		dp_len;
+	int		dp_ctx;		/* enum dbpf_ctx */
 };
 
 #endif /* DBPF_IMPL_H */

@@ -19,7 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -30,6 +36,7 @@
 #define VLOG_SIZE	(1u << 20)
 
 struct dbpf_probe {
+	int	pr_ctx;		/* enum dbpf_ctx */
 	int	pr_map;
 	int	pr_prog;
 	int	pr_link;
@@ -113,11 +120,13 @@ static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
     char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	enum bpf_prog_type type = p->dp_ctx == DBPF_CTX_TRACEPOINT ?
+	    BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
 	char *log, why[256];
 	long bad;
 	int fd, e;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "dif", "GPL", text,
+	fd = bpf_prog_load(type, "dif", "GPL", text,
 	    p->dp_len, &o);
 	if (fd >= 0)
 		return fd;
@@ -130,7 +139,7 @@ static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
 	o.log_buf = log;
 	o.log_size = VLOG_SIZE;
 	o.log_level = 1;
-	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "dif", "GPL", text,
+	fd = bpf_prog_load(type, "dif", "GPL", text,
 	    p->dp_len, &o);
 	if (fd >= 0) {	/* accepted on retry: keep it */
 		free(log);
@@ -169,6 +178,7 @@ int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
 		return say(err, errlen, -ENOMEM, "out of memory");
 	}
 	pr->pr_ncpu = ncpu;
+	pr->pr_ctx = p->dp_ctx;
 	pr->pr_link = -1;
 	pr->pr_prog = -1;
 	pr->pr_map = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "dif_state",
@@ -219,12 +229,90 @@ int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
 
 	if (pr->pr_link >= 0)
 		return say(err, errlen, -EBUSY, "probe is already attached");
+	if (pr->pr_ctx != DBPF_CTX_RAW_TP)
+		return say(err, errlen, -EINVAL, "not a raw-tracepoint program");
 	fd = bpf_raw_tracepoint_open(tp, pr->pr_prog);
 	if (fd < 0) {
 		int e = errno;
 
 		return say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
 		    tp, strerror(e));
+	}
+	pr->pr_link = fd;
+	return 0;
+}
+
+#define TRACEFS	"/sys/kernel/tracing"
+
+/* The tracepoint's numeric id from tracefs, mounting tracefs if needed. */
+static int tracepoint_id(const char *group, const char *name, char *err,
+    size_t errlen)
+{
+	char path[512];
+	struct stat st;
+	FILE *f;
+	int id = -1;
+
+	if (strchr(group, '/') || strchr(name, '/') || strstr(group, "..") ||
+	    strstr(name, ".."))
+		return say(err, errlen, -EINVAL, "bad tracepoint name '%s:%s'",
+		    group, name);
+	if (stat(TRACEFS "/events", &st) != 0 &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL) != 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "tracefs is not mounted on " TRACEFS
+		    " and mounting it failed: %s (mount -t tracefs nodev " TRACEFS ")",
+		    strerror(e));
+	}
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/%s/id", group, name);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		int e = errno;
+
+		return say(err, errlen, -e, "no tracepoint %s:%s (%s: %s)", group,
+		    name, path, strerror(e));
+	}
+	if (fscanf(f, "%d", &id) != 1 || id < 0)
+		id = say(err, errlen, -EINVAL, "%s does not hold a number", path);
+	fclose(f);
+	return id;
+}
+
+int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
+    const char *name, char *err, size_t errlen)
+{
+	struct perf_event_attr a;
+	int id, fd;
+
+	if (pr->pr_link >= 0)
+		return say(err, errlen, -EBUSY, "probe is already attached");
+	if (pr->pr_ctx != DBPF_CTX_TRACEPOINT)
+		return say(err, errlen, -EINVAL, "not a tracepoint program");
+	id = tracepoint_id(group, name, err, errlen);
+	if (id < 0)
+		return id;
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = (uint64_t)id;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	/* One event on CPU 0 suffices: the program runs wherever it fires. */
+	fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "perf_event_open(%s:%s): %s", group,
+		    name, strerror(e));
+	}
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, pr->pr_prog) != 0 ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
+		int e = errno;
+
+		close(fd);
+		return say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
+		    name, strerror(e));
 	}
 	pr->pr_link = fd;
 	return 0;
@@ -279,6 +367,8 @@ int dbpf_probe__test_run(struct dbpf_probe *pr, const uint64_t *args,
 	uint64_t ctx[12] = { 0 };	/* MAX_BPF_FUNC_ARGS: what the verifier allows */
 	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sizeof(ctx));
 
+	if (pr->pr_ctx != DBPF_CTX_RAW_TP)
+		return -EOPNOTSUPP;
 	if (nargs > 12)
 		return -EINVAL;
 	if (nargs > 0)

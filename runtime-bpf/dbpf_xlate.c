@@ -345,7 +345,8 @@ static void load(struct xl *x, dif_instr_t in, unsigned kind, bool user)
  *   cpu        call get_smp_processor_id
  *   curthread  call get_current_task
  *   execname   r1 = fp + COMM; r2 = 16; call get_current_comm; r0 = fp + COMM
- *   argN       r0 = *(u64 *)(r9 + 8N)
+ *   argN       r0 = *(u64 *)(r9 + 8N)      (raw tracepoint)
+ *              r0 = *(u64 *)(r9 + 8 + 8N)  (tracepoint: skip the common header)
  */
 static int ldgs(struct xl *x, dif_instr_t in, const struct dbpf_opts *opts)
 {
@@ -390,7 +391,8 @@ split:
 				return fail(x, "pc %lld: arg%u is not provided by this "
 				    "attach point (%u arguments)", (long long)x->curpc,
 				    n, opts ? opts->do_nargs : 0);
-			emit(x, LDX64(BPF_REG_0, BPF_REG_9, (int16_t)(8 * n)));
+			emit(x, LDX64(BPF_REG_0, BPF_REG_9, (int16_t)(8 * n +
+			    (opts->do_ctx == DBPF_CTX_TRACEPOINT ? 8 : 0))));
 			break;
 		}
 		return fail(x, "pc %lld: ldgs of variable 0x%x is not translated to BPF",
@@ -636,6 +638,9 @@ int dbpf_prog__translate(const struct dif_difo *dp, const struct dbpf_opts *opts
 	*out = NULL;
 	if (errlen > 0)
 		err[0] = '\0';
+	if (opts != NULL && opts->do_ctx != DBPF_CTX_RAW_TP &&
+	    opts->do_ctx != DBPF_CTX_TRACEPOINT)
+		return fail(&x, "unknown context kind %d", (int)opts->do_ctx);
 	if (dp == NULL || dp->dtdo_buf == NULL || dp->dtdo_len == 0)
 		return fail(&x, "difo: the program text is empty");
 	start = calloc(dp->dtdo_len, sizeof(*start));
@@ -682,6 +687,7 @@ int dbpf_prog__translate(const struct dif_difo *dp, const struct dbpf_opts *opts
 	p->dp_insn = x.insn;
 	p->dp_pcmap = x.pcmap;
 	p->dp_len = x.n;
+	p->dp_ctx = opts ? (int)opts->do_ctx : DBPF_CTX_RAW_TP;
 	*out = p;
 	return 0;
 }
