@@ -5,7 +5,10 @@
 #   base      no probe attached
 #   dbpf      the DIF predicate `pid == self && arg1 == __NR_getppid` with a
 #             per-CPU count (runtime-bpf), attached to raw sys_enter
+#   dbpf-tp   the same on the raw_syscalls:sys_enter tracepoint (by name)
 #   bpftrace  bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+#   bt-pred   bpftrace -e 'tracepoint:raw_syscalls:sys_enter /args->id == NR/ { @ = count(); }'
+#             (a predicate and a plain count: closer to what dbpf does)
 # overhead = (probed ns/call - base ns/call).  Needs root; bpftrace optional.
 set -eu
 B=${1:-build/runtime-bpf/dbpf_bench}
@@ -32,7 +35,6 @@ run() {		# mode -> median ns/call over R rounds
 
 base=$(run loop)
 dbpf=$(run probe)
-btns=-
 # bpftrace's tracepoint needs tracefs; mount it for this run if absent.
 tracefs_ok() { [ -d /sys/kernel/tracing/events/raw_syscalls ]; }
 if command -v bpftrace >/dev/null 2>&1 && ! tracefs_ok; then
@@ -42,9 +44,11 @@ if command -v bpftrace >/dev/null 2>&1 && ! tracefs_ok; then
 		echo "bpf_bench: cannot mount tracefs on /sys/kernel/tracing (not root?); no bpftrace baseline" >&2
 	fi
 fi
-if command -v bpftrace >/dev/null 2>&1 && tracefs_ok; then
-	bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }' \
-		> "$tmp/bt.out" 2>&1 &
+dbtp=$(run probe-tp)
+NR=$(printf '#include <sys/syscall.h>\nSYS_getppid\n' | cc -E -P - | tail -n 1)
+bt_run() {	# bpftrace program -> median ns/call of the loop while it runs, or -
+	if ! command -v bpftrace >/dev/null 2>&1 || ! tracefs_ok; then echo -; return; fi
+	bpftrace -e "$1" > "$tmp/bt.out" 2>&1 &
 	bt=$!
 	k=0	# wait until its probe is attached
 	while ! grep -q Attaching "$tmp/bt.out" && [ $k -lt 100 ]; do
@@ -52,17 +56,26 @@ if command -v bpftrace >/dev/null 2>&1 && tracefs_ok; then
 	done
 	if grep -q Attaching "$tmp/bt.out"; then
 		sleep 0.5
-		btns=$(run loop)
+		run loop
 	else
 		echo "bpf_bench: bpftrace did not attach:" >&2; cat "$tmp/bt.out" >&2
+		echo -
 	fi
 	kill -INT "$bt" 2>/dev/null || true; wait "$bt" 2>/dev/null || true; bt=
-fi
+}
+btns=$(bt_run 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }')
+btpred=$(bt_run "tracepoint:raw_syscalls:sys_enter /args->id == $NR/ { @ = count(); }")
+row() {	# name ns
+	if [ "$2" = - ]; then
+		printf '%-10s %12s %14s\n' "$1" - "not run"
+	else
+		printf '%-10s %12s %14s\n' "$1" "$2" "$(echo "$2 $base" | awk '{ printf "%.1f", $1 - $2 }')"
+	fi
+}
+printf 'N=%s getppid() calls, median of %s rounds\n' "$N" "$R"
 printf '%-10s %12s %14s\n' probe "ns/call" "overhead ns"
-printf '%-10s %12s %14s\n' base "$base" 0
-printf '%-10s %12s %14s\n' dbpf "$dbpf" "$(echo "$dbpf $base" | awk '{ printf "%.1f", $1 - $2 }')"
-if [ "$btns" != - ]; then
-	printf '%-10s %12s %14s\n' bpftrace "$btns" "$(echo "$btns $base" | awk '{ printf "%.1f", $1 - $2 }')"
-else
-	echo "bpftrace: not run, no baseline"
-fi
+row base "$base"
+row dbpf "$dbpf"
+row dbpf-tp "$dbtp"
+row bpftrace "$btns"
+row bt-pred "$btpred"

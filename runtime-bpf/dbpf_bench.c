@@ -5,10 +5,13 @@
  *   dbpf_bench probe N   the same with the DIF predicate
  *                        `pid == <self> && arg1 == __NR_getppid` + count
  *                        attached to raw sys_enter; checks count == N
+ *   dbpf_bench probe-tp N  the same predicate (syscall number = arg0) on
+ *                        the raw_syscalls:sys_enter tracepoint
  *
  * Output is one line "ns_per_call <x>" (+ "count <n>" for probe), so the
  * script can parse it.  Exit 0 ok, 1 when BPF fails, 2 on bad usage.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,14 +33,14 @@ static double loop_ns(long n)
 	return ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / (double)n;
 }
 
-static int probe(long n)
+static int probe(long n, bool tp)
 {
 	dif_instr_t buf[] = {
 		DIF_INSTR_IMM16(DIF_OP_LDGS, DIF_VAR_PID, 1),
 		DIF_INSTR_IMM16(DIF_OP_SETX, 0, 2),
 		DIF_INSTR_FMT(DIF_OP_CMP, 1, 2, 0),
 		DIF_INSTR_BRANCH(DIF_OP_BNE, 10),
-		DIF_INSTR_IMM16(DIF_OP_LDGS, DIF_VAR_ARG1, 3),
+		DIF_INSTR_IMM16(DIF_OP_LDGS, tp ? DIF_VAR_ARG0 : DIF_VAR_ARG1, 3),
 		DIF_INSTR_IMM16(DIF_OP_SETX, 1, 4),
 		DIF_INSTR_FMT(DIF_OP_CMP, 3, 4, 0),
 		DIF_INSTR_BRANCH(DIF_OP_BNE, 10),
@@ -48,7 +51,9 @@ static int probe(long n)
 	uint64_t ints[] = { (uint64_t)getpid(), SYS_getppid, 1 };
 	struct dif_difo d = { .dtdo_buf = buf, .dtdo_len = 11, .dtdo_inttab = ints,
 	    .dtdo_intlen = 3 };
-	struct dbpf_opts opts = { .do_nargs = 2 };
+	struct dbpf_opts opts = { .do_ctx = tp ? DBPF_CTX_TRACEPOINT : DBPF_CTX_RAW_TP,
+	    .do_nargs = 2 };
+	int rc;
 	struct dbpf_prog *p;
 	struct dbpf_probe *pr;
 	struct dbpf_stats st;
@@ -60,7 +65,9 @@ static int probe(long n)
 		fprintf(stderr, "dbpf_bench: %s\n", err);
 		return 1;
 	}
-	if (dbpf_probe__attach_raw_tp(pr, "sys_enter", err, sizeof(err))) {
+	rc = tp ? dbpf_probe__attach_tracepoint(pr, "raw_syscalls", "sys_enter",
+	    err, sizeof(err)) : dbpf_probe__attach_raw_tp(pr, "sys_enter", err, sizeof(err));
+	if (rc != 0) {
 		fprintf(stderr, "dbpf_bench: %s\n", err);
 		return 1;
 	}
@@ -84,19 +91,19 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: dbpf_bench loop|probe N\n");
+		printf("usage: dbpf_bench loop|probe|probe-tp N\n");
 		return 0;
 	}
 	if (argc != 3 || (n = strtol(argv[2], NULL, 10)) <= 0) {
-		fprintf(stderr, "usage: dbpf_bench loop|probe N\n");
+		fprintf(stderr, "usage: dbpf_bench loop|probe|probe-tp N\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "loop") == 0) {
 		printf("ns_per_call %.1f\n", loop_ns(n));
 		return 0;
 	}
-	if (strcmp(argv[1], "probe") == 0)
-		return probe(n);
-	fprintf(stderr, "usage: dbpf_bench loop|probe N\n");
+	if (strcmp(argv[1], "probe") == 0 || strcmp(argv[1], "probe-tp") == 0)
+		return probe(n, strcmp(argv[1], "probe-tp") == 0);
+	fprintf(stderr, "usage: dbpf_bench loop|probe|probe-tp N\n");
 	return 2;
 }
