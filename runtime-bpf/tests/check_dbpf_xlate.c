@@ -315,6 +315,75 @@ START_TEST(execname_bytes)
 }
 END_TEST
 
+/* A fixed-seed xorshift generator: the same programs on every run. */
+static uint64_t rnd(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+/*
+ * A random straight-line-with-forward-branches program of 24 instructions:
+ * setx, ALU (all 13 ops, any registers incl. %r0), not/mov, cmp/tst,
+ * every branch kind with a random later target, nop, and ret at the end
+ * plus occasional early rets.
+ */
+static uint32_t random_program(uint64_t *st, dif_instr_t *buf, uint64_t *ints)
+{
+	const uint32_t len = 24;
+
+	for (unsigned i = 0; i < 8; i++)
+		ints[i] = rnd(st) % 3 ? vals[rnd(st) % NVALS] : rnd(st);
+	for (uint32_t pc = 0; pc < len - 1; pc++) {
+		unsigned r1 = rnd(st) % 8, r2 = rnd(st) % 8, rd = 1 + rnd(st) % 7;
+
+		switch (rnd(st) % 8) {
+		case 0: case 1:
+			buf[pc] = DIF_INSTR_IMM16(DIF_OP_SETX, rnd(st) % 8, rd);
+			break;
+		case 2: case 3:
+			buf[pc] = DIF_INSTR_FMT(alu_ops[rnd(st) % sizeof(alu_ops)], r1, r2, rd);
+			break;
+		case 4:
+			buf[pc] = DIF_INSTR_FMT(rnd(st) % 2 ? DIF_OP_NOT : DIF_OP_MOV, r1, 0, rd);
+			break;
+		case 5:
+			buf[pc] = rnd(st) % 3 ? DIF_INSTR_FMT(DIF_OP_CMP, r1, r2, 0)
+			    : DIF_INSTR_FMT(DIF_OP_TST, r1, 0, 0);
+			break;
+		case 6:
+			buf[pc] = DIF_INSTR_BRANCH(br_ops[rnd(st) % sizeof(br_ops)],
+			    pc + 1 + rnd(st) % (len - 1 - pc));
+			break;
+		default:
+			buf[pc] = rnd(st) % 4 ? DIF_INSTR_NOP : DIF_INSTR_FMT(DIF_OP_RET, 0, 0, rd);
+			break;
+		}
+	}
+	buf[len - 1] = DIF_INSTR_FMT(DIF_OP_RET, 0, 0, 1 + rnd(st) % 7);
+	return len;
+}
+
+/* ASSERTION: 400 random multi-block programs (ALU, flags, branches across blocks, divide faults) agree with the emulator. */
+START_TEST(random_programs)
+{
+	uint64_t st = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
+
+	for (unsigned k = 0; k < 100; k++) {
+		dif_instr_t buf[24];
+		uint64_t ints[8];
+		uint32_t len = random_program(&st, buf, ints);
+		struct dif_difo d = difo_of(buf, len, ints, 8);
+		char what[64];
+
+		snprintf(what, sizeof(what), "random program %u/%u", (unsigned)_i, k);
+		same(&d, what);
+	}
+}
+END_TEST
+
 /* ASSERTION: an opcode that is not translated is an error naming it and its pc. */
 START_TEST(untranslated_opcode)
 {
@@ -402,6 +471,7 @@ int main(void)
 	ADDLOOP("alu", alu_matches_emulator, (int)sizeof(alu_ops));
 	ADDLOOP("branch", branch_matches_emulator, (int)sizeof(br_ops));
 	ADD("flags", flags_cross_blocks);
+	ADDLOOP("random", random_programs, 4);
 	ADD("load_fault", bad_load_faults);
 	ADD("builtins", builtins);
 	ADD("helper_builtins", helper_builtins);
