@@ -150,6 +150,7 @@ done:	ret %r3
 	usetx type_size("struct proc"), %r4
 	uuload [%r1], %r5, uload("struct user_args", "argc")
 	typecast cast("int8_t"), %r5
+	ustore %r5, [%r1], store("struct proc", "p_pid")
 	xlate DT_XLREF[0], %r6
 	xlarg DT_XLREF[1], %r6
 	hypercall

@@ -30,7 +30,7 @@
  *   18 VAR_KIND         ... of the op's kind (scalar for *s, array for *aa)
  *   19 SUBR_RANGE       call ids <= DIF_SUBR_MAX
  *   20 PUSH_TYPE        pushtr type is CTF or STRING, pushtv type is CTF
- *   21 PSEUDO_LINKED    linked programs hold no usetx/uload/uuload/typecast
+ *   21 PSEUDO_LINKED    linked programs hold no usetx/uload/uuload/typecast/ustore
  *   22 RELOC_MISSING    relocatable: each pseudo-instruction has a relocation
  *   23 RELOC_MULTIPLE   ... exactly one
  *   24 RELOC_KIND       ... of a kind that fits the opcode
@@ -297,13 +297,15 @@ static bool reloc_fits(uint8_t op, uint16_t kind)
 		return kind == DIF_RELOC_ULOAD;
 	case DIF_OP_TYPECAST:
 		return kind == DIF_RELOC_CAST;
+	case DIF_OP_USTORE:
+		return kind == DIF_RELOC_STORE;
 	default:
 		return false;
 	}
 }
 
 /*
- * usetx/uload/uuload/typecast: linked programs must not hold them; in a
+ * usetx/uload/uuload/typecast/ustore: linked programs must not hold them; in a
  * relocatable one each has exactly one relocation, of a fitting kind, and
  * the RELOC form's 16-bit field is that relocation's index.
  */
@@ -423,6 +425,8 @@ static void instr(struct vctx *c, uint32_t pc)
 		zero(c, pc, in, F_R2);
 		if (reg(c, pc, DIF_INSTR_RD(in)) && DIF_INSTR_RD(in) == 0)
 			at_pc(c, pc, DVM_RULE_STORE_R0, 0);
+		if (DIF_OP_IS_RELOCATABLE(op))
+			pseudo(c, pc, op, in);
 		break;
 	case DIF_FORM_CMP:
 		reg(c, pc, DIF_INSTR_R1(in));

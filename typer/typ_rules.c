@@ -321,7 +321,11 @@ static struct aval rule_load(struct typ_infer *inf, uint32_t pc, unsigned op,
 	return av_of(t);
 }
 
-/* uload / uuload: the member type named by the relocation. */
+/*
+ * uload / uuload: the member type named by the relocation.  ustore resolves
+ * the same way (the type of the memory it writes) before rule_ustore checks
+ * the value.
+ */
 static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
     struct aval a)
 {
@@ -373,7 +377,8 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 resolved:
 	if (acc.load.kind == TYP_LOAD_BYREF || acc.load.kind == TYP_LOAD_NONE) {
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), x, sizeof(x));
-		typ_error(inf, pc, "load of %s%s%s by value: a %s has no register value",
+		typ_error(inf, pc, "%s %s%s%s by value: a %s has no register value",
+		    op == DIF_OP_USTORE ? "store into" : "load of",
 		    tname, *path ? "." : "", path, x);
 		return av_reported();
 	}
@@ -381,7 +386,8 @@ resolved:
 	if (pe > 0 && pe != typ_file__resolve(inf->tf, acc.type)) {
 		tstr(inf, a.t, x, sizeof(x));
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), y, sizeof(y));
-		typ_error(inf, pc, "load of %s.%s (%s) through a %s", tname, path, y, x);
+		typ_error(inf, pc, "%s %s.%s (%s) through a %s",
+		    op == DIF_OP_USTORE ? "store into" : "load of", tname, path, y, x);
 		return av_reported();
 	}
 	typ_note_id(inf, (typ_id_t)root);
@@ -834,6 +840,32 @@ static void rule_store(struct typ_infer *inf, uint32_t pc, unsigned op,
 	}
 }
 
+/*
+ * ustore %v, [%a]: the memory's type comes from the STORE relocation (as
+ * for uload); the value must fit it — an integer or pointer into an integer
+ * or pointer member, a pointer only into a member as wide as a pointer.
+ * A store has no result register.
+ */
+static void rule_ustore(struct typ_infer *inf, uint32_t pc, unsigned op,
+    struct aval val, struct aval addr)
+{
+	struct aval m = rule_uload(inf, pc, op, addr);
+	char x[160], y[160];
+
+	if (is_bad(m) || is_bad(val) || m.t.kind == TYP_T_TARGET)
+		return;
+	tstr(inf, val.t, x, sizeof(x));
+	tstr(inf, m.t, y, sizeof(y));
+	if (val.t.kind == TYP_T_STRING || val.t.kind == TYP_T_CTF ||
+	    (m.t.kind != TYP_T_INT && m.t.kind != TYP_T_PTR))
+		typ_error(inf, pc, "ustore of a %s into a %s member: only integers and "
+		    "pointers can be stored", x, y);
+	else if (is_ptrlike(val.t) && val.t.kind != TYP_T_NULL && m.t.kind == TYP_T_INT &&
+	    m.t.size < 8)
+		typ_error(inf, pc, "ustore of a %s into a %s member: the pointer does not fit",
+		    x, y);
+}
+
 static void rule_ret(struct typ_infer *inf, uint32_t pc, struct aval v)
 {
 	struct difo_info *di = &inf->di[inf->cur];
@@ -916,7 +948,10 @@ void typ_step(struct typ_infer *inf, uint32_t pc)
 		    rule_load(inf, pc, op, a));
 		return;
 	case DIF_FORM_STORE:
-		rule_store(inf, pc, op, rd_reg(inf, pc, r1), rd_reg(inf, pc, rd));
+		if (op == DIF_OP_USTORE)
+			rule_ustore(inf, pc, op, rd_reg(inf, pc, r1), rd_reg(inf, pc, rd));
+		else
+			rule_store(inf, pc, op, rd_reg(inf, pc, r1), rd_reg(inf, pc, rd));
 		return;
 	case DIF_FORM_CMP:
 		rule_cmp(inf, pc, op, rd_reg(inf, pc, r1), rd_reg(inf, pc, r2));

@@ -192,8 +192,8 @@ void cg_sets(struct cg *g, const char *s, size_t len, int rd)
 }
 
 /*
- * usetx rel, %rd / typecast rel, %rd / uload [%r1], %rd / uuload [%r1], %rd
- * with its one relocation; type and member are object-string offsets.
+ * usetx rel, %rd / typecast rel, %rd / uload [%r1], %rd / uuload [%r1], %rd /
+ * ustore %r1, [%rd] with its one relocation; type and member are object-string offsets.
  */
 void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *member,
 	      int r1, int rd)

@@ -934,8 +934,8 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
 	const struct dc_ty *t = lv->type;
 
 	if (!known(t))
-		cg_fail(g, &lv->loc, D_SYM_NOTYPES, "stores into target-typed memory are "
-			"not relocatable yet");
+		cg_fail(g, &lv->loc, D_SYM_NOTYPES, "store into memory whose target type is "
+			"not known to dtc: cast the pointer to a named pointer type first");
 	if (cg_byref(t)) {
 		int s = cg_reg(g);
 		uint64_t size = cg_size(g, t);
@@ -951,6 +951,36 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
 	if (sz > 8 || ops[sz] == 0)
 		fail_unbuilt(g, lv, "a store of this size");
 	cg_emit(g, DIF_INSTR_FMT(ops[sz], v, 0, a));
+}
+
+/*
+ * Is lv memory laid out by the target's types?  Then *tname / path name the
+ * relocation that sizes the store: a member of a target struct or union
+ * (the same path the load would use), or the pointee of *p / p[i].
+ */
+static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const char **tname,
+			  char *path, size_t size)
+{
+	const struct dc_node *root;
+
+	path[0] = '\0';
+	if (lv->kind == DC_N_MEMBER) {
+		const struct dc_ty *lt = lv->l->type;
+		const struct dc_ty *st = lv->is_arrow ? (lt ? lt->base : NULL) : lt;
+		if (lv->l->kind == DC_N_XLATE ||
+		    (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)))
+			return false;
+		return target_member(g, lv, &root, tname, path, size);
+	}
+	if ((lv->kind == DC_N_UNARY && lv->op == T_STAR) ||
+	    (lv->kind == DC_N_INDEX && !is_assoc(lv) &&
+	     !(lv->l->kind == DC_N_VAR && lv->l->scope == DC_VS_BUILTIN))) {
+		if (known(lv->type))
+			return false;
+		*tname = pointee_name(g, lv->l);
+		return *tname != NULL;
+	}
+	return false;
 }
 
 /* Store %v into lvalue lv (variables: st?s; arrays: tuple + st?aa; memory). */
@@ -976,6 +1006,19 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		cg_emit(g, DIF_INSTR_IMM16(var->scope == DIFV_SCOPE_THREAD ? DIF_OP_STTAA
 					   : DIF_OP_STGAA, var->id, v));
 		cg_emit(g, DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0));
+		return;
+	}
+	const char *tname;
+	char path[512];
+	if (target_lvalue(g, lv, &tname, path, sizeof(path))) {
+		/* <address as for a load>; ustore %v, [%a], STORE(T, path) */
+		if (lv->type && (lv->type->kind == DC_TY_STRUCT || lv->type->kind == DC_TY_UNION))
+			cg_fail(g, &lv->loc, D_SYM_NOTYPES, "assignment of a whole %s whose "
+				"layout only the target knows is not supported; assign its "
+				"members", lv->type->kind == DC_TY_STRUCT ? "struct" : "union");
+		int a = expr_addr(g, lv);
+		cg_reloc(g, DIF_OP_USTORE, DIF_RELOC_STORE, tname, path, v, a);
+		cg_free(g, a);
 		return;
 	}
 	int a = expr_addr(g, lv);

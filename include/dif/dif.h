@@ -11,9 +11,9 @@
  * and fault codes are those of illumos/FreeBSD DTrace, so a DIFO we emit is a
  * DIFO FreeBSD's dtrace.ko accepts (minus our pseudo-instructions).
  *
- * HyperTrace adds five opcodes after xlarg (79):
+ * HyperTrace adds six opcodes after xlarg (79):
  *   - hypercall: a guest hands its probe firing to the host;
- *   - usetx, uload, uuload, typecast: *relocatable pseudo-instructions*
+ *   - usetx, uload, uuload, typecast, ustore: *relocatable pseudo-instructions*
  *     emitted by a compiler that does not know the target's types.  Each one
  *     has exactly one relocation record (include/dif/dif_reloc.h) naming the
  *     target type and member path; the linker (dld) rewrites it into real
@@ -161,13 +161,14 @@ X(80, HYPERCALL,"hypercall",DIF_FORM_NONE,"guest: hand this probe firing to the 
 X(81, USETX,   "usetx",   DIF_FORM_RELOC, "R[rd] = target constant of relocation rel (offset/size)")	\
 X(82, ULOAD,   "uload",   DIF_FORM_LOAD,  "R[rd] = kernel load sized/signed by the target type")	\
 X(83, UULOAD,  "uuload",  DIF_FORM_LOAD,  "R[rd] = user load sized/signed by the target type")	\
-X(84, TYPECAST,"typecast",DIF_FORM_RELOC, "R[rd] = R[rd] converted to the target type of rel")
+X(84, TYPECAST,"typecast",DIF_FORM_RELOC, "R[rd] = R[rd] converted to the target type of rel")	\
+X(85, USTORE,  "ustore",  DIF_FORM_STORE, "[R[rd]] = R[r1] sized by the target member type")
 
 enum dif_op {
 #define DIF_OP_ENUM_(num, name, mn, form, sem) DIF_OP_##name = num,
 	DIF_OPCODES(DIF_OP_ENUM_)
 #undef DIF_OP_ENUM_
-	DIF_OP_MAX = 84		/* highest opcode number */
+	DIF_OP_MAX = 85		/* highest opcode number */
 };
 
 /* ld* + DIF_OP_RLD_DELTA = rld*;  ld* + DIF_OP_ULD_DELTA = uld* */
@@ -177,7 +178,8 @@ enum dif_op {
 /* True for the pseudo-instructions that only a relocatable object may hold. */
 #define DIF_OP_IS_RELOCATABLE(op) \
 	((op) == DIF_OP_USETX || (op) == DIF_OP_ULOAD || \
-	 (op) == DIF_OP_UULOAD || (op) == DIF_OP_TYPECAST)
+	 (op) == DIF_OP_UULOAD || (op) == DIF_OP_TYPECAST || \
+	 (op) == DIF_OP_USTORE)
 
 /* Field extractors. */
 #define DIF_INSTR_OP(i)		(((i) >> 24) & 0xffu)

@@ -4,7 +4,7 @@
  *
  * Theory.  `dtc` compiles without knowing the target machine's types, so
  * every value that depends on them is left symbolic: each usetx, uload,
- * uuload and typecast instruction has exactly one relocation that names a
+ * uuload, typecast and ustore instruction has exactly one relocation that names a
  * target type and (optionally) a member path inside it.  The linker resolves
  * the relocation against the target's typefile (BTF) and rewrites the
  * instruction(s).  The validator only needs pc and kind, so this header is
@@ -18,7 +18,9 @@
  *   LOAD            uload         ld{s,u}{b,h,w}/ldx sized and signed by the member type
  *   ULOAD           uuload        uld{s,u}{b,h,w}/uldx likewise, from user memory
  *   CAST            typecast      conversion of the register to the type
- *                                  (sign/zero extension by the type's width)
+ *                                  (sign/zero extension by the type's width);
+ *                                  a pointer type needs no code (nop)
+ *   STORE           ustore        stb/sth/stw/stx sized by the member type
  */
 #ifndef DIF_DIF_RELOC_H
 #define DIF_DIF_RELOC_H
@@ -33,7 +35,8 @@ enum dif_reloc_kind {
 	DIF_RELOC_LOAD		= 4,
 	DIF_RELOC_ULOAD		= 5,
 	DIF_RELOC_CAST		= 6,
-	DIF_RELOC_KIND_MAX	= 6
+	DIF_RELOC_STORE		= 7,
+	DIF_RELOC_KIND_MAX	= 7
 };
 
 /* dtr_flags */

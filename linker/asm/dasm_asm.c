@@ -691,7 +691,7 @@ static bool add_reloc(struct asm_state *st, uint32_t pc, const struct dif_reloc 
 
 /*
  * RELOC := KIND '(' STRING [ ',' STRING ] [ ',' RFLAGS ] ')'
- * KIND   := member_offset | type_size | member_size | load | uload | cast | NUM
+ * KIND   := member_offset | type_size | member_size | load | uload | cast | store | NUM
  * RFLAGS := bitfield | NUM
  */
 static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
@@ -779,7 +779,7 @@ static bool reject_reloc(struct asm_state *st, const struct dasm_op *op)
 	if (!at_reloc_expr(st))
 		return true;
 	ERR(st, peek(st)->col, "relocation on a non-pseudo instruction '%s' "
-	    "(only usetx, uload, uuload and typecast take one)", op->name);
+	    "(only usetx, uload, uuload, typecast and ustore take one)", op->name);
 	return false;
 }
 
@@ -825,6 +825,17 @@ static bool parse_instr(struct asm_state *st, const struct dasm_op *op)
 		if (!get_reg(st, &r1) || !expect_punct(st, ',') || !expect_punct(st, '[') ||
 		    !get_reg(st, &rd) || !expect_punct(st, ']'))
 			return false;
+		if (is_punct(peek(st), ',')) {
+			const struct dasm_tok *c = next(st);
+
+			if (!DIF_OP_IS_RELOCATABLE(op->num)) {
+				if (reject_reloc(st, op))
+					ERR(st, c->col, "unexpected ',' after the address operand");
+				return false;
+			}
+			if (!get_reloc(st, &rel) || !add_reloc(st, pc, &rel))
+				return false;
+		}
 		break;
 	case DIF_FORM_CMP:
 		if (!get_reg(st, &r1) || !expect_punct(st, ',') || !get_reg(st, &r2))
@@ -1522,6 +1533,7 @@ static unsigned reloc_op(unsigned kind)
 	case DIF_RELOC_LOAD:		return DIF_OP_ULOAD;
 	case DIF_RELOC_ULOAD:		return DIF_OP_UULOAD;
 	case DIF_RELOC_CAST:		return DIF_OP_TYPECAST;
+	case DIF_RELOC_STORE:		return DIF_OP_USTORE;
 	default:			return 0;
 	}
 }
@@ -1574,6 +1586,7 @@ static void check_tables(struct asm_state *st)
 			report(st, d->text_line[pc], d->text_col[pc], "'%s' needs a relocation, e.g. %s",
 			    op->name,
 			    op->form == DIF_FORM_RELOC ? "usetx member_offset(\"struct s\", \"m\"), %r1" :
+			    op->form == DIF_FORM_STORE ? "ustore %r1, [%r2], store(\"struct s\", \"m\")" :
 			    "uload [%r1], %r2, load(\"struct s\", \"m\")");
 	}
 	for (uint32_t i = 0; i < d->nlines; i++) {

@@ -169,6 +169,11 @@ bool dasm_print_instr(FILE *out, const struct dobj *obj, const struct dobj_difo 
 		break;
 	case DIF_FORM_STORE:
 		fprintf(fp, " %%r%u, [%%r%u]", r1, rd);
+		if (inline_reloc && DIF_OP_IS_RELOCATABLE(op->num) &&
+		    (rel = dasm_reloc_at(d, pc)) != NULL) {
+			fputs(", ", fp);
+			dasm_print_reloc_expr(fp, obj, rel);
+		}
 		break;
 	case DIF_FORM_CMP:
 		fprintf(fp, " %%r%u, %%r%u", r1, r2);

@@ -71,6 +71,7 @@ static const struct name_row relocs[] = {
 	{ DIF_RELOC_LOAD, "load" },
 	{ DIF_RELOC_ULOAD, "uload" },
 	{ DIF_RELOC_CAST, "cast" },
+	{ DIF_RELOC_STORE, "store" },
 	{ -1, NULL }
 };
 static const struct name_row ckinds[] = {

@@ -15,6 +15,9 @@
  *                       -> ldu<unit> [%rs], %rd; shift left; shift right   bit-field
  *   uuload              -> the same with uld*
  *   typecast rel, %rd   -> sll/sra|srl by 64 - width, (x|-x)>>63 for _Bool, or nothing
+ *                          (nothing for pointer types: the cast only informs the typer)
+ *   ustore %rs, [%rd]   -> stb|sth|stw|stx %rs, [%rd]        scalar or pointer member;
+ *                          bit-field, struct, union and array members are refused
  *
  * new_pc[old] is the index of the first new instruction emitted for old
  * (or of the next one when the sequence is empty), with new_pc[len] = new
@@ -60,12 +63,13 @@ enum plan_kind {
 	PLAN_EXTEND,	/* sign/zero extension from width bits */
 	PLAN_BOOL,	/* (x | -x) >> 63 */
 	PLAN_NONE,	/* nothing to do */
+	PLAN_STORE,	/* one store op */
 };
 
 struct plan {
 	enum plan_kind	kind;
 	uint64_t	value;		/* PLAN_CONST */
-	uint8_t		op;		/* PLAN_LOAD / unit load of PLAN_BITFIELD */
+	uint8_t		op;		/* PLAN_LOAD, PLAN_STORE / unit load of PLAN_BITFIELD */
 	uint32_t	width;		/* PLAN_EXTEND: bits; PLAN_BITFIELD: bits */
 	uint32_t	shift;		/* PLAN_BITFIELD: bit position in the unit */
 	uint32_t	unit;		/* PLAN_BITFIELD: unit bytes */
@@ -83,7 +87,7 @@ struct rctx {
 };
 
 static const char *const kind_names[] = {
-	"none", "member_offset", "type_size", "member_size", "load", "uload", "cast",
+	"none", "member_offset", "type_size", "member_size", "load", "uload", "cast", "store",
 };
 
 /* The typefile's message without its "path: " prefix (we name the position). */
@@ -162,6 +166,28 @@ static int plan_value_load(const struct rctx *rc, const struct typ_load *ld, boo
 	}
 }
 
+/* stb/sth/stw/stx for a scalar or pointer of ld's width; others are refused. */
+static int plan_store(const struct rctx *rc, const struct typ_load *ld, struct plan *p)
+{
+	switch (ld->kind) {
+	case TYP_LOAD_NONE:
+		return fail(rc, "the member has no value to store into (void, function or "
+		    "incomplete type)");
+	case TYP_LOAD_BYREF:
+		return fail(rc, "a struct, union or array cannot be stored as a whole");
+	default:
+		break;
+	}
+	p->kind = PLAN_STORE;
+	switch (ld->size) {
+	case 1:  p->op = DIF_OP_STB; break;
+	case 2:  p->op = DIF_OP_STH; break;
+	case 4:  p->op = DIF_OP_STW; break;
+	default: p->op = DIF_OP_STX; break;
+	}
+	return 0;
+}
+
 static int plan_member(const struct rctx *rc, uint16_t kind, const struct typ_access *a,
     struct plan *p)
 {
@@ -184,6 +210,10 @@ static int plan_member(const struct rctx *rc, uint16_t kind, const struct typ_ac
 		p->kind = PLAN_CONST;
 		p->value = a->size;
 		return 0;
+	case DIF_RELOC_STORE:
+		if (bf)
+			return fail(rc, "storing into a bit-field member is not supported");
+		return plan_store(rc, &a->load, p);
 	default:
 		if (!bf)
 			return plan_value_load(rc, &a->load, kind == DIF_RELOC_ULOAD, p);
@@ -208,6 +238,10 @@ static int plan_cast(const struct rctx *rc, struct typ_file *tf, typ_id_t id, st
 		return fail(rc, "the cast's target type cannot be resolved");
 	if (info.kind == TYP_INT && info.is_bool) {
 		p->kind = PLAN_BOOL;
+		return 0;
+	}
+	if (info.kind == TYP_PTR) {	/* the value is already an address */
+		p->kind = PLAN_NONE;
 		return 0;
 	}
 	switch (ld.kind) {
@@ -325,6 +359,14 @@ static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct d
 			if (typ_file__load_kind(cx->tf, (typ_id_t)id, &ld) < 0)
 				return fail(&rc, "the type cannot be resolved");
 			return plan_value_load(&rc, &ld, r->dtr_kind == DIF_RELOC_ULOAD, p);
+		}
+		break;
+	case DIF_RELOC_STORE:
+		if (!rc.member) {
+			struct typ_load ld;
+			if (typ_file__load_kind(cx->tf, (typ_id_t)id, &ld) < 0)
+				return fail(&rc, "the type cannot be resolved");
+			return plan_store(&rc, &ld, p);
 		}
 		break;
 	default:
@@ -573,6 +615,8 @@ static int emit_plan(struct rw *rw, const struct plan *p, dif_instr_t ins,
 		    (rc = push(&rw->text, DIF_INSTR_FMT(DIF_OP_OR, rd, s, rd))) != 0)
 			return rc;
 		return emit_shift(rw, DIF_OP_SRL, 63, rd, (unsigned)s);
+	case PLAN_STORE:
+		return push(&rw->text, DIF_INSTR_FMT(p->op, rs, 0, rd));
 	case PLAN_NONE:
 		return 0;
 	}

@@ -360,6 +360,7 @@ static uint8_t reloc_opcode(uint16_t kind)
 	case DIF_RELOC_LOAD:		return DIF_OP_ULOAD;
 	case DIF_RELOC_ULOAD:		return DIF_OP_UULOAD;
 	case DIF_RELOC_CAST:		return DIF_OP_TYPECAST;
+	case DIF_RELOC_STORE:		return DIF_OP_USTORE;
 	default:			return 0;
 	}
 }

@@ -395,6 +395,119 @@ START_TEST(test_casts)
 }
 END_TEST
 
+/* The last store the emulator made (store_plat): where, how wide, what. */
+static struct { uint64_t addr, val; unsigned size, n; } stored;
+
+static int rec_store(void *ctx, uint64_t addr, unsigned size, uint64_t val)
+{
+	(void)ctx;
+	stored.addr = addr;
+	stored.size = size;
+	stored.val = val;
+	stored.n++;
+	return 0;
+}
+
+static const struct dvm_platform store_plat = {
+	.dp_load = t_load, .dp_store = rec_store, .dp_scratch = t_scratch,
+};
+
+/*
+ * setx 0x1000, %r1; usetx member_offset(T, path), %r2; add; setx 0x5a, %r3;
+ * ustore %r3, [%r1], store(T, path); ret %r3
+ */
+static struct dobj *store_obj(const char *type, const char *path)
+{
+	char *s = NULL;
+
+	catf(&s, ".difo d0 rtype=ctf:integer:8\n\tsetx 0x1000, %%r1\n"
+	    "\tusetx member_offset(\"%s\", \"%s\"), %%r2\n\tadd %%r1, %%r2, %%r1\n"
+	    "\tsetx 0x5a, %%r3\n\tustore %%r3, [%%r1], store(\"%s\", \"%s\")\n"
+	    "\tret %%r3\n.end\n", type, path, type, path);
+	clauses(&s, 1);
+	struct dobj *in = assemble(s);
+	free(s);
+	return in;
+}
+
+/* ASSERTION: ustore of every member of layouts A and B writes exactly the member's bytes (C's offsetof and sizeof) or is refused naming the member (arrays, structs). */
+START_TEST(test_stores_match_c)
+{
+	struct typ_file *tf = tf_open(layouts[_i].tf);
+	const struct layout_row *rows = layouts[_i].rows;
+	size_t n = *layouts[_i].count;
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	unsigned linked = 0, refused = 0;
+
+	for (size_t r = 0; r < n; r++) {
+		struct dobj *in = store_obj(rows[r].type, rows[r].path), *out = NULL;
+		diag_buf[0] = '\0';
+		if (link_n(tf, &in, 1, &o, &out) != 0) {
+			ck_assert_msg(strstr(diag_buf, "cannot be stored as a whole") != NULL &&
+			    strstr(diag_buf, rows[r].path) != NULL, "%s %s.%s: %s",
+			    layouts[_i].tf, rows[r].type, rows[r].path, diag_buf);
+			refused++;
+			dobj__free(in);
+			continue;
+		}
+		struct dif_difo v;
+		struct dvm_mstate ms;
+		dobj_difo__view(&out->difos[0], &v);
+		dvm_mstate__init(&ms, &store_plat, NULL);
+		memset(&stored, 0, sizeof(stored));
+		ck_assert_int_eq(dvm_difo__emulate(&v, &ms), 0);
+		ck_assert_msg(stored.n == 1 && stored.addr == 0x1000 + rows[r].bit_offset / 8 &&
+		    stored.size == rows[r].member_size && stored.val == 0x5a,
+		    "%s %s.%s: stored %u bytes at +%llu, C has %zu at +%zu", layouts[_i].tf,
+		    rows[r].type, rows[r].path, stored.size,
+		    (unsigned long long)(stored.addr - 0x1000), rows[r].member_size,
+		    rows[r].bit_offset / 8);
+		linked++;
+		dobj__free(out);
+		dobj__free(in);
+	}
+	ck_assert_uint_gt(linked, 0);
+	ck_assert_uint_gt(refused, 0);
+	typ_file__free(tf);
+}
+END_TEST
+
+/* ASSERTION: a bit-field store and a member-less store through a struct pointee are refused naming the member or type; a member-less store of a scalar pointee is sized by it. */
+START_TEST(test_store_misuse)
+{
+	struct typ_file *tf = tf_open("features");
+	struct dobj *in = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tsetx 0x1000, %r1\n\tsetx 1, %r2\n"
+	    "\tustore %r2, [%r1], store(\"struct feat_bits\", \"mid\")\n"
+	    "\tret %r2\n.end\n"
+	    ".difo d1 rtype=ctf:integer:8\n"
+	    "\tsetx 0x1000, %r1\n\tsetx 1, %r2\n"
+	    "\tustore %r2, [%r1], store(\"struct feat_anon\")\n"
+	    "\tret %r2\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n"
+	    "\t.action difexpr difo=d1\n.end\n");
+	struct dobj *out;
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	ck_assert_int_eq(link_n(tf, &in, 1, &o, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "storing into a bit-field member is not supported") &&
+	    strstr(diag_buf, "'mid'"), "%s", diag_buf);
+	ck_assert_msg(strstr(diag_buf, "cannot be stored as a whole") &&
+	    strstr(diag_buf, "struct feat_anon"), "%s", diag_buf);
+	dobj__free(in);
+	in = assemble(".difo d0 rtype=ctf:integer:8\n"
+	    "\tsetx 0x1000, %r1\n\tsetx 1, %r2\n"
+	    "\tustore %r2, [%r1], store(\"short\")\n"
+	    "\tret %r2\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	out = link_ok(tf, &in, 1, &o);
+	ck_assert_uint_eq(DIF_INSTR_OP(out->difos[0].text[2]), DIF_OP_STH);
+	dobj__free(out);
+	dobj__free(in);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* --- The rewriting pass ------------------------------------------------------ */
 
 /* ASSERTION: expanding a bit-field load and dropping nops keeps branch targets and line entries on the right instructions. */
@@ -962,6 +1075,8 @@ int main(void)
 	tc = tcase_create("layouts");
 	tcase_add_loop_test(tc, test_offsets_sizes, 0, 4);
 	tcase_add_loop_test(tc, test_loads_match_c, 0, 4);
+	tcase_add_loop_test(tc, test_stores_match_c, 0, 2);
+	tcase_add_test(tc, test_store_misuse);
 	tcase_add_test(tc, test_same_object_two_layouts);
 	tcase_add_test(tc, test_user_loads);
 	tcase_add_test(tc, test_casts);

@@ -265,7 +265,7 @@ START_TEST(rt_full_relocatable)
 	for (uint32_t i = 0; i < obj->ndifos; i++)
 		for (uint32_t j = 0; j < obj->difos[i].rellen; j++)
 			kinds |= 1 << obj->difos[i].reltab[j].dtr_kind;
-	ck_assert_int_eq(kinds, 0x7e);	/* every relocation kind 1..6 */
+	ck_assert_int_eq(kinds, 0xfe);	/* every relocation kind 1..7 */
 	roundtrip(obj);
 }
 END_TEST
@@ -802,6 +802,12 @@ START_TEST(rej_reloc_fields)
 	/* kind LOAD on a usetx */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "pseudo-instruction",
 	    b[soff(b, S_RELA) + 8] = 4);
+	/* kind STORE on a usetx */
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "pseudo-instruction",
+	    b[soff(b, S_RELA) + 8] = 7);
+	/* kind 8 is past DIF_RELOC_KIND_MAX */
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
+	    b[soff(b, S_RELA) + 8] = 8);
 	/* a member-offset relocation without a member */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "needs a member",
 	    wr64(b + soff(b, S_RELA) + 16, 0));

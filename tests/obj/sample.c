@@ -62,7 +62,7 @@ static int add_pred(struct dobj *obj)
 
 /*
  * The relocation-heavy DIFO: curthread->td_proc->p_pid style accesses.
- * Relocatable: usetx/uload/uuload/typecast with one relocation each; the
+ * Relocatable: usetx/uload/uuload/typecast/ustore with one relocation each; the
  * index field of usetx and typecast names its relocation in the reltab.
  * Linked: the same program with the pseudo-instructions resolved.
  */
@@ -77,7 +77,7 @@ static int add_reloc_difo(struct dobj *obj)
 		DIF_INSTR_IMM16(DIF_OP_USETX, 3, 4),		/* sizeof p_flag */
 		DIF_INSTR_FMT(DIF_OP_UULOAD, 1, 0, 5),		/* user load */
 		DIF_INSTR_IMM16(DIF_OP_TYPECAST, 5, 5),		/* (pid_t) */
-		DIF_INSTR_IMM16(DIF_OP_SETX, 0, 6),
+		DIF_INSTR_FMT(DIF_OP_USTORE, 5, 0, 1),		/* store p_pid */
 		DIF_INSTR_IMM16(DIF_OP_SETS, 1, 7),
 		DIF_INSTR_FMT(DIF_OP_ULOAD, 1, 0, 2),		/* bit-field load */
 		DIF_INSTR_FMT(DIF_OP_RET, 0, 0, 5),
@@ -105,6 +105,7 @@ static int add_reloc_difo(struct dobj *obj)
 		text[5] = DIF_INSTR_IMM16(DIF_OP_SETX, 1, 4);
 		text[6] = DIF_INSTR_FMT(DIF_OP_ULDSW, 1, 0, 5);
 		text[7] = DIF_INSTR_NOP;
+		text[8] = DIF_INSTR_FMT(DIF_OP_STW, 5, 0, 1);
 		text[10] = DIF_INSTR_FMT(DIF_OP_LDUW, 1, 0, 2);
 	}
 	d = &obj->difos[i];
@@ -122,10 +123,11 @@ static int add_reloc_difo(struct dobj *obj)
 			{ 5, DIF_RELOC_MEMBER_SIZE, 0, S(obj, "struct proc"), S(obj, "p_flag") },
 			{ 6, DIF_RELOC_ULOAD, 0, S(obj, "struct user_args"), S(obj, "a.b.c") },
 			{ 7, DIF_RELOC_CAST, 0, S(obj, "pid_t"), 0 },
+			{ 8, DIF_RELOC_STORE, 0, S(obj, "struct proc"), S(obj, "p_pid") },
 			{ 10, DIF_RELOC_LOAD, DIF_RELOC_F_BITFIELD, S(obj, "struct proc"),
 			  S(obj, "p_flag") },
 		};
-		if (dobj_difo__set_reltab(d, rel, 7))
+		if (dobj_difo__set_reltab(d, rel, 8))
 			return -1;
 	}
 	return i;

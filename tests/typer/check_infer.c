@@ -424,6 +424,40 @@ START_TEST(builtins)
 }
 END_TEST
 
+/* The address of curthread->td_proc->p_pid in %r2 (pcs 0..5). */
+#define P_PID_ADDR \
+	"\tldgs curthread, %r2\n" \
+	"\tusetx member_offset(\"struct thread\", \"td_proc\"), %r3\n\tadd %r2, %r3, %r2\n" \
+	"\tuload [%r2], %r2, load(\"struct thread\", \"td_proc\")\n" \
+	"\tusetx member_offset(\"struct proc\", \"p_pid\"), %r3\n\tadd %r2, %r3, %r2\n"
+
+/* ASSERTION: ustore takes the member type from its relocation: integers fit an integer member; strings, pointers into an int, and struct/array members are errors; it defines no register. */
+START_TEST(ustore_rule)
+{
+	static const char *const tfs[] = { "freebsd_a", "freebsd_b" };
+
+	for (int i = 0; i < 2; i++) {
+		type_text(PROG1(P_PID_ADDR "\tsetx 5, %r1\n"
+		    "\tustore %r1, [%r2], store(\"struct proc\", \"p_pid\")\n"), tfs[i]);
+		ck_no_errors();
+		ck_assert_str_eq(def(0, 5), "pid_t *");
+		ck_assert_str_eq(def(0, 7), "(none)");
+	}
+	type_text(PROG1(P_PID_ADDR "\tsets \"x\", %r1\n"
+	    "\tustore %r1, [%r2], store(\"struct proc\", \"p_pid\")\n"), "freebsd_a");
+	ck_error_has("ustore of a string into a pid_t member");
+	type_text(PROG1(P_PID_ADDR "\tldgs curthread, %r1\n"
+	    "\tustore %r1, [%r2], store(\"struct proc\", \"p_pid\")\n"), "freebsd_a");
+	ck_error_has("ustore of a struct thread * into a pid_t member: the pointer does not fit");
+	type_text(PROG1("\tldgs curthread, %r2\n\tsetx 1, %r1\n"
+	    "\tustore %r1, [%r2], store(\"struct proc\", \"p_comm\")\n"), "freebsd_a");
+	ck_error_has("store into struct proc.p_comm by value");
+	type_text(PROG1("\tsetx 1, %r1\n\tsetx 64, %r2\n"
+	    "\tustore %r1, [%r2], store(\"struct proc\", \"p_pid\")\n"), NULL);
+	ck_no_errors();
+}
+END_TEST
+
 /* ASSERTION: typecast gives the relocation's type (D intrinsic names even when the typefile lacks them). */
 START_TEST(typecast_rule)
 {
@@ -609,6 +643,7 @@ static Suite *infer_suite(void)
 		{ "call_rules", call_rules },
 		{ "builtins", builtins },
 		{ "typecast_rule", typecast_rule },
+		{ "ustore_rule", ustore_rule },
 		{ "rtype_rule", rtype_rule },
 		{ "ldta_rule", ldta_rule },
 		{ "error_position", error_position },

@@ -770,6 +770,33 @@ START_TEST(test_reloc_flags)
 }
 END_TEST
 
+/* ASSERTION: ustore needs one STORE relocation, is refused linked, and never stores to %r0. */
+START_TEST(test_ustore_rules)
+{
+	struct tdifo *t = &tdifo;
+
+	tb_init(t);
+	tb_rel(t, tb_emit(t, DIF_INSTR_FMT(DIF_OP_USTORE, 1, 0, 2)), DIF_RELOC_STORE);
+	tb_ret(t);
+	expect_none(t, DVM_VF_RELOCATABLE);
+	t->rels[0].dtr_kind = DIF_RELOC_LOAD;
+	expect_one(t, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_KIND, 0, "ustore with load");
+	t->d.dtdo_rellen = 0;
+	expect_one(t, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_MISSING, 0, "ustore bare");
+	expect_one(t, 0, DVM_RULE_PSEUDO_LINKED, 0, "ustore linked");
+
+	tb_init(t);
+	tb_rel(t, tb_emit(t, DIF_INSTR_FMT(DIF_OP_USTORE, 1, 0, 0)), DIF_RELOC_STORE);
+	tb_ret(t);
+	expect_one(t, DVM_VF_RELOCATABLE, DVM_RULE_STORE_R0, 0, "ustore to %r0");
+
+	tb_init(t);
+	tb_rel(t, tb_emit(t, DIF_INSTR_FMT(DIF_OP_ULOAD, 1, 0, 2)), DIF_RELOC_STORE);
+	tb_ret(t);
+	expect_one(t, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_KIND, 0, "uload with store");
+}
+END_TEST
+
 /* ASSERTION: hypercall is rejected on the host and accepted in a guest program. */
 START_TEST(test_hypercall)
 {
@@ -1404,7 +1431,7 @@ static Suite *validate_suite(void)
 		{ "calls", { test_subr_range, test_destructive, test_push_type } },
 		{ "relocations", { test_pseudo_linked, test_reloc_missing, test_reloc_multiple,
 		    test_reloc_kind, test_reloc_index, test_reloc_in_linked, test_reloc_orphan,
-		    test_reloc_flags, test_hypercall } },
+		    test_reloc_flags, test_ustore_rules, test_hypercall } },
 		{ "object", { test_null_table, test_empty_text, test_no_final_ret,
 		    test_text_too_long, test_inttab_too_long, test_strtab_too_long,
 		    test_difo_too_big, test_rtype_size, test_rtype_type } },

@@ -110,6 +110,7 @@ uint16_t tb_reloc_kind(unsigned op)
 	case DIF_OP_ULOAD:	return DIF_RELOC_LOAD;
 	case DIF_OP_UULOAD:	return DIF_RELOC_ULOAD;
 	case DIF_OP_TYPECAST:	return DIF_RELOC_CAST;
+	case DIF_OP_USTORE:	return DIF_RELOC_STORE;
 	default:		return 0;
 	}
 }
