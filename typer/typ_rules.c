@@ -467,6 +467,17 @@ static struct aval rule_typecast(struct typ_infer *inf, uint32_t pc, struct aval
 	}
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	t = typ_t_parse(inf, tname, &ok);
+	if (!ok && tname[0] != '\0' && tname[strlen(tname) - 1] == '*') {
+		/* a pointer to a type this target lacks (a D-only typedef):
+		 * still a pointer, as the linker treats it */
+		char base[256];
+		size_t k = strlen(tname) - 1;
+		while (k > 0 && tname[k - 1] == ' ')
+			k--;
+		snprintf(base, sizeof(base), "%.*s", (int)k, tname);
+		t = typ_t_named(inf, TYP_T_PTR, base);
+		ok = true;
+	}
 	if (!ok) {
 		typ_error(inf, pc, "unknown type '%s'", tname);
 		return av_reported();

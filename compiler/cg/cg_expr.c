@@ -1101,12 +1101,48 @@ static int unary(struct cg *g, const struct dc_node *n)
 	return r;
 }
 
-/* Integer casts: program types by the rules above; target types: typecast CAST. */
+/*
+ * The C spelling of a pointer type ("char *", "struct proc **") when its
+ * pointee has a name the target could know; false otherwise (function or
+ * array pointees, anonymous or program-defined structs, unions, enums).
+ */
+static bool pointer_spelling(const struct dc_ty *t, char *buf, size_t size)
+{
+	unsigned levels = 0;
+
+	while (t && t->kind == DC_TY_PTR && levels < 8) {
+		t = t->base;
+		levels++;
+	}
+	if (t == NULL || levels == 0 || levels == 8 || t->kind == DC_TY_PTR ||
+	    t->kind == DC_TY_FUNC || t->kind == DC_TY_ARRAY || !has_name(t))
+		return false;
+	if ((t->kind == DC_TY_STRUCT || t->kind == DC_TY_UNION || t->kind == DC_TY_ENUM) &&
+	    known(t))
+		return false;
+	int k = snprintf(buf, size, "%s %.*s", t->name, (int)levels, "********");
+	return k > 0 && (size_t)k < size;
+}
+
+/*
+ * Integer casts: program types by the rules above; target types: typecast
+ * CAST.  A cast of an integer to a pointer needs no code, but the typer
+ * would still see an integer (basename((char *)rand())), so it is written
+ * down: typecast CAST("char *"), which dld removes.
+ */
 static int cast(struct cg *g, const struct dc_node *n)
 {
 	int r = cg_expr(g, n->l);
 	const struct dc_ty *to = n->ctype;
+	const struct dc_ty *from = n->l->type;
+	char spelled[256];
 
+	if (to && to->kind == DC_TY_PTR && from &&
+	    (from->kind == DC_TY_INT || from->kind == DC_TY_ENUM) &&
+	    pointer_spelling(to, spelled, sizeof(spelled))) {
+		cg_reloc(g, DIF_OP_TYPECAST, DIF_RELOC_CAST, spelled, NULL, 0, r);
+		return r;
+	}
 	if (to == NULL || to->kind == DC_TY_VOID || cg_byref(to) || to->kind == DC_TY_PTR)
 		return r;
 	if (to->kind == DC_TY_INT || to->kind == DC_TY_ENUM) {

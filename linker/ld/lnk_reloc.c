@@ -329,6 +329,13 @@ static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct d
 	if (rc.member && rc.member[0] == '\0')
 		rc.member = NULL;
 	memset(p, 0, sizeof(*p));
+	/* A cast to a pointer type only tells the typer what the register
+	 * holds; the pointee need not exist in this target's typefile. */
+	size_t tl = strlen(rc.tname);
+	if (r->dtr_kind == DIF_RELOC_CAST && !rc.member && tl > 1 && rc.tname[tl - 1] == '*') {
+		p->kind = PLAN_NONE;
+		return 0;
+	}
 	int64_t id = typ_file__lookup(cx->tf, rc.tname, &err);
 	if (id < 0)
 		return fail(&rc, tf_msg(cx->tf, &err));

@@ -508,6 +508,31 @@ START_TEST(test_store_misuse)
 }
 END_TEST
 
+/* ASSERTION: casts to pointer types link to no code, even when the pointee is not in the typefile. */
+START_TEST(test_pointer_casts_vanish)
+{
+	static const char *const types[] = { "char *", "struct proc **", "void *", "d_only_t *" };
+	struct typ_file *tf = tf_open("freebsd_a");
+	char *s = NULL;
+
+	for (int i = 0; i < 4; i++)
+		catf(&s, ".difo d%d rtype=ctf:integer:8\n\tsetx 0x1234, %%r1\n"
+		    "\ttypecast cast(\"%s\"), %%r1\n\tret %%r1\n.end\n", i, types[i]);
+	clauses(&s, 4);
+	struct dobj *in = assemble(s);
+	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct dobj *out = link_ok(tf, &in, 1, &o);
+	for (uint32_t i = 0; i < 4; i++) {
+		ck_assert_msg(out->difos[i].len == 2, "cast to %s left code", types[i]);
+		ck_assert_uint_eq(run(out, i), 0x1234);
+	}
+	dobj__free(out);
+	dobj__free(in);
+	free(s);
+	typ_file__free(tf);
+}
+END_TEST
+
 /* --- The rewriting pass ------------------------------------------------------ */
 
 /* ASSERTION: expanding a bit-field load and dropping nops keeps branch targets and line entries on the right instructions. */
@@ -1077,6 +1102,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_loads_match_c, 0, 4);
 	tcase_add_loop_test(tc, test_stores_match_c, 0, 2);
 	tcase_add_test(tc, test_store_misuse);
+	tcase_add_test(tc, test_pointer_casts_vanish);
 	tcase_add_test(tc, test_same_object_two_layouts);
 	tcase_add_test(tc, test_user_loads);
 	tcase_add_test(tc, test_casts);

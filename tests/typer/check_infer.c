@@ -471,6 +471,23 @@ START_TEST(typecast_rule)
 }
 END_TEST
 
+/* ASSERTION: an integer cast to a pointer (typecast to "char *") is a string argument; a pointer to a type the target lacks is still a pointer. */
+START_TEST(typecast_pointer)
+{
+	type_text(PROG1("\tcall rand, %r2\n\ttypecast cast(\"char *\"), %r2\n"
+	    "\tflushts\n\tpushtv ctf, %r0, %r2\n\tcall basename, %r1\n\tflushts\n"
+	    "\tsetx 8, %r3\n\ttypecast cast(\"d_only_t *\"), %r3\n"), "freebsd_a");
+	ck_no_errors();
+	ck_assert_str_eq(def(0, 1), "char *");
+	ck_assert_str_eq(def(0, 4), "string");
+	ck_assert_str_eq(def(0, 7), "d_only_t *");
+	type_text(PROG1("\tcall rand, %r2\n"
+	    "\tflushts\n\tpushtv ctf, %r0, %r2\n\tcall basename, %r1\n\tflushts\n"),
+	    "freebsd_a");
+	ck_error_has("basename() argument 1: expected a string");
+}
+END_TEST
+
 /* ASSERTION: a DIFO declared to return a string that returns an int is an error; rtype_dif reports the inferred type. */
 START_TEST(rtype_rule)
 {
@@ -644,6 +661,7 @@ static Suite *infer_suite(void)
 		{ "builtins", builtins },
 		{ "typecast_rule", typecast_rule },
 		{ "ustore_rule", ustore_rule },
+		{ "typecast_pointer", typecast_pointer },
 		{ "rtype_rule", rtype_rule },
 		{ "ldta_rule", ldta_rule },
 		{ "error_position", error_position },
