@@ -461,6 +461,7 @@ static uint32_t step(const struct dif_difo *dp, struct dvm_mstate *ms, uint32_t 
 		illop(ms, pc, DVM_REASON_HYPERCALL, 0);
 		break;
 	case DIF_OP_USETX: case DIF_OP_ULOAD: case DIF_OP_UULOAD: case DIF_OP_TYPECAST:
+	case DIF_OP_USTORE:
 		illop(ms, pc, DVM_REASON_PSEUDO, op);
 		break;
 	default:

@@ -641,11 +641,9 @@ START_TEST(test_every_opcode_handled)
 			tb_rel(&prog, 0, tb_reloc_kind(op));
 		int rc = prog_run_flags(1, flags);
 		if (op == DIF_OP_USTORE) {
-			/* a pseudo-instruction never runs: ILLOP, named PSEUDO once
-			 * dvm_emul.c lists ustore with the other pseudo-instructions */
+			/* a pseudo-instruction never runs: ILLOP, reason PSEUDO */
 			ck_assert(rc != 0 && ms.dms_fault == DIF_FAULT_ILLOP &&
-			    (ms.dms_reason == DVM_REASON_PSEUDO ||
-			    ms.dms_reason == DVM_REASON_BAD_OPCODE));
+			    ms.dms_reason == DVM_REASON_PSEUDO);
 			continue;
 		}
 		ck_assert_msg(rc == 0 || (ms.dms_reason != DVM_REASON_BAD_OPCODE &&
