@@ -1048,12 +1048,14 @@ START_TEST(g_count2)
 }
 END_TEST
 
-/* ASSERTION: bar depths round to the nearest column. */
-START_TEST(g_quantround)
+/*
+ * The data of the corpus's quantround/lquantround scripts: 27 firings, the
+ * first 2 with value 0, the next 6 with 1, the rest with 2.
+ */
+static void feed_round_data(void)
 {
 	int64_t i = 0;
 
-	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 0);
 	for (;;) {
 		if (i++ >= 27)
 			break;
@@ -1064,6 +1066,13 @@ START_TEST(g_quantround)
 		if (i <= 2)
 			ap0(1, 0, 1);
 	}
+}
+
+/* ASSERTION: bar depths round to the nearest column. */
+START_TEST(g_quantround)
+{
+	decl(S, 1, "_", DIF_ACT_QUANTIZE, 0, 0);
+	feed_round_data();
 	finish();
 	golden_compare("aggs/tst.quantround.d.out", &B);
 }
@@ -1072,19 +1081,8 @@ END_TEST
 /* ASSERTION: lquantize bar depths round like quantize's. */
 START_TEST(g_lquantround)
 {
-	int64_t i = 0;
-
 	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 4, 1), 0);
-	for (;;) {
-		if (i++ >= 27)
-			break;
-		if (i > 8)
-			ap0(1, 2, 1);
-		if (i > 2 && i <= 8)
-			ap0(1, 1, 1);
-		if (i <= 2)
-			ap0(1, 0, 1);
-	}
+	feed_round_data();
 	finish();
 	golden_compare("aggs/tst.lquantround.d.out", &B);
 }
