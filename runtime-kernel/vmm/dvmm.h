@@ -51,7 +51,30 @@
 	X(43, CTX_TOOBIG,	"context larger than HT_GC_MAX_SIZE")	\
 	X(44, CTX_MISMATCH,	"context CR3/paging differ from the vCPU's") \
 	X(45, HC_CPL,		"hypercall from guest CPL != 0")	\
-	X(46, HC_CALL,		"unknown hypercall number")
+	X(46, HC_CALL,		"unknown hypercall number")		\
+	X(50, ANN_SHORT,	"announce shorter than its header or records") \
+	X(51, ANN_MAGIC,	"announce magic is wrong")		\
+	X(52, ANN_VERSION,	"announce version is not supported")	\
+	X(53, ANN_TYPE,		"message is not an announce")		\
+	X(54, ANN_LENGTH,	"announce length field does not match")	\
+	X(55, ANN_RESERVED,	"announce reserved field or unused record non-zero") \
+	X(56, ANN_NAME,		"vmname empty, too long or has a bad byte") \
+	X(57, ANN_STRING,	"hostname or OS version not printable/terminated") \
+	X(58, ANN_MAXPHY,	"MAXPHYADDR outside 32..52")		\
+	X(59, ANN_FLAGS,	"unknown announce flag")		\
+	X(60, ANN_SLOTS,	"slot count or slot record invalid")	\
+	X(61, ANN_FDS,		"RAM fd count does not match the fds sent") \
+	X(62, ANN_VCPUS,	"vCPU count outside 1..32")		\
+	X(63, ANN_PROBES,	"probe count above the limit")		\
+	X(64, ANN_TYPEFILE,	"typefile length outside 1..64 MiB")	\
+	X(65, ANN_PROBE_NAME,	"probe name empty, too long or has a bad byte") \
+	X(66, ANN_PROBE_DUP,	"two probes with the same name")	\
+	X(70, REG_FULL,		"VM registry is full")			\
+	X(71, REG_DUP,		"a VM with that name is attached")	\
+	X(72, REG_BUSY,		"VM still has probe firings in flight")	\
+	X(73, REG_MISSING,	"VM is not in the registry")		\
+	X(74, EXIT_BAD,		"exit slot has unknown mode bits or CPL") \
+	X(75, RING_BAD,		"exit ring header invalid")
 
 enum dvmm_err {
 	DVMM_OK = 0,
@@ -194,5 +217,7 @@ int dvmm_ctx__decode(const struct dvmm_vm *vm, const void *buf, size_t len,
 int64_t dvmm_vm__hypercall(const struct dvmm_vm *vm,
     const struct dvmm_vcpu *vcpu, uint64_t rax, uint64_t rbx, uint64_t rcx,
     uint8_t *scratch, struct dvmm_ctx *out, int *err);
+
+#include "dvmm_reg.h"
 
 #endif /* DVMM_H */
