@@ -116,7 +116,7 @@ static size_t c_head;
 
 static void c_printf(const uint64_t *args)
 {
-	struct dt_rechdr h = { 1, 24, 0 };
+	struct dvm_rechdr h = { 1, 24, 0 };
 
 	if (c_head + sizeof(h) + 24 > sizeof(c_buf))
 		c_head = 0;
@@ -149,7 +149,7 @@ static double engine_run(const char *text, long n)
 	struct dt_opts o;
 	char err[256];
 	uint64_t args[10] = { 1, 2, 3 };
-	struct dt_probe *p = NULL;
+	struct dvm_probe *p = NULL;
 	uint64_t t0;
 
 	if (dasm__assemble(text, strlen(text), "bench", &obj, NULL) != 0) {
@@ -170,11 +170,11 @@ static double engine_run(const char *text, long n)
 		args[0] = (uint64_t)i;
 		dt_fire(&st, p, args);
 		if ((i & 4095) == 4095)
-			st.pbuf.head = 0;	/* a switch without formatting */
+			st.eng.pbuf.head = 0;	/* a switch without formatting */
 	}
 	double ns = (double)(now() - t0) / (double)n;
 
-	if (st.errors != 0 || st.pbuf.drops != 0 || st.aggdrops != 0) {
+	if (st.eng.errors != 0 || st.eng.pbuf.drops != 0 || st.eng.aggdrops != 0) {
 		fprintf(stderr, "probe_bench: unexpected errors or drops\n");
 		exit(1);
 	}

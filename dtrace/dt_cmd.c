@@ -324,7 +324,7 @@ int dt_cmd_run(const struct dt_cmd *c)
 		fprintf(stderr, "dtrace: cannot write output: %s\n", strerror(errno));
 		rc = -EIO;
 	}
-	status = rc != 0 ? 1 : st.exit_status;
+	status = rc != 0 ? 1 : st.eng.exit_status;
 out:
 	dt_state_close(&st);
 	dobj__free(obj);
@@ -370,7 +370,7 @@ int dt_cmd_list(const struct dt_cmd *c)
 		printf("%5s %10s %17s %33s %s\n", "ID", "PROVIDER", "MODULE",
 		    "FUNCTION", "NAME");
 		for (uint32_t i = 0; i < st.nprobes; i++) {
-			const struct dt_probe *p = st.probes[i];
+			const struct dvm_probe *p = st.probes[i];
 
 			if (p->ecbs != NULL)
 				printf("%5u %10s %17s %33s %s\n", p->id, p->prov,

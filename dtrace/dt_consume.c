@@ -33,9 +33,9 @@ int dt_drain_aggs(struct dt_state *st)
 	uint64_t off = 8;
 	int rc = 0;
 
-	while (off < st->aggused) {
-		struct dt_aggent *a = (struct dt_aggent *)(st->aggmem + off);
-		const struct dt_aggvar *av = &st->aggvars[a->id - 1];
+	while (off < st->eng.aggused) {
+		struct dvm_aggent *a = (struct dvm_aggent *)(st->eng.aggmem + off);
+		const struct dvm_aggvar *av = &st->eng.aggvars[a->id - 1];
 		struct dcons_rec keys[DCONS_AGG_MAXKEYS];
 		const uint8_t *k = (const uint8_t *)(a + 1);
 
@@ -54,18 +54,17 @@ int dt_drain_aggs(struct dt_state *st)
 		}
 		if (rc == 0)
 			rc = dcons_aggstore__merge(st->aggs, a->id, keys, av->nkeys,
-			    dt_aggent_words(a), a->nwords);
+			    dvm_aggent__words(a), a->nwords);
 		off += sizeof(*a) + ((a->keylen + 7) & ~7u) + 8ULL * a->nwords;
 	}
-	st->aggused = 8;
-	memset(st->aggbuckets, 0, st->naggbuckets * sizeof(uint32_t));
+	dvm_agg__reset(&st->eng);
 	return rc;
 }
 
 static void print_error(struct dt_state *st, const uint64_t *w)
 {
-	const struct dt_ecb *e = w[0] >= 1 && w[0] <= st->necbs ? &st->ecbs[w[0] - 1] : NULL;
-	const struct dt_probe *p = e ? e->probe : NULL;
+	const struct dvm_ecb *e = w[0] >= 1 && w[0] <= st->necbs ? &st->ecbs[w[0] - 1] : NULL;
+	const struct dvm_probe *p = e ? e->probe : NULL;
 	char where[32], details[32] = "", offinfo[40] = "";
 
 	if (w[1] == 0)
@@ -94,9 +93,9 @@ static int flush_out(struct dt_state *st)
 
 static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 {
-	struct dt_rechdr h;
+	struct dvm_rechdr h;
 	struct dcons_rec *recs;
-	const struct dt_ecb *e;
+	const struct dvm_ecb *e;
 	int status = 0, rc;
 
 	memcpy(&h, p, sizeof(h));
@@ -123,7 +122,7 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 	}
 	recs = st->consrecs;
 	for (uint32_t i = 0; i < e->nrecs; i++) {
-		const struct dt_rec *r = &e->recs[i];
+		const struct dvm_rec *r = &e->recs[i];
 
 		recs[i] = (struct dcons_rec){ r->action, r->flags, r->size,
 		    p + sizeof(h) + r->off, r->fmtid };
@@ -143,10 +142,10 @@ static int walk(struct dt_state *st, uint64_t from, uint64_t to)
 {
 	int rc;
 
-	while (from + sizeof(struct dt_rechdr) <= to) {
+	while (from + sizeof(struct dvm_rechdr) <= to) {
 		uint64_t used;
 
-		if ((rc = consume_one(st, st->pbuf.mem + from, &used)) != 0)
+		if ((rc = consume_one(st, st->eng.pbuf.mem + from, &used)) != 0)
 			return rc;
 		from += used;
 	}
@@ -155,7 +154,7 @@ static int walk(struct dt_state *st, uint64_t from, uint64_t to)
 
 int dt_consume(struct dt_state *st)
 {
-	struct dt_buf *b = &st->pbuf;
+	struct dvm_buf *b = &st->eng.pbuf;
 	int rc;
 
 	if ((rc = dt_drain_aggs(st)) != 0)
@@ -191,21 +190,21 @@ int dt_finish(struct dt_state *st)
 	if ((rc = flush_out(st)) != 0)
 		return rc;
 	fflush(st->outfp);
-	if (st->pbuf.drops != 0)
-		fprintf(stderr, "dtrace: %" PRIu64 " drop%s on CPU 0\n", st->pbuf.drops,
-		    st->pbuf.drops == 1 ? "" : "s");
-	if (st->aggdrops != 0)
+	if (st->eng.pbuf.drops != 0)
+		fprintf(stderr, "dtrace: %" PRIu64 " drop%s on CPU 0\n", st->eng.pbuf.drops,
+		    st->eng.pbuf.drops == 1 ? "" : "s");
+	if (st->eng.aggdrops != 0)
 		fprintf(stderr, "dtrace: %" PRIu64 " aggregation drop%s on CPU 0\n",
-		    st->aggdrops, st->aggdrops == 1 ? "" : "s");
-	drops(st->vs.dvs_drops, "dynamic variable drop");
-	drops(st->specdrops, "speculative drop");
-	if (st->specbusy != 0)
+		    st->eng.aggdrops, st->eng.aggdrops == 1 ? "" : "s");
+	drops(st->eng.vs.dvs_drops, "dynamic variable drop");
+	drops(st->eng.specdrops, "speculative drop");
+	if (st->eng.specbusy != 0)
 		fprintf(stderr, "dtrace: %" PRIu64 " failed speculation%s "
-		    "(available buffer(s) still busy)\n", st->specbusy,
-		    st->specbusy == 1 ? "" : "s");
-	if (st->specunavail != 0)
+		    "(available buffer(s) still busy)\n", st->eng.specbusy,
+		    st->eng.specbusy == 1 ? "" : "s");
+	if (st->eng.specunavail != 0)
 		fprintf(stderr, "dtrace: %" PRIu64 " failed speculation%s "
-		    "(no speculative buffer available)\n", st->specunavail,
-		    st->specunavail == 1 ? "" : "s");
+		    "(no speculative buffer available)\n", st->eng.specunavail,
+		    st->eng.specunavail == 1 ? "" : "s");
 	return 0;
 }

@@ -32,14 +32,14 @@ const char *dt_arena_str(struct dt_state *st, const char *s)
 	return p;
 }
 
-struct dt_probe *dt_probe_add(struct dt_state *st, const char *prov,
+struct dvm_probe *dt_probe_add(struct dt_state *st, const char *prov,
     const char *mod, const char *func, const char *name, enum dt_probe_kind k)
 {
-	struct dt_probe *p;
+	struct dvm_probe *p;
 
 	if (st->nprobes == st->capprobes) {
 		uint32_t n = st->capprobes ? 2 * st->capprobes : 32;
-		struct dt_probe **np = realloc(st->probes, n * sizeof(*np));
+		struct dvm_probe **np = realloc(st->probes, n * sizeof(*np));
 
 		if (np == NULL)
 			return NULL;
@@ -125,7 +125,7 @@ static const char *const profile_std[] = {
 	"tick-100", "tick-500", "tick-1000", "tick-5000",
 };
 
-static struct dt_probe *find(struct dt_state *st, const char *prov,
+static struct dvm_probe *find(struct dt_state *st, const char *prov,
     const char *name)
 {
 	for (uint32_t i = 0; i < st->nprobes; i++)
@@ -140,7 +140,7 @@ static int profile_make(struct dt_state *st, const char *name)
 	bool tick = strncmp(name, "tick-", 5) == 0;
 	bool prof = strncmp(name, "profile-", 8) == 0;
 	uint64_t period;
-	struct dt_probe *p;
+	struct dvm_probe *p;
 
 	if (!tick && !prof)
 		return 0;
@@ -193,7 +193,7 @@ static bool field_match(const char *pat, const char *s)
  * created first.  Fills out[0..max) and returns the number of matches.
  */
 int dt_probe_match(struct dt_state *st, const char *prov, const char *mod,
-    const char *func, const char *name, struct dt_probe **out, uint32_t max)
+    const char *func, const char *name, struct dvm_probe **out, uint32_t max)
 {
 	uint32_t n = 0;
 	int rc;
@@ -206,7 +206,7 @@ int dt_probe_match(struct dt_state *st, const char *prov, const char *mod,
 			return rc;
 	}
 	for (uint32_t i = 0; i < st->nprobes; i++) {
-		struct dt_probe *p = st->probes[i];
+		struct dvm_probe *p = st->probes[i];
 
 		if (field_match(prov, p->prov) && field_match(mod, p->mod) &&
 		    field_match(func, p->func) && field_match(name, p->name)) {
@@ -223,7 +223,7 @@ int dt_probe_list(struct dt_state *st, FILE *fp)
 	fprintf(fp, "%5s %10s %17s %33s %s\n", "ID", "PROVIDER", "MODULE",
 	    "FUNCTION", "NAME");
 	for (uint32_t i = 0; i < st->nprobes; i++) {
-		const struct dt_probe *p = st->probes[i];
+		const struct dvm_probe *p = st->probes[i];
 
 		fprintf(fp, "%5" PRIu32 " %10s %17s %33s %s\n", p->id, p->prov,
 		    p->mod, p->func, p->name);

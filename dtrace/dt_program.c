@@ -50,7 +50,7 @@ void dt_opts_default(struct dt_opts *o)
 	o->strsize = DIF_DEFAULT_STRSIZE;
 	o->scratchsize = 256 << 10;
 	o->nspec = 1;
-	o->bufpolicy = DT_BUF_SWITCH;
+	o->bufpolicy = DVM_BUF_SWITCH;
 }
 
 static int parse_size(const char *v, uint64_t *out)
@@ -121,11 +121,11 @@ int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
 	}
 	if (strcmp(name, "bufpolicy") == 0) {
 		if (value != NULL && strcmp(value, "switch") == 0)
-			o->bufpolicy = DT_BUF_SWITCH;
+			o->bufpolicy = DVM_BUF_SWITCH;
 		else if (value != NULL && strcmp(value, "fill") == 0)
-			o->bufpolicy = DT_BUF_FILL;
+			o->bufpolicy = DVM_BUF_FILL;
 		else if (value != NULL && strcmp(value, "ring") == 0)
-			o->bufpolicy = DT_BUF_RING;
+			o->bufpolicy = DVM_BUF_RING;
 		else
 			return fail(err, errlen, -EINVAL,
 			    "invalid value for option bufpolicy: %s",
@@ -183,7 +183,7 @@ static uint32_t var_count(const struct dobj *obj, int scope, int kind)
 static int layout_vars(struct dt_state *st, char *err, size_t errlen)
 {
 	const struct dobj *obj = st->obj;
-	struct dvm_vstate *vs = &st->vs;
+	struct dvm_vstate *vs = &st->eng.vs;
 	uint32_t ng = var_count(obj, DIFV_SCOPE_GLOBAL, -1);
 	uint32_t nl = var_count(obj, DIFV_SCOPE_LOCAL, -1);
 	uint32_t nt = var_count(obj, DIFV_SCOPE_THREAD, -1);
@@ -230,7 +230,7 @@ static int layout_vars(struct dt_state *st, char *err, size_t errlen)
 		}
 	}
 	vs->dvs_static = calloc(1, soff + 8);
-	st->static_size = soff + 8;
+	st->eng.static_size = soff + 8;
 	vs->dvs_global = st->gslots;
 	vs->dvs_nglobal = ng;
 	vs->dvs_local = st->lslots;
@@ -315,27 +315,27 @@ static const struct dobj_agg *find_agg(const struct dobj *obj, uint64_t id)
 	return NULL;
 }
 
-static int declare_agg(struct dt_state *st, struct dt_ecb *e, struct dt_step *s,
+static int declare_agg(struct dt_state *st, struct dvm_ecb *e, struct dvm_step *s,
     char *err, size_t errlen)
 {
 	uint64_t id;
-	struct dt_aggvar *av;
+	struct dvm_aggvar *av;
 	uint32_t nkeys = s->ntuple - 1 - (s->has_incr ? 1 : 0);
 	const struct dobj_agg *ag;
 
 	if (!e->steps[s->tuple_first].has_difo ||
 	    agg_id_of(&e->steps[s->tuple_first].difo, &id) != 0 || id == 0 ||
-	    id > st->naggvars)
+	    id > st->eng.naggvars)
 		return fail(err, errlen, -EINVAL,
 		    "aggregation action #%" PRIu32 ": bad aggregation id", s->actndx);
-	if (nkeys > DCONS_AGG_MAXKEYS)
+	if (nkeys > DVM_AGG_MAXKEYS || nkeys > DCONS_AGG_MAXKEYS)
 		return fail(err, errlen, -EINVAL, "too many aggregation keys");
 	const struct dif_difo *idp = &e->steps[s->tuple_first].difo;
 
 	if (idp->dtdo_len == 2 && DIF_INSTR_OP(idp->dtdo_buf[0]) == DIF_OP_SETX &&
 	    DIF_INSTR_OP(idp->dtdo_buf[1]) == DIF_OP_RET)
 		s->aggid = (uint32_t)id;	/* constant: no need to run it */
-	av = &st->aggvars[id - 1];
+	av = &st->eng.aggvars[id - 1];
 	if (av->declared) {
 		if (av->func != s->actkind || av->arg != s->arg || av->nkeys != nkeys)
 			return fail(err, errlen, -EINVAL,
@@ -347,9 +347,8 @@ static int declare_agg(struct dt_state *st, struct dt_ecb *e, struct dt_step *s,
 	av->arg = s->arg;
 	av->nkeys = nkeys;
 	for (uint32_t k = 0; k < nkeys; k++) {
-		const struct dt_step *ks = &e->steps[s->tuple_first + 1 + k];
+		const struct dvm_step *ks = &e->steps[s->tuple_first + 1 + k];
 
-		av->keys[k].action = DIF_ACT_DIFEXPR;
 		av->keys[k].flags = ks->string ? DCONS_REC_STRING : DCONS_REC_SIGNED;
 		av->keys[k].size = ks->string ? (uint32_t)st->opts.strsize + 1 :
 		    (ks->byref ? ks->size : (ks->size ? ks->size : 8));
@@ -368,14 +367,16 @@ static int declare_agg(struct dt_state *st, struct dt_ecb *e, struct dt_step *s,
 
 	ag = find_agg(st->obj, id);
 	d.name = ag ? dobj__str(st->obj, ag->name) : "_";
-	memcpy(d.keys, av->keys, sizeof(d.keys));
+	for (uint32_t k = 0; k < nkeys; k++)
+		d.keys[k] = (struct dcons_keydesc){ .action = DIF_ACT_DIFEXPR,
+		    .flags = av->keys[k].flags, .size = av->keys[k].size };
 	if (dcons_aggstore__declare(st->aggs, &d) != 0)
 		return fail(err, errlen, -EINVAL, "cannot declare aggregation %s", d.name);
 	av->declared = true;
 	return 0;
 }
 
-static int build_steps(struct dt_state *st, struct dt_ecb *e,
+static int build_steps(struct dt_state *st, struct dvm_ecb *e,
     const struct dobj_clause *c, char *err, size_t errlen)
 {
 	const struct dobj *obj = st->obj;
@@ -388,7 +389,7 @@ static int build_steps(struct dt_state *st, struct dt_ecb *e,
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < c->action_count; i++) {
 		const struct dobj_action *a = &obj->actions[c->action_first + i];
-		struct dt_step *s = &e->steps[i];
+		struct dvm_step *s = &e->steps[i];
 
 		s->actkind = a->kind;
 		s->actndx = i + 1;
@@ -407,17 +408,17 @@ static int build_steps(struct dt_state *st, struct dt_ecb *e,
 			if (a->ntuple == 0 || a->ntuple > i)
 				return fail(err, errlen, -EINVAL,
 				    "aggregation action #%" PRIu32 " has a bad tuple", i + 1);
-			s->kind = DT_STEP_AGG;
+			s->kind = DVM_STEP_AGG;
 			s->tuple_first = i - a->ntuple;
 			s->ntuple = a->ntuple;
 			for (uint32_t t = s->tuple_first; t < i; t++) {
-				struct dt_step *ts = &e->steps[t];
+				struct dvm_step *ts = &e->steps[t];
 
 				if (ts->rec >= 0) {	/* undo its record */
 					e->nrecs--;
 					off = e->recs[e->nrecs].off;
 				}
-				ts->kind = DT_STEP_TUPLE;
+				ts->kind = DVM_STEP_TUPLE;
 				ts->rec = -1;
 			}
 			s->has_incr = a->ntuple >= 2 && e->steps[i - 1].has_difo &&
@@ -427,10 +428,10 @@ static int build_steps(struct dt_state *st, struct dt_ecb *e,
 			continue;
 		}
 		switch (a->kind) {
-		case DIF_ACT_SPECULATE: s->kind = DT_STEP_SPECULATE; continue;
-		case DIF_ACT_COMMIT:	s->kind = DT_STEP_COMMIT; continue;
-		case DIF_ACT_DISCARD:	s->kind = DT_STEP_DISCARD; continue;
-		case DIF_ACT_CHILL:	s->kind = DT_STEP_VOID; continue;
+		case DIF_ACT_SPECULATE: s->kind = DVM_STEP_SPECULATE; continue;
+		case DIF_ACT_COMMIT:	s->kind = DVM_STEP_COMMIT; continue;
+		case DIF_ACT_DISCARD:	s->kind = DVM_STEP_DISCARD; continue;
+		case DIF_ACT_CHILL:	s->kind = DVM_STEP_VOID; continue;
 		default: break;
 		}
 		if (!is_recording(a->kind))
@@ -439,17 +440,17 @@ static int build_steps(struct dt_state *st, struct dt_ecb *e,
 		if (!s->has_difo && a->kind != DIF_ACT_PRINTA)
 			return fail(err, errlen, -EINVAL, "action #%" PRIu32 " has no DIFO", i + 1);
 		if (a->kind == DIF_ACT_DIFEXPR && s->size == 0) {
-			s->kind = DT_STEP_VOID;
+			s->kind = DVM_STEP_VOID;
 			continue;
 		}
-		s->kind = a->kind == DIF_ACT_EXIT ? DT_STEP_EXIT : DT_STEP_RECORD;
+		s->kind = a->kind == DIF_ACT_EXIT ? DVM_STEP_EXIT : DVM_STEP_RECORD;
 		if (a->kind == DIF_ACT_EXIT || a->kind == DIF_ACT_PRINTA ||
 		    a->kind == DIF_ACT_TRACEMEM_DYNSIZE)
 			s->size = a->kind == DIF_ACT_EXIT ? 4 : 8;
 		if (!s->byref && s->size != 0 && s->size != 1 && s->size != 2 &&
 		    s->size != 4 && s->size != 8)
 			return fail(err, errlen, -EINVAL, "action #%" PRIu32 ": bad size", i + 1);
-		struct dt_rec *r = &e->recs[e->nrecs];
+		struct dvm_rec *r = &e->recs[e->nrecs];
 
 		s->rec = (int32_t)e->nrecs++;
 		r->off = off;
@@ -472,7 +473,7 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 {
 	const struct dobj *obj = st->obj;
 	uint32_t cap = 16;
-	struct dt_probe **m = NULL;
+	struct dvm_probe **m = NULL;
 
 	st->ecbs = NULL;
 	st->necbs = 0;
@@ -491,7 +492,7 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 				    "probe description %s:%s:%s:%s:%s names a guest target; "
 				    "guest probes are not supported yet", f[0], f[1], f[2], f[3], f[4]);
 			for (;;) {
-				struct dt_probe **nm = realloc(m, cap * sizeof(*m));
+				struct dvm_probe **nm = realloc(m, cap * sizeof(*m));
 
 				if (nm == NULL) {
 					free(m);
@@ -510,7 +511,7 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 				    f[1], f[2], f[3], f[4]);
 			}
 			for (int k = 0; k < n; k++) {
-				struct dt_ecb *ne = realloc(st->ecbs,
+				struct dvm_ecb *ne = realloc(st->ecbs,
 				    (st->necbs + 1) * sizeof(*ne));
 
 				if (ne == NULL) {
@@ -518,7 +519,7 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 					return fail(err, errlen, -ENOMEM, "out of memory");
 				}
 				st->ecbs = ne;
-				struct dt_ecb *e = &st->ecbs[st->necbs];
+				struct dvm_ecb *e = &st->ecbs[st->necbs];
 
 				memset(e, 0, sizeof(*e));
 				e->epid = st->necbs + 1;
@@ -538,14 +539,16 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 	free(m);
 	/* Chain ECBs on their probes now that the array no longer moves. */
 	for (uint32_t i = 0; i < st->necbs; i++) {
-		struct dt_ecb *e = &st->ecbs[i];
+		struct dvm_ecb *e = &st->ecbs[i];
 
 		*e->probe->tail = e;
 		e->probe->tail = &e->next;
 	}
 	st->error_ecb.epid = st->necbs + 1;
 	st->error_ecb.internal_error = true;
-	st->error_ecb.datasize = 5 * 8;
+	st->error_ecb.datasize = 8 * DVM_ERROR_WORDS;
+	st->eng.error_epid = st->error_ecb.epid;
+	st->eng.error_probe = st->probes[DT_PROBE_ERROR - 1];
 	return 0;
 }
 
@@ -553,32 +556,51 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 
 static int alloc_buffers(struct dt_state *st, char *err, size_t errlen)
 {
-	st->pbuf.size = st->opts.bufsize;
-	st->pbuf.mem = malloc(st->pbuf.size);
-	st->scratch = malloc(st->opts.scratchsize);
-	st->aggsize = st->opts.aggsize;
-	st->aggmem = calloc(1, st->aggsize);
-	st->naggbuckets = 1;
-	while (st->naggbuckets < st->aggsize / 512)
-		st->naggbuckets <<= 1;
-	st->aggbuckets = calloc(st->naggbuckets, sizeof(uint32_t));
-	st->aggused = 8;	/* offset 0 means "none" */
-	st->specs = calloc(st->opts.nspec, sizeof(*st->specs));
+	st->eng.pbuf.size = st->opts.bufsize;
+	st->eng.pbuf.mem = malloc(st->eng.pbuf.size);
+	st->eng.scratch = malloc(st->opts.scratchsize);
+	st->eng.aggsize = st->opts.aggsize;
+	st->eng.aggmem = calloc(1, st->eng.aggsize);
+	st->eng.naggbuckets = 1;
+	while (st->eng.naggbuckets < st->eng.aggsize / 512)
+		st->eng.naggbuckets <<= 1;
+	st->eng.aggbuckets = calloc(st->eng.naggbuckets, sizeof(uint32_t));
+	st->eng.aggused = 8;	/* offset 0 means "none" */
+	st->eng.specs = calloc(st->opts.nspec, sizeof(*st->eng.specs));
 	uint32_t maxdata = 5 * 8;
 
 	for (uint32_t i = 0; i < st->necbs; i++)
 		if (st->ecbs[i].datasize > maxdata)
 			maxdata = st->ecbs[i].datasize;
-	st->stage = malloc(sizeof(struct dt_rechdr) + maxdata);
-	st->keybuf = malloc(DCONS_AGG_MAXKEYS * (st->opts.strsize + 9));
-	if (!st->pbuf.mem || !st->scratch || !st->aggmem || !st->aggbuckets ||
-	    !st->specs || !st->stage || !st->keybuf)
+	st->eng.stage = malloc(sizeof(struct dvm_rechdr) + maxdata);
+	st->eng.keybuf = malloc(DVM_AGG_MAXKEYS * (st->opts.strsize + 9));
+	if (!st->eng.pbuf.mem || !st->eng.scratch || !st->eng.aggmem || !st->eng.aggbuckets ||
+	    !st->eng.specs || !st->eng.stage || !st->eng.keybuf)
 		return fail(err, errlen, -ENOMEM, "out of memory for buffers");
 	for (uint32_t i = 0; i < st->opts.nspec; i++) {
-		st->specs[i].buf.size = st->opts.specsize;
-		if ((st->specs[i].buf.mem = malloc(st->opts.specsize)) == NULL)
+		st->eng.specs[i].buf.size = st->opts.specsize;
+		if ((st->eng.specs[i].buf.mem = malloc(st->opts.specsize)) == NULL)
 			return fail(err, errlen, -ENOMEM, "out of memory for speculations");
 	}
+	return 0;
+}
+
+/* What the program may load besides engine memory: names, string tables. */
+static int ro_regions(struct dt_state *st, char *err, size_t errlen)
+{
+	const struct dobj *obj = st->obj;
+	uint32_t n = 0;
+
+	st->ro = calloc(obj->ndifos + 1, sizeof(*st->ro));
+	if (st->ro == NULL)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	st->ro[n++] = (struct dvm_region){ (uintptr_t)st->strarena, st->strarena_size };
+	for (uint32_t d = 0; d < obj->ndifos; d++)
+		if (obj->difos[d].strtab != NULL && obj->difos[d].strlen != 0)
+			st->ro[n++] = (struct dvm_region){
+			    (uintptr_t)obj->difos[d].strtab, obj->difos[d].strlen };
+	st->eng.ro = st->ro;
+	st->eng.nro = n;
 	return 0;
 }
 
@@ -603,17 +625,23 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 
 	st->obj = obj;
 	st->opts = *o;
+	st->eng.host = &dt_host;
+	st->eng.hostctx = st;
+	st->eng.strsize = o->strsize;
+	st->eng.scratchsize = o->scratchsize;
+	st->eng.nspec = o->nspec;
+	st->eng.bufpolicy = o->bufpolicy;
 	st->strarena_size = 1 << 16;
 	st->strarena = calloc(1, st->strarena_size);
 	st->fmts = dcons_fmttab__new();
 	st->aggs = dcons_aggstore__new();
-	st->naggvars = 0;
+	st->eng.naggvars = 0;
 	for (uint32_t i = 0; i < obj->naggs; i++)
-		if (obj->aggs[i].id > st->naggvars)
-			st->naggvars = obj->aggs[i].id;
-	st->naggvars += 16;	/* ids the object does not declare */
-	st->aggvars = calloc(st->naggvars, sizeof(*st->aggvars));
-	if (!st->strarena || !st->fmts || !st->aggs || !st->aggvars)
+		if (obj->aggs[i].id > st->eng.naggvars)
+			st->eng.naggvars = obj->aggs[i].id;
+	st->eng.naggvars += 16;	/* ids the object does not declare */
+	st->eng.aggvars = calloc(st->eng.naggvars, sizeof(*st->eng.aggvars));
+	if (!st->strarena || !st->fmts || !st->aggs || !st->eng.aggvars)
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	dcons_buf__init(&st->out);
 	dcons_ctx__init(&st->dctx);
@@ -638,7 +666,6 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 	st->vmname = dt_arena_str(st, "");
 	st->pid = (int)getpid();
 	st->tid = (int)gettid();
-	st->tkey = (uint64_t)(uint32_t)st->tid;	/* host namespace 0 in the top bits */
 
 	if ((rc = dt_probe_provide_all(st)) != 0)
 		return fail(err, errlen, rc, "cannot create probes: %s", strerror(-rc));
@@ -646,9 +673,9 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 	    (rc = make_ecbs(st, err, errlen)) != 0 ||
 	    (rc = alloc_buffers(st, err, errlen)) != 0)
 		return rc;
-	dvm_mstate__init(&st->ms, &dt_platform, st);
-	st->ms.dms_vars = &st->vs;
-	st->ms.dms_strsize = st->opts.strsize;
+	if ((rc = ro_regions(st, err, errlen)) != 0)
+		return rc;
+	dvm_engine__init(&st->eng);
 	return 0;
 }
 
@@ -667,20 +694,21 @@ void dt_state_close(struct dt_state *st)
 	free(st->lslots);
 	free(st->gshapes);
 	free(st->tshapes);
-	free(st->vs.dvs_static);
-	free(st->vs.dvs_chunks);
-	free(st->vs.dvs_buckets);
-	free(st->scratch);
-	free(st->pbuf.mem);
-	if (st->specs != NULL)
+	free(st->eng.vs.dvs_static);
+	free(st->eng.vs.dvs_chunks);
+	free(st->eng.vs.dvs_buckets);
+	free(st->eng.scratch);
+	free(st->eng.pbuf.mem);
+	if (st->eng.specs != NULL)
 		for (uint32_t i = 0; i < st->opts.nspec; i++)
-			free(st->specs[i].buf.mem);
-	free(st->specs);
-	free(st->aggmem);
-	free(st->aggbuckets);
-	free(st->aggvars);
-	free(st->stage);
-	free(st->keybuf);
+			free(st->eng.specs[i].buf.mem);
+	free(st->eng.specs);
+	free(st->eng.aggmem);
+	free(st->eng.aggbuckets);
+	free(st->eng.aggvars);
+	free(st->eng.stage);
+	free(st->eng.keybuf);
+	free(st->ro);
 	free(st->consrecs);
 	dcons_fmttab__free(st->fmts);
 	dcons_aggstore__free(st->aggs);

@@ -28,10 +28,10 @@ static uint64_t mono(void)
 
 static int round_done(struct dt_state *st)
 {
-	if (st->opts.bufpolicy == DT_BUF_RING)
+	if (st->opts.bufpolicy == DVM_BUF_RING)
 		return 0;
-	if (st->opts.bufpolicy == DT_BUF_FILL && st->pbuf.full)
-		st->exiting = true;
+	if (st->opts.bufpolicy == DVM_BUF_FILL && st->eng.pbuf.full)
+		st->eng.exiting = true;
 	return dt_consume(st);
 }
 
@@ -71,11 +71,11 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 	dt_fire(st, st->probes[0], NULL);		/* BEGIN */
 	if ((rc = round_done(st)) != 0)
 		return rc;
-	while (!st->exiting && !*stop) {
+	while (!st->eng.exiting && !*stop) {
 		uint64_t next = UINT64_MAX, now;
 
 		for (uint32_t i = 0; i < st->nprobes; i++) {
-			struct dt_probe *p = st->probes[i];
+			struct dvm_probe *p = st->probes[i];
 
 			if (p->period_ns != 0 && p->ecbs != NULL && p->next_ns < next)
 				next = p->next_ns;
@@ -84,8 +84,8 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 		if (*stop)
 			break;
 		now = mono();
-		for (uint32_t i = 0; i < st->nprobes && !st->exiting; i++) {
-			struct dt_probe *p = st->probes[i];
+		for (uint32_t i = 0; i < st->nprobes && !st->eng.exiting; i++) {
+			struct dvm_probe *p = st->probes[i];
 
 			if (p->period_ns == 0 || p->ecbs == NULL || p->next_ns > now)
 				continue;

@@ -64,4 +64,38 @@ struct dvm_platform {
 	uint64_t (*dp_speculation)(void *ctx);
 };
 
+/*
+ * What the probe-context engine (dvm_engine.h) needs from its host: the
+ * platform above serves one DIFO run and is implemented by the engine
+ * itself over the memory it owns (scratch, variables, registered read-only
+ * regions); everything else goes to the host.  A user-space driver answers
+ * with clock_gettime and process_vm_readv; a hypervisor host answers user
+ * and kernel loads through the guest's page tables and names the guest's
+ * thread.  Same rules: probe context, no sleeping, no allocation.
+ */
+enum dvm_clock {
+	DVM_CLOCK_MONOTONIC = 0,	/* timestamp */
+	DVM_CLOCK_THREAD,		/* vtimestamp: CPU time of the thread */
+	DVM_CLOCK_REALTIME		/* walltimestamp */
+};
+
+struct dvm_host {
+	/* Nanoseconds on clock clk. */
+	uint64_t (*dh_time)(void *hctx, enum dvm_clock clk);
+	/*
+	 * A load the engine cannot satisfy from its own memory (user memory,
+	 * kernel or guest memory).  Same contract as dp_load.  NULL: every
+	 * such load faults BADADDR.
+	 */
+	int (*dh_load)(void *hctx, enum dvm_space space, uint64_t addr,
+	    unsigned size, uint64_t *val);
+	/*
+	 * Built-in variables the engine does not keep itself (it answers
+	 * args, argN, timestamp, vtimestamp, walltimestamp, epid, id and the
+	 * probe names): pid, tid, execname, uid, cpu, vmname, ...  Same
+	 * contract as dp_builtin.  NULL: ILLOP.
+	 */
+	int (*dh_builtin)(void *hctx, uint32_t id, uint64_t ndx, uint64_t *val);
+};
+
 #endif /* DVM_PLATFORM_H */

@@ -33,7 +33,7 @@ static void close_prog(void)
 	dobj__free(obj);
 }
 
-static struct dt_probe *probe(const char *name)
+static struct dvm_probe *probe(const char *name)
 {
 	for (uint32_t i = 0; i < st.nprobes; i++)
 		if (strcmp(st.probes[i]->name, name) == 0)
@@ -57,7 +57,7 @@ static const char faulting[] =
 /* ASSERTION: a clause that faults a million times counts every fault, keeps the heap flat, and leaves the buffer bounded. */
 START_TEST(fault_storm)
 {
-	struct dt_probe *p;
+	struct dvm_probe *p;
 	size_t before;
 
 	open_prog(faulting, NULL, NULL);
@@ -66,9 +66,9 @@ START_TEST(fault_storm)
 	for (int i = 0; i < 1000000; i++) {
 		dt_fire(&st, p, NULL);
 		if ((i & 4095) == 4095)
-			st.pbuf.head = 0;	/* a consumer that discards */
+			st.eng.pbuf.head = 0;	/* a consumer that discards */
 	}
-	ck_assert_uint_eq(st.errors, 1000000);
+	ck_assert_uint_eq(st.eng.errors, 1000000);
 	ck_assert_uint_eq(heap_in_use(), before);
 	close_prog();
 }
@@ -87,7 +87,7 @@ static const char counting[] =
 /* ASSERTION: new aggregation keys and associative-array entries beyond the arenas are drops, not allocations. */
 START_TEST(drops_not_growth)
 {
-	struct dt_probe *p;
+	struct dvm_probe *p;
 	size_t before;
 	uint64_t args[10] = { 0 };
 
@@ -99,9 +99,9 @@ START_TEST(drops_not_growth)
 		dt_fire(&st, p, args);
 	}
 	ck_assert_uint_eq(heap_in_use(), before);
-	ck_assert_uint_gt(st.aggdrops, 0);
-	ck_assert_uint_gt(st.vs.dvs_drops, 0);
-	ck_assert_uint_eq(st.errors, 0);
+	ck_assert_uint_gt(st.eng.aggdrops, 0);
+	ck_assert_uint_gt(st.eng.vs.dvs_drops, 0);
+	ck_assert_uint_eq(st.eng.errors, 0);
 	close_prog();
 }
 END_TEST
