@@ -7,7 +7,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang llvm-14-dev libclang-rt-14-dev
 libelf-dev libbsd-dev libmd-dev libbpf-dev check binutils zlib1g-dev libzstd-dev
-libffi-dev libtinfo-dev libxml2-dev pahole"
+libffi-dev libtinfo-dev libxml2-dev pahole qemu-system-x86"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,82 @@
+/*
+ * qemu_run.h — run the QEMU test guest (guests/qemu) and talk to it: the
+ * host half shared by the integration test (check_vm_qemu.c) and the
+ * dtrace bridge (qg_bridge.c).
+ *
+ * qr_qemu__start() creates a private directory (under /dev/shm when it
+ * exists), the 64 MiB RAM file and three listening UNIX sockets, starts
+ * qemu-system-x86_64 under TCG with its RAM in that file (share=on) and
+ * accepts its three connections: debugcon (guest -> host records), COM1
+ * (host -> guest replies) and QMP.  Guest RAM is mapped READ-ONLY.
+ * Every wait has a timeout; qr_qemu__stop() kills QEMU if it still runs
+ * and removes every file.  Functions return 0 or -errno and put a
+ * one-line message in q->err.
+ */
+#ifndef QEMU_RUN_H
+#define QEMU_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "qg_proto.h"
+
+#define QR_RAM_SIZE	(64u << 20)
+#define QR_LOWMEM_HOLE	0xa0000u	/* VGA/ROM from here to 1 MiB */
+#define QR_HOLE_END	0x100000u
+
+struct qr_qemu {
+	pid_t pid;			/* 0 once reaped */
+	int status;			/* wait status once reaped */
+	int lfd[3];			/* listening sockets */
+	int dbg_fd, ser_fd, qmp_fd;
+	const uint8_t *ram;		/* PROT_READ, MAP_SHARED */
+	int ram_fd;			/* O_RDONLY */
+	char dir[256];
+	char ram_path[300];
+	char log_path[300];
+	char err[512];
+};
+
+/* A decoded guest record (qg_proto.h); fields not in the type are 0. */
+struct qr_record {
+	uint8_t type;
+	uint32_t seq;
+	/* exit */
+	uint64_t rax, rbx, rcx, rip, cr0, cr3, cr4, efer;
+	uint8_t cpl;
+	/* truth */
+	uint32_t expect;
+	int64_t want_rax;
+	uint64_t curthread, tid, ucred;
+	uint32_t pid, ruid, rgid, uid;
+	char comm[QG_COMM_LEN + 1];
+	char uarg[QG_UARG_LEN + 1];
+	/* done */
+	uint32_t fired, bad_rax;
+	/* fault */
+	uint32_t vector;
+	uint64_t fault_rip, cr2, error;
+};
+
+/* Path of qemu-system-x86_64 ($QEMU, else $PATH), or NULL. */
+const char *qr_qemu__find(void);
+int qr_qemu__start(struct qr_qemu *q, const char *qemu, const char *kernel,
+    const char *cpu);
+/* Next record from debugcon; -ETIMEDOUT, -EPIPE at end of stream. */
+int qr_qemu__read_record(struct qr_qemu *q, struct qr_record *rec,
+    int timeout_ms);
+/* Bytes to the guest's COM1 (the value for RAX, the go byte). */
+int qr_qemu__reply(struct qr_qemu *q, const void *buf, size_t n);
+/* HMP command through QMP's human-monitor-command; out gets the text. */
+int qr_qemu__hmp(struct qr_qemu *q, const char *cmd, char *out, size_t cap);
+/* Wait for QEMU to exit; *code = exit status, or -1 if killed. */
+int qr_qemu__wait(struct qr_qemu *q, int timeout_ms, int *code);
+void qr_qemu__stop(struct qr_qemu *q);
+
+/* Decode one QG_REC_SIZE record; -EBADMSG on bad magic or type. */
+int qr_record__decode(const uint8_t *buf, size_t len, struct qr_record *out);
+/* Paging-mode word (DVMM_MODE_* / HTVM_MODE_*) from CR0, CR4, EFER. */
+uint32_t qr_mode(uint64_t cr0, uint64_t cr4, uint64_t efer);
+
+#endif /* QEMU_RUN_H */
