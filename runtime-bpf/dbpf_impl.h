@@ -46,8 +46,10 @@
 #define SLOT_ACT	(-200)	/* action index of the running step */
 #define SLOT_A		(-208)	/* subroutine temporaries */
 #define SLOT_B		(-216)
-#define SLOT_LOCAL(i)	(-224 - 8 * (int16_t)(i))	/* clause-locals */
-#define DBPF_NLOCALS	32
+#define SLOT_LOCAL(i)	(-224 - 8 * (int16_t)(i))	/* clause-locals: -224..-344 */
+#define DBPF_NLOCALS	16
+#define SLOT_TUP(i)	(-352 - 8 * (int16_t)(i))	/* tuple values: -352..-408 */
+#define SLOT_TUPSZ(i)	(-416 - 8 * (int16_t)(i))	/* tuple sizes: -416..-472 */
 
 #define CC_Z	1
 #define CC_N	2
@@ -141,9 +143,19 @@ void dbpf_fault(struct dbpf_xl *x, unsigned code, uint8_t valreg);
  * Falls through to nothing: every path ends in ret (-> done) or a fault.
  */
 int dbpf_xl_difo(struct dbpf_xl *x, const struct dif_difo *dp, uint32_t done);
-/* Patch every jump; -EINVAL when a label is unbound or out of range. */
+/* Patch every jump (backward ones close bounded loops); -EINVAL when a
+ * label is unbound or out of range. */
 int dbpf_xl_finish(struct dbpf_xl *x);
 void dbpf_xl_release(struct dbpf_xl *x);	/* frees all but insn/pcmap */
+
+/* dbpf_load.c, shared with dbpf_set.c. */
+/* The last "N: (xx) ..." instruction a verifier log names, or -1. */
+long dbpf_vlog_last_insn(const char *log);
+/* The verifier's reason: its last line that is not a closing statistic. */
+void dbpf_vlog_reason(const char *log, char *out, size_t size);
+/* A tracepoint's id from tracefs (mounted if absent), or -errno + err. */
+int dbpf_tracepoint_id(const char *group, const char *name, char *err,
+    size_t errlen);
 
 struct dbpf_prog {
 	struct bpf_insn	*dp_insn;

@@ -69,7 +69,7 @@ int dbpf_available(void)
  * The last "N: (xx) ..." line of a verifier log is the instruction being
  * checked when it gave up.  Returns N, or -1.
  */
-static long last_insn(const char *log)
+long dbpf_vlog_last_insn(const char *log)
 {
 	long found = -1;
 
@@ -87,7 +87,7 @@ static long last_insn(const char *log)
  * The verifier's reason: the last log line that is not one of its closing
  * statistics ("processed N insns ...", "verification time ...", ...).
  */
-static void reason(const char *log, char *out, size_t size)
+void dbpf_vlog_reason(const char *log, char *out, size_t size)
 {
 	static const char *const stats[] = { "processed ", "verification time",
 	    "stack depth", "mark_read", "" };
@@ -146,8 +146,8 @@ static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
 		return fd;
 	}
 	e = errno;
-	bad = last_insn(log);
-	reason(log, why, sizeof(why));
+	bad = dbpf_vlog_last_insn(log);
+	dbpf_vlog_reason(log, why, sizeof(why));
 	if (bad >= 0 && (size_t)bad < p->dp_len && p->dp_pcmap[bad] >= 0)
 		say(err, errlen, 0, "verifier rejected BPF insn %ld (from DIF pc %lld): %s",
 		    bad, (long long)p->dp_pcmap[bad], why);
@@ -245,7 +245,7 @@ int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
 #define TRACEFS	"/sys/kernel/tracing"
 
 /* The tracepoint's numeric id from tracefs, mounting tracefs if needed. */
-static int tracepoint_id(const char *group, const char *name, char *err,
+int dbpf_tracepoint_id(const char *group, const char *name, char *err,
     size_t errlen)
 {
 	char path[512];
@@ -289,7 +289,7 @@ int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
 		return say(err, errlen, -EBUSY, "probe is already attached");
 	if (pr->pr_ctx != DBPF_CTX_TRACEPOINT)
 		return say(err, errlen, -EINVAL, "not a tracepoint program");
-	id = tracepoint_id(group, name, err, errlen);
+	id = dbpf_tracepoint_id(group, name, err, errlen);
 	if (id < 0)
 		return id;
 	memset(&a, 0, sizeof(a));

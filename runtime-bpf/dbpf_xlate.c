@@ -151,7 +151,7 @@ int dbpf_xl_finish(struct dbpf_xl *x)
 
 		if (to == SIZE_MAX)
 			return dbpf_fail(x, "internal error: jump to an unbound label");
-		if (off < 0 || off > INT16_MAX)
+		if (off < INT16_MIN || off > INT16_MAX)
 			return dbpf_fail(x, "pc %lld: jump of %lld BPF instructions is "
 			    "out of range", (long long)DBPF_TAG_PC(x->pcmap[f->at]), off);
 		x->insn[f->at].off = (int16_t)off;

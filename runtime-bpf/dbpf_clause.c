@@ -1,0 +1,1390 @@
+/*
+ * dbpf_clause.c — translate every clause enabled on one probe attachment
+ * into one BPF program (the shape is in dbpf_clause.h and docs/bpf.md).
+ *
+ * Theory.  The program is a straight sequence of clauses:
+ *
+ *   prologue   r9 = ctx; r8 = this program's per-CPU scratch value; the
+ *              scratch address as a plain number in fp[SBASE]; firings++
+ *   clause k   predicate DIFO -> `done` tests fp[RESULT]; then each step's
+ *              DIFOs and what the step does with their results; then the
+ *              record goes to the ring buffer; `ja next_k`
+ *   fault k    (only when something in clause k can fault) the ERROR
+ *              record; errors++; falls into next_k
+ *   epilogue   r0 = 0; exit
+ *
+ * Invariants the verifier relies on:
+ *   - DIF registers hold plain numbers only, never BPF pointers: a string
+ *     is the *address* of its bytes (scratch address + offset, computed
+ *     from fp[SBASE]), and every access through a DIF value goes through a
+ *     probe_read helper, which may fault (-> ERROR) but never upsets the
+ *     verifier.  Pointers live in r8 (scratch) and r6 (a map value) only,
+ *     always offset by constants or by explicitly bounded registers.
+ *   - Every area of the scratch value is placed at translation time
+ *     (struct layout): counters, the read-only strings (probe names and
+ *     every DIFO's string table, written by the loader), the record being
+ *     built, the ERROR record, aggregation keys and their initial values
+ *     (also written by the loader), and one string buffer per
+ *     string-producing instruction of a clause (reused by the next clause).
+ *   - Maps are named by ld_imm64 placeholders (DBPF_REF_*) that the loader
+ *     (dbpf_set.c) replaces with fds.
+ *
+ * Ownership: the translation (struct dbpf_cprog) owns its arrays; the set
+ * owns the maps, aggregation shapes included (dbpf_set_agg_ref).
+ * Read next: dbpf_set.c (maps, loading, reading), dbpf_xlate.c (the DIF
+ * instruction core this builds on).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbpf_clause.h"
+#include "dbpf_impl.h"
+#include "dbpf_set_impl.h"
+
+#define emit	dbpf_emit
+#define fail	dbpf_fail
+#define R0	BPF_REG_0
+#define R1	BPF_REG_1
+#define R2	BPF_REG_2
+#define R3	BPF_REG_3
+#define R4	BPF_REG_4
+#define R5	BPF_REG_5
+#define R6	BPF_REG_6
+#define R8	BPF_REG_8
+#define R9	BPF_REG_9
+#define FP	BPF_REG_10
+
+#define MAX_SCRATCH	32768u	/* largest per-CPU map value the kernel allows */
+
+/* Counters at the start of the scratch value (summed by dbpf_set__counts). */
+#define CNT_FIRINGS	0
+#define CNT_BUFDROPS	8
+#define CNT_AGGDROPS	16
+#define CNT_DYNDROPS	24
+#define CNT_ERRORS	32
+
+struct layout {
+	uint32_t	strtab;		/* read-only strings */
+	uint32_t	err;		/* ERROR record: 16 + 40 bytes */
+	uint32_t	rec;		/* record: 16 + max datasize + 8 */
+	uint32_t	tmpa, tmpb;	/* two strsize + 8 temporaries */
+	uint32_t	key;		/* aggregation / assoc key */
+	uint32_t	inits;		/* aggregation initial values */
+	uint32_t	strs;		/* string buffers (grow per clause) */
+};
+
+struct local {
+	uint32_t	id;
+};
+
+/* Everything the hook needs while one clause is translated. */
+struct cx {
+	struct dbpf_set		*set;
+	const struct dbpf_attach *at;
+	const struct dbpf_clause *cl;
+	uint32_t		strsize;
+	struct layout		lay;
+	uint8_t			*image;		/* initial scratch contents */
+	uint32_t		image_size;
+	uint32_t		strtab_used;
+	uint32_t		inits_used;
+	uint32_t		strs_used, strs_max;	/* this clause / program */
+	uint32_t		difo_strbase;	/* the current DIFO's strtab offset */
+	uint32_t		probe_str[4];	/* probeprov..probename offsets */
+	uint32_t		locals[DBPF_NLOCALS];
+	uint32_t		nlocals;
+	int			ttop;		/* tuple depth at this pc */
+	bool			tup_string[DIF_DTR_NREGS];
+};
+
+/* ---- Small emission helpers ---------------------------------------------- */
+
+/*   r<dst> = &map (a placeholder the loader patches) */
+static void map_ref(struct dbpf_xl *x, uint8_t dst, uint32_t ref)
+{
+	dbpf_ld_imm64(x, dst, BPF_PSEUDO_MAP_FD, DBPF_REF(ref));
+}
+
+/*   r<dst> = r8 + off (a pointer into scratch) */
+static void scratch_ptr(struct dbpf_xl *x, uint8_t dst, uint32_t off)
+{
+	emit(x, ALU_X(BPF_MOV, dst, R8));
+	emit(x, ALU_K(BPF_ADD, dst, (int32_t)off));
+}
+
+/*   r0 = fp[SBASE] + off (the same place as a plain number) */
+static void scratch_addr(struct dbpf_xl *x, uint32_t off)
+{
+	emit(x, LDX64(R0, FP, SLOT_SBASE));
+	emit(x, ALU_K(BPF_ADD, R0, (int32_t)off));
+}
+
+/*   *(u64 *)(r8 + off) += 1 */
+static void count(struct dbpf_xl *x, int16_t off)
+{
+	emit(x, LDX64(R1, R8, off));
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, STX64(R8, R1, off));
+}
+
+/*   *(u64 *)(r8 + off .. off + n) = 0 */
+static void zero_scratch(struct dbpf_xl *x, uint32_t off, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i += 8)
+		emit(x, ST64(R8, (int16_t)(off + i), 0));
+}
+
+/*
+ * A fault whose value is in fp[slot]:  r3 = fp[slot]; fault code(r3)
+ */
+static void fault_slot(struct dbpf_xl *x, unsigned code, int16_t slot)
+{
+	emit(x, LDX64(R3, FP, slot));
+	dbpf_fault(x, code, R3);
+}
+
+/*
+ * After a helper that returns < 0 on failure:
+ *   jsge r0, 0, +5; r3 = fp[slot]; fault BADADDR(r3)
+ */
+static void fault_if_negative(struct dbpf_xl *x, int16_t slot)
+{
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R0, 0, 5, 0));
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+}
+
+static uint32_t round8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+/* A fresh string buffer of this clause: strsize + 1 bytes (NUL). */
+static int new_string(struct dbpf_xl *x, struct cx *c, uint32_t *off)
+{
+	uint32_t need = round8(c->strsize + 1);
+
+	if ((uint64_t)c->lay.strs + c->strs_used + need > MAX_SCRATCH)
+		return fail(x, "pc %lld: the clause needs more than %u bytes of "
+		    "per-CPU scratch for strings", (long long)x->curpc, MAX_SCRATCH);
+	*off = c->lay.strs + c->strs_used;
+	c->strs_used += need;
+	if (c->strs_used > c->strs_max)
+		c->strs_max = c->strs_used;
+	return 0;
+}
+
+static const struct dif_var *find_var(const struct dif_difo *dp, unsigned id,
+    unsigned scope)
+{
+	for (uint32_t i = 0; i < dp->dtdo_varlen && dp->dtdo_vartab; i++)
+		if (dp->dtdo_vartab[i].dtdv_id == id &&
+		    dp->dtdo_vartab[i].dtdv_scope == scope)
+			return &dp->dtdo_vartab[i];
+	return NULL;
+}
+
+static bool is_string_var(const struct dif_difo *dp, unsigned id, unsigned scope)
+{
+	const struct dif_var *v = find_var(dp, id, scope);
+
+	return v != NULL && v->dtdv_type.dtdt_kind == DIF_TYPE_STRING;
+}
+
+/* ---- Built-in variables and arguments -------------------------------------- */
+
+/*
+ * argN from its source:
+ *   CTX        r0 = *(u<size> *)(r9 + off) [sign-extended]
+ *   CTX_DEREF  r3 = *(u64 *)(r9 + off) + deref; probe_read_kernel(fp+TMP,
+ *              size, r3) or fault BADADDR; r0 = *(u<size> *)(fp + TMP)
+ *   CONST/ZERO r0 = value
+ */
+static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
+{
+	static const uint8_t bsz[9] = { 0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW };
+	const struct dbpf_argsrc *a = n < DBPF_MAXARGS ? &c->at->at_args[n] : NULL;
+	unsigned size = a ? a->as_size : 0;
+
+	if (a == NULL || a->as_kind == DBPF_ARG_NONE)
+		return fail(x, "pc %lld: arg%u is not provided by this probe",
+		    (long long)x->curpc, n);
+	switch (a->as_kind) {
+	case DBPF_ARG_ZERO:
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		return 0;
+	case DBPF_ARG_CONST:
+		dbpf_ld_imm64(x, R0, 0, a->as_value);
+		return 0;
+	case DBPF_ARG_CTX: case DBPF_ARG_CTX_DEREF:
+		break;
+	default:
+		return fail(x, "arg%u: unknown argument source kind %u", n, a->as_kind);
+	}
+	if (size > 8 || (bsz[size] == 0 && size != 8))
+		return fail(x, "arg%u: field size %u is not 1, 2, 4 or 8", n, size);
+	if (a->as_kind == DBPF_ARG_CTX) {
+		emit(x, LDXSZ(bsz[size], R0, R9, (int16_t)a->as_off));
+	} else {
+		emit(x, LDX64(R3, R9, (int16_t)a->as_off));
+		emit(x, ALU_K(BPF_ADD, R3, a->as_deref));
+		emit(x, STX64(FP, R3, SLOT_FVAL));
+		emit(x, ST64(FP, SLOT_TMP, 0));
+		dbpf_fp_addr(x, R1, SLOT_TMP);
+		emit(x, ALU_K(BPF_MOV, R2, (int32_t)size));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 5, 0));
+		fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+		emit(x, LDXSZ(bsz[size], R0, FP, SLOT_TMP));
+	}
+	if (a->as_signed && size < 8) {
+		emit(x, ALU_K(BPF_LSH, R0, (int32_t)(64 - 8 * size)));
+		emit(x, ALU_K(BPF_ARSH, R0, (int32_t)(64 - 8 * size)));
+	}
+	return 0;
+}
+
+/*
+ * ldga args[%ri]: a compare chain over the provided arguments:
+ *   r0 = 0; r4 = %ri; jne r4, 0, +k; <arg0>; ja out; jne r4, 1, ...; out:
+ * An index with no argument reads 0.
+ */
+static int ldga_args(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t out = dbpf_label_new(x);
+	int rc;
+
+	dbpf_get(x, R0, DIF_INSTR_R2(in));
+	emit(x, STX64(FP, R0, SLOT_A));
+	for (unsigned n = 0; n < DBPF_MAXARGS; n++) {
+		uint32_t next;
+
+		if (c->at->at_args[n].as_kind == DBPF_ARG_NONE)
+			continue;
+		next = dbpf_label_new(x);
+		emit(x, LDX64(R4, FP, SLOT_A));
+		dbpf_jump(x, JK(BPF_JNE, R4, (int32_t)n), next);
+		if ((rc = load_arg(x, c, n)) != 0)
+			return rc;
+		dbpf_jump(x, JA(), out);
+		dbpf_label_bind(x, next);
+	}
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_label_bind(x, out);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/* A constant string placed in the read-only area; its offset. */
+static int add_const_string(struct dbpf_xl *x, struct cx *c, const char *s,
+    uint32_t *off)
+{
+	size_t n = strlen(s ? s : "") + 1;
+
+	if (c->strtab_used + n > c->lay.err - c->lay.strtab)
+		return fail(x, "internal error: read-only string area is full");
+	*off = c->lay.strtab + c->strtab_used;
+	memcpy(c->image + *off, s ? s : "", n);
+	c->strtab_used += (uint32_t)n;
+	return 0;
+}
+
+/*
+ * ldgs of built-ins that depend on the clause or the probe:
+ *   execname   r1 = r8 + S; r2 = 16; call get_current_comm; r0 = SBASE + S
+ *   probe*     r0 = SBASE + <offset of the constant string>
+ *   id, epid   r0 = constant
+ *   argN       load_arg
+ * Others go to the core (timestamp, pid, tid, uid, gid, cpu, curthread).
+ */
+static int ldgs_builtin(struct dbpf_xl *x, struct cx *c, unsigned var)
+{
+	uint32_t off;
+	int rc;
+
+	switch (var) {
+	case DIF_VAR_EXECNAME:
+		if ((rc = new_string(x, c, &off)) != 0)
+			return rc;
+		scratch_ptr(x, R1, off);
+		emit(x, ALU_K(BPF_MOV, R2, 16));
+		emit(x, CALL(BPF_FUNC_get_current_comm));
+		scratch_addr(x, off);
+		return 1;
+	case DIF_VAR_PROBEPROV: case DIF_VAR_PROBEMOD:
+	case DIF_VAR_PROBEFUNC: case DIF_VAR_PROBENAME:
+		scratch_addr(x, c->probe_str[var - DIF_VAR_PROBEPROV]);
+		return 1;
+	case DIF_VAR_ID:
+		dbpf_ld_imm64(x, R0, 0, c->at->at_probe_id);
+		return 1;
+	case DIF_VAR_EPID:
+		dbpf_ld_imm64(x, R0, 0, c->cl->epid);
+		return 1;
+	default:
+		if (var >= DIF_VAR_ARG0 && var <= DIF_VAR_ARG9) {
+			rc = load_arg(x, c, var - DIF_VAR_ARG0);
+			return rc < 0 ? rc : 1;
+		}
+		return 0;
+	}
+}
+
+/* ---- Variables ----------------------------------------------------------- */
+
+/*
+ * Global scalar: an ARRAY map indexed by id - UBASE.
+ *   ldgs: fp[KEY] = idx; r0 = lookup(gvars, fp+KEY); r0 = r0 ? *r0 : 0
+ *   stgs: fp[KEY] = idx; fp[VVAL] = %rs; update(gvars, fp+KEY, fp+VVAL, ANY)
+ */
+static int global_var(struct dbpf_xl *x, const struct dif_difo *dp,
+    dif_instr_t in, bool store)
+{
+	unsigned var = DIF_INSTR_VAR(in);
+	uint32_t idx = var - DIF_VAR_OTHER_UBASE;
+
+	if (idx >= DBPF_NGVARS)
+		return fail(x, "pc %lld: global variable id 0x%x is beyond the %u "
+		    "globals BPF programs have", (long long)x->curpc, var, DBPF_NGVARS);
+	if (is_string_var(dp, var, DIFV_SCOPE_GLOBAL))
+		return fail(x, "pc %lld: string global variables are not translated "
+		    "to BPF yet", (long long)x->curpc);
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, (int32_t)idx));
+	map_ref(x, R1, DBPF_REF_GVARS);
+	dbpf_fp_addr(x, R2, SLOT_KEY);
+	if (store) {
+		dbpf_get(x, R0, DIF_INSTR_RS(in));
+		emit(x, STX64(FP, R0, SLOT_VVAL));
+		dbpf_fp_addr(x, R3, SLOT_VVAL);
+		emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
+		emit(x, CALL(BPF_FUNC_map_update_elem));
+		return 1;
+	}
+	emit(x, CALL(BPF_FUNC_map_lookup_elem));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 1, 0));
+	emit(x, LDX64(R0, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * Thread-local scalar: a HASH map keyed by {pid_tgid, id}.
+ *   call get_current_pid_tgid; fp[VKEY] = r0; fp[VKEY+8] = id
+ *   ldts: r0 = lookup(tvars, fp+VKEY); r0 = r0 ? *r0 : 0
+ *   stts: %rs == 0 ? delete(tvars, key)
+ *                  : update(tvars, key, fp+VVAL, ANY) or dyndrops++
+ */
+static int thread_var(struct dbpf_xl *x, const struct dif_difo *dp,
+    dif_instr_t in, bool store)
+{
+	unsigned var = DIF_INSTR_VAR(in);
+	uint32_t del = dbpf_label_new(x), out = dbpf_label_new(x);
+
+	if (is_string_var(dp, var, DIFV_SCOPE_THREAD))
+		return fail(x, "pc %lld: string thread-local variables are not "
+		    "translated to BPF yet", (long long)x->curpc);
+	emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+	emit(x, STX64(FP, R0, SLOT_VKEY));
+	emit(x, ST64(FP, SLOT_VKEY + 8, (int32_t)var));
+	map_ref(x, R1, DBPF_REF_TVARS);
+	dbpf_fp_addr(x, R2, SLOT_VKEY);
+	if (!store) {
+		emit(x, CALL(BPF_FUNC_map_lookup_elem));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 1, 0));
+		emit(x, LDX64(R0, R0, 0));
+		dbpf_put(x, DIF_INSTR_RD(in));
+		return 1;
+	}
+	dbpf_get(x, R0, DIF_INSTR_RS(in));
+	emit(x, STX64(FP, R0, SLOT_VVAL));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), del);
+	dbpf_fp_addr(x, R3, SLOT_VVAL);
+	emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
+	emit(x, CALL(BPF_FUNC_map_update_elem));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	count(x, CNT_DYNDROPS);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, del);
+	emit(x, CALL(BPF_FUNC_map_delete_elem));
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * Clause-local: a stack slot per variable of the clause (zeroed when the
+ * clause starts).   ldls: %rd = fp[LOCAL(i)]    stls: fp[LOCAL(i)] = %rs
+ */
+static int local_var(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool store)
+{
+	unsigned var = DIF_INSTR_VAR(in);
+	uint32_t i;
+
+	for (i = 0; i < c->nlocals && c->locals[i] != var; i++)
+		;
+	if (i == c->nlocals) {
+		if (c->nlocals == DBPF_NLOCALS)
+			return fail(x, "pc %lld: more than %u clause-local variables",
+			    (long long)x->curpc, DBPF_NLOCALS);
+		c->locals[c->nlocals++] = var;
+	}
+	if (store) {
+		dbpf_get(x, R0, DIF_INSTR_RS(in));
+		emit(x, STX64(FP, R0, SLOT_LOCAL(i)));
+	} else {
+		emit(x, LDX64(R0, FP, SLOT_LOCAL(i)));
+		dbpf_put(x, DIF_INSTR_RD(in));
+	}
+	return 1;
+}
+
+/* ---- Tuple stack and strings ------------------------------------------------ */
+
+/*   fp[TUP(t)] = %rs; fp[TUPSZ(t)] = %r2 (pushtr) or 0 (pushtv) */
+static int push(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool byref)
+{
+	int t = c->ttop;
+
+	if (t >= DIF_DTR_NREGS)
+		return fail(x, "pc %lld: tuple stack overflow", (long long)x->curpc);
+	dbpf_get(x, R0, DIF_INSTR_RS(in));
+	emit(x, STX64(FP, R0, SLOT_TUP(t)));
+	if (byref)
+		dbpf_get(x, R0, DIF_INSTR_R2(in));
+	else
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, STX64(FP, R0, SLOT_TUPSZ(t)));
+	c->tup_string[t] = byref && DIF_INSTR_TYPE(in) == DIF_TYPE_STRING;
+	c->ttop++;
+	return 1;
+}
+
+/*
+ * Copy the string at the address in fp[slot] into r8 + off (at most
+ * strsize bytes + NUL); a zero address gives "".
+ *   r3 = fp[slot]; *(u8 *)(r8 + off) = 0; jeq r3, 0, out
+ *   r1 = r8 + off; r2 = strsize + 1; call probe_read_kernel_str
+ *   jsge r0, 0, out; fault BADADDR(fp[slot])
+ */
+static void copy_string(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t off)
+{
+	uint32_t out = dbpf_label_new(x);
+
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)off, 0));
+	emit(x, LDX64(R3, FP, slot));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	scratch_ptr(x, R1, off);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	dbpf_jump(x, JK(BPF_JSGE, R0, 0), out);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, out);
+}
+
+/*
+ * scmp %a, %b: both strings into the two temporaries, then a bounded loop
+ *   r1 = 0
+ * loop: r4 = tmpa[r1]; r5 = tmpb[r1]; jne r4, r5, diff; jeq r4, 0, same
+ *       r1 += 1; jlt r1, strsize + 1, loop
+ * same: r0 = Z; ja out
+ * diff: r0 = 0; jgt r4, r5, out; r0 = N
+ * out:  fp[FLAGS] = r0
+ * Identical addresses compare equal without reading, like the emulator.
+ */
+static int scmp(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t same = dbpf_label_new(x), diff = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	size_t loop;
+
+	dbpf_get(x, R0, DIF_INSTR_R1(in));
+	emit(x, STX64(FP, R0, SLOT_A));
+	dbpf_get(x, R1, DIF_INSTR_R2(in));
+	emit(x, STX64(FP, R1, SLOT_B));
+	dbpf_jump(x, JX(BPF_JEQ, R0, R1), same);
+	copy_string(x, c, SLOT_A, c->lay.tmpa);
+	copy_string(x, c, SLOT_B, c->lay.tmpb);
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R4, R2, 0));
+	scratch_ptr(x, R2, c->lay.tmpb);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R5, R2, 0));
+	dbpf_jump(x, JX(BPF_JNE, R4, R5), diff);
+	dbpf_jump(x, JK(BPF_JEQ, R4, 0), same);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0,
+	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 1)));
+	dbpf_label_bind(x, same);
+	emit(x, ALU_K(BPF_MOV, R0, CC_Z));
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, diff);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_jump(x, JX(BPF_JGT, R4, R5), out);
+	emit(x, ALU_K(BPF_MOV, R0, CC_N));
+	dbpf_label_bind(x, out);
+	emit(x, STX64(FP, R0, SLOT_FLAGS));
+	return 1;
+}
+
+/*
+ * copyinstr(addr [, max]):  S = a fresh string buffer
+ *   r2 = min(max, strsize) + 1 (or strsize + 1); r1 = r8 + S; r3 = addr
+ *   call probe_read_user_str; jsge r0, 0, ok; fault BADADDR(addr)
+ *   ok: r0 = SBASE + S
+ */
+static int subr_copyinstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t off;
+	int rc;
+
+	if ((rc = new_string(x, c, &off)) != 0)
+		return rc;
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	if (c->ttop > 1) {
+		uint32_t big = dbpf_label_new(x);
+
+		emit(x, LDX64(R1, FP, SLOT_TUP(1)));
+		dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)c->strsize), big);
+		emit(x, ALU_X(BPF_MOV, R2, R1));
+		emit(x, ALU_K(BPF_ADD, R2, 1));
+		dbpf_label_bind(x, big);
+	}
+	scratch_ptr(x, R1, off);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_user_str));
+	fault_if_negative(x, SLOT_TUP(0));
+	scratch_addr(x, off);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * strlen(s):  r0 = 0; r3 = s; jeq r3, 0, out
+ *   r1 = r8 + tmpa; r2 = strsize + 1; call probe_read_kernel_str
+ *   jsge r0, 0, +5; fault BADADDR(s); r0 -= 1
+ * out: %rd = r0
+ */
+static int subr_strlen(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t out = dbpf_label_new(x);
+
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	scratch_ptr(x, R1, c->lay.tmpa);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	fault_if_negative(x, SLOT_TUP(0));
+	emit(x, ALU_K(BPF_SUB, R0, 1));
+	dbpf_label_bind(x, out);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	unsigned subr = DIF_INSTR_SUBR(in);
+
+	switch (subr) {
+	case DIF_SUBR_COPYINSTR:
+		if (c->ttop < 1)
+			break;
+		return subr_copyinstr(x, c, in);
+	case DIF_SUBR_STRLEN:
+		if (c->ttop < 1)
+			break;
+		return subr_strlen(x, c, in);
+	default:
+		return fail(x, "pc %lld: subroutine %u is not translated to BPF yet",
+		    (long long)x->curpc, subr);
+	}
+	return fail(x, "pc %lld: subroutine %u called with too few arguments",
+	    (long long)x->curpc, subr);
+}
+
+/* The hook: everything dbpf_xlate.c's core leaves to clause programs. */
+static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
+    void *arg)
+{
+	struct cx *c = arg;
+	unsigned op = DIF_INSTR_OP(in);
+
+	switch (op) {
+	case DIF_OP_LDGS:
+		if (DIF_INSTR_VAR(in) >= DIF_VAR_OTHER_UBASE)
+			return global_var(x, dp, in, false);
+		return ldgs_builtin(x, c, DIF_INSTR_VAR(in));
+	case DIF_OP_STGS:
+		return global_var(x, dp, in, true);
+	case DIF_OP_LDTS:
+		return thread_var(x, dp, in, false);
+	case DIF_OP_STTS:
+		return thread_var(x, dp, in, true);
+	case DIF_OP_LDLS:
+		return local_var(x, c, in, false);
+	case DIF_OP_STLS:
+		return local_var(x, c, in, true);
+	case DIF_OP_LDGA:
+		if (DIF_INSTR_R1(in) != DIF_VAR_ARGS)
+			return fail(x, "pc %lld: built-in array %u is not translated "
+			    "to BPF", (long long)x->curpc, DIF_INSTR_R1(in));
+		return ldga_args(x, c, in);
+	case DIF_OP_SETS:
+		if (dp->dtdo_strtab == NULL || DIF_INSTR_STRING(in) >= dp->dtdo_strlen)
+			return fail(x, "pc %lld: string offset %u is outside the "
+			    "string table", (long long)x->curpc, DIF_INSTR_STRING(in));
+		scratch_addr(x, c->difo_strbase + DIF_INSTR_STRING(in));
+		dbpf_put(x, DIF_INSTR_RD(in));
+		return 1;
+	case DIF_OP_SCMP:
+		return scmp(x, c, in);
+	case DIF_OP_PUSHTR: case DIF_OP_PUSHTV:
+		return push(x, c, in, op == DIF_OP_PUSHTR);
+	case DIF_OP_POPTS:
+		if (c->ttop > 0)
+			c->ttop--;
+		return 1;
+	case DIF_OP_FLUSHTS:
+		c->ttop = 0;
+		return 1;
+	case DIF_OP_CALL:
+		return call(x, c, in);
+	default:
+		return 0;
+	}
+}
+
+/* ---- Aggregations -------------------------------------------------------- */
+
+/* The clause's key is exactly `ldgs execname; ret`: 16 bytes suffice. */
+static bool is_execname(const struct dif_difo *dp)
+{
+	return dp != NULL && dp->dtdo_len == 2 &&
+	    DIF_INSTR_OP(dp->dtdo_buf[0]) == DIF_OP_LDGS &&
+	    DIF_INSTR_VAR(dp->dtdo_buf[0]) == DIF_VAR_EXECNAME &&
+	    DIF_INSTR_OP(dp->dtdo_buf[1]) == DIF_OP_RET &&
+	    DIF_INSTR_RD(dp->dtdo_buf[1]) == DIF_INSTR_RD(dp->dtdo_buf[0]);
+}
+
+int dbpf_agg_shape(const struct dbpf_step *s, uint32_t strsize,
+    struct dbpf_aggshape *sh, char *err, size_t errlen)
+{
+	memset(sh, 0, sizeof(*sh));
+	sh->id = s->aggid;
+	sh->func = s->aggfunc;
+	sh->arg = s->aggarg;
+	sh->nkeys = s->nkeys;
+	if (s->nkeys > DBPF_MAXKEYS || (s->nkeys > 0 && s->keys == NULL)) {
+		snprintf(err, errlen, "aggregation %u: %u keys (at most %u)", s->aggid,
+		    s->nkeys, DBPF_MAXKEYS);
+		return -EINVAL;
+	}
+	for (uint32_t k = 0; k < s->nkeys; k++) {
+		sh->keystr[k] = s->keys[k].string;
+		sh->keyw[k] = !s->keys[k].string ? 8 :
+		    is_execname(s->keys[k].difo) ? 16 : round8(strsize);
+		sh->keysize += sh->keyw[k];
+	}
+	if (sh->keysize == 0)
+		sh->keysize = 8;	/* @ = f(): one all-zero key */
+	switch (s->aggfunc) {
+	case DIF_ACT_COUNT: case DIF_ACT_SUM: case DIF_ACT_MIN: case DIF_ACT_MAX:
+		sh->nwords = 1;
+		break;
+	case DIF_ACT_AVG:
+		sh->nwords = 2;
+		break;
+	case DIF_ACT_STDDEV:
+		sh->nwords = 4;
+		break;
+	case DIF_ACT_QUANTIZE:
+		sh->nwords = DBPF_QUANTIZE_NBUCKETS;
+		break;
+	case DIF_ACT_LQUANTIZE: {
+		uint16_t levels = (uint16_t)(s->aggarg >> 32), step = (uint16_t)(s->aggarg >> 48);
+
+		if (levels == 0 || step == 0)
+			goto bad;
+		sh->nwords = levels + 3u;
+		break;
+	}
+	case DIF_ACT_LLQUANTIZE: {
+		struct dbpf_llq q;
+
+		if (dbpf_llq_plan(s->aggarg, &q) != 0)
+			goto bad;
+		sh->nwords = q.nbuckets + 1;
+		break;
+	}
+	default:
+		goto bad;
+	}
+	/* count keeps no separate hit word: its count is one */
+	sh->hits = s->aggfunc != DIF_ACT_COUNT;
+	sh->valsize = 8 * (sh->nwords + (sh->hits ? 1 : 0));
+	return 0;
+bad:
+	snprintf(err, errlen, "aggregation %u: function 0x%x with argument 0x%llx "
+	    "is not translated to BPF", s->aggid, s->aggfunc,
+	    (unsigned long long)s->aggarg);
+	return -EINVAL;
+}
+
+int dbpf_llq_plan(uint64_t arg, struct dbpf_llq *q)
+{
+	uint16_t factor = (uint16_t)(arg >> 48), low = (uint16_t)(arg >> 32);
+	uint16_t high = (uint16_t)(arg >> 16), nsteps = (uint16_t)arg;
+	int64_t this = 1, last;
+	int64_t base = 1;
+	uint64_t p = 1;
+
+	memset(q, 0, sizeof(*q));
+	if (factor < 2 || nsteps < factor || nsteps % factor != 0 || low > high ||
+	    high - low + 1 > DBPF_LLQ_MAXORDERS)
+		return -EINVAL;
+	for (uint32_t i = 0; i <= high; i++) {
+		if (p > (uint64_t)INT64_MAX / factor)
+			return -EINVAL;
+		p *= factor;
+	}
+	for (unsigned o = 0; o < low; o++)
+		this *= factor;
+	q->first = last = this;
+	this *= factor;
+	for (unsigned o = low; o <= high; o++) {
+		int64_t nb = this > nsteps ? nsteps : this;
+		int64_t next = (int64_t)((uint64_t)this * factor);
+
+		if (next < this || next / factor != this)
+			next = INT64_MAX;
+		q->order[q->norders].this = this;
+		q->order[q->norders].last = last;
+		q->order[q->norders].div = this / nb;
+		q->order[q->norders].base = base;
+		q->norders++;
+		base += nb - nb / factor;
+		last = this;
+		this = next;
+	}
+	q->nbuckets = (uint32_t)base + 1;
+	return 0;
+}
+
+/*
+ * floor(log2(r1)) of a nonzero r1 into r2 (r1, r3 clobbered):
+ *   r2 = 0; for s in 32,16,8,4,2,1: r3 = r1 >> s; jeq r3, 0, +2; r2 += s; r1 = r3
+ */
+static void log2_r1(struct dbpf_xl *x)
+{
+	emit(x, ALU_K(BPF_MOV, R2, 0));
+	for (int s = 32; s >= 1; s /= 2) {
+		emit(x, ALU_X(BPF_MOV, R3, R1));
+		emit(x, ALU_K(BPF_RSH, R3, s));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 2, 0));
+		emit(x, ALU_K(BPF_ADD, R2, s));
+		emit(x, ALU_X(BPF_MOV, R1, R3));
+	}
+}
+
+/*
+ * Word index of v (fp[AGGV]) into r0, for the quantizations:
+ * quantize    0 -> 63; v > 0 -> 64 + log2 v; v < 0 -> max(0, 62 - log2 -v)
+ * lquantize   1 + (v < base ? 0 : v >= base + levels*step ? levels + 1 :
+ *                 1 + (v - base) / step)
+ * llquantize  1 + the log-linear bucket (a compare chain planned at
+ *             translation time by dbpf_llq_plan)
+ */
+static void bucket(struct dbpf_xl *x, const struct dbpf_step *s)
+{
+	uint32_t out = dbpf_label_new(x);
+
+	emit(x, LDX64(R1, FP, SLOT_AGGV));
+	if (s->aggfunc == DIF_ACT_QUANTIZE) {
+		uint32_t pos = dbpf_label_new(x);
+
+		emit(x, ALU_K(BPF_MOV, R0, DBPF_QUANTIZE_ZEROBUCKET));
+		dbpf_jump(x, JK(BPF_JEQ, R1, 0), out);
+		dbpf_jump(x, JK(BPF_JSGT, R1, 0), pos);
+		emit(x, ALU_K(BPF_NEG, R1, 0));
+		log2_r1(x);
+		emit(x, ALU_K(BPF_MOV, R0, 62));
+		emit(x, ALU_X(BPF_SUB, R0, R2));
+		dbpf_jump(x, JK(BPF_JSGE, R0, 0), out);
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		dbpf_jump(x, JA(), out);
+		dbpf_label_bind(x, pos);
+		log2_r1(x);
+		emit(x, ALU_X(BPF_MOV, R0, R2));
+		emit(x, ALU_K(BPF_ADD, R0, 64));
+	} else if (s->aggfunc == DIF_ACT_LQUANTIZE) {
+		int32_t base = (int32_t)(uint32_t)s->aggarg;
+		uint16_t levels = (uint16_t)(s->aggarg >> 32), step = (uint16_t)(s->aggarg >> 48);
+
+		emit(x, ALU_K(BPF_MOV, R0, 1));
+		dbpf_ld_imm64(x, R2, 0, (uint64_t)(int64_t)base);
+		dbpf_jump(x, JX(BPF_JSLT, R1, R2), out);
+		emit(x, ALU_K(BPF_MOV, R0, levels + 2));
+		dbpf_ld_imm64(x, R2, 0, (uint64_t)((int64_t)base + (int64_t)levels * step));
+		dbpf_jump(x, JX(BPF_JSGE, R1, R2), out);
+		dbpf_ld_imm64(x, R2, 0, (uint64_t)(int64_t)base);
+		emit(x, ALU_X(BPF_SUB, R1, R2));
+		emit(x, ALU_K(BPF_DIV, R1, step));
+		emit(x, ALU_K(BPF_ADD, R1, 2));
+		emit(x, ALU_X(BPF_MOV, R0, R1));
+	} else {
+		struct dbpf_llq q;
+
+		(void)dbpf_llq_plan(s->aggarg, &q);	/* checked by dbpf_agg_shape */
+		emit(x, ALU_K(BPF_MOV, R0, 1));
+		dbpf_ld_imm64(x, R2, 0, (uint64_t)q.first);
+		dbpf_jump(x, JX(BPF_JSLT, R1, R2), out);
+		for (uint32_t o = 0; o < q.norders; o++) {
+			uint32_t next = dbpf_label_new(x);
+
+			dbpf_ld_imm64(x, R2, 0, (uint64_t)q.order[o].this);
+			dbpf_jump(x, JX(BPF_JSGE, R1, R2), next);
+			dbpf_ld_imm64(x, R2, 0, (uint64_t)q.order[o].last);
+			emit(x, ALU_X(BPF_SUB, R1, R2));
+			dbpf_ld_imm64(x, R2, 0, (uint64_t)q.order[o].div);
+			emit(x, ALU_X(BPF_DIV, R1, R2));
+			emit(x, ALU_K(BPF_ADD, R1, (int32_t)(q.order[o].base + 1)));
+			emit(x, ALU_X(BPF_MOV, R0, R1));
+			dbpf_jump(x, JA(), out);
+			dbpf_label_bind(x, next);
+		}
+		emit(x, ALU_K(BPF_MOV, R0, (int32_t)q.nbuckets));
+	}
+	dbpf_label_bind(x, out);
+}
+
+/*
+ * mag = |v|; add mag * mag (128 bits) to w[2] (low) and w[3] (high):
+ *   a = mag >> 32, b = mag & 0xffffffff, m = a * b
+ *   lo = b*b + (m << 33)            (carry c1)
+ *   hi = a*a + (m >> 31) + c1
+ *   w2 += lo (carry c2); w3 += hi + c2
+ * Registers: r1 = mag, r2 = a, r3 = b, r4 = m, r5 = lo, r0 = hi.
+ */
+static void stddev_square(struct dbpf_xl *x, int16_t w)
+{
+	emit(x, LDX64(R1, FP, SLOT_AGGV));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R1, 0, 1, 0));
+	emit(x, ALU_K(BPF_NEG, R1, 0));
+	emit(x, ALU_X(BPF_MOV, R2, R1));
+	emit(x, ALU_K(BPF_RSH, R2, 32));
+	emit(x, ALU_X(BPF_MOV, R3, R1));
+	emit(x, ALU_K(BPF_LSH, R3, 32));
+	emit(x, ALU_K(BPF_RSH, R3, 32));
+	emit(x, ALU_X(BPF_MOV, R4, R2));
+	emit(x, ALU_X(BPF_MUL, R4, R3));		/* m */
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_X(BPF_MUL, R5, R3));		/* b*b */
+	emit(x, ALU_X(BPF_MOV, R0, R2));
+	emit(x, ALU_X(BPF_MUL, R0, R2));		/* a*a */
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_K(BPF_RSH, R1, 31));
+	emit(x, ALU_X(BPF_ADD, R0, R1));		/* hi += m >> 31 */
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_K(BPF_LSH, R1, 33));
+	emit(x, ALU_X(BPF_ADD, R5, R1));		/* lo += m << 33 */
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_X, R5, R1, 1, 0));
+	emit(x, ALU_K(BPF_ADD, R0, 1));		/* carry */
+	emit(x, LDX64(R1, R6, w + 16));
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, STX64(R6, R1, w + 16));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_X, R1, R5, 1, 0));
+	emit(x, ALU_K(BPF_ADD, R0, 1));		/* carry */
+	emit(x, LDX64(R1, R6, w + 24));
+	emit(x, ALU_X(BPF_ADD, R1, R0));
+	emit(x, STX64(R6, R1, w + 24));
+}
+
+/*   w[r0] += fp[INCR], r0 checked against the word count first */
+static void add_bucket(struct dbpf_xl *x, const struct dbpf_aggshape *sh,
+    int16_t w, uint32_t skip)
+{
+	dbpf_jump(x, JK(BPF_JGT, R0, (int32_t)(sh->nwords - 1)), skip);
+	emit(x, ALU_K(BPF_LSH, R0, 3));
+	emit(x, ALU_X(BPF_MOV, R1, R6));
+	emit(x, ALU_X(BPF_ADD, R1, R0));
+	emit(x, LDX64(R2, R1, w));
+	emit(x, LDX64(R3, FP, SLOT_INCR));
+	emit(x, ALU_X(BPF_ADD, R2, R3));
+	emit(x, STX64(R1, R2, w));
+}
+
+/*
+ * The function on the entry's words (r6 = the map value; w = first word):
+ *   count   w0 += 1              sum  w0 += v
+ *   min     if v < w0: w0 = v    max  if v > w0: w0 = v
+ *   avg     w0 += 1; w1 += v     stddev  avg + the 128-bit square
+ *   *quantize  w[bucket] += incr
+ */
+static void apply(struct dbpf_xl *x, const struct dbpf_step *s,
+    const struct dbpf_aggshape *sh)
+{
+	int16_t w = sh->hits ? 8 : 0;
+	uint32_t skip = dbpf_label_new(x);
+
+	if (sh->hits) {
+		emit(x, LDX64(R1, R6, 0));
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, STX64(R6, R1, 0));
+	}
+	emit(x, LDX64(R2, FP, SLOT_AGGV));
+	switch (s->aggfunc) {
+	case DIF_ACT_COUNT:
+		emit(x, LDX64(R1, R6, w));
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, STX64(R6, R1, w));
+		break;
+	case DIF_ACT_SUM:
+		emit(x, LDX64(R1, R6, w));
+		emit(x, ALU_X(BPF_ADD, R1, R2));
+		emit(x, STX64(R6, R1, w));
+		break;
+	case DIF_ACT_MIN: case DIF_ACT_MAX:
+		emit(x, LDX64(R1, R6, w));
+		dbpf_jump(x, JX(s->aggfunc == DIF_ACT_MIN ? BPF_JSGE : BPF_JSLE, R2, R1),
+		    skip);
+		emit(x, STX64(R6, R2, w));
+		break;
+	case DIF_ACT_AVG: case DIF_ACT_STDDEV:
+		emit(x, LDX64(R1, R6, w));
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, STX64(R6, R1, w));
+		emit(x, LDX64(R1, R6, w + 8));
+		emit(x, ALU_X(BPF_ADD, R1, R2));
+		emit(x, STX64(R6, R1, w + 8));
+		if (s->aggfunc == DIF_ACT_STDDEV)
+			stddev_square(x, w);
+		break;
+	default:
+		bucket(x, s);
+		add_bucket(x, sh, w, skip);
+		break;
+	}
+	dbpf_label_bind(x, skip);
+}
+
+/* ---- Steps --------------------------------------------------------------- */
+
+/*
+ *   fp[ACT] = actndx; <difo>; done: (r0 = fp[RESULT] is the value)
+ * A NULL difo gives fp[RESULT] = 0.
+ */
+static int run_difo(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
+    uint32_t actndx)
+{
+	uint32_t done;
+	uint32_t len;
+	int rc;
+
+	emit(x, ST64(FP, SLOT_ACT, (int32_t)actndx));
+	if (dp == NULL) {
+		emit(x, ST64(FP, SLOT_RESULT, 0));
+		return 0;
+	}
+	len = dp->dtdo_strlen;
+	if (dp->dtdo_strtab != NULL && len > 0) {
+		if (c->strtab_used + len > c->lay.err - c->lay.strtab)
+			return fail(x, "internal error: string table area is full");
+		c->difo_strbase = c->lay.strtab + c->strtab_used;
+		memcpy(c->image + c->difo_strbase, dp->dtdo_strtab, len);
+		c->strtab_used += len;
+	}
+	c->ttop = 0;
+	done = dbpf_label_new(x);
+	rc = dbpf_xl_difo(x, dp, done);
+	dbpf_label_bind(x, done);
+	return rc;
+}
+
+/*
+ * RECORD / EXIT:  r1 = fp[RESULT]; then
+ *   by value     *(u64 *)(rec + off) = 0; *(u<size> *)(rec + off) = r1
+ *   string       zero size bytes; probe_read_kernel_str(rec + off, size, r1)
+ *                or fault BADADDR
+ *   other ref    probe_read_kernel(rec + off, size, r1) or fault BADADDR
+ */
+static int record(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
+{
+	static const uint8_t bsz[9] = { 0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW };
+	uint32_t at = c->lay.rec + 16 + s->off;
+
+	if ((uint64_t)s->off + s->size > c->cl->datasize)
+		return fail(x, "record at %u of %u bytes is outside the %u-byte record",
+		    s->off, s->size, c->cl->datasize);
+	if (!s->byref) {
+		if (s->size > 8 || (bsz[s->size] == 0 && s->size != 0))
+			return fail(x, "record of %u bytes by value", s->size);
+		if (s->size == 0)
+			return 0;
+		emit(x, LDX64(R1, FP, SLOT_RESULT));
+		if (s->size < 8)
+			emit(x, ST64(R8, (int16_t)at, 0));
+		emit(x, STXSZ(bsz[s->size], R8, R1, (int16_t)at));
+		return 0;
+	}
+	if (s->size == 0 || s->size > 65535)
+		return fail(x, "record of %u bytes by reference", s->size);
+	if (s->string)
+		zero_scratch(x, at, round8(s->size));
+	scratch_ptr(x, R1, at);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)s->size));
+	emit(x, LDX64(R3, FP, SLOT_RESULT));
+	emit(x, CALL(s->string ? BPF_FUNC_probe_read_kernel_str : BPF_FUNC_probe_read_kernel));
+	/* outside any DIF instruction: the ERROR record's offset is -1 */
+	fault_if_negative(x, SLOT_RESULT);
+	return 0;
+}
+
+/*
+ * AGG:
+ *   key:   *(u64 *)key = 0 ...; for each member: <difo>; store 8 bytes or
+ *          the string (zeroed, probe_read_kernel_str, fault BADADDR)
+ *   incr:  <difo> -> fp[INCR] (or 1); value: <difo> -> fp[AGGV]
+ *   r0 = lookup(agg, key); jne r0, 0, have
+ *   update(agg, key, init, NOEXIST); r0 = lookup(agg, key); jne r0, 0, have
+ *   aggdrops++; ja out
+ *   have: r6 = r0; apply
+ */
+static int aggregate(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
+{
+	struct dbpf_aggshape sh;
+	uint32_t have = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint32_t koff = c->lay.key, init;
+	int ref, rc;
+
+	if ((rc = dbpf_agg_shape(s, c->strsize, &sh, x->err, x->errlen)) != 0)
+		return rc;
+	ref = dbpf_set_agg_ref(c->set, &sh, x->err, x->errlen);
+	if (ref < 0)
+		return ref;
+	zero_scratch(x, koff, sh.keysize);
+	for (uint32_t k = 0; k < s->nkeys; k++) {
+		if ((rc = run_difo(x, c, s->keys[k].difo, s->keys[k].actndx)) != 0)
+			return rc;
+		if (!sh.keystr[k]) {
+			emit(x, LDX64(R1, FP, SLOT_RESULT));
+			emit(x, STX64(R8, R1, (int16_t)koff));
+		} else {
+			scratch_ptr(x, R1, koff);
+			emit(x, ALU_K(BPF_MOV, R2, (int32_t)sh.keyw[k]));
+			emit(x, LDX64(R3, FP, SLOT_RESULT));
+			emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+			fault_if_negative(x, SLOT_RESULT);
+		}
+		koff += sh.keyw[k];
+	}
+	if (s->incr != NULL) {
+		if ((rc = run_difo(x, c, s->incr, s->incr_actndx)) != 0)
+			return rc;
+		emit(x, LDX64(R1, FP, SLOT_RESULT));
+		emit(x, STX64(FP, R1, SLOT_INCR));
+	} else {
+		emit(x, ST64(FP, SLOT_INCR, 1));
+	}
+	if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
+		return rc;
+	emit(x, LDX64(R1, FP, SLOT_RESULT));
+	emit(x, STX64(FP, R1, SLOT_AGGV));
+	/* the initial value: zero words, min/max extremes, the encoded arg */
+	init = c->lay.inits + c->inits_used;
+	c->inits_used += sh.valsize;
+	{
+		int64_t *w = (int64_t *)(c->image + init + (sh.hits ? 8 : 0));
+
+		if (s->aggfunc == DIF_ACT_MIN)
+			w[0] = INT64_MAX;
+		else if (s->aggfunc == DIF_ACT_MAX)
+			w[0] = INT64_MIN;
+		else if (s->aggfunc == DIF_ACT_LQUANTIZE || s->aggfunc == DIF_ACT_LLQUANTIZE)
+			w[0] = (int64_t)s->aggarg;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		map_ref(x, R1, (uint32_t)ref);
+		scratch_ptr(x, R2, c->lay.key);
+		emit(x, CALL(BPF_FUNC_map_lookup_elem));
+		dbpf_jump(x, JK(BPF_JNE, R0, 0), have);
+		if (pass == 1)
+			break;
+		map_ref(x, R1, (uint32_t)ref);
+		scratch_ptr(x, R2, c->lay.key);
+		scratch_ptr(x, R3, init);
+		emit(x, ALU_K(BPF_MOV, R4, BPF_NOEXIST));
+		emit(x, CALL(BPF_FUNC_map_update_elem));
+	}
+	count(x, CNT_AGGDROPS);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, have);
+	emit(x, ALU_X(BPF_MOV, R6, R0));
+	apply(x, s, &sh);
+	dbpf_label_bind(x, out);
+	return 0;
+}
+
+static int step(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
+{
+	int rc;
+
+	switch (s->kind) {
+	case DBPF_STEP_RECORD: case DBPF_STEP_EXIT:
+		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
+			return rc;
+		return record(x, c, s);
+	case DBPF_STEP_VOID:
+		return run_difo(x, c, s->difo, s->actndx);
+	case DBPF_STEP_AGG:
+		return aggregate(x, c, s);
+	case DBPF_STEP_SPECULATE: case DBPF_STEP_COMMIT: case DBPF_STEP_DISCARD:
+		return fail(x, "speculations are not translated to BPF yet");
+	default:
+		return fail(x, "unknown step kind %u", s->kind);
+	}
+}
+
+/*
+ * A record: header, then ring buffer.
+ *   r1 = fp[TS]; jne r1, 0, +3; call ktime_get_ns; fp[TS] = r0; r1 = r0
+ *   *(u64 *)(at + 8) = r1; *(u32 *)at = epid; *(u32 *)(at + 4) = size
+ *   r1 = &ringbuf; r2 = r8 + at; r3 = 16 + size; r4 = 0; call ringbuf_output
+ *   jeq r0, 0, +3; bufdrops++
+ */
+static void output(struct dbpf_xl *x, uint32_t at, uint32_t epid, uint32_t size)
+{
+	emit(x, LDX64(R1, FP, SLOT_TS));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JNE | BPF_K, R1, 0, 3, 0));
+	emit(x, CALL(BPF_FUNC_ktime_get_ns));
+	emit(x, STX64(FP, R0, SLOT_TS));
+	emit(x, ALU_X(BPF_MOV, R1, R0));
+	emit(x, STX64(R8, R1, (int16_t)(at + 8)));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, R8, 0, (int16_t)at, (int32_t)epid));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, R8, 0, (int16_t)(at + 4), (int32_t)size));
+	map_ref(x, R1, DBPF_REF_RINGBUF);
+	scratch_ptr(x, R2, at);
+	emit(x, ALU_K(BPF_MOV, R3, (int32_t)(16 + size)));
+	emit(x, ALU_K(BPF_MOV, R4, 0));
+	emit(x, CALL(BPF_FUNC_ringbuf_output));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 3, 0));
+	count(x, CNT_BUFDROPS);
+}
+
+/*
+ * The ERROR record { epid, action, DIF offset, fault, address }:
+ *   *(u64 *)(err + 16) = epid; (err + 24) = fp[ACT];
+ *   (err + 32) = fp[FPC] * 4, or -1 for a fault outside DIF (record copies)
+ *   (err + 40) = fp[FCODE]; (err + 48) = fp[FVAL]; output; errors++
+ */
+static void error_record(struct dbpf_xl *x, struct cx *c)
+{
+	uint32_t at = c->lay.err;
+
+	emit(x, ST64(R8, (int16_t)(at + 16), (int32_t)c->cl->epid));
+	emit(x, LDX64(R1, FP, SLOT_ACT));
+	emit(x, STX64(R8, R1, (int16_t)(at + 24)));
+	emit(x, LDX64(R1, FP, SLOT_FPC));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSLT | BPF_K, R1, 0, 1, 0));
+	emit(x, ALU_K(BPF_LSH, R1, 2));		/* pc -> byte offset; -1 stays */
+	emit(x, STX64(R8, R1, (int16_t)(at + 32)));
+	emit(x, LDX64(R1, FP, SLOT_FCODE));
+	emit(x, STX64(R8, R1, (int16_t)(at + 40)));
+	emit(x, LDX64(R1, FP, SLOT_FVAL));
+	emit(x, STX64(R8, R1, (int16_t)(at + 48)));
+	output(x, at, dbpf_set_error_epid(c->set), 40);
+	count(x, CNT_ERRORS);
+}
+
+static bool label_used(const struct dbpf_xl *x, uint32_t label)
+{
+	for (size_t i = 0; i < x->nfix; i++)
+		if (x->fix[i].label == label)
+			return true;
+	return false;
+}
+
+/*
+ * clause k:  fp[LOCAL(*)] = 0; [<pred>; r0 = fp[RESULT]; jeq r0, 0, next]
+ *            <steps>; [output]; ja next; [fault: error_record]; next:
+ */
+static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
+{
+	const struct dbpf_clause *cl = c->cl;
+	uint32_t next = dbpf_label_new(x), flt = dbpf_label_new(x);
+	int rc;
+
+	x->fault_label = flt;
+	x->tag = DBPF_TAG(k, 0);
+	c->nlocals = 0;
+	c->strs_used = 0;
+	for (unsigned i = 0; i < DBPF_NLOCALS; i++)
+		emit(x, ST64(FP, SLOT_LOCAL(i), 0));
+	if (cl->pred != NULL) {
+		if ((rc = run_difo(x, c, cl->pred, 0)) != 0)
+			return rc;
+		emit(x, LDX64(R0, FP, SLOT_RESULT));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), next);
+	}
+	for (uint32_t i = 0; i < cl->nsteps; i++) {
+		x->tag = DBPF_TAG(k, i + 1);
+		if ((rc = step(x, c, &cl->steps[i])) != 0)
+			return rc;
+	}
+	x->tag = DBPF_TAG(k, 0);
+	if (cl->records)
+		output(x, c->lay.rec, cl->epid, cl->datasize);
+	if (label_used(x, flt)) {
+		dbpf_jump(x, JA(), next);
+		dbpf_label_bind(x, flt);
+		error_record(x, c);
+	}
+	dbpf_label_bind(x, next);
+	return 0;
+}
+
+/*
+ *   r9 = r1; fp[KEY] = 0; r0 = lookup(scratch, fp+KEY); jne r0, 0, +2;
+ *   r0 = 0; exit; r8 = r0; fp[PTR] = r8
+ *   probe_read_kernel(fp + SBASE, 8, fp + PTR)   (the address as a number)
+ *   fp[TS] = 0; firings++
+ */
+static void prologue(struct dbpf_xl *x)
+{
+	emit(x, ALU_X(BPF_MOV, R9, R1));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, 0));
+	map_ref(x, R1, DBPF_REF_SCRATCH);
+	dbpf_fp_addr(x, R2, SLOT_KEY);
+	emit(x, CALL(BPF_FUNC_map_lookup_elem));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JNE | BPF_K, R0, 0, 2, 0));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, EXIT());
+	emit(x, ALU_X(BPF_MOV, R8, R0));
+	emit(x, STX64(FP, R8, SLOT_PTR));
+	dbpf_fp_addr(x, R1, SLOT_SBASE);
+	emit(x, ALU_K(BPF_MOV, R2, 8));
+	dbpf_fp_addr(x, R3, SLOT_PTR);
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	emit(x, ST64(FP, SLOT_TS, 0));
+	emit(x, ST64(FP, SLOT_A, 0));
+	emit(x, ST64(FP, SLOT_B, 0));
+	count(x, CNT_FIRINGS);
+}
+
+/* Bytes of read-only strings, records, keys and initial values needed. */
+static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
+    char *err, size_t errlen)
+{
+	uint64_t strtab = 0, data = 0, key = 0, inits = 0;
+	const struct dbpf_attach *at = c->at;
+	const char *names[4] = { at->at_prov, at->at_mod, at->at_func, at->at_name };
+	struct dbpf_aggshape sh;
+	int rc;
+
+	for (int i = 0; i < 4; i++)
+		strtab += strlen(names[i] ? names[i] : "") + 1;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct dbpf_clause *cl = &cls[k];
+
+		if (cl->nsteps > 0 && cl->steps == NULL) {
+			snprintf(err, errlen, "epid %u: steps missing", cl->epid);
+			return -EINVAL;
+		}
+		if (cl->datasize > data)
+			data = cl->datasize;
+		if (cl->pred)
+			strtab += cl->pred->dtdo_strlen;
+		for (uint32_t i = 0; i < cl->nsteps; i++) {
+			const struct dbpf_step *s = &cl->steps[i];
+
+			if (s->difo)
+				strtab += s->difo->dtdo_strlen;
+			if (s->incr)
+				strtab += s->incr->dtdo_strlen;
+			if (s->kind != DBPF_STEP_AGG)
+				continue;
+			if ((rc = dbpf_agg_shape(s, c->strsize, &sh, err, errlen)) != 0)
+				return rc;
+			for (uint32_t j = 0; j < s->nkeys; j++)
+				if (s->keys[j].difo)
+					strtab += s->keys[j].difo->dtdo_strlen;
+			if (sh.keysize > key)
+				key = sh.keysize;
+			inits += sh.valsize;
+		}
+	}
+	c->lay.strtab = 64;
+	c->lay.err = c->lay.strtab + round8((uint32_t)(strtab > MAX_SCRATCH ? MAX_SCRATCH : strtab));
+	c->lay.rec = c->lay.err + 64;
+	c->lay.tmpa = c->lay.rec + round8((uint32_t)(data > MAX_SCRATCH ? MAX_SCRATCH : data)) + 24;
+	c->lay.tmpb = c->lay.tmpa + round8(c->strsize + 1);
+	c->lay.key = c->lay.tmpb + round8(c->strsize + 1);
+	c->lay.inits = c->lay.key + round8((uint32_t)(key > MAX_SCRATCH ? MAX_SCRATCH : key));
+	c->lay.strs = c->lay.inits + (uint32_t)(inits > MAX_SCRATCH ? MAX_SCRATCH : inits);
+	if ((uint64_t)c->lay.strs > MAX_SCRATCH || strtab + data + key + inits > MAX_SCRATCH) {
+		snprintf(err, errlen, "the clauses of this probe need more than %u bytes "
+		    "of per-CPU scratch (records, strings, aggregation keys)", MAX_SCRATCH);
+		return -E2BIG;
+	}
+	c->image_size = c->lay.strs;
+	c->image = calloc(1, MAX_SCRATCH);
+	if (c->image == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
+    const struct dbpf_clause *cls, uint32_t n, struct dbpf_cprog *out,
+    char *err, size_t errlen)
+{
+	struct dbpf_xl x = { .curpc = -1, .err = err, .errlen = errlen };
+	struct dbpf_opts opts = { .do_ctx = at->at_ctx, .do_nargs = 0 };
+	struct cx c = { .set = set, .at = at, .strsize = dbpf_set_strsize(set) };
+	const char *names[4] = { at->at_prov, at->at_mod, at->at_func, at->at_name };
+	uint32_t k = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	x.opts = &opts;
+	x.hook = hook;
+	x.harg = &c;
+	if ((rc = plan(&c, cls, n, err, errlen)) != 0)
+		return rc;
+	for (int i = 0; i < 4; i++)
+		(void)add_const_string(&x, &c, names[i], &c.probe_str[i]);
+	prologue(&x);
+	for (k = 0; k < n && rc == 0; k++) {
+		c.cl = &cls[k];
+		rc = clause(&x, &c, k);
+	}
+	x.curpc = -1;
+	x.tag = 0;
+	emit(&x, ALU_K(BPF_MOV, R0, 0));
+	emit(&x, EXIT());
+	if (rc == 0)
+		rc = dbpf_xl_finish(&x);
+	dbpf_xl_release(&x);
+	if (rc != 0) {
+		if (rc == -ENOMEM && errlen > 0)
+			snprintf(err, errlen, "out of memory");
+		else if (k > 0 && k <= n && errlen > 0) {
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", err);
+			snprintf(err, errlen, "epid %u (%s): %s", cls[k - 1].epid,
+			    cls[k - 1].what ? cls[k - 1].what : "?", why);
+		}
+		free(x.insn);
+		free(x.pcmap);
+		free(c.image);
+		return rc;
+	}
+	out->insn = x.insn;
+	out->pcmap = x.pcmap;
+	out->len = x.n;
+	out->image = c.image;
+	out->image_size = round8(c.lay.strs + c.strs_max);
+	return 0;
+}

@@ -1,0 +1,739 @@
+/*
+ * dbpf_set.c — the maps one D program shares across its BPF programs, and
+ * loading, attaching and reading them (API in dbpf_clause.h).
+ *
+ * Theory.  A set owns:
+ *   ringbuf   BPF_MAP_TYPE_RINGBUF: every trace and ERROR record
+ *   gvars     ARRAY of u64, index = variable id - DIF_VAR_OTHER_UBASE
+ *   tvars     HASH {u64 pid_tgid; u32 id; u32 0} -> u64 (thread-locals)
+ *   aggs      one PERCPU_HASH per aggregation id, created when the first
+ *             clause using it is translated: key = the tuple laid out by
+ *             struct dbpf_aggshape, value = [hits] + the function's words
+ *   progs     per probe: the program, its PERCPU_ARRAY scratch map (one
+ *             value per CPU, initialised from the translator's image so
+ *             the read-only strings and aggregation initial values are in
+ *             place), and the clause names for messages
+ *   fds       attachments (raw tracepoints, perf events) closed on free
+ * Nothing is shared between programs except through these maps, so the
+ * order of add_probe calls does not matter.
+ *
+ * Every DIFO is validated (dvm_difo__validate) before it is translated:
+ * fuzzed or corrupt DIF never reaches the translator or the kernel.
+ * Read next: dbpf_clause.c (the program), docs/bpf.md.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/perf_event.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dbpf_clause.h"
+#include "dbpf_impl.h"
+#include "dbpf_set_impl.h"
+#include "dvm_validate.h"
+
+#define VLOG_SIZE	(16u << 20)
+
+struct agg {
+	struct dbpf_aggshape	sh;
+	int			fd;
+};
+
+struct clname {
+	uint32_t	epid;
+	char		*what;
+};
+
+struct prog {
+	int		fd;
+	int		scratch;
+	uint32_t	scratch_size;
+	int		ctx;
+	struct clname	*names;
+	uint32_t	nnames;
+};
+
+struct dbpf_set {
+	struct dbpf_set_opts	o;
+	int			ncpu;
+	int			ringbuf, gvars, tvars;
+	struct ring_buffer	*rb;
+	dbpf_rec_fn		*fn;
+	void			*fnarg;
+	int			fnrc;
+	long			nrecs;
+	struct agg		*aggs;
+	uint32_t		naggs;
+	struct prog		*progs;
+	uint32_t		nprogs;
+	int			*fds;
+	uint32_t		nfds;
+};
+
+static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+uint32_t dbpf_set_strsize(const struct dbpf_set *s)
+{
+	return s->o.so_strsize;
+}
+
+uint32_t dbpf_set_error_epid(const struct dbpf_set *s)
+{
+	return s->o.so_error_epid;
+}
+
+static uint32_t pow2_at_least(uint32_t n, uint32_t min)
+{
+	uint32_t p = min;
+
+	while (p < n && p < (1u << 30))
+		p <<= 1;
+	return p;
+}
+
+static int mkmap(enum bpf_map_type type, const char *name, uint32_t ksize,
+    uint32_t vsize, uint32_t n, char *err, size_t errlen)
+{
+	int fd = bpf_map_create(type, name, ksize, vsize, n, NULL);
+
+	if (fd < 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "cannot create BPF map %s (%u entries of "
+		    "%u bytes): %s", name, n, vsize, strerror(e));
+	}
+	return fd;
+}
+
+int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
+    char *err, size_t errlen)
+{
+	struct dbpf_set *s;
+	long page = sysconf(_SC_PAGESIZE);
+	int ncpu = libbpf_num_possible_cpus();
+
+	*out = NULL;
+	if (ncpu <= 0)
+		return say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	if (opts != NULL)
+		s->o = *opts;
+	if (s->o.so_strsize == 0)
+		s->o.so_strsize = DIF_DEFAULT_STRSIZE;
+	if (s->o.so_strsize > 4096) {
+		free(s);
+		return say(err, errlen, -EINVAL, "strsize %u is larger than BPF "
+		    "programs allow (4096)", opts->so_strsize);
+	}
+	s->o.so_bufsize = pow2_at_least(s->o.so_bufsize ? s->o.so_bufsize : 4u << 20,
+	    page > 0 ? (uint32_t)page : 4096);
+	if (s->o.so_aggentries == 0)
+		s->o.so_aggentries = 16384;
+	if (s->o.so_dynentries == 0)
+		s->o.so_dynentries = 65536;
+	s->ncpu = ncpu;
+	s->ringbuf = s->gvars = s->tvars = -1;
+	s->ringbuf = mkmap(BPF_MAP_TYPE_RINGBUF, "dt_ring", 0, 0, s->o.so_bufsize,
+	    err, errlen);
+	if (s->ringbuf >= 0)
+		s->gvars = mkmap(BPF_MAP_TYPE_ARRAY, "dt_gvars", 4, 8, DBPF_NGVARS,
+		    err, errlen);
+	if (s->gvars >= 0)
+		s->tvars = mkmap(BPF_MAP_TYPE_HASH, "dt_tvars", 16, 8,
+		    s->o.so_dynentries, err, errlen);
+	if (s->tvars < 0) {
+		int rc = s->ringbuf < 0 ? s->ringbuf : s->gvars < 0 ? s->gvars : s->tvars;
+
+		dbpf_set__free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void dbpf_set__free(struct dbpf_set *s)
+{
+	if (s == NULL)
+		return;
+	for (uint32_t i = 0; i < s->nfds; i++)
+		close(s->fds[i]);
+	for (uint32_t i = 0; i < s->nprogs; i++) {
+		struct prog *p = &s->progs[i];
+
+		close(p->fd);
+		close(p->scratch);
+		for (uint32_t k = 0; k < p->nnames; k++) {
+			free(p->names[k].what);
+		}
+		free(p->names);
+	}
+	for (uint32_t i = 0; i < s->naggs; i++)
+		close(s->aggs[i].fd);
+	if (s->rb)
+		ring_buffer__free(s->rb);
+	if (s->ringbuf >= 0)
+		close(s->ringbuf);
+	if (s->gvars >= 0)
+		close(s->gvars);
+	if (s->tvars >= 0)
+		close(s->tvars);
+	free(s->fds);
+	free(s->progs);
+	free(s->aggs);
+	free(s);
+}
+
+static bool same_shape(const struct dbpf_aggshape *a, const struct dbpf_aggshape *b)
+{
+	if (a->func != b->func || a->arg != b->arg || a->nkeys != b->nkeys)
+		return false;
+	for (uint32_t k = 0; k < a->nkeys; k++)
+		if (a->keyw[k] != b->keyw[k] || a->keystr[k] != b->keystr[k])
+			return false;
+	return true;
+}
+
+int dbpf_set_agg_ref(struct dbpf_set *s, const struct dbpf_aggshape *sh,
+    char *err, size_t errlen)
+{
+	struct agg *na;
+	char name[16];
+	int fd;
+
+	for (uint32_t i = 0; i < s->naggs; i++) {
+		if (s->aggs[i].sh.id != sh->id)
+			continue;
+		if (!same_shape(&s->aggs[i].sh, sh))
+			return say(err, errlen, -EINVAL, "aggregation %u is used with "
+			    "two different key or function shapes", sh->id);
+		return (int)(DBPF_REF_AGG0 + i);
+	}
+	if (DBPF_REF_AGG0 + s->naggs >= DBPF_REF_MAX)
+		return say(err, errlen, -E2BIG, "too many aggregations");
+	na = realloc(s->aggs, (s->naggs + 1) * sizeof(*na));
+	if (na == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	s->aggs = na;
+	snprintf(name, sizeof(name), "dt_agg%u", sh->id);
+	fd = mkmap(BPF_MAP_TYPE_PERCPU_HASH, name, sh->keysize, sh->valsize,
+	    s->o.so_aggentries, err, errlen);
+	if (fd < 0)
+		return fd;
+	s->aggs[s->naggs].sh = *sh;
+	s->aggs[s->naggs].fd = fd;
+	return (int)(DBPF_REF_AGG0 + s->naggs++);
+}
+
+/* ---- add_probe ----------------------------------------------------------- */
+
+static int check_difo(const struct dif_difo *dp, const struct dbpf_clause *cl,
+    uint32_t actndx, char *err, size_t errlen)
+{
+	struct dvm_verr e;
+	char msg[256];
+
+	if (dp == NULL)
+		return 0;
+	if (dvm_difo__validate(dp, NULL, &e, 1) == 0)
+		return 0;
+	dvm_verr__format(&e, msg, sizeof(msg));
+	return say(err, errlen, -EINVAL, "epid %u (%s) %s %u: invalid DIF: %s",
+	    cl->epid, cl->what ? cl->what : "?", actndx ? "action" : "predicate",
+	    actndx, msg);
+}
+
+static int validate(const struct dbpf_clause *cls, uint32_t n, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	for (uint32_t k = 0; k < n; k++) {
+		const struct dbpf_clause *cl = &cls[k];
+
+		if ((rc = check_difo(cl->pred, cl, 0, err, errlen)) != 0)
+			return rc;
+		for (uint32_t i = 0; i < cl->nsteps && cl->steps; i++) {
+			const struct dbpf_step *st = &cl->steps[i];
+
+			if ((rc = check_difo(st->difo, cl, st->actndx, err, errlen)) != 0 ||
+			    (rc = check_difo(st->incr, cl, st->incr_actndx, err, errlen)) != 0)
+				return rc;
+			for (uint32_t j = 0; j < st->nkeys && st->keys; j++)
+				if ((rc = check_difo(st->keys[j].difo, cl,
+				    st->keys[j].actndx, err, errlen)) != 0)
+					return rc;
+		}
+	}
+	return 0;
+}
+
+/* Write the initial image into every CPU's scratch value. */
+static int make_scratch(struct dbpf_set *s, const struct dbpf_cprog *cp,
+    char *err, size_t errlen)
+{
+	size_t stride = (cp->image_size + 7) & ~(size_t)7;
+	uint8_t *all = calloc((size_t)s->ncpu, stride);
+	uint32_t key = 0;
+	int fd;
+
+	if (all == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	fd = mkmap(BPF_MAP_TYPE_PERCPU_ARRAY, "dt_scratch", 4, cp->image_size, 1,
+	    err, errlen);
+	if (fd >= 0) {
+		for (int c = 0; c < s->ncpu; c++)
+			memcpy(all + (size_t)c * stride, cp->image, cp->image_size);
+		if (bpf_map_update_elem(fd, &key, all, BPF_ANY) != 0) {
+			int e = errno;
+
+			close(fd);
+			fd = say(err, errlen, -e, "cannot initialise the scratch map: %s",
+			    strerror(e));
+		}
+	}
+	free(all);
+	return fd;
+}
+
+static int ref_fd(const struct dbpf_set *s, int scratch, uint32_t ref)
+{
+	switch (ref) {
+	case DBPF_REF_SCRATCH: return scratch;
+	case DBPF_REF_RINGBUF: return s->ringbuf;
+	case DBPF_REF_GVARS:   return s->gvars;
+	case DBPF_REF_TVARS:   return s->tvars;
+	default:
+		if (ref >= DBPF_REF_AGG0 && ref - DBPF_REF_AGG0 < s->naggs)
+			return s->aggs[ref - DBPF_REF_AGG0].fd;
+		return -1;
+	}
+}
+
+static void describe(const struct dbpf_clause *cls, uint32_t n, int64_t tag,
+    char *out, size_t size)
+{
+	uint32_t k = DBPF_TAG_CLAUSE(tag), st = DBPF_TAG_STEP(tag);
+	const struct dbpf_clause *cl;
+
+	if (tag < 0 || k >= n) {
+		snprintf(out, size, "probe prologue");
+		return;
+	}
+	cl = &cls[k];
+	if (st == 0)
+		snprintf(out, size, "epid %u (%s) predicate DIF pc %u", cl->epid,
+		    cl->what ? cl->what : "?", DBPF_TAG_PC(tag));
+	else
+		snprintf(out, size, "epid %u (%s) action %u DIF pc %u", cl->epid,
+		    cl->what ? cl->what : "?",
+		    st - 1 < cl->nsteps ? cl->steps[st - 1].actndx : 0, DBPF_TAG_PC(tag));
+}
+
+static int load(const struct dbpf_attach *at, const struct dbpf_cprog *cp,
+    const struct dbpf_clause *cls, uint32_t n, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	enum bpf_prog_type type = at->at_ctx == DBPF_CTX_TRACEPOINT ?
+	    BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
+	char *log, why[256], where[256];
+	long bad;
+	int fd, e;
+
+	fd = bpf_prog_load(type, "dt_clauses", "GPL", cp->insn, cp->len, &o);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	if (e != EACCES && e != EINVAL && e != ENOSPC && e != E2BIG)
+		return say(err, errlen, -e, "cannot load BPF program: %s", strerror(e));
+	log = calloc(1, VLOG_SIZE);
+	if (log == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	o.log_buf = log;
+	o.log_size = VLOG_SIZE;
+	o.log_level = 1;
+	fd = bpf_prog_load(type, "dt_clauses", "GPL", cp->insn, cp->len, &o);
+	if (fd >= 0) {
+		free(log);
+		return fd;
+	}
+	e = errno;
+	bad = dbpf_vlog_last_insn(log);
+	dbpf_vlog_reason(log, why, sizeof(why));
+	free(log);
+	if (bad >= 0 && (size_t)bad < cp->len) {
+		describe(cls, n, cp->pcmap[bad], where, sizeof(where));
+		return say(err, errlen, -EACCES, "%s: verifier rejected BPF insn %ld: %s",
+		    where, bad, why);
+	}
+	return say(err, errlen, -EACCES, "verifier rejected the program: %s (%s)",
+	    why, strerror(e));
+}
+
+static int keep_names(struct prog *p, const struct dbpf_clause *cls, uint32_t n)
+{
+	p->names = calloc(n ? n : 1, sizeof(*p->names));
+	if (p->names == NULL)
+		return -ENOMEM;
+	p->nnames = n;
+	for (uint32_t k = 0; k < n; k++) {
+		p->names[k].epid = cls[k].epid;
+		p->names[k].what = strdup(cls[k].what ? cls[k].what : "?");
+		if (p->names[k].what == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
+    const struct dbpf_clause *clauses, uint32_t nclauses, int *idx,
+    char *err, size_t errlen)
+{
+	struct dbpf_cprog cp;
+	struct prog *np, p = { .fd = -1, .scratch = -1 };
+	int rc;
+
+	*idx = -1;
+	if (errlen > 0)
+		err[0] = '\0';
+	if (at == NULL || (nclauses > 0 && clauses == NULL))
+		return say(err, errlen, -EINVAL, "no attach point or clauses");
+	if (at->at_ctx != DBPF_CTX_RAW_TP && at->at_ctx != DBPF_CTX_TRACEPOINT)
+		return say(err, errlen, -EINVAL, "unknown context kind %d", (int)at->at_ctx);
+	if ((rc = validate(clauses, nclauses, err, errlen)) != 0)
+		return rc;
+	if ((rc = dbpf_clauses_translate(s, at, clauses, nclauses, &cp, err, errlen)) != 0)
+		return rc;
+	p.ctx = at->at_ctx;
+	p.scratch_size = cp.image_size;
+	p.scratch = make_scratch(s, &cp, err, errlen);
+	rc = p.scratch < 0 ? p.scratch : 0;
+	for (size_t i = 0; rc == 0 && i < cp.len; i++) {
+		struct bpf_insn *in = &cp.insn[i];
+
+		if (in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    in->src_reg == BPF_PSEUDO_MAP_FD &&
+		    ((uint32_t)in->imm & ~(uint32_t)DBPF_REF_MAX) == DBPF_REF_BASE) {
+			int fd = ref_fd(s, p.scratch, (uint32_t)in->imm & DBPF_REF_MAX);
+
+			if (fd < 0)
+				rc = say(err, errlen, -EINVAL, "internal error: unknown map "
+				    "reference %#x", (unsigned)in->imm);
+			in->imm = fd;
+		}
+	}
+	if (rc == 0) {
+		p.fd = load(at, &cp, clauses, nclauses, err, errlen);
+		rc = p.fd < 0 ? p.fd : 0;
+	}
+	if (rc == 0 && (rc = keep_names(&p, clauses, nclauses)) == 0) {
+		np = realloc(s->progs, (s->nprogs + 1) * sizeof(*np));
+		if (np == NULL)
+			rc = -ENOMEM;
+		else {
+			s->progs = np;
+			s->progs[s->nprogs] = p;
+			*idx = (int)s->nprogs++;
+		}
+	}
+	free(cp.insn);
+	free(cp.pcmap);
+	free(cp.image);
+	if (rc != 0) {
+		if (p.fd >= 0)
+			close(p.fd);
+		if (p.scratch >= 0)
+			close(p.scratch);
+		for (uint32_t k = 0; k < p.nnames; k++)
+			free(p.names[k].what);
+		free(p.names);
+		if (rc == -ENOMEM)
+			say(err, errlen, rc, "out of memory");
+	}
+	return rc;
+}
+
+/* ---- Attaching ------------------------------------------------------------- */
+
+static const struct prog *prog_at(const struct dbpf_set *s, int idx)
+{
+	return idx >= 0 && (uint32_t)idx < s->nprogs ? &s->progs[idx] : NULL;
+}
+
+int dbpf_set__prog_fd(const struct dbpf_set *s, int idx)
+{
+	const struct prog *p = prog_at(s, idx);
+
+	return p ? p->fd : -EINVAL;
+}
+
+int dbpf_set__adopt_fd(struct dbpf_set *s, int fd)
+{
+	int *nf = realloc(s->fds, (s->nfds + 1) * sizeof(*nf));
+
+	if (nf == NULL)
+		return -ENOMEM;
+	s->fds = nf;
+	s->fds[s->nfds++] = fd;
+	return 0;
+}
+
+int dbpf_set__attach_raw_tp(struct dbpf_set *s, int idx, const char *tp,
+    char *err, size_t errlen)
+{
+	const struct prog *p = prog_at(s, idx);
+	int fd;
+
+	if (p == NULL || p->ctx != DBPF_CTX_RAW_TP)
+		return say(err, errlen, -EINVAL, "probe %d is not a raw-tracepoint "
+		    "program", idx);
+	fd = bpf_raw_tracepoint_open(tp, p->fd);
+	if (fd < 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
+		    tp, strerror(e));
+	}
+	if (dbpf_set__adopt_fd(s, fd) != 0) {
+		close(fd);
+		return say(err, errlen, -ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int dbpf_set__attach_tracepoint(struct dbpf_set *s, int idx, const char *group,
+    const char *name, char *err, size_t errlen)
+{
+	const struct prog *p = prog_at(s, idx);
+	struct perf_event_attr a;
+	int id, fd;
+
+	if (p == NULL || p->ctx != DBPF_CTX_TRACEPOINT)
+		return say(err, errlen, -EINVAL, "probe %d is not a tracepoint program",
+		    idx);
+	if ((id = dbpf_tracepoint_id(group, name, err, errlen)) < 0)
+		return id;
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = (uint64_t)id;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	/* One event on CPU 0 suffices: the program runs wherever it fires. */
+	fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		return say(err, errlen, -e, "perf_event_open(%s:%s): %s", group,
+		    name, strerror(e));
+	}
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->fd) != 0 ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0 ||
+	    dbpf_set__adopt_fd(s, fd) != 0) {
+		int e = errno;
+
+		close(fd);
+		return say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
+		    name, strerror(e));
+	}
+	return 0;
+}
+
+int dbpf_set__test_run(struct dbpf_set *s, int idx, const uint64_t *args,
+    unsigned nargs, uint32_t *retval)
+{
+	const struct prog *p = prog_at(s, idx);
+	uint64_t ctx[12] = { 0 };	/* MAX_BPF_FUNC_ARGS */
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = sizeof(ctx));
+
+	if (p == NULL)
+		return -EINVAL;
+	if (p->ctx != DBPF_CTX_RAW_TP)
+		return -EOPNOTSUPP;
+	if (nargs > 12)
+		return -EINVAL;
+	if (nargs > 0)
+		memcpy(ctx, args, nargs * sizeof(*args));
+	if (bpf_prog_test_run_opts(p->fd, &o))
+		return -errno;
+	*retval = o.retval;
+	return 0;
+}
+
+/* ---- Reading --------------------------------------------------------------- */
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct dbpf_set *s = ctx;
+	int rc = s->fn(s->fnarg, data, size);
+
+	s->nrecs++;
+	if (rc != 0) {
+		s->fnrc = rc;
+		return -1;	/* stops the ring-buffer walk */
+	}
+	return 0;
+}
+
+int dbpf_set__poll(struct dbpf_set *s, int timeout_ms, dbpf_rec_fn *fn, void *arg)
+{
+	int rc;
+
+	if (s->rb == NULL) {
+		s->rb = ring_buffer__new(s->ringbuf, on_sample, s, NULL);
+		if (s->rb == NULL)
+			return -errno;
+	}
+	s->fn = fn;
+	s->fnarg = arg;
+	s->fnrc = 0;
+	s->nrecs = 0;
+	rc = timeout_ms == 0 ? ring_buffer__consume(s->rb) :
+	    ring_buffer__poll(s->rb, timeout_ms);
+	if (s->fnrc != 0)
+		return s->fnrc;
+	if (rc < 0 && rc != -EINTR)
+		return rc;
+	return (int)s->nrecs;
+}
+
+/*
+ * One entry on one CPU: rebuild the keys (strings NUL-padded to strsize)
+ * and hand the words over.
+ */
+static int walk_entry(struct dbpf_set *s, const struct agg *a, const uint8_t *key,
+    const int64_t *val, char *strbuf, dbpf_agg_fn *fn, void *arg)
+{
+	struct dbpf_aggkey keys[DBPF_MAXKEYS];
+	uint32_t off = 0, ss = s->o.so_strsize;
+	uint64_t hits = (uint64_t)val[0];
+
+	if (hits == 0)
+		return 0;	/* this CPU never updated the entry */
+	for (uint32_t k = 0; k < a->sh.nkeys; k++) {
+		if (a->sh.keystr[k]) {
+			char *dst = strbuf + (size_t)k * (ss + 1);
+			uint32_t n = a->sh.keyw[k] < ss ? a->sh.keyw[k] : ss;
+
+			memset(dst, 0, ss + 1);
+			memcpy(dst, key + off, n);
+			keys[k] = (struct dbpf_aggkey){ dst, ss, true };
+		} else {
+			keys[k] = (struct dbpf_aggkey){ key + off, 8, false };
+		}
+		off += a->sh.keyw[k];
+	}
+	return fn(arg, a->sh.id, keys, a->sh.nkeys, val + (a->sh.hits ? 1 : 0),
+	    a->sh.nwords);
+}
+
+static int walk_agg(struct dbpf_set *s, const struct agg *a, dbpf_agg_fn *fn,
+    void *arg)
+{
+	size_t stride = (a->sh.valsize + 7) & ~(size_t)7;
+	uint8_t *key = calloc(2, a->sh.keysize), *next = key + a->sh.keysize;
+	uint8_t *vals = calloc((size_t)s->ncpu, stride);
+	char *strbuf = calloc(DBPF_MAXKEYS, (size_t)s->o.so_strsize + 1);
+	bool first = true;
+	int rc = 0;
+
+	if (key == NULL || vals == NULL || strbuf == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while (bpf_map_get_next_key(a->fd, first ? NULL : key, next) == 0) {
+		first = false;
+		memcpy(key, next, a->sh.keysize);
+		if (bpf_map_lookup_elem(a->fd, key, vals) != 0)
+			continue;	/* deleted meanwhile */
+		for (int c = 0; c < s->ncpu && rc == 0; c++)
+			rc = walk_entry(s, a, key, (const int64_t *)(vals + (size_t)c * stride),
+			    strbuf, fn, arg);
+		if (rc != 0)
+			break;
+	}
+out:
+	free(key);
+	free(vals);
+	free(strbuf);
+	return rc;
+}
+
+int dbpf_set__agg_walk(struct dbpf_set *s, dbpf_agg_fn *fn, void *arg)
+{
+	int rc = 0;
+
+	for (uint32_t i = 0; i < s->naggs && rc == 0; i++)
+		rc = walk_agg(s, &s->aggs[i], fn, arg);
+	return rc;
+}
+
+int dbpf_set__agg_clear(struct dbpf_set *s, uint32_t aggid)
+{
+	for (uint32_t i = 0; i < s->naggs; i++) {
+		const struct agg *a = &s->aggs[i];
+		uint8_t *key;
+
+		if (a->sh.id != aggid)
+			continue;
+		key = malloc(a->sh.keysize);
+		if (key == NULL)
+			return -ENOMEM;
+		while (bpf_map_get_next_key(a->fd, NULL, key) == 0)
+			if (bpf_map_delete_elem(a->fd, key) != 0)
+				break;
+		free(key);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int dbpf_set__counts(const struct dbpf_set *s, struct dbpf_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (uint32_t i = 0; i < s->nprogs; i++) {
+		const struct prog *p = &s->progs[i];
+		size_t stride = (p->scratch_size + 7) & ~(size_t)7;
+		uint8_t *v = calloc((size_t)s->ncpu, stride);
+		uint32_t key = 0;
+
+		if (v == NULL)
+			return -ENOMEM;
+		if (bpf_map_lookup_elem(p->scratch, &key, v) != 0) {
+			int e = errno;
+
+			free(v);
+			return -e;
+		}
+		for (int cpu = 0; cpu < s->ncpu; cpu++) {
+			const uint64_t *w = (const uint64_t *)(v + (size_t)cpu * stride);
+
+			c->dc_firings += w[0];
+			c->dc_bufdrops += w[1];
+			c->dc_aggdrops += w[2];
+			c->dc_dyndrops += w[3];
+			c->dc_errors += w[4];
+		}
+		free(v);
+	}
+	return 0;
+}
