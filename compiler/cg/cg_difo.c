@@ -198,12 +198,20 @@ void cg_sets(struct cg *g, const char *s, size_t len, int rd)
 void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *member,
 	      int r1, int rd)
 {
+	cg_reloc_root(g, op, kind, 0, type, member, r1, rd);
+}
+
+/* cg_reloc with root flags: DIF_RELOC_F_SYMBOL (type names a kernel
+ * symbol) or DIF_RELOC_F_ARG (type is "args[N]"). */
+void cg_reloc_root(struct cg *g, int op, int kind, unsigned flags, const char *type,
+		   const char *member, int r1, int rd)
+{
 	struct cg_difo *d = g->d;
 	uint32_t idx = d->nrels;
 
 	d->rels = cg_grow(g, d->rels, &d->crels, d->nrels + 1, sizeof(*d->rels));
 	d->rels[idx] = (struct dif_reloc){ .dtr_pc = d->len, .dtr_kind = (uint16_t)kind,
-		.dtr_type = dobj__intern(g->obj, type),
+		.dtr_flags = (uint16_t)flags, .dtr_type = dobj__intern(g->obj, type),
 		.dtr_member = member && *member ? dobj__intern(g->obj, member) : 0 };
 	d->nrels++;
 	if (op == DIF_OP_USETX || op == DIF_OP_TYPECAST)
@@ -282,14 +290,18 @@ int cg_difo_finish(struct cg *g, int32_t *index)
 		*ins = DIF_INSTR_BRANCH(DIF_INSTR_OP(*ins), pc);
 	}
 	/* a label at the very end names no instruction: keep a ret there */
+	struct dif_reloc *vrels = cg_grow(g, NULL, &(uint32_t){ 0 }, d->nrels + 1,
+					  sizeof(*vrels));
+	dif_reloc_strip_roots(vrels, d->rels, d->nrels);
 	struct dif_difo view = { .dtdo_buf = d->text, .dtdo_len = d->len,
 		.dtdo_intlen = d->nints, .dtdo_inttab = d->ints, .dtdo_strtab = d->strs,
 		.dtdo_strlen = d->nstrs, .dtdo_varlen = d->nvars, .dtdo_vartab = d->vars,
-		.dtdo_reltab = d->rels, .dtdo_rellen = d->nrels, .dtdo_rtype = d->rtype,
+		.dtdo_reltab = vrels, .dtdo_rellen = d->nrels, .dtdo_rtype = d->rtype,
 		.dtdo_destructive = d->destructive };
 	struct dvm_validate_opts vo = { .dvo_flags = DVM_VF_RELOCATABLE };
 	struct dvm_verr errs[4];
 	unsigned n = dvm_difo__validate(&view, &vo, errs, 4);
+	free(vrels);
 	if (n != 0) {
 		char line[160];
 		dvm_verr__format(&errs[0], line, sizeof(line));

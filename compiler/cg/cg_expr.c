@@ -189,6 +189,42 @@ static bool library_const(const char *name, int64_t *v)
 	return false;
 }
 
+/* "sym" or "mod`sym": the F_SYMBOL relocation root of a kernel symbol. */
+static const char *symbol_name(const struct dc_node *n, char *buf, size_t size)
+{
+	if (n->mod == NULL || n->mod[0] == '\0')
+		return n->name;
+	snprintf(buf, size, "%s`%s", n->mod, n->name);
+	return buf;
+}
+
+/*
+ * &`sym:  usetx member_offset("sym", symbol), %r    (dld: the address)
+ */
+static int symbol_addr(struct cg *g, const struct dc_node *n)
+{
+	char buf[256];
+	int r = cg_reg(g);
+
+	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, DIF_RELOC_F_SYMBOL,
+		      symbol_name(n, buf, sizeof(buf)), NULL, 0, r);
+	return r;
+}
+
+/*
+ * `sym:   usetx member_offset("sym", symbol), %r
+ *         uload [%r], %r, load("sym", symbol)       (dld: sized by the symbol's type)
+ */
+static int symbol_value(struct cg *g, const struct dc_node *n)
+{
+	char buf[256];
+	int r = symbol_addr(g, n);
+
+	cg_reloc_root(g, DIF_OP_ULOAD, DIF_RELOC_LOAD, DIF_RELOC_F_SYMBOL,
+		      symbol_name(n, buf, sizeof(buf)), NULL, r, r);
+	return r;
+}
+
 /* Built-ins a DIFO reads are listed in its vartab too (global scope, read). */
 static void use_builtin(struct cg *g, const char *name, uint32_t id, int kind,
 			const struct dc_ty *t)
@@ -368,8 +404,7 @@ static int load_var(struct cg *g, const struct dc_node *n)
 			cg_setx(g, (uint64_t)k, r);
 			return r;
 		}
-		cg_fail(g, &n->loc, D_SYM_NOTYPES, "kernel symbol %s%s%s: symbol addresses are "
-			"not relocatable yet", n->mod ? n->mod : "", n->mod ? "`" : "", n->name);
+		return symbol_value(g, n);
 	}
 	default:
 		fail_unbuilt(g, n, "this identifier");
@@ -556,10 +591,43 @@ static bool is_bitfield(const struct dc_node *lv)
 	       cg_member_bits(st, lv->name, &bits, &m) && m->bits != 0;
 }
 
-/* A target member chain: root pointer expression, type name and "a.b.c" path. */
+/*
+ * args[N] with a constant N whose type dtc does not know (the probe's, known
+ * at link time): writes "args[N]" to buf for an F_ARG relocation root.
+ */
+static bool arg_root(const struct dc_node *n, char *buf, size_t size)
+{
+	if (n->kind != DC_N_INDEX || n->l->kind != DC_N_VAR || n->l->scope != DC_VS_BUILTIN ||
+	    strcmp(n->l->name, "args") != 0 || n->args == NULL || n->args->kind != DC_N_INT ||
+	    n->args->next != NULL || n->args->ival >= 64 || known(n->type))
+		return false;
+	snprintf(buf, size, "args[%u]", (unsigned)n->args->ival);
+	return true;
+}
+
+/* The relocation root of a pointer expression: its pointee's name, else
+ * "args[N]" (F_ARG) for an untyped probe argument; NULL when neither. */
+static const char *reloc_root(const struct cg *g, const struct dc_node *ptr, char *argbuf,
+			      size_t size, unsigned *flags)
+{
+	const char *nm = pointee_name(g, ptr);
+
+	*flags = 0;
+	if (nm == NULL && arg_root(ptr, argbuf, size)) {
+		*flags = DIF_RELOC_F_ARG;
+		return argbuf;
+	}
+	return nm;
+}
+
+/*
+ * A target member chain: root pointer expression, type name and "a.b.c"
+ * path; *flags is DIF_RELOC_F_ARG when the root is an untyped args[N]
+ * (tname is then "args[N]", written to argbuf).
+ */
 static bool target_member(const struct cg *g, const struct dc_node *n,
-			  const struct dc_node **root,
-			  const char **tname, char *path, size_t size)
+			  const struct dc_node **root, const char **tname, char *path,
+			  size_t size, char *argbuf, size_t argsize, unsigned *flags)
 {
 	const struct dc_node *chain[32];
 	int k = 0;
@@ -575,10 +643,10 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 	const struct dc_node *bottom = chain[k - 1];
 	if (bottom->is_arrow) {
 		*root = bottom->l;
-		*tname = pointee_name(g, bottom->l);
+		*tname = reloc_root(g, bottom->l, argbuf, argsize, flags);
 	} else if (bottom->l->kind == DC_N_UNARY && bottom->l->op == T_STAR) {
 		*root = bottom->l->l;
-		*tname = pointee_name(g, bottom->l->l);
+		*tname = reloc_root(g, bottom->l->l, argbuf, argsize, flags);
 	} else {
 		return false;
 	}
@@ -643,20 +711,21 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	}
 	const struct dc_node *root;
 	const char *tname;
-	char path[512];
-	if (!target_member(g, n, &root, &tname, path, sizeof(path)))
+	char path[512], arg[16];
+	unsigned fl;
+	if (!target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl))
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
 			"(e.g. (struct proc *)) first", n->name);
 	int r = cg_expr(g, root);
 	int t = cg_reg(g);
-	cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, tname, path, 0, t);
+	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
 	I3(ADD, r, t, r);
 	cg_free(g, t);
 	if (load) {
 		bool u = userland(root);
-		cg_reloc(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
-			 tname, path, r, r);
+		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
+			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
 	}
 	return r;
 }
@@ -699,9 +768,7 @@ static int expr_addr(struct cg *g, const struct dc_node *n)
 		break;
 	case DC_N_VAR:
 		if (n->scope == DC_VS_SYMBOL)
-			cg_fail(g, &n->loc, D_SYM_NOTYPES, "address of kernel symbol %s%s%s: "
-				"symbol addresses are not relocatable yet", n->mod ? n->mod : "",
-				n->mod ? "`" : "", n->name);
+			return symbol_addr(g, n);
 		if (cg_byref(n->type))
 			return cg_expr(g, n);
 		break;
@@ -959,18 +1026,19 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
  * (the same path the load would use), or the pointee of *p / p[i].
  */
 static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const char **tname,
-			  char *path, size_t size)
+			  char *path, size_t size, char *arg, size_t argsize, unsigned *fl)
 {
 	const struct dc_node *root;
 
 	path[0] = '\0';
+	*fl = 0;
 	if (lv->kind == DC_N_MEMBER) {
 		const struct dc_ty *lt = lv->l->type;
 		const struct dc_ty *st = lv->is_arrow ? (lt ? lt->base : NULL) : lt;
 		if (lv->l->kind == DC_N_XLATE ||
 		    (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)))
 			return false;
-		return target_member(g, lv, &root, tname, path, size);
+		return target_member(g, lv, &root, tname, path, size, arg, argsize, fl);
 	}
 	if ((lv->kind == DC_N_UNARY && lv->op == T_STAR) ||
 	    (lv->kind == DC_N_INDEX && !is_assoc(lv) &&
@@ -1009,15 +1077,16 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		return;
 	}
 	const char *tname;
-	char path[512];
-	if (target_lvalue(g, lv, &tname, path, sizeof(path))) {
+	char path[512], arg[16];
+	unsigned fl;
+	if (target_lvalue(g, lv, &tname, path, sizeof(path), arg, sizeof(arg), &fl)) {
 		/* <address as for a load>; ustore %v, [%a], STORE(T, path) */
 		if (lv->type && (lv->type->kind == DC_TY_STRUCT || lv->type->kind == DC_TY_UNION))
 			cg_fail(g, &lv->loc, D_SYM_NOTYPES, "assignment of a whole %s whose "
 				"layout only the target knows is not supported; assign its "
 				"members", lv->type->kind == DC_TY_STRUCT ? "struct" : "union");
 		int a = expr_addr(g, lv);
-		cg_reloc(g, DIF_OP_USTORE, DIF_RELOC_STORE, tname, path, v, a);
+		cg_reloc_root(g, DIF_OP_USTORE, DIF_RELOC_STORE, fl, tname, path, v, a);
 		cg_free(g, a);
 		return;
 	}
@@ -1170,9 +1239,11 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 	}
 	const struct dc_node *root;
 	const char *tname;
-	char path[512];
-	if (e && e->kind == DC_N_MEMBER && target_member(g, e, &root, &tname, path, sizeof(path))) {
-		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, tname, path, 0, r);
+	char path[512], arg[16];
+	unsigned fl;
+	if (e && e->kind == DC_N_MEMBER && target_member(g, e, &root, &tname, path, sizeof(path),
+							 arg, sizeof(arg), &fl)) {
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, r);
 		return r;
 	}
 	if (e && e->kind == DC_N_UNARY && e->op == T_STAR && pointee_name(g, e->l)) {

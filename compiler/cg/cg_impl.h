@@ -95,6 +95,8 @@ void cg_sets(struct cg *g, const char *s, size_t len, int rd);
 uint32_t cg_dstr(struct cg *g, const char *s, size_t len);
 void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *member,
 	      int r1, int rd);
+void cg_reloc_root(struct cg *g, int op, int kind, unsigned flags, const char *type,
+		   const char *member, int r1, int rd);
 void cg_use_var(struct cg *g, const struct cg_var *v, unsigned flag);
 int cg_difo_finish(struct cg *g, int32_t *index);
 void cg_line(struct cg *g, const struct dc_loc *loc);

@@ -21,6 +21,24 @@
  *                                  (sign/zero extension by the type's width);
  *                                  a pointer type needs no code (nop)
  *   STORE           ustore        stb/sth/stw/stx sized by the member type
+ *
+ * Two flags change what the relocation's root is (dtr_type), not what it
+ * resolves to; the linker binds them first (linker/ld/lnk_bind.c), turning
+ * them into plain relocations or constants, so later stages never see them:
+ *
+ *   F_SYMBOL   dtr_type is a kernel symbol ("sym" or "mod`sym"), not a type.
+ *              MEMBER_OFFSET: the symbol's address (plus the member path's
+ *              offset in the symbol's type when dtr_member is set);
+ *              LOAD/ULOAD: a load of the symbol's type (BTF VAR, else the
+ *              symbol's size from the symbol source); TYPE_SIZE: its size.
+ *   F_ARG      dtr_type is "args[N]": the root type is what argument N of
+ *              the clause's probe points to (dld reads the probe function's
+ *              BTF prototype).  Valid on MEMBER_OFFSET, MEMBER_SIZE, LOAD,
+ *              ULOAD and STORE.
+ *
+ * Both are flags on existing kinds so that relocatable DIF stays valid for
+ * the validator's kind/instruction pairing (a symbol address is a usetx
+ * constant like any other).
  */
 #ifndef DIF_DIF_RELOC_H
 #define DIF_DIF_RELOC_H
@@ -41,6 +59,9 @@ enum dif_reloc_kind {
 
 /* dtr_flags */
 #define DIF_RELOC_F_BITFIELD	0x1	/* member is a bit-field (width set by the linker) */
+#define DIF_RELOC_F_SYMBOL	0x2	/* root is a kernel symbol (see above) */
+#define DIF_RELOC_F_ARG		0x4	/* root is the pointee of a probe argument */
+#define DIF_RELOC_F_ALL		0x7
 
 struct dif_reloc {
 	uint32_t	dtr_pc;		/* index of the pseudo-instruction */
@@ -49,5 +70,20 @@ struct dif_reloc {
 	uint32_t	dtr_type;	/* object strtab: type name, e.g. "struct thread" */
 	uint32_t	dtr_member;	/* object strtab: member path "a.b.c", 0 = none */
 };
+
+/*
+ * Copy n relocations without their root flags (F_SYMBOL, F_ARG).  The root
+ * only changes where the linker looks a name up, never the kind/instruction
+ * pairing the validator checks; tools that validate relocatable DIF before
+ * the linker has bound the roots validate the stripped copy.
+ */
+static inline void dif_reloc_strip_roots(struct dif_reloc *dst, const struct dif_reloc *src,
+    uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		dst[i] = src[i];
+		dst[i].dtr_flags &= (uint16_t)~(DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG);
+	}
+}
 
 #endif /* DIF_DIF_RELOC_H */

@@ -692,7 +692,7 @@ static bool add_reloc(struct asm_state *st, uint32_t pc, const struct dif_reloc 
 /*
  * RELOC := KIND '(' STRING [ ',' STRING ] [ ',' RFLAGS ] ')'
  * KIND   := member_offset | type_size | member_size | load | uload | cast | store | NUM
- * RFLAGS := bitfield | NUM
+ * RFLAGS := bitfield | symbol | arg | NUM
  */
 static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 {
@@ -717,6 +717,12 @@ static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 			next(st);
 		} else if (is_ident(t, "bitfield")) {
 			r->dtr_flags |= DIF_RELOC_F_BITFIELD;
+			next(st);
+		} else if (is_ident(t, "symbol")) {
+			r->dtr_flags |= DIF_RELOC_F_SYMBOL;
+			next(st);
+		} else if (is_ident(t, "arg")) {
+			r->dtr_flags |= DIF_RELOC_F_ARG;
 			next(st);
 		} else if (t->kind == TK_NUM) {
 			if (!get_num(st, 0xffff, false, &v))
@@ -1499,7 +1505,16 @@ static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
 	dobj_difo__view(od, &view);
 	if (st->obj->kind == DOBJ_RELOCATABLE)
 		opts.dvo_flags |= DVM_VF_RELOCATABLE;
+	/* root flags are the linker's business (dif_reloc.h): validate without */
+	struct dif_reloc *vrels = malloc((od->rellen + 1) * sizeof(*vrels));
+	if (vrels == NULL) {
+		st->enomem = true;
+		return;
+	}
+	dif_reloc_strip_roots(vrels, od->reltab, od->rellen);
+	view.dtdo_reltab = vrels;
 	n = dvm_difo__validate(&view, &opts, errs, DASM_MAX_ERRORS);
+	free(vrels);
 	shown = n < DASM_MAX_ERRORS ? n : DASM_MAX_ERRORS;
 	for (unsigned i = 0; i < shown; i++) {
 		char msg[256];
@@ -1564,8 +1579,9 @@ static void check_tables(struct asm_state *st)
 		else if (DIF_INSTR_OP(d->text[rel->dtr_pc]) != want)
 			report(st, d->rel_line[i], 1, "relocation kind '%s' belongs on '%s'",
 			    kn, dasm_op_by_num(want)->name);
-		else if ((rel->dtr_kind == DIF_RELOC_MEMBER_OFFSET ||
-		    rel->dtr_kind == DIF_RELOC_MEMBER_SIZE) && rel->dtr_member == 0)
+		else if ((rel->dtr_kind == DIF_RELOC_MEMBER_SIZE ||
+		    (rel->dtr_kind == DIF_RELOC_MEMBER_OFFSET &&
+		    !(rel->dtr_flags & DIF_RELOC_F_SYMBOL))) && rel->dtr_member == 0)
 			report(st, d->rel_line[i], 1, "relocation '%s' needs a member path", kn);
 		else if (rel->dtr_kind == DIF_RELOC_TYPE_SIZE && rel->dtr_member != 0)
 			report(st, d->rel_line[i], 1, "relocation 'type_size' takes no member path");

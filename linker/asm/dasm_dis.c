@@ -57,10 +57,20 @@ void dasm_print_reloc_expr(FILE *fp, const struct dobj *obj, const struct dif_re
 		fputs(", ", fp);
 		dasm_print_string(fp, m, strlen(m));
 	}
-	if (r->dtr_flags == DIF_RELOC_F_BITFIELD)
-		fputs(", bitfield", fp);
-	else if (r->dtr_flags != 0)
-		fprintf(fp, ", 0x%x", r->dtr_flags);
+	static const struct { uint16_t f; const char *name; } named[] = {
+		{ DIF_RELOC_F_BITFIELD, "bitfield" },
+		{ DIF_RELOC_F_SYMBOL, "symbol" },
+		{ DIF_RELOC_F_ARG, "arg" },
+	};
+	uint16_t rest = r->dtr_flags;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (rest & named[i].f) {
+			fprintf(fp, ", %s", named[i].name);
+			rest &= (uint16_t)~named[i].f;
+		}
+	}
+	if (rest != 0)
+		fprintf(fp, ", 0x%x", rest);
 	fputc(')', fp);
 }
 

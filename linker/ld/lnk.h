@@ -13,6 +13,9 @@
  *   1. inputs are concatenated in order (clauses, actions, DIFOs, formats);
  *   2. variables and aggregations are merged by name and renumbered, since
  *      every object numbers its own from 0x500 / 1;
+ *   0b. (first of all) kernel-symbol and args[N] relocation roots are
+ *      bound (lnk_bind.c): symbol addresses become constants from the
+ *      symbol source, args[N] becomes the probe function's BTF type;
  *   3. clauses whose probe `target` does not match this machine are dropped
  *      (resolvers), and the decision is recorded in the output's meta;
  *   4. every relocation is resolved against the target's typefile, and one
@@ -43,6 +46,8 @@ struct lnk_opts {
 	const char	*target_name;	/* NULL: this machine's uname nodename */
 	const char	*target_version; /* NULL: uname sysname "-" release */
 	unsigned	flags;		/* LNK_F_* */
+	const char	*symbols;	/* kernel symbol source (kallsyms or nm
+					 * format); NULL: LNK_DEFAULT_SYMBOLS */
 };
 
 /* Type errors found by the typer are reported as warnings, not errors. */
@@ -92,5 +97,7 @@ int lnk_opts__parse_resolvers(const char *s, unsigned *flags);
 
 /* The typefile dld uses when none is given (may not exist). */
 #define LNK_DEFAULT_TYPEFILE	"/sys/kernel/btf/vmlinux"
+/* The symbol source when none is given: the running kernel's. */
+#define LNK_DEFAULT_SYMBOLS	"/proc/kallsyms"
 
 #endif /* LNK_H */

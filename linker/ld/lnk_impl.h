@@ -54,4 +54,15 @@ void lnk_error_plain(struct lnk_ctx *cx, const char *name, const char *fmt, ...)
 int lnk_relocate_difo(struct lnk_ctx *cx, const struct lnk_where *w,
     struct dobj_difo *d);
 
+/*
+ * Bind the symbol and args[] roots of `in` (lnk_bind.c): when it has any,
+ * *out is a private copy whose relocations are all plain (see
+ * dif_reloc.h), else *out is NULL.  The symbol source is read into *syms
+ * on first need (freed with lnk_syms_free).  0, -EINVAL (reported), -ENOMEM.
+ */
+struct lnk_syms;
+int lnk_bind_input(struct lnk_ctx *cx, const char *inname, struct dobj *in,
+    const char *symfile, struct lnk_syms **syms, struct dobj **out);
+void lnk_syms_free(struct lnk_syms *s);
+
 #endif /* LNK_IMPL_H */

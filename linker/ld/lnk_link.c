@@ -152,6 +152,8 @@ struct link {
 	/* per input */
 	const struct dobj	*in;
 	const char		*inname;
+	struct dobj		*bound;		/* in, with its roots bound (lnk_bind.c) */
+	struct lnk_syms		*syms;		/* symbol source, read on first need */
 	struct idmap		varmap[2], aggmap, difomap, fmtmap;
 	bool			*aggid_difo;	/* input DIFO carries an agg id */
 	struct typ_infer	*inf;		/* the typer's view of the input */
@@ -772,11 +774,16 @@ static int link_input(struct link *lk)
 		lnk_error_plain(&lk->cx, lk->inname, "inconsistent object: %s", m);
 		return -EINVAL;
 	}
-	if ((rc = check_names(lk)) != 0 || (rc = validate_input(lk)) != 0)
-		return rc;
 	static const uint8_t zero[DOBJ_IDENT_LEN];
 	if (memcmp(lk->in->ident, zero, DOBJ_IDENT_LEN) == 0 &&
 	    (rc = dobj__compute_ident((struct dobj *)lk->in)) != 0)
+		return rc;
+	if ((rc = lnk_bind_input(&lk->cx, lk->inname, (struct dobj *)lk->in,
+	    lk->opts ? lk->opts->symbols : NULL, &lk->syms, &lk->bound)) != 0)
+		return rc;
+	if (lk->bound != NULL)
+		lk->in = lk->bound;
+	if ((rc = check_names(lk)) != 0 || (rc = validate_input(lk)) != 0)
 		return rc;
 	if ((lk->aggid_difo = calloc(lk->in->ndifos + 1, sizeof(bool))) == NULL)
 		return -ENOMEM;
@@ -806,6 +813,8 @@ static void input_reset(struct link *lk)
 	lk->aggid_difo = NULL;
 	typ_infer__free(lk->inf);
 	lk->inf = NULL;
+	dobj__free(lk->bound);
+	lk->bound = NULL;
 }
 
 static void link_free(struct link *lk)
@@ -818,6 +827,7 @@ static void link_free(struct link *lk)
 		free(lk->vars[s].from);
 	}
 	free(lk->agg_from);
+	lnk_syms_free(lk->syms);
 }
 
 static void target_defaults(struct link *lk)

@@ -3,7 +3,7 @@
  * (lnk_link.c) does the work.
  *
  *   dld [-T typefile] [-o out.o] [-x resolvers=hostname,version]
- *       [--target-name N] [--target-version V] a.o b.o ...
+ *       [--target-name N] [--target-version V] [--symbols FILE] a.o b.o ...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +17,7 @@
 static void usage(FILE *fp)
 {
 	fputs("usage: dld [-T typefile] [-o out.o] [-x resolvers=LIST] [--target-name N]\n"
-	    "           [--target-version V] input.o ...\n"
+	    "           [--target-version V] [--symbols FILE] input.o ...\n"
 	    "Link relocatable DIF objects into one program for one target.\n"
 	    "options:\n"
 	    "  -T FILE              target typefile (BTF); default " LNK_DEFAULT_TYPEFILE "\n"
@@ -27,6 +27,8 @@ static void usage(FILE *fp)
 	    "  -x typewarn          report the typer's type errors as warnings\n"
 	    "  --target-name N      target host name (default: this machine's)\n"
 	    "  --target-version V   target version (default: uname sysname-release)\n"
+	    "  --symbols FILE       kernel symbols for `sym addresses: /proc/kallsyms or\n"
+	    "                       nm / nm -S output (default: " LNK_DEFAULT_SYMBOLS ")\n"
 	    "  --version            print the version\n"
 	    "  --help               print this help\n", fp);
 }
@@ -63,11 +65,12 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "target-name", required_argument, NULL, 'N' },
 		{ "target-version", required_argument, NULL, 'R' },
+		{ "symbols", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct lnk_opts o = { 0, NULL, NULL, 0 };
+	struct lnk_opts o = { 0, NULL, NULL, 0, NULL };
 	const char *typefile = NULL, *output = "a.out.o";
 	int c;
 
@@ -78,6 +81,7 @@ int main(int argc, char **argv)
 		case 'x': if (xopt(optarg, &o) != 0) return 2; break;
 		case 'N': o.target_name = optarg; break;
 		case 'R': o.target_version = optarg; break;
+		case 'S': o.symbols = optarg; break;
 		case 'V': printf("dld (HyperTrace) " HT_VERSION "\n"); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

@@ -28,6 +28,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +366,43 @@ static uint8_t reloc_opcode(uint16_t kind)
 	}
 }
 
+/* "args[N]", N a decimal argument index below 64. */
+static bool is_arg_root(const char *s)
+{
+	unsigned n = 0;
+	const char *p;
+
+	if (strncmp(s, "args[", 5) != 0)
+		return false;
+	for (p = s + 5; *p >= '0' && *p <= '9' && p < s + 7; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	return p > s + 5 && p[0] == ']' && p[1] == '\0' && n < 64;
+}
+
+/*
+ * The root flags (dif_reloc.h): a symbol root on member_offset (its
+ * address), type_size, load and uload; an args[N] root on the member
+ * kinds, load, uload and store; never both, never with a bit-field flag.
+ */
+static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o)
+{
+	uint16_t f = r->dtr_flags, k = r->dtr_kind;
+
+	if ((f & DIF_RELOC_F_SYMBOL) && (f & (DIF_RELOC_F_ARG | DIF_RELOC_F_BITFIELD)))
+		return FAIL(ck, SEC_RELA, o + 8, "a symbol-rooted relocation takes no other "
+		    "flags (0x%x)", f);
+	if ((f & DIF_RELOC_F_SYMBOL) && k != DIF_RELOC_MEMBER_OFFSET &&
+	    k != DIF_RELOC_TYPE_SIZE && k != DIF_RELOC_LOAD && k != DIF_RELOC_ULOAD)
+		return FAIL(ck, SEC_RELA, o + 8, "relocation kind %u cannot have a symbol root", k);
+	if ((f & DIF_RELOC_F_ARG) && (k == DIF_RELOC_TYPE_SIZE || k == DIF_RELOC_CAST))
+		return FAIL(ck, SEC_RELA, o + 8, "relocation kind %u cannot have an args[] root",
+		    k);
+	if ((f & DIF_RELOC_F_ARG) && !is_arg_root(dobj__str(ck->obj, r->dtr_type)))
+		return FAIL(ck, SEC_RELA, o + 12, "an args[] relocation root must read "
+		    "args[N] (N < 64)");
+	return 0;
+}
+
 static int check_relocs(const struct ck *ck, const struct dobj_difo *d, const struct difo_base *b)
 {
 	uint32_t npseudo = 0;
@@ -387,7 +425,7 @@ static int check_relocs(const struct ck *ck, const struct dobj_difo *d, const st
 
 		if (op == 0)
 			return FAIL(ck, SEC_RELA, o + 8, "unknown relocation kind %u", r->dtr_kind);
-		if (r->dtr_flags & ~DIF_RELOC_F_BITFIELD)
+		if (r->dtr_flags & ~DIF_RELOC_F_ALL)
 			return FAIL(ck, SEC_RELA, o + 8, "unknown relocation flags 0x%x",
 			    r->dtr_flags);
 		if (r->dtr_pc >= d->len)
@@ -406,8 +444,11 @@ static int check_relocs(const struct ck *ck, const struct dobj_difo *d, const st
 			    "usetx" : "typecast", r->dtr_pc, DIF_INSTR_RELOC(d->text[r->dtr_pc]), j);
 		NAME(ck, SEC_RELA, o + 8, r->dtr_type, "relocation type");
 		STR(ck, SEC_RELA, o + 16, r->dtr_member, "relocation member");
-		if ((r->dtr_kind == DIF_RELOC_MEMBER_OFFSET ||
-		    r->dtr_kind == DIF_RELOC_MEMBER_SIZE) && r->dtr_member == 0)
+		if (check_root(ck, r, o) != 0)
+			return -EINVAL;
+		if ((r->dtr_kind == DIF_RELOC_MEMBER_SIZE || (r->dtr_kind ==
+		    DIF_RELOC_MEMBER_OFFSET && !(r->dtr_flags & DIF_RELOC_F_SYMBOL))) &&
+		    r->dtr_member == 0)
 			return FAIL(ck, SEC_RELA, o + 16, "relocation kind %u needs a member",
 			    r->dtr_kind);
 		if (r->dtr_kind == DIF_RELOC_TYPE_SIZE && r->dtr_member != 0)

@@ -796,7 +796,7 @@ START_TEST(rej_reloc_fields)
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
 	    b[soff(b, S_RELA) + 8] = 9);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation flags",
-	    b[soff(b, S_RELA) + 9] = 2);
+	    b[soff(b, S_RELA) + 9] = 8);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "addend",
 	    wr64(b + soff(b, S_RELA) + 16, (uint64_t)-1));
 	/* kind LOAD on a usetx */

@@ -251,7 +251,7 @@ END_TEST
 START_TEST(test_err_notypes)
 {
 	struct diags dg = { 0 };
-	struct dobj *o = gen_src("t.d", "fbt:::entry { trace(args[0]->foo); }", &dg);
+	struct dobj *o = gen_src("t.d", "BEGIN { trace(`kfile->foo); }", &dg);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
 }
@@ -402,6 +402,43 @@ START_TEST(test_curthread_type)
 }
 END_TEST
 
+/* ASSERTION: an untyped args[N] member is relocated with an F_ARG "args[N]" root */
+START_TEST(test_arg_root)
+{
+	struct dobj *o = gen("fbt::f:entry { trace(args[2]->a.b); }");
+	const struct dobj_difo *d = &o->difos[0];
+	ck_assert_uint_eq(d->rellen, 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(d->reltab[i].dtr_flags, DIF_RELOC_F_ARG);
+		ck_assert_str_eq(dobj__str(o, d->reltab[i].dtr_type), "args[2]");
+		ck_assert_str_eq(dobj__str(o, d->reltab[i].dtr_member), "a.b");
+	}
+	ck_assert_uint_eq(d->reltab[0].dtr_kind, DIF_RELOC_MEMBER_OFFSET);
+	ck_assert_uint_eq(d->reltab[1].dtr_kind, DIF_RELOC_LOAD);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: &`sym is a symbol-rooted member_offset; `sym adds a symbol-rooted load */
+START_TEST(test_symbol_root)
+{
+	struct dobj *o = gen("BEGIN { trace(&genunix`x); trace(`y); }");
+	const struct dobj_difo *a = &o->difos[0], *b = &o->difos[1];
+	ck_assert_uint_eq(a->rellen, 1);
+	ck_assert_uint_eq(a->reltab[0].dtr_kind, DIF_RELOC_MEMBER_OFFSET);
+	ck_assert_uint_eq(a->reltab[0].dtr_flags, DIF_RELOC_F_SYMBOL);
+	ck_assert_uint_eq(a->reltab[0].dtr_member, 0);
+	ck_assert_str_eq(dobj__str(o, a->reltab[0].dtr_type), "genunix`x");
+	ck_assert_uint_eq(b->rellen, 2);
+	ck_assert_uint_eq(b->reltab[1].dtr_kind, DIF_RELOC_LOAD);
+	ck_assert_uint_eq(b->reltab[1].dtr_flags, DIF_RELOC_F_SYMBOL);
+	ck_assert_str_eq(dobj__str(o, b->reltab[1].dtr_type), "y");
+	struct dobj_err e;
+	ck_assert_int_eq(dobj__check(o, &e), 0);
+	dobj__free(o);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -414,6 +451,7 @@ int main(void)
 		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
 		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
+		{ "arg_root", test_arg_root }, { "symbol_root", test_symbol_root },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);
