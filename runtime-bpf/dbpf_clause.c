@@ -222,7 +222,7 @@ static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
 	default:
 		return fail(x, "arg%u: unknown argument source kind %u", n, a->as_kind);
 	}
-	if (size > 8 || (bsz[size] == 0 && size != 8))
+	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return fail(x, "arg%u: field size %u is not 1, 2, 4 or 8", n, size);
 	if (a->as_kind == DBPF_ARG_CTX) {
 		emit(x, LDXSZ(bsz[size], R0, R9, (int16_t)a->as_off));
@@ -298,7 +298,7 @@ static int add_const_string(struct dbpf_xl *x, struct cx *c, const char *s,
  *   argN       load_arg
  * Others go to the core (timestamp, pid, tid, uid, gid, cpu, curthread).
  */
-static int ldgs_builtin(struct dbpf_xl *x, struct cx *c, unsigned var)
+static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 {
 	uint32_t off;
 	int rc;
@@ -329,6 +329,16 @@ static int ldgs_builtin(struct dbpf_xl *x, struct cx *c, unsigned var)
 		}
 		return 0;
 	}
+}
+
+/*   r0 = <built-in>; %rd = r0 */
+static int ldgs_builtin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	int rc = builtin_value(x, c, DIF_INSTR_VAR(in));
+
+	if (rc == 1)
+		dbpf_put(x, DIF_INSTR_RD(in));
+	return rc;
 }
 
 /* ---- Variables ----------------------------------------------------------- */
@@ -616,7 +626,7 @@ static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
 	case DIF_OP_LDGS:
 		if (DIF_INSTR_VAR(in) >= DIF_VAR_OTHER_UBASE)
 			return global_var(x, dp, in, false);
-		return ldgs_builtin(x, c, DIF_INSTR_VAR(in));
+		return ldgs_builtin(x, c, in);
 	case DIF_OP_STGS:
 		return global_var(x, dp, in, true);
 	case DIF_OP_LDTS:
@@ -1019,7 +1029,8 @@ static int record(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 		return fail(x, "record at %u of %u bytes is outside the %u-byte record",
 		    s->off, s->size, c->cl->datasize);
 	if (!s->byref) {
-		if (s->size > 8 || (bsz[s->size] == 0 && s->size != 0))
+		if (s->size != 0 && s->size != 1 && s->size != 2 && s->size != 4 &&
+		    s->size != 8)
 			return fail(x, "record of %u bytes by value", s->size);
 		if (s->size == 0)
 			return 0;

@@ -1,0 +1,633 @@
+/*
+ * check_dbpf_clause.c — whole clauses translated to one BPF program per
+ * probe, run through BPF_PROG_TEST_RUN on a raw-tracepoint program, with
+ * the records read back from the ring buffer and the aggregations from
+ * their maps.  Every expected value is computed here independently (the
+ * engine's record layout, DTrace's bucket rules).  Exits 77 without BPF.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "common.h"
+#include "dbpf_clause.h"
+
+#define ERROR_EPID	99
+#define MAXRECS		64
+
+struct rec {
+	uint32_t	epid, size;
+	uint64_t	ts;
+	uint8_t		data[1024];
+};
+
+static struct rec recs[MAXRECS];
+static int nrecs;
+static struct dbpf_set *set;
+static char err[512];
+
+static int collect(void *arg, const void *p, size_t n)
+{
+	(void)arg;
+	ck_assert_uint_ge(n, 16);
+	ck_assert_int_lt(nrecs, MAXRECS);
+	memset(&recs[nrecs], 0, sizeof(recs[nrecs]));
+	memcpy(&recs[nrecs], p, n < sizeof(struct rec) ? n : sizeof(struct rec));
+	ck_assert_uint_eq(recs[nrecs].size + 16, n);
+	nrecs++;
+	return 0;
+}
+
+static void setup(void)
+{
+	struct dbpf_set_opts o = { .so_strsize = 64, .so_error_epid = ERROR_EPID };
+
+	ck_assert_msg(dbpf_set__new(&o, &set, err, sizeof(err)) == 0, "%s", err);
+	nrecs = 0;
+	prctl(PR_SET_NAME, "dbpf-test", 0, 0, 0);
+}
+
+static void teardown(void)
+{
+	dbpf_set__free(set);
+	set = NULL;
+}
+
+/* arg0, arg1 = ctx u64 0 and 1; arg2 = the signed 32-bit low half of ctx 2. */
+static struct dbpf_attach attach(void)
+{
+	struct dbpf_attach at;
+
+	memset(&at, 0, sizeof(at));
+	at.at_ctx = DBPF_CTX_RAW_TP;
+	at.at_args[0] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8, .as_off = 0 };
+	at.at_args[1] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8, .as_off = 8 };
+	at.at_args[2] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 4,
+	    .as_signed = true, .as_off = 16 };
+	at.at_args[3] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CONST, .as_value = 77 };
+	at.at_probe_id = 4242;
+	at.at_prov = "test";
+	at.at_mod = "";
+	at.at_func = "fn";
+	at.at_name = "fire";
+	return at;
+}
+
+static int add(const struct dbpf_clause *cls, uint32_t n)
+{
+	struct dbpf_attach at = attach();
+	int idx = -1;
+
+	ck_assert_msg(dbpf_set__add_probe(set, &at, cls, n, &idx, err, sizeof(err)) == 0,
+	    "%s", err);
+	return idx;
+}
+
+static void fire(int idx, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[3] = { a0, a1, a2 };
+	uint32_t ret = 99;
+
+	ck_assert_int_eq(dbpf_set__test_run(set, idx, args, 3, &ret), 0);
+	ck_assert_uint_eq(ret, 0);
+}
+
+static void drain(void)
+{
+	nrecs = 0;
+	ck_assert_int_ge(dbpf_set__poll(set, 0, collect, NULL), 0);
+}
+
+static uint64_t u64_at(const struct rec *r, uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, r->data + off, 8);
+	return v;
+}
+
+/* A DIFO over static arrays. */
+static struct dif_difo difo(const dif_instr_t *buf, uint32_t len, const uint64_t *ints,
+    uint32_t nints, const char *str, uint32_t strlen_, const struct dif_var *vars,
+    uint32_t nvars)
+{
+	struct dif_difo d = difo_of(buf, len, ints, nints);
+
+	d.dtdo_strtab = str;
+	d.dtdo_strlen = strlen_;
+	d.dtdo_vartab = vars;
+	d.dtdo_varlen = nvars;
+	return d;
+}
+
+#define LEN(a)	((uint32_t)(sizeof(a) / sizeof((a)[0])))
+#define RET(r)		DIF_INSTR_FMT(DIF_OP_RET, 0, 0, r)
+#define SETX(i, r)	DIF_INSTR_IMM16(DIF_OP_SETX, i, r)
+#define LDGS(v, r)	DIF_INSTR_IMM16(DIF_OP_LDGS, v, r)
+#define SETS(o, r)	DIF_INSTR_IMM16(DIF_OP_SETS, o, r)
+
+static const uint64_t K[] = { 42, 0, 1, 2, 3, 0x500, 0x501 };
+static const dif_instr_t ret42[] = { SETX(0, 1), RET(1) };
+static const dif_instr_t ret0[] = { RET(0) };
+static const dif_instr_t retarg0[] = { LDGS(DIF_VAR_ARG0, 1), RET(1) };
+static const dif_instr_t retarg1[] = { LDGS(DIF_VAR_ARG1, 1), RET(1) };
+static const dif_instr_t retarg2[] = { LDGS(DIF_VAR_ARG2, 1), RET(1) };
+static const dif_instr_t retexec[] = { LDGS(DIF_VAR_EXECNAME, 1), RET(1) };
+/* arg0 / arg1: divides by zero when arg1 is 0 */
+static const dif_instr_t divide[] = {
+	LDGS(DIF_VAR_ARG0, 1), LDGS(DIF_VAR_ARG1, 2),
+	DIF_INSTR_FMT(DIF_OP_UDIV, 1, 2, 3), RET(3)
+};
+
+/* ASSERTION: a recorded value lands at its offset in the engine's layout. */
+START_TEST(record_by_value)
+{
+	struct dif_difo a = difo(ret42, 2, K, LEN(K), NULL, 0, NULL, 0);
+	struct dif_difo b = difo(retarg2, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo c = difo(retarg1, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 8, .size = 4 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &c, .off = 16, .size = 2 },
+	};
+	struct dbpf_clause cl = { .epid = 7, .what = "test:::fire", .steps = st,
+	    .nsteps = 3, .datasize = 24, .records = true };
+	int idx = add(&cl, 1);
+
+	fire(idx, 0, 0xabcdef, 0xfffffffe);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].epid, 7);
+	ck_assert_uint_eq(recs[0].size, 24);
+	ck_assert_uint_ne(recs[0].ts, 0);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 42);
+	/* arg2 is signed 32-bit -2; recorded in 4 bytes, padding zero */
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 0xfffffffeu);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 0xcdef);
+}
+END_TEST
+
+/* ASSERTION: predicates select clauses, which run in order with one timestamp. */
+START_TEST(predicates_and_order)
+{
+	struct dif_difo p = difo(retarg0, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo v = difo(retarg1, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &v,
+	    .size = 8 };
+	struct dbpf_clause cl[3] = {
+		{ .epid = 1, .what = "a", .pred = &p, .steps = &st, .nsteps = 1,
+		  .datasize = 8, .records = true },
+		{ .epid = 2, .what = "b", .steps = &st, .nsteps = 1, .datasize = 8,
+		  .records = true },
+		{ .epid = 3, .what = "c", .steps = NULL, .nsteps = 0, .datasize = 0,
+		  .records = true },
+	};
+	int idx = add(cl, 3);
+
+	fire(idx, 0, 5, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(recs[0].epid, 2);
+	ck_assert_uint_eq(recs[1].epid, 3);
+	ck_assert_uint_eq(recs[1].size, 0);
+	fire(idx, 1, 6, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 3);
+	ck_assert_uint_eq(recs[0].epid, 1);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 6);
+	ck_assert_uint_eq(recs[1].epid, 2);
+	ck_assert_uint_eq(recs[0].ts, recs[1].ts);
+	ck_assert_uint_eq(recs[1].ts, recs[2].ts);
+}
+END_TEST
+
+/* ASSERTION: a fault aborts its clause with DTrace's ERROR record; later clauses run. */
+START_TEST(fault_error_record)
+{
+	struct dif_difo a = difo(ret42, 2, K, LEN(K), NULL, 0, NULL, 0);
+	struct dif_difo d = difo(divide, 4, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &d, .off = 8, .size = 8 },
+	};
+	struct dbpf_clause cl[2] = {
+		{ .epid = 5, .what = "f", .steps = st, .nsteps = 2, .datasize = 16,
+		  .records = true },
+		{ .epid = 6, .what = "g", .steps = st, .nsteps = 1, .datasize = 8,
+		  .records = true },
+	};
+	struct dbpf_counts cnt;
+	int idx = add(cl, 2);
+
+	fire(idx, 10, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(recs[0].epid, ERROR_EPID);
+	ck_assert_uint_eq(recs[0].size, 40);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 5);
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 2);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 2 * 4);
+	ck_assert_uint_eq(u64_at(&recs[0], 24), DIF_FAULT_DIVZERO);
+	ck_assert_uint_eq(u64_at(&recs[0], 32), 0);
+	ck_assert_uint_eq(recs[1].epid, 6);
+	fire(idx, 10, 5, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(recs[0].epid, 5);
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 2);
+	ck_assert_int_eq(dbpf_set__counts(set, &cnt), 0);
+	ck_assert_uint_eq(cnt.dc_firings, 2);
+	ck_assert_uint_eq(cnt.dc_errors, 1);
+	ck_assert_uint_eq(cnt.dc_bufdrops, 0);
+}
+END_TEST
+
+static const char strs[] = "hello\0abc\0abd\0x\0";
+
+/* ASSERTION: strings are recorded NUL-padded: constants, execname, probe names. */
+START_TEST(record_strings)
+{
+	static const dif_instr_t hello[] = { SETS(0, 1), RET(1) };
+	static const dif_instr_t pname[] = { LDGS(DIF_VAR_PROBENAME, 1), RET(1) };
+	struct dif_difo h = difo(hello, 2, NULL, 0, strs, sizeof(strs), NULL, 0);
+	struct dif_difo e = difo(retexec, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo n = difo(pname, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &h, .off = 0, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &e, .off = 64, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &n, .off = 128, .size = 64,
+		  .byref = true, .string = true },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "s", .steps = st, .nsteps = 3,
+	    .datasize = 192, .records = true };
+	static const uint8_t zero[64];
+	int idx = add(&cl, 1);
+
+	fire(idx, 0, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_str_eq((char *)recs[0].data, "hello");
+	ck_assert_int_eq(memcmp(recs[0].data + 6, zero, 58), 0);
+	ck_assert_str_eq((char *)recs[0].data + 64, "dbpf-test");
+	ck_assert_int_eq(memcmp(recs[0].data + 64 + 10, zero, 54), 0);
+	ck_assert_str_eq((char *)recs[0].data + 128, "fire");
+}
+END_TEST
+
+/* ASSERTION: recording a string from a bad address gives ERROR with offset -1. */
+START_TEST(record_bad_string)
+{
+	struct dif_difo a = difo(retarg0, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a,
+	    .size = 32, .byref = true, .string = true };
+	struct dbpf_clause cl = { .epid = 3, .what = "b", .steps = &st, .nsteps = 1,
+	    .datasize = 32, .records = true };
+	int idx = add(&cl, 1);
+
+	fire(idx, 8, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].epid, ERROR_EPID);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 3);
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 1);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), UINT64_MAX);
+	ck_assert_uint_eq(u64_at(&recs[0], 24), DIF_FAULT_BADADDR);
+	ck_assert_uint_eq(u64_at(&recs[0], 32), 8);
+}
+END_TEST
+
+/* ASSERTION: scmp, strlen and copyinstr agree with C on the same strings. */
+START_TEST(string_subroutines)
+{
+	/* r1 = "abc" cmp "abd" -> bl taken -> 1; plus "x" == "x" */
+	static const dif_instr_t lt[] = {
+		SETS(6, 1), SETS(10, 2), DIF_INSTR_FMT(DIF_OP_SCMP, 1, 2, 0),
+		DIF_INSTR_BRANCH(DIF_OP_BL, 5), RET(0), SETX(2, 3), RET(3)
+	};
+	static const dif_instr_t eq[] = {
+		SETS(14, 1), LDGS(DIF_VAR_EXECNAME, 2), DIF_INSTR_FMT(DIF_OP_SCMP, 2, 1, 0),
+		DIF_INSTR_BRANCH(DIF_OP_BG, 5), RET(0), SETX(2, 3), RET(3)
+	};
+	static const dif_instr_t len[] = {
+		SETS(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_STRLEN, 2), RET(2)
+	};
+	static const dif_instr_t cin[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_COPYINSTR, 2), RET(2)
+	};
+	struct dif_difo a = difo(lt, LEN(lt), K, LEN(K), strs, sizeof(strs), NULL, 0);
+	struct dif_difo b = difo(eq, LEN(eq), K, LEN(K), strs, sizeof(strs), NULL, 0);
+	struct dif_difo c = difo(len, LEN(len), K, LEN(K), strs, sizeof(strs), NULL, 0);
+	struct dif_difo d = difo(cin, LEN(cin), NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 8, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &c, .off = 16, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 4, .difo = &d, .off = 24, .size = 64,
+		  .byref = true, .string = true },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "s", .steps = st, .nsteps = 4,
+	    .datasize = 88, .records = true };
+	static const char path[] = "/tmp/some/path";
+	int idx = add(&cl, 1);
+
+	fire(idx, (uint64_t)(uintptr_t)path, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 1);	/* "abc" < "abd" */
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 0);	/* "dbpf-test" < "x": bg not taken */
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 5);
+	ck_assert_str_eq((char *)recs[0].data + 24, path);
+}
+END_TEST
+
+/* Expected buckets, written from DTrace's rules independently of the translator. */
+static int q_bucket(int64_t v)
+{
+	int b = 0;
+	uint64_t m;
+
+	if (v == 0)
+		return 63;
+	m = v > 0 ? (uint64_t)v : 0 - (uint64_t)v;
+	while (m >> (b + 1))
+		b++;
+	if (v > 0)
+		return 64 + b;
+	return 62 - b < 0 ? 0 : 62 - b;
+}
+
+struct seen {
+	int		n;
+	uint32_t	id[16];
+	int64_t		w[16][130];
+	uint32_t	nw[16];
+	char		key[16][80];
+	int64_t		ikey[16];
+};
+
+static int walker(void *arg, uint32_t aggid, const struct dbpf_aggkey *keys,
+    uint32_t nkeys, const int64_t *words, uint32_t nwords)
+{
+	struct seen *s = arg;
+	int i = s->n++;
+
+	ck_assert_int_lt(i, 16);
+	ck_assert_uint_le(nwords, 130);
+	s->id[i] = aggid;
+	s->nw[i] = nwords;
+	memcpy(s->w[i], words, nwords * 8);
+	for (uint32_t k = 0; k < nkeys; k++) {
+		if (keys[k].string) {
+			ck_assert_uint_eq(keys[k].size, 64);
+			snprintf(s->key[i], sizeof(s->key[i]), "%s", (const char *)keys[k].data);
+		} else {
+			memcpy(&s->ikey[i], keys[k].data, 8);
+		}
+	}
+	return 0;
+}
+
+static int find(const struct seen *s, uint32_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->id[i] == id)
+			return i;
+	ck_abort_msg("aggregation %u not seen", id);
+	return -1;
+}
+
+/* ASSERTION: every aggregating function keeps DTrace's words for a run of values. */
+START_TEST(aggregations)
+{
+	static const int64_t vals[] = { 5, -3, 10, 0, 1000000, -70000 };
+	struct dif_difo v = difo(retarg0, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo e = difo(retexec, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo i1 = difo(retarg1, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_key kexec = { .difo = &e, .actndx = 1, .string = true };
+	struct dbpf_key kint = { .difo = &i1, .actndx = 1 };
+	/* lquantize(v, -10, 10, 5): base -10, levels 4, step 5 */
+	uint64_t lq = (uint64_t)(uint32_t)-10 | (uint64_t)4 << 32 | (uint64_t)5 << 48;
+	/* llquantize(v, 10, 0, 6, 20) */
+	uint64_t llq = (uint64_t)10 << 48 | (uint64_t)0 << 32 | (uint64_t)6 << 16 | 20;
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_AGG, .actndx = 1, .aggid = 1, .aggfunc = DIF_ACT_COUNT,
+		  .keys = &kexec, .nkeys = 1 },
+		{ .kind = DBPF_STEP_AGG, .actndx = 2, .difo = &v, .aggid = 2, .aggfunc = DIF_ACT_SUM },
+		{ .kind = DBPF_STEP_AGG, .actndx = 3, .difo = &v, .aggid = 3, .aggfunc = DIF_ACT_MIN },
+		{ .kind = DBPF_STEP_AGG, .actndx = 4, .difo = &v, .aggid = 4, .aggfunc = DIF_ACT_MAX },
+		{ .kind = DBPF_STEP_AGG, .actndx = 5, .difo = &v, .aggid = 5, .aggfunc = DIF_ACT_AVG },
+		{ .kind = DBPF_STEP_AGG, .actndx = 6, .difo = &v, .aggid = 6, .aggfunc = DIF_ACT_STDDEV },
+		{ .kind = DBPF_STEP_AGG, .actndx = 7, .difo = &v, .aggid = 7,
+		  .aggfunc = DIF_ACT_QUANTIZE },
+		{ .kind = DBPF_STEP_AGG, .actndx = 8, .difo = &v, .aggid = 8,
+		  .aggfunc = DIF_ACT_LQUANTIZE, .aggarg = lq },
+		{ .kind = DBPF_STEP_AGG, .actndx = 9, .difo = &v, .aggid = 9,
+		  .aggfunc = DIF_ACT_LLQUANTIZE, .aggarg = llq },
+		{ .kind = DBPF_STEP_AGG, .actndx = 10, .aggid = 10, .aggfunc = DIF_ACT_COUNT,
+		  .keys = &kint, .nkeys = 1 },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "agg", .steps = st,
+	    .nsteps = LEN(st) };
+	int64_t sum = 0, mn = INT64_MAX, mx = INT64_MIN;
+	unsigned __int128 sq = 0;
+	int64_t qb[127] = { 0 }, lqb[7] = { 0 };
+	struct seen s = { 0 };
+	int idx = add(&cl, 1), i;
+
+	for (i = 0; i < (int)LEN(vals); i++) {
+		int64_t x = vals[i];
+		uint64_t m = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+
+		fire(idx, (uint64_t)x, 7, 0);
+		sum += x;
+		mn = x < mn ? x : mn;
+		mx = x > mx ? x : mx;
+		sq += (unsigned __int128)m * m;
+		qb[q_bucket(x)]++;
+		lqb[x < -10 ? 0 : x >= 10 ? 5 : 1 + (x + 10) / 5]++;
+	}
+	ck_assert_int_eq(dbpf_set__agg_walk(set, walker, &s), 0);
+	ck_assert_int_eq(s.n, 10);
+	i = find(&s, 1);
+	ck_assert_str_eq(s.key[i], "dbpf-test");
+	ck_assert_int_eq(s.w[i][0], LEN(vals));
+	ck_assert_int_eq(s.w[find(&s, 2)][0], sum);
+	ck_assert_int_eq(s.w[find(&s, 3)][0], mn);
+	ck_assert_int_eq(s.w[find(&s, 4)][0], mx);
+	i = find(&s, 5);
+	ck_assert_int_eq(s.w[i][0], LEN(vals));
+	ck_assert_int_eq(s.w[i][1], sum);
+	i = find(&s, 6);
+	ck_assert_int_eq(s.w[i][2], (int64_t)(uint64_t)sq);
+	ck_assert_int_eq(s.w[i][3], (int64_t)(uint64_t)(sq >> 64));
+	i = find(&s, 7);
+	ck_assert_uint_eq(s.nw[i], 127);
+	ck_assert_int_eq(memcmp(s.w[i], qb, sizeof(qb)), 0);
+	i = find(&s, 8);
+	ck_assert_uint_eq(s.nw[i], 7);
+	ck_assert_int_eq(s.w[i][0], (int64_t)lq);
+	ck_assert_int_eq(memcmp(s.w[i] + 1, lqb, 6 * 8), 0);
+	i = find(&s, 9);
+	ck_assert_int_eq(s.w[i][0], (int64_t)llq);
+	/* below 10^0 = 1: -3, 0, -70000 in bucket 0; 5 in bucket 1 + 5/1 - 1 ... */
+	ck_assert_int_eq(s.w[i][1], 3);
+	i = find(&s, 10);
+	ck_assert_int_eq(s.ikey[i], 7);
+	ck_assert_int_eq(s.w[i][0], LEN(vals));
+	ck_assert_int_eq(dbpf_set__agg_clear(set, 10), 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(dbpf_set__agg_walk(set, walker, &s), 0);
+	ck_assert_int_eq(s.n, 9);
+}
+END_TEST
+
+static const char vnames[] = "g\0t\0";
+static const struct dif_var gvar[] = {
+	{ .dtdv_name = 0, .dtdv_id = 0x500, .dtdv_kind = DIFV_KIND_SCALAR,
+	  .dtdv_scope = DIFV_SCOPE_GLOBAL, .dtdv_type = { .dtdt_size = 8 } },
+	{ .dtdv_name = 2, .dtdv_id = 0x501, .dtdv_kind = DIFV_KIND_SCALAR,
+	  .dtdv_scope = DIFV_SCOPE_THREAD, .dtdv_type = { .dtdt_size = 8 } },
+	{ .dtdv_name = 0, .dtdv_id = 0x500, .dtdv_kind = DIFV_KIND_SCALAR,
+	  .dtdv_scope = DIFV_SCOPE_LOCAL, .dtdv_type = { .dtdt_size = 8 } },
+};
+
+/* ASSERTION: globals, thread-locals (0 deletes) and clause-locals keep their values. */
+START_TEST(variables)
+{
+	/* g = arg0; self->t = arg1; this->l = arg0 + 1; ret g + self->t + this->l */
+	static const dif_instr_t store[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_IMM16(DIF_OP_STGS, 0x500, 1),
+		LDGS(DIF_VAR_ARG1, 2), DIF_INSTR_IMM16(DIF_OP_STTS, 0x501, 2),
+		SETX(2, 3), DIF_INSTR_FMT(DIF_OP_ADD, 1, 3, 3),
+		DIF_INSTR_IMM16(DIF_OP_STLS, 0x500, 3), RET(0)
+	};
+	static const dif_instr_t load[] = {
+		DIF_INSTR_IMM16(DIF_OP_LDGS, 0x500, 1), DIF_INSTR_IMM16(DIF_OP_LDTS, 0x501, 2),
+		DIF_INSTR_IMM16(DIF_OP_LDLS, 0x500, 3),
+		DIF_INSTR_FMT(DIF_OP_ADD, 1, 2, 1), DIF_INSTR_FMT(DIF_OP_ADD, 1, 3, 1), RET(1)
+	};
+	struct dif_difo a = difo(store, LEN(store), K, LEN(K), vnames, sizeof(vnames), gvar, 3);
+	struct dif_difo b = difo(load, LEN(load), K, LEN(K), vnames, sizeof(vnames), gvar, 3);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_VOID, .actndx = 1, .difo = &a },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 0, .size = 8 },
+	};
+	struct dbpf_step st2 = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &b,
+	    .off = 0, .size = 8 };
+	struct dbpf_clause cl[2] = {
+		{ .epid = 1, .what = "v", .steps = st, .nsteps = 2, .datasize = 8,
+		  .records = true },
+		{ .epid = 2, .what = "w", .steps = &st2, .nsteps = 1, .datasize = 8,
+		  .records = true },
+	};
+	int idx = add(cl, 2);
+
+	fire(idx, 100, 20, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 100 + 20 + 101);
+	/* the next clause sees g and self->t but a fresh this->l */
+	ck_assert_uint_eq(u64_at(&recs[1], 0), 100 + 20);
+	fire(idx, 0, 0, 0);	/* stores 0: self->t deleted */
+	drain();
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 1);
+	ck_assert_uint_eq(u64_at(&recs[1], 0), 0);
+}
+END_TEST
+
+/* ASSERTION: args[i], probe id, epid and constant arguments read their sources. */
+START_TEST(builtins_and_args)
+{
+	static const dif_instr_t ldga[] = {
+		LDGS(DIF_VAR_ARG1, 1), DIF_INSTR_FMT(DIF_OP_LDGA, DIF_VAR_ARGS, 1, 2), RET(2)
+	};
+	static const dif_instr_t ids[] = {
+		LDGS(DIF_VAR_ID, 1), LDGS(DIF_VAR_EPID, 2), LDGS(DIF_VAR_ARG3, 3),
+		DIF_INSTR_FMT(DIF_OP_ADD, 1, 2, 1), DIF_INSTR_FMT(DIF_OP_ADD, 1, 3, 1), RET(1)
+	};
+	struct dif_difo a = difo(ldga, LEN(ldga), NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo b = difo(ids, LEN(ids), NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 8, .size = 8 },
+	};
+	struct dbpf_clause cl = { .epid = 9, .what = "b", .steps = st, .nsteps = 2,
+	    .datasize = 16, .records = true };
+	int idx = add(&cl, 1);
+
+	fire(idx, 555, 0, 0);	/* args[arg1 = 0] = arg0 */
+	fire(idx, 555, 2, (uint64_t)-5);	/* args[2] = -5 (signed 32-bit) */
+	fire(idx, 555, 9, 0);	/* args[9]: no source, 0 */
+	drain();
+	ck_assert_int_eq(nrecs, 3);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 555);
+	ck_assert_uint_eq(u64_at(&recs[1], 0), (uint64_t)-5);
+	ck_assert_uint_eq(u64_at(&recs[2], 0), 0);
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 4242 + 9 + 77);
+}
+END_TEST
+
+/* ASSERTION: invalid DIF and untranslatable DIF fail with the clause named. */
+START_TEST(errors_name_the_clause)
+{
+	static const dif_instr_t backward[] = { DIF_INSTR_BRANCH(DIF_OP_BA, 0), RET(0) };
+	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_RAND, 1), RET(1) };
+	struct dif_difo a = difo(backward, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo b = difo(rnd, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo c = difo(ret0, 1, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &a, .size = 8 };
+	struct dbpf_clause cl = { .epid = 12, .what = "test:::bad", .steps = &st,
+	    .nsteps = 1, .datasize = 8, .records = true };
+	struct dbpf_attach at = attach();
+	int idx;
+
+	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
+	    -EINVAL);
+	ck_assert_msg(strstr(err, "epid 12 (test:::bad) action 3: invalid DIF") != NULL,
+	    "%s", err);
+	st.difo = &b;
+	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
+	    -EINVAL);
+	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 0 is not "
+	    "translated") != NULL, "%s", err);
+	st.difo = &c;
+	st.kind = DBPF_STEP_SPECULATE;
+	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
+	    -EINVAL);
+	ck_assert_msg(strstr(err, "speculations") != NULL, "%s", err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("dbpf_clause");
+	SRunner *sr;
+	int nf;
+
+	skip_without_bpf();
+#define T(fn) do { TCase *tc = tcase_create(#fn); \
+	tcase_add_checked_fixture(tc, setup, teardown); \
+	tcase_set_timeout(tc, 60); \
+	tcase_add_test(tc, fn); suite_add_tcase(s, tc); } while (0)
+	T(record_by_value);
+	T(predicates_and_order);
+	T(fault_error_record);
+	T(record_strings);
+	T(record_bad_string);
+	T(string_subroutines);
+	T(aggregations);
+	T(variables);
+	T(builtins_and_args);
+	T(errors_name_the_clause);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
