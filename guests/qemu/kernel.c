@@ -507,7 +507,8 @@ static void fill_ctx(const struct thread *t, uint32_t probe, uint64_t a0)
 	copy_str(ctx.execname, p->p_comm, sizeof(ctx.execname));
 }
 
-static void send_truth(const struct thread *t, uint32_t expect, int64_t rax)
+static void send_truth(const struct thread *t, uint32_t expect, int64_t rax,
+    uint32_t probe)
 {
 	uint8_t r[QG_REC_SIZE];
 	int readable = expect == QG_EXPECT_OK;
@@ -515,6 +516,7 @@ static void send_truth(const struct thread *t, uint32_t expect, int64_t rax)
 	rec_begin(r, QG_REC_TRUTH);
 	put_u32(r, QG_OFF_T_EXPECT, expect);
 	put_u64(r, QG_OFF_T_RAX, (uint64_t)rax);
+	put_u32(r, QG_OFF_T_PROBE, probe);
 	if (t) {
 		put_u64(r, QG_OFF_T_CURTHREAD, (uint64_t)t);
 		put_u64(r, QG_OFF_T_TID, (uint64_t)t->td_tid);
@@ -534,7 +536,7 @@ static void send_truth(const struct thread *t, uint32_t expect, int64_t rax)
 static void call_expect(uint64_t nr, uint64_t rbx, uint64_t rcx,
     const struct thread *t, uint32_t expect, int64_t want)
 {
-	send_truth(t, expect, want);
+	send_truth(t, expect, want, ctx.probe_id);
 	if (vmcall(nr, rbx, rcx) != want)
 		bad_rax++;
 	if (nr == HT_HC_PROBE)

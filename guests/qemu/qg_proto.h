@@ -63,6 +63,7 @@
 #define QG_OFF_T_COMM		56	/* char[20] curthread->td_proc->p_comm */
 #define QG_OFF_T_UARG		76	/* char[16] string at user address args[1] */
 #define QG_OFF_T_UCRED		96	/* u64 value of curthread->td_ucred */
+#define QG_OFF_T_PROBE		104	/* u32 probe id of the firing */
 #define QG_COMM_LEN		20
 #define QG_UARG_LEN		16
 

@@ -306,6 +306,7 @@ int qr_record__decode(const uint8_t *b, size_t len, struct qr_record *r)
 		get_str(r->comm, b + QG_OFF_T_COMM, QG_COMM_LEN);
 		get_str(r->uarg, b + QG_OFF_T_UARG, QG_UARG_LEN);
 		r->ucred = get_le(b + QG_OFF_T_UCRED, 8);
+		r->probe = (uint32_t)get_le(b + QG_OFF_T_PROBE, 4);
 		return r->expect <= QG_EXPECT_NO_EVENT ? 0 : -EBADMSG;
 	case QG_REC_DONE:
 		r->fired = (uint32_t)get_le(b + QG_OFF_D_FIRED, 4);

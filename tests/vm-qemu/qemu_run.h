@@ -46,7 +46,7 @@ struct qr_record {
 	uint64_t rax, rbx, rcx, rip, cr0, cr3, cr4, efer;
 	uint8_t cpl;
 	/* truth */
-	uint32_t expect;
+	uint32_t expect, probe;
 	int64_t want_rax;
 	uint64_t curthread, tid, ucred;
 	uint32_t pid, ruid, rgid, uid;
