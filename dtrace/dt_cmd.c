@@ -23,6 +23,7 @@
 #include "dc.h"
 #include "dc_cg.h"
 #include "dt_cmd.h"
+#include "dt_guest.h"
 #include "dt_impl.h"
 #include "lnk.h"
 #include "typ_typefile.h"
@@ -131,6 +132,9 @@ static struct dobj *link_obj(const struct dt_cmd *c, const char *path,
 {
 	if (obj->kind == DOBJ_LINKED)
 		return obj;
+	if (dt_guest_has_targets(obj))		/* linked per guest (dt_guest.c) */
+		return dt_guest_xopts(c->xopts, c->nxopts) != 0 ? NULL :
+		    dt_guest_link(obj, path);
 	const char *tf = typefile_of(c);
 
 	if (tf == NULL) {
@@ -295,7 +299,8 @@ int dt_cmd_run(const struct dt_cmd *c)
 		return rc;
 	}
 	memset(&st, 0, sizeof(st));
-	if (dt_state_open(&st, obj, &o, err, sizeof(err)) != 0) {
+	if (dt_state_open(&st, obj, &o, err, sizeof(err)) != 0 ||
+	    dt_guest_enable(&st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dtrace: %s: %s\n", name, err);
 		goto out;
 	}
@@ -318,6 +323,7 @@ int dt_cmd_run(const struct dt_cmd *c)
 		goto out;
 	}
 	rc = dt_run(&st, &sigs, &stop);
+	dt_guest_detach();
 	if (rc != 0)
 		fprintf(stderr, "dtrace: processing records failed: %s\n", strerror(-rc));
 	if (close_output(st.outfp, c->output, tmp, rc == 0) != 0 && rc == 0) {

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dt_guest.h"
 #include "dt_impl.h"
 
 const char *dt_arena_str(struct dt_state *st, const char *s)
@@ -171,6 +172,7 @@ static int profile_provide(struct dt_state *st, const char *name)
 static const struct dt_provider providers[] = {
 	{ "dtrace", dtrace_provide },
 	{ "profile", profile_provide },
+	{ "guest", dt_guest_provide },		/* attached guests' probes */
 };
 
 int dt_probe_provide_all(struct dt_state *st)
@@ -208,6 +210,8 @@ int dt_probe_match(struct dt_state *st, const char *prov, const char *mod,
 	for (uint32_t i = 0; i < st->nprobes; i++) {
 		struct dvm_probe *p = st->probes[i];
 
+		if (dt_guest_is_probe(p))	/* only target descriptions match them */
+			continue;
 		if (field_match(prov, p->prov) && field_match(mod, p->mod) &&
 		    field_match(func, p->func) && field_match(name, p->name)) {
 			if (n < max)

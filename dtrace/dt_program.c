@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "dt_guest.h"
 #include "dt_impl.h"
 #include "dvm_validate.h"
 
@@ -113,6 +114,9 @@ int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
 		*sizes[i].p = v;
 		return 0;
 	}
+	if (strcmp(name, "vmdir") == 0)		/* guests (dt_guest.c) */
+		return dt_guest_setopt(name, value) == 0 ? 0 :
+		    fail(err, errlen, -EINVAL, "invalid value for option vmdir");
 	if (strcmp(name, "nspec") == 0) {
 		if (parse_size(value, &v) != 0 || v == 0 || v > 4096)
 			return fail(err, errlen, -EINVAL, "invalid value for option nspec");
@@ -499,7 +503,8 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 					return fail(err, errlen, -ENOMEM, "out of memory");
 				}
 				m = nm;
-				n = dt_probe_match(st, f[1], f[2], f[3], f[4], m, cap);
+				n = *f[0] != '\0' ? dt_guest_match(st, f, m, cap) :	/* guests */
+				    dt_probe_match(st, f[1], f[2], f[3], f[4], m, cap);
 				if (n < 0 || (uint32_t)n <= cap)
 					break;
 				cap = (uint32_t)n;

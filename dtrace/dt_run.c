@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dt_guest.h"
 #include "dt_impl.h"
 
 static uint64_t mono(void)
@@ -80,7 +81,10 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 			if (p->period_ns != 0 && p->ecbs != NULL && p->next_ns < next)
 				next = p->next_ns;
 		}
-		wait_until(next, sigs, stop);
+		if (dt_guest_active())		/* guests' exits (dt_guest.c) */
+			dt_guest_wait(st, next, sigs, stop);
+		else
+			wait_until(next, sigs, stop);
 		if (*stop)
 			break;
 		now = mono();
