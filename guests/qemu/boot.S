@@ -169,6 +169,47 @@ qg_ud_entry:
 	popq %rax
 	iretq
 
+/*
+ * int64_t qg_enter_user(rip, rax, rbx, rcx): save the callee-saved
+ * registers and RSP, then iretq to CPL 3 at rip with RAX/RBX/RCX loaded
+ * and interrupts off.  The user stub never returns by itself: its ud2
+ * traps to ud_handler, which calls qg_leave_user(rax) on the ring-0 stack
+ * of the TSS; that restores the saved state and returns rax from here.
+ */
+	.globl qg_enter_user, qg_leave_user
+qg_enter_user:
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, qg_user_saved_rsp(%rip)
+	movq %rdi, %r8
+	movq %rsi, %rax
+	movq %rdx, %rbx
+	pushq $0x1b			/* SS: user data */
+	pushq $0			/* RSP: the stub uses no stack */
+	pushq $0x2			/* RFLAGS: IF = 0 */
+	pushq $0x23			/* CS: user code */
+	pushq %r8			/* RIP */
+	iretq
+
+qg_leave_user:
+	movq %rdi, %rax
+	movq qg_user_saved_rsp(%rip), %rsp
+	movw $0x10, %dx
+	movw %dx, %ss
+	movw %dx, %ds
+	movw %dx, %es
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	ret
+
 /* Fatal exceptions: fatal_exception(vector, stack at entry); no return. */
 	.macro FATAL vec
 	.globl qg_exc_\vec
@@ -196,6 +237,9 @@ qg_exc_table:
 	.endr
 
 	.bss
+	.balign 8
+qg_user_saved_rsp:
+	.quad 0
 	.balign 16
 	.skip 16384
 	.globl qg_stack_top

@@ -64,6 +64,7 @@
 #define NTHREAD		7
 #define NGOOD		5		/* threads 0..4 have readable creds */
 #define NROUNDS		3
+#define QG_UCODE_GVA	0x401000ull	/* the user stub's page */
 
 extern const uint64_t qg_exc_table[22];
 extern char qg_kernel_end[];
@@ -184,6 +185,23 @@ struct qg_frame {			/* pushed by qg_ud_entry, then the CPU */
 };
 
 void ud_handler(struct qg_frame *f);
+/* boot.S: run the user stub at rip with RAX/RBX/RCX in CPL 3; returns the
+ * RAX the stub ends with (qg_leave_user, called from the #UD of its ud2). */
+int64_t qg_enter_user(uint64_t rip, uint64_t rax, uint64_t rbx, uint64_t rcx);
+__attribute__((noreturn)) void qg_leave_user(int64_t rax);
+
+/* The user stub, one page of its own mapped U/S at QG_UCODE_GVA in every
+ * process: a hypercall from CPL 3 (which the host must refuse), then ud2
+ * to come back to the kernel. */
+__asm__(".pushsection .user_text, \"ax\"\n"
+	".balign 4096\n"
+	".globl qg_user_page\n"
+	"qg_user_page:\n\t"
+	"vmcall\n\t"
+	"ud2\n"
+	".balign 4096\n"
+	".popsection");
+extern const uint8_t qg_user_page[];
 void fatal_exception(uint32_t vector, const uint64_t *stack);
 void kmain(void);
 
@@ -220,6 +238,8 @@ void ud_handler(struct qg_frame *f)
 	uint8_t r[QG_REC_SIZE];
 	uint64_t rax = 0;
 
+	if ((f->cs & 3) == 3 && ip[0] == 0x0f && ip[1] == 0x0b)
+		qg_leave_user((int64_t)f->rax);	/* ud2: the user stub is done */
 	if (ip[0] != 0x0f || ip[1] != 0x01 || (ip[2] != 0xc1 && ip[2] != 0xd9))
 		fatal_exception(6, &f->rip);
 	rec_begin(r, QG_REC_EXIT);
@@ -253,10 +273,36 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 };
 
-static uint64_t gdt[3] = {
+/* Selectors: 0x08 kernel code, 0x10 kernel data, 0x1b user data,
+ * 0x23 user code (64-bit), 0x28 the TSS (two slots). */
+static uint64_t gdt[7] = {
 	0, 0x00209a0000000000ull, 0x0000920000000000ull,
+	0x0000f20000000000ull, 0x0020fa0000000000ull, 0, 0,
 };
 static struct idt_gate idt[32];
+
+struct __attribute__((packed)) tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];		/* rsp[0]: stack for entries from ring 3 */
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3, iomap;
+};
+static struct tss64 tss;
+static uint8_t ring0_stack[8192] __attribute__((aligned(16)));
+
+static void set_tss_descriptor(void)
+{
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+
+	tss.rsp[0] = (uint64_t)(ring0_stack + sizeof(ring0_stack));
+	tss.iomap = sizeof(tss);		/* no I/O bitmap: user port I/O faults */
+	gdt[5] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+	    0x89ull << 40 |			/* present, available 64-bit TSS */
+	    ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+	gdt[6] = base >> 32;
+}
 
 static void load_descriptors(void)
 {
@@ -274,6 +320,7 @@ static void load_descriptors(void)
 		idt[v].off_hi = (uint32_t)(h >> 32);
 		idt[v].zero = 0;
 	}
+	set_tss_descriptor();
 	/* The boot GDT lives in the identity map, which is about to go. */
 	__asm__ volatile(
 		"lgdt %0\n\t"
@@ -286,6 +333,8 @@ static void load_descriptors(void)
 		"movw %%ax, %%ds\n\t"
 		"movw %%ax, %%es\n\t"
 		"movw %%ax, %%ss\n\t"
+		"movw $0x28, %%ax\n\t"
+		"ltr %%ax\n\t"
 		: : "m"(gp), "m"(ip) : "rax", "memory");
 }
 
@@ -366,6 +415,7 @@ static uint64_t new_address_space(uint64_t upage_pa)
 	for (unsigned i = 256; i < 512; i++)
 		dst[i] = src[i];
 	map_page(root, QG_UARG_GVA, upage_pa, KB4, PTE_RW | PTE_US | PTE_XD);
+	map_page(root, QG_UCODE_GVA, kva_to_pa(qg_user_page), KB4, PTE_US);
 	return root;
 }
 
@@ -576,6 +626,14 @@ static void fire_rejected(void)
 	call_expect(HT_HC_PROBE, gpa, sizeof(ctx), t, QG_EXPECT_NO_EVENT,
 	    HT_HC_R_EINVAL);
 	call_expect(7, 0, 0, t, QG_EXPECT_NO_EVENT, HT_HC_R_ENOSYS);
+
+	/* A valid block, but the VMCALL comes from user mode (CPL 3). */
+	fill_ctx(t, 0, 0);
+	send_truth(t, QG_EXPECT_NO_EVENT, HT_HC_R_EPERM, 0);
+	if (qg_enter_user(QG_UCODE_GVA, HT_HC_PROBE, gpa, sizeof(ctx)) !=
+	    HT_HC_R_EPERM)
+		bad_rax++;
+	fired++;
 }
 
 void kmain(void)

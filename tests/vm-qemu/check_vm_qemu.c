@@ -43,6 +43,7 @@ struct run {
 	char err[600];			/* first failure, for the report */
 	/* exits */
 	unsigned exits, rax_ok, rax_bad;
+	unsigned cpl3_refused;		/* exits from CPL 3 refused as HC_CPL */
 	unsigned events, chain_ok, chain_bad;
 	unsigned hole_ok, noram_ok, fault_bad;
 	unsigned levels_bad;
@@ -251,6 +252,8 @@ static int handle_exit(struct run *r, struct qr_qemu *q, struct dvmm_vm *vm,
 		le[i] = (uint8_t)((uint64_t)ret >> (8 * i));
 	if (qr_qemu__reply(q, le, sizeof(le)) < 0)
 		return -1;
+	if (x->cpl == 3 && err == DVMM_E_HC_CPL && ret == HT_HC_R_EPERM)
+		r->cpl3_refused++;
 	if (ret == t->want_rax)
 		r->rax_ok++;
 	else {
@@ -391,7 +394,7 @@ static void collect(struct run *r)
  * pairs, threads 0..4; then one firing into a hole and one beyond RAM. */
 #define GOOD_EVENTS	(3 * 15 * 2)
 #define ALL_EVENTS	(GOOD_EVENTS + 2)
-#define REJECTED	7		/* fire_rejected() */
+#define REJECTED	8		/* fire_rejected(), the last from CPL 3 */
 
 /* ASSERTION: the guest boots, fires everything and exits through isa-debug-exit with the success code. */
 START_TEST(test_boot_and_exit)
@@ -405,7 +408,7 @@ START_TEST(test_boot_and_exit)
 }
 END_TEST
 
-/* ASSERTION: every hypercall's RAX is the one the guest expected, as the guest itself confirms. */
+/* ASSERTION: every hypercall's RAX is the one the guest expected, as the guest itself confirms; the VMCALL from guest user mode (CPL 3) is refused with EPERM. */
 START_TEST(test_hypercall_results)
 {
 	struct run *r = &runs[_i];
@@ -416,6 +419,7 @@ START_TEST(test_hypercall_results)
 	ck_assert_uint_eq(r->guest_fired, ALL_EVENTS + REJECTED - 1);
 	ck_assert_uint_eq(r->events, ALL_EVENTS);
 	ck_assert_uint_eq(r->levels_bad, 0);
+	ck_assert_uint_eq(r->cpl3_refused, 1);
 }
 END_TEST
 
