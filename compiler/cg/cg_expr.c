@@ -19,6 +19,7 @@
 
 #include "cg_impl.h"
 #include "impl.h"
+#include "builtins.h"
 
 #define I3(op, a, b, d)	cg_emit(g, DIF_INSTR_FMT(DIF_OP_##op, a, b, d))
 
@@ -404,6 +405,9 @@ static int load_var(struct cg *g, const struct dc_node *n)
 			cg_setx(g, (uint64_t)k, r);
 			return r;
 		}
+		if (n->mod == NULL && dc_library_ident(n->name))
+			fail_unbuilt(g, n, "DTrace's system library (its translators and "
+				     "inlines, such as curpsinfo)");
 		return symbol_value(g, n);
 	}
 	default:
@@ -503,6 +507,18 @@ static int load_assoc(struct cg *g, const struct dc_node *n)
 /* ---- addresses and memory ----------------------------------------------- */
 
 /* Scale %r by the size of what pointer type pt points to. */
+/* The symbol of a binary operand spelled &`sym (or &mod`sym), else NULL. */
+static const struct dc_node *symaddr_operand(const struct dc_node *n)
+{
+	if (n->kind != DC_N_BINARY)
+		return NULL;
+	for (const struct dc_node *e = n->l; e != NULL; e = e == n->l ? n->r : NULL)
+		if (e->kind == DC_N_UNARY && e->op == T_AMP && e->l->kind == DC_N_VAR &&
+		    e->l->scope == DC_VS_SYMBOL)
+			return e->l;
+	return NULL;
+}
+
 static void scale(struct cg *g, const struct dc_node *n, const struct dc_ty *pt, int r)
 {
 	const struct dc_ty *b = pt->kind == DC_TY_STRING ? NULL : pt->base;
@@ -518,6 +534,10 @@ static void scale(struct cg *g, const struct dc_node *n, const struct dc_ty *pt,
 		cg_setx(g, sz, t);
 	} else if (has_name(b)) {
 		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, b->name, NULL, 0, t);
+	} else if (symaddr_operand(n) != NULL) {	/* &`sym + i: sized by the symbol */
+		char buf[256];
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, DIF_RELOC_F_SYMBOL,
+			      symbol_name(symaddr_operand(n), buf, sizeof(buf)), NULL, 0, t);
 	} else {
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "pointer arithmetic on a pointer to an "
 			"unknown target type: cast it to a named pointer type first");

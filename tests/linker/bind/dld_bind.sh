@@ -57,6 +57,8 @@ err_link sym-notype 'BEGIN { trace(`nosize); }' 'type of kernel symbol `nosize i
 err_link sym-badsize 'BEGIN { trace(`blob); }' 'type of kernel symbol `blob is unknown' \
 	--symbols "$T/nm"
 
+ok_link sym-ptrarith 'BEGIN { trace((&`real_ncpus) + 2); }' 'setx .*0x4$' --symbols "$T/kallsyms"
+
 # ---- args[N]
 ok_link arg-entry 'fbt::vfs_read:entry { trace(args[0]->f_flags); }' \
 	'setx .*0x8$' --symbols "$T/kallsyms"
