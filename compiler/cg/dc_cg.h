@@ -44,4 +44,14 @@ struct dc_cg_opts {
 int dc_cg__program(const struct dc_program *prog, const struct dc_cg_opts *opts,
 		   struct dobj **out, dc_diag_sink_fn sink, void *sink_ctx);
 
+/*
+ * The make-style dependency rule of a compiled program (dtc -M / -MF):
+ * "target: source.d header.h ...", every D source and every file cpp's line
+ * markers name (with -C), once each, in order of first appearance.
+ * dc_cg__deps returns it in *out (malloc'd, NUL-terminated; caller frees);
+ * dc_cg__write_deps writes it to path atomically.  0 or -errno.
+ */
+int dc_cg__deps(const struct dc_program *prog, const char *target, char **out, size_t *len);
+int dc_cg__write_deps(const struct dc_program *prog, const char *target, const char *path);
+
 #endif /* DC_CG_H */

@@ -20,7 +20,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: dtc [-C] [-I dir] [-D name[=value]] [-U name] [-T typefile]\n"
 		"           [-x errtags] [-x option[=value]] [-n 'program'] [-o out.o] [-S]\n"
-		"           [file.d ...] [-- macro-args ...]\n"
+		"           [-M] [-MF depfile] [file.d ...] [-- macro-args ...]\n"
 		"  -C          run the C preprocessor (cpp) on the sources\n"
 		"  -I/-D/-U    passed to the preprocessor\n"
 		"  -T file     typefile of the target (recorded)\n"
@@ -28,12 +28,40 @@ static void usage(FILE *f)
 		"  -n prog     compile a program given on the command line\n"
 		"  -o out.o    write the relocatable object\n"
 		"  -S          print the DIF listing of every clause (like dtrace -S)\n"
+		"  -M          print a make rule: the object depends on the sources and\n"
+		"              every header -C pulled in\n"
+		"  -MF file    write that rule to file (atomically) once the object is written\n"
 		"  --version   print the version; --help this text\n");
 }
 
 struct sink_ctx {
 	bool errtags;
 };
+
+/*
+ * The offending source line and a caret under column col.  A long line
+ * (generated or hostile input) is cut to a window around the column so one
+ * diagnostic stays one screenful.
+ */
+static void print_excerpt(const char *line, size_t len, int col)
+{
+	enum { WIDTH = 120 };
+	size_t at = col > 0 ? (size_t)col - 1 : 0, from = 0, to = len;
+
+	if (at > len)
+		at = len;
+	if (len > WIDTH) {
+		from = at > WIDTH / 2 ? at - WIDTH / 2 : 0;
+		to = from + WIDTH < len ? from + WIDTH : len;
+	}
+	fprintf(stderr, "  %s%.*s%s\n  ", from ? "..." : "", (int)(to - from), line + from,
+		to < len ? "..." : "");
+	if (from)
+		fputs("   ", stderr);
+	for (size_t i = from; i < at; i++)
+		fputc(line[i] == '\t' ? '\t' : ' ', stderr);
+	fputs("^\n", stderr);
+}
 
 static void sink(void *vctx, const struct dc_diag *d)
 {
@@ -49,12 +77,8 @@ static void sink(void *vctx, const struct dc_diag *d)
 	if (c->errtags && d->sev == DC_SEV_ERROR)
 		fprintf(stderr, "[%s] ", dc_errtag__name(d->tag));
 	fprintf(stderr, "%s\n", d->msg);
-	if (d->src_line != NULL) {
-		fprintf(stderr, "  %.*s\n  ", (int)d->src_line_len, d->src_line);
-		for (int i = 1; i < d->col && (size_t)i <= d->src_line_len; i++)
-			fputc(d->src_line[i - 1] == '\t' ? '\t' : ' ', stderr);
-		fputs("^\n", stderr);
-	}
+	if (d->src_line != NULL)
+		print_excerpt(d->src_line, d->src_line_len, d->col);
 }
 
 /* The argument of -X: "-Xvalue" or "-X value"; NULL (usage error) if missing. */
@@ -72,6 +96,41 @@ static const char *need_arg(int argc, char **argv, int *i)
 	return argv[++*i];
 }
 
+/*
+ * -M / -MF: the make rule for the object (dc_cg__deps).  The target is the
+ * -o name, else the first source with its suffix replaced by ".o".
+ */
+static int write_deps(const struct dc_program *p, const char *out,
+		      const struct dc_source *srcs, bool to_stdout, const char *depfile)
+{
+	char target[4096];
+	int rc;
+
+	if (out != NULL) {
+		snprintf(target, sizeof(target), "%s", out);
+	} else {
+		const char *src = srcs[0].text == NULL ? srcs[0].name : "a";
+		const char *dot = strrchr(src, '.'), *slash = strrchr(src, '/');
+		int stem = dot && (!slash || dot > slash) ? (int)(dot - src) : (int)strlen(src);
+		snprintf(target, sizeof(target), "%.*s.o", stem, src);
+	}
+	if (to_stdout) {
+		char *text;
+		size_t len;
+		if ((rc = dc_cg__deps(p, target, &text, &len)) == 0) {
+			fwrite(text, 1, len, stdout);
+			free(text);
+		}
+	} else {
+		rc = dc_cg__write_deps(p, target, depfile);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "dtc: %s: %s\n", depfile ? depfile : "-M", strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char **cpp = calloc((size_t)argc + 1, sizeof(char *));
@@ -81,8 +140,8 @@ int main(int argc, char **argv)
 	size_t ncpp = 0, nxo = 0, nmac = 0, nsrc = 0;
 	struct dc_options o = { 0 };
 	struct sink_ctx sc = { 0 };
-	const char *out = NULL;
-	bool asm_out = false;
+	const char *out = NULL, *depfile = NULL;
+	bool asm_out = false, deps_out = false;
 
 	int rc = 0;
 	const char *v;
@@ -117,6 +176,26 @@ int main(int argc, char **argv)
 			continue;
 		}
 		switch (a[1]) {
+		case 'M':
+			if (strcmp(a, "-M") == 0) {
+				deps_out = true;
+				break;
+			}
+			if (strncmp(a, "-MF", 3) != 0) {
+				fprintf(stderr, "dtc: unknown option %s\n", a);
+				usage(stderr);
+				goto usage_err;
+			}
+			if (a[3] != '\0')
+				depfile = a + 3;
+			else if (i + 1 < argc)
+				depfile = argv[++i];
+			else {
+				fprintf(stderr, "dtc: option -MF requires an argument\n");
+				usage(stderr);
+				goto usage_err;
+			}
+			break;
 		case 'C': o.cpp = true; break;
 		case 'S': asm_out = true; break;
 		case 'I': case 'D': case 'U': {
@@ -202,6 +281,8 @@ int main(int argc, char **argv)
 			dobj__free(obj);
 		}
 	}
+	if (rc == 0 && (deps_out || depfile != NULL))
+		rc = write_deps(p, out, srcs, deps_out, depfile);
 	dc_program__free(p);
 	goto out;
 usage_err:
