@@ -491,10 +491,6 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 			    dobj__str(obj, pd->function), dobj__str(obj, pd->name) };
 			int n;
 
-			if (*f[0] != '\0')
-				return fail(err, errlen, -ENOTSUP,
-				    "probe description %s:%s:%s:%s:%s names a guest target; "
-				    "guest probes are not supported yet", f[0], f[1], f[2], f[3], f[4]);
 			for (;;) {
 				struct dvm_probe **nm = realloc(m, cap * sizeof(*m));
 
