@@ -7,11 +7,23 @@
 
 #include "impl.h"
 
+/*
+ * D language versions (`#pragma D option version=`): an identifier is
+ * visible only to programs compiled for its version or a later one, so a
+ * program written for 1.0 may use names that later became built-ins.
+ */
+#define DC_VERS(maj, min, mic)  (((uint32_t)(maj) << 16) | ((uint32_t)(min) << 8) | (mic))
+#define DC_VERS_LATEST          DC_VERS(1, 13, 0)
+#define DC_VERS_STRING          "HyperTrace D 1.13"
+/* Parse "maj.min[.mic]" into *v; false when malformed. */
+bool dc_vers_parse(const char *s, uint32_t *v);
+
 struct dcf_bvar {
 	const char *name;
 	uint32_t id;            /* DIF variable id */
 	const char *type;       /* D type name, "string", "sym" (target), "sym*" */
 	bool is_array;          /* args[], uregs[] */
+	uint32_t vers;          /* version it appeared in; 0 = 1.0 */
 };
 
 enum dcf_func_kind { DC_F_SUBR, DC_F_ACT, DC_F_AGG };
@@ -35,9 +47,15 @@ struct dcf_func {
 	const char *args;
 	const char *ret;        /* "int", "string", "void", "void*", "sym*", ... */
 	unsigned flags;
+	uint32_t vers;          /* version it appeared in; 0 = 1.0 */
 };
 
+/* Lookups regardless of version, and as a program of version vers sees them. */
 const struct dcf_bvar *dc_builtin_var(const char *name);
+const struct dcf_bvar *dc_builtin_var_at(const char *name, uint32_t vers);
+const struct dcf_func *dc_builtin_func_at(const char *name, uint32_t vers);
+/* A named integer constant of D's system libraries (VMX_* VMCS encodings). */
+bool dc_library_const(const char *name, int64_t *val);
 struct dc_ty *dc_builtin_var_type(struct dc_program *p, const struct dcf_bvar *b);
 bool dc_builtin_var_is_array(const struct dcf_bvar *b);
 struct dc_ty *dc_builtin_var_elem(struct dc_program *p, const struct dcf_bvar *b);

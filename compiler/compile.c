@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "impl.h"
+#include "builtins.h"
 #include "sem.h"
 
 static char *read_file(struct dc_program *p, const char *path, size_t *len)
@@ -88,6 +89,7 @@ struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
 	}
 	p->opts = opts;
 	p->ext_tail = &p->exts;
+	p->version = DC_VERS_LATEST;
 	p->srcs = dc_arena_alloc(&p->arena, (nsrcs + 1) * sizeof(*p->srcs));
 	p->macro_used = dc_arena_alloc(&p->arena, (opts->nmacro_args + 1) * sizeof(bool));
 	dc_ty_init_builtins(p);

@@ -160,6 +160,8 @@ void dc_sem_check(struct dc_program *p);
 void dc_sem_pragma(struct dc_program *p, const struct dc_loc *loc, char *text);
 bool dc_set_option(struct dc_program *p, const struct dc_loc *loc,
 		   const char *name, const char *value, bool from_pragma);
+/* The last value set for option name (-x or pragma), or NULL. */
+const char *dc_option_value(const struct dc_program *p, const char *name);
 
 /* ---- compile.c ---------------------------------------------------------- */
 
@@ -188,6 +190,7 @@ struct dc_program {
 	struct dc_provider **providers;
 	size_t nproviders, cproviders;
 	struct dc_option_val *options;
+	uint32_t version;       /* D version the program is written for */
 	int nest;               /* current expression nesting depth */
 	struct dc_ty *t_int, *t_uint, *t_long, *t_ulong, *t_llong, *t_ullong,
 		*t_char, *t_void, *t_string, *t_dyn, *t_sym, *t_stack, *t_symaddr,
@@ -197,6 +200,6 @@ struct dc_program {
 	struct dc_pending *pending;     /* members of then-incomplete types */
 };
 
-#define DC_MAX_NEST 256         /* expression/declarator nesting limit */
+#define DC_MAX_NEST 1000        /* expression/declarator nesting limit */
 
 #endif /* DC_IMPL_H */

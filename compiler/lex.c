@@ -92,6 +92,46 @@ static int at(struct dc_lexer *L, size_t k)
 	return L->pos + k < L->len ? (unsigned char)L->buf[L->pos + k] : -1;
 }
 
+/* A literal quoted in a message is cut at 40 bytes ("..." follows). */
+enum { LIT_QUOTE_MAX = 40 };
+
+static int lit_width(const struct dc_lexer *L, size_t start)
+{
+	size_t n = L->pos - start;
+	return (int)(n > LIT_QUOTE_MAX ? LIT_QUOTE_MAX : n);
+}
+
+static const char *lit_more(const struct dc_lexer *L, size_t start)
+{
+	return L->pos - start > LIT_QUOTE_MAX ? "..." : "";
+}
+
+/*
+ * The code point of the UTF-8 sequence at s, its length in *n; UINT32_MAX
+ * (with *n = 1) for a byte that does not start a well-formed sequence
+ * (overlong forms, surrogates and values above U+10FFFF included).
+ */
+static uint32_t utf8_decode(const char *s, size_t avail, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 0;
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	*n = 1;
+	if (len == 0 || u[0] > 0xf4 || len > avail)
+		return UINT32_MAX;
+	uint32_t cp = u[0] & (0x7fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return UINT32_MAX;
+		cp = cp << 6 | (u[i] & 0x3fu);
+	}
+	if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return UINT32_MAX;
+	*n = len;
+	return cp;
+}
+
 static void newline(struct dc_lexer *L)
 {
 	L->line++;
@@ -460,8 +500,8 @@ static void int_literal(struct dc_lexer *L, struct dc_token *t)
 		while (isalnum(cur(L)) || cur(L) == '.')
 			L->pos++;
 		dc_error(L->p, &t->loc, D_SYNTAX,
-			 "floating-point constants are not permitted: %.*s",
-			 (int)(L->pos - start), L->buf + start);
+			 "floating-point constants are not permitted: %.*s%s",
+			 lit_width(L, start), L->buf + start, lit_more(L, start));
 		t->kind = T_INT;
 		return;
 	}
@@ -486,13 +526,13 @@ static void int_literal(struct dc_lexer *L, struct dc_token *t)
 	t->kind = T_INT;
 	t->ival = v;
 	if (baddigit || (base == 16 && L->pos == digits)) {
-		dc_error(L->p, &t->loc, D_INT_DIGIT, "invalid digit in integer constant %.*s",
-			 (int)(L->pos - start), L->buf + start);
+		dc_error(L->p, &t->loc, D_INT_DIGIT, "invalid digit in integer constant %.*s%s",
+			 lit_width(L, start), L->buf + start, lit_more(L, start));
 		return;
 	}
 	if (oflow) {
-		dc_error(L->p, &t->loc, D_INT_OFLOW, "integer constant %.*s is too large",
-			 (int)(L->pos - start), L->buf + start);
+		dc_error(L->p, &t->loc, D_INT_OFLOW, "integer constant %.*s%s is too large",
+			 lit_width(L, start), L->buf + start, lit_more(L, start));
 		return;
 	}
 	/* C99 type selection; D uses LP64: int 32, long and long long 64 */
@@ -506,8 +546,9 @@ static void int_literal(struct dc_lexer *L, struct dc_token *t)
 		if (v > INT64_MAX) {
 			if (dec) {
 				dc_error(L->p, &t->loc, D_INT_OFLOW,
-					 "integer constant %.*s is too large",
-					 (int)(L->pos - start), L->buf + start);
+					 "integer constant %.*s%s is too large",
+					 lit_width(L, start), L->buf + start,
+					 lit_more(L, start));
 				return;
 			}
 			ty = nl == 2 ? DC_IT_ULLONG : DC_IT_ULONG;
@@ -521,8 +562,8 @@ static void int_literal(struct dc_lexer *L, struct dc_token *t)
 	} else if (!dec) {
 		ty = DC_IT_ULONG;
 	} else {
-		dc_error(L->p, &t->loc, D_INT_OFLOW, "integer constant %.*s is too large",
-			 (int)(L->pos - start), L->buf + start);
+		dc_error(L->p, &t->loc, D_INT_OFLOW, "integer constant %.*s%s is too large",
+			 lit_width(L, start), L->buf + start, lit_more(L, start));
 		return;
 	}
 	t->itype = ty;
@@ -811,9 +852,17 @@ again:
 		t->kind = T_SLASH;
 		return;
 	}
-	if (c >= 0x80)
-		dc_error(L->p, &t->loc, D_SYNTAX, "invalid character 0x%02x (non-ASCII byte)", c);
-	else if (isprint(c))
+	if (c >= 0x80) {
+		size_t n = 1;
+		uint32_t cp = utf8_decode(L->buf + L->pos, L->len - L->pos, &n);
+		if (cp != UINT32_MAX)
+			dc_error(L->p, &t->loc, D_SYNTAX, "invalid character U+%04X: D source is "
+				 "ASCII outside string literals and comments", (unsigned)cp);
+		else
+			dc_error(L->p, &t->loc, D_SYNTAX, "invalid UTF-8 byte 0x%02x", c);
+		L->pos += n;
+		goto again;
+	} else if (isprint(c))
 		dc_error(L->p, &t->loc, D_SYNTAX, "invalid character '%c'", c);
 	else
 		dc_error(L->p, &t->loc, D_SYNTAX, "invalid character 0x%02x", c);

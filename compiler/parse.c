@@ -224,10 +224,12 @@ static struct dc_ty *tagged_spec(struct parser *P, struct specs *s, enum dc_tok 
 			if (full != NULL)
 				dc_ty_add_tag(P->p, full, t);
 		}
+		enter(P, &loc);         /* struct bodies nest like expressions */
 		if (k == DC_TY_ENUM)
 			enum_body(P, t);
 		else
 			sou_body(P, t);
+		P->depth--;
 		s->defined_body = true;
 		return t;
 	}
@@ -1028,9 +1030,13 @@ static struct dc_node *primary(struct parser *P)
 static struct dc_node *postfix(struct parser *P)
 {
 	struct dc_node *n = primary(P);
+	int depth = P->depth;
 
 	for (;;) {
 		struct dc_loc loc = peek(P)->loc;
+		if (is(P, T_LBRACK) || is(P, T_LPAR) || is(P, T_DOT) || is(P, T_ARROW) ||
+		    is(P, T_INC) || is(P, T_DEC))
+			enter(P, &loc);         /* a chain nests like parentheses */
 		if (accept(P, T_LBRACK)) {
 			struct dc_node *x = node(P, DC_N_INDEX, &loc);
 			x->l = n;
@@ -1069,6 +1075,7 @@ static struct dc_node *postfix(struct parser *P)
 			x->l = n;
 			n = x;
 		} else {
+			P->depth = depth;
 			return n;
 		}
 	}
@@ -1180,17 +1187,21 @@ static int binary_prec(enum dc_tok k)
 static struct dc_node *binary(struct parser *P, int min)
 {
 	struct dc_node *l = cast_expr(P);
+	int depth = P->depth;
 
 	for (;;) {
 		struct dc_token *t = peek(P);
 		int prec = binary_prec(t->kind);
-		if (prec < min)
+		if (prec < min) {
+			P->depth = depth;
 			return l;
+		}
 		struct dc_loc loc = t->loc;
 		enum dc_tok op = take(P).kind;
+		/* each operator of a chain deepens the (left-leaning) tree: count
+		 * it, so no later recursive pass meets a tree deeper than the limit */
 		enter(P, &loc);
 		struct dc_node *r = binary(P, prec + 1);
-		P->depth--;
 		struct dc_node *n = node(P, op == T_LAND || op == T_LOR || op == T_LXOR
 					 ? DC_N_LOGICAL : DC_N_BINARY, &loc);
 		n->op = op;
@@ -1244,14 +1255,17 @@ static struct dc_node *assign(struct parser *P)
 static struct dc_node *expr(struct parser *P)
 {
 	struct dc_node *l = assign(P);
+	int depth = P->depth;
 
 	while (is(P, T_COMMA)) {
 		struct dc_loc loc = take(P).loc;
+		enter(P, &loc);
 		struct dc_node *n = node(P, DC_N_COMMA, &loc);
 		n->l = l;
 		n->r = assign(P);
 		l = n;
 	}
+	P->depth = depth;
 	return l;
 }
 

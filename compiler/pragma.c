@@ -58,8 +58,13 @@ static const struct { const char *name; enum optkind kind; const char *words; } 
 	{ "unodefs", O_BOOL, NULL }, { "unsetenv", O_CMDLINE, NULL },
 	{ "verbose", O_BOOL, NULL }, { "version", O_STR, NULL },
 	{ "zdefs", O_BOOL, NULL }, { "target", O_STR, NULL }, { "buflimit", O_COUNT, NULL },
+	{ "noerror", O_BOOL, NULL },
 };
 
+/*
+ * An unsigned number.  A negative size or count is refused here, as DTrace's
+ * compiler refuses it (D_PRAGMA_OPTSET), before any runtime sees it.
+ */
 static bool parse_u64(const char *s, uint64_t *v, const char **end)
 {
 	char *e;
@@ -141,11 +146,21 @@ bool dc_set_option(struct dc_program *p, const struct dc_loc *loc, const char *n
 			ok = true;
 		if (options[i].kind == O_BOOL && value != NULL && !from_pragma)
 			ok = true;
+		uint32_t vers = 0;
+		if (ok && strcmp(name, "version") == 0 &&
+		    (!dc_vers_parse(value, &vers) || vers > DC_VERS_LATEST)) {
+			dc_error(p, loc, D_PRAGMA_OPTSET, "failed to set option 'version' to "
+				 "%s: not a D version this compiler knows (latest: %s)",
+				 value, DC_VERS_STRING);
+			return false;
+		}
 		if (!ok) {
 			dc_error(p, loc, D_PRAGMA_OPTSET, "failed to set option '%s'%s%s: "
 				 "invalid value", name, value ? " to " : "", value ? value : "");
 			return false;
 		}
+		if (vers != 0)
+			p->version = vers;
 		struct dc_option_val *o = dc_arena_alloc(&p->arena, sizeof(*o));
 		o->name = dc_arena_strdup(&p->arena, name);
 		o->value = dc_arena_strdup(&p->arena, value ? value : "");
@@ -158,6 +173,14 @@ bool dc_set_option(struct dc_program *p, const struct dc_loc *loc, const char *n
 	dc_error(p, loc, D_PRAGMA_OPTSET, "failed to set option '%s': invalid option name",
 		 name);
 	return false;
+}
+
+const char *dc_option_value(const struct dc_program *p, const char *name)
+{
+	for (const struct dc_option_val *o = p->options; o; o = o->next)
+		if (strcmp(o->name, name) == 0)
+			return o->value;
+	return NULL;
 }
 
 static char *next_word(char **s)

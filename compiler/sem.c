@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dif/dif.h"
 #include "impl.h"
 #include "sem.h"
 #include "builtins.h"
@@ -145,14 +146,25 @@ static struct dc_var *var_new(struct dc_program *p, const char *name, enum dc_va
 	return v;
 }
 
-bool dc_sem_is_variable(struct dc_program *p, const char *name)
+/* Built-ins as a program of p->version sees them (pragma D option version). */
+static const struct dcf_bvar *bvar(const struct dc_program *p, const char *name)
 {
-	return ident_find(p, name) != NULL || dc_builtin_var(name) != NULL;
+	return dc_builtin_var_at(name, p->version);
 }
 
-static bool is_reserved_name(const char *name)
+static const struct dcf_func *bfunc(const struct dc_program *p, const char *name)
 {
-	return dc_builtin_var(name) != NULL || dc_builtin_func(name) != NULL;
+	return dc_builtin_func_at(name, p->version);
+}
+
+bool dc_sem_is_variable(struct dc_program *p, const char *name)
+{
+	return ident_find(p, name) != NULL || bvar(p, name) != NULL;
+}
+
+static bool is_reserved_name(const struct dc_program *p, const char *name)
+{
+	return bvar(p, name) != NULL || bfunc(p, name) != NULL;
 }
 
 bool dc_sem_declare(struct dc_program *p, struct dc_decl *d)
@@ -186,7 +198,7 @@ bool dc_sem_declare(struct dc_program *p, struct dc_decl *d)
 	}
 	struct dc_var *old = sc == DC_VS_GLOBAL ? ident_find(p, d->name) : var_find(p, d->name, sc);
 	if (old != NULL || (sc == DC_VS_GLOBAL && t->kind != DC_TY_FUNC &&
-			    is_reserved_name(d->name))) {
+			    is_reserved_name(p, d->name))) {
 		bool same = old != NULL && old->scope == sc && old->type != NULL &&
 			    dc_ty_compatible(old->type, t) && old->type->kind == t->kind &&
 			    old->is_assoc == d->is_assoc;
@@ -213,7 +225,7 @@ bool dc_sem_declare(struct dc_program *p, struct dc_decl *d)
 bool dc_sem_declare_enum(struct dc_program *p, const struct dc_loc *loc, const char *name,
 			 struct dc_ty *t, int64_t val)
 {
-	if (ident_find(p, name) != NULL || is_reserved_name(name)) {
+	if (ident_find(p, name) != NULL || is_reserved_name(p, name)) {
 		dc_error(p, loc, D_DECL_IDRED, "identifier redeclared: %s", name);
 		return false;
 	}
@@ -606,20 +618,30 @@ static struct dc_ty *check_ident(struct ctx *C, struct dc_node *n, bool creating
 		n->is_lvalue = true;
 		return s->type;
 	}
-	const struct dcf_bvar *b = dc_builtin_var(n->name);
+	const struct dcf_bvar *b = bvar(C->p, n->name);
 	if (b != NULL) {
 		n->scope = DC_VS_BUILTIN;
 		n->is_lvalue = true;
 		n->is_writable = false;
 		return dc_builtin_var_type(p, b);
 	}
-	if (dc_builtin_func(n->name) != NULL)
+	if (bfunc(C->p, n->name) != NULL)
 		err(C, &n->loc, D_IDENT_BADREF, "%s is a function and may not be used as "
 		    "a variable", n->name);
 	if (dc_library_ident(n->name)) {
 		n->scope = DC_VS_SYMBOL;
 		n->is_lvalue = true;
 		return p->t_sym;
+	}
+	int64_t cval;
+	if (dc_library_const(n->name, &cval)) {
+		/* a library constant becomes an enumerator on first use */
+		struct dc_var *ev = var_new(p, n->name, DC_VS_ENUM, p->t_int);
+		ev->qargs[0] = cval;
+		n->var = ev;
+		n->scope = DC_VS_ENUM;
+		n->is_const = true;
+		return p->t_int;
 	}
 	if (creating)
 		return NULL;
@@ -717,7 +739,7 @@ static struct dc_ty *check_index(struct ctx *C, struct dc_node *n, bool creating
 			err(C, &n->loc, D_ARR_LOCAL, "this->%s may not be used as an "
 			    "associative array", b->name);
 		const struct dcf_bvar *bv = b->scope == DC_VS_NONE && v == NULL
-			? dc_builtin_var(b->name) : NULL;
+			? bvar(C->p, b->name) : NULL;
 		if (bv != NULL) {
 			check(C, b);
 			if (!dc_builtin_var_is_array(bv))
@@ -730,7 +752,7 @@ static struct dc_ty *check_index(struct ctx *C, struct dc_node *n, bool creating
 			n->is_lvalue = true;
 			return p->t_sym;
 		}
-		if (v == NULL && b->scope == DC_VS_NONE && dc_builtin_func(b->name) != NULL)
+		if (v == NULL && b->scope == DC_VS_NONE && bfunc(C->p, b->name) != NULL)
 			err(C, &b->loc, D_IDENT_BADREF, "%s is a function", b->name);
 		if (v == NULL) {
 			if (!creating)
@@ -837,7 +859,7 @@ static struct dc_ty *check_assign(struct ctx *C, struct dc_node *n)
 	if (n->op != T_ASSIGN) {
 		/* compound: the variable must exist */
 		if (l->kind == DC_N_VAR && l->scope == DC_VS_NONE && l->mod == NULL &&
-		    ident_find(p, l->name) == NULL && dc_builtin_var(l->name) == NULL &&
+		    ident_find(p, l->name) == NULL && bvar(p, l->name) == NULL &&
 		    !dc_library_ident(l->name))
 			err(C, &l->loc, D_VAR_UNDEF, "variable %s is used before it is "
 			    "defined", l->name);
@@ -1186,7 +1208,7 @@ static void create_incdec_node(struct ctx *C, struct dc_node *n)
 		    n->l->scope == DC_VS_NONE && n->l->mod == NULL &&
 		    ident_find(C->p, n->l->name) == NULL &&
 		    var_find(C->p, n->l->name, DC_VS_SYMBOL) == NULL &&
-		    dc_builtin_var(n->l->name) == NULL && dc_builtin_func(n->l->name) == NULL &&
+		    bvar(C->p, n->l->name) == NULL && bfunc(C->p, n->l->name) == NULL &&
 		    !dc_library_ident(n->l->name) && !pre_assigned(C, n->l->name))
 			var_new(C->p, n->l->name, DC_VS_GLOBAL, C->p->t_int);
 		if (n->l)
@@ -1254,7 +1276,7 @@ void dc_sem_inline(struct dc_program *p, struct dc_ext *x)
 		return;
 	C->p = p;
 	if (setjmp(C->fail) == 0) {
-		if (ident_find(p, d->name) != NULL || is_reserved_name(d->name))
+		if (ident_find(p, d->name) != NULL || is_reserved_name(p, d->name))
 			err(C, &d->loc, D_DECL_IDRED, "identifier redeclared: %s", d->name);
 		struct dc_var *params[16];
 		int np = 0;

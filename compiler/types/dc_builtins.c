@@ -115,6 +115,7 @@ static const struct var_row var_rows[] = {
 	{ DIF_VAR_ARGS, "args", NULL, DC_BV_ARRAY },
 	{ DIF_VAR_REGS, "regs", "uint64_t", DC_BV_ARRAY | DC_BV_NOD },
 	{ DIF_VAR_UREGS, "uregs", "uint64_t", DC_BV_ARRAY },
+	{ DIF_VAR_VMREGS, "vmregs", "uint64_t", DC_BV_ARRAY },
 	{ DIF_VAR_CURTHREAD, "curthread", "$thread *", 0 },
 	{ DIF_VAR_TIMESTAMP, "timestamp", "uint64_t", 0 },
 	{ DIF_VAR_VTIMESTAMP, "vtimestamp", "uint64_t", 0 },
@@ -152,6 +153,12 @@ static const struct var_row var_rows[] = {
 	{ DIF_VAR_JID, "jid", "int", DC_BV_FREEBSD },
 	{ DIF_VAR_JAILNAME, "jailname", "string", DC_BV_FREEBSD },
 	{ DIF_VAR_VMNAME, "vmname", "string", 0 },
+	{ DIF_VAR_MACHTIMESTAMP, "machtimestamp", "uint64_t", 0 },
+	{ DIF_VAR_MACHCTIMESTAMP, "machctimestamp", "uint64_t", 0 },
+	{ DIF_VAR_CPUCYCLES, "cpucycles", "uint64_t", 0 },
+	{ DIF_VAR_CPUINSTRS, "cpuinstrs", "uint64_t", 0 },
+	{ DIF_VAR_VCYCLES, "vcycles", "uint64_t", 0 },
+	{ DIF_VAR_VINSTRS, "vinstrs", "uint64_t", 0 },
 	{ DIF_VAR_CPU, "cpu", "int", 0 },
 };
 
@@ -230,6 +237,10 @@ static const struct func_row func_rows[] = {
 	SUBR("getf", GETF, "$file *", "T:int"),
 	SUBR("json", JSON, "string", "T:const char *;T:const char *"),
 	SUBR("strtoll", STRTOLL, "int64_t", "T:const char *;?T:int"),
+	SUBR("mtons", MTONS, "uint64_t", "T:uint64_t"),
+	SUBR("kvtophys", KVTOPHYS, "uint64_t", "T:uintptr_t"),
+	SUBR("physmem_read", PHYSMEM_READ, "uint64_t", "T:uint64_t;T:size_t"),
+	SUBR("physmem_write", PHYSMEM_WRITE, "void", "T:uint64_t;T:uint64_t;T:size_t"),
 
 	ACT("printf", PRINTF, "F;..."),
 	ACT("trace", TRACE, "@"),
@@ -265,6 +276,8 @@ static const struct func_row func_rows[] = {
 	ACT("print", PRINT, "@"),
 	{ "printm", DC_FN_ACTION, DIF_LIBACT_PRINTM, "void",
 	    "T:size_t;T:uintptr_t *", DC_BV_FREEBSD },
+	{ "livedump", DC_FN_ACTION, DIF_LIBACT_BASE + DIF_LIBACT_N_LIVEDUMP, "void",
+	    "T:const char *", 0 },
 
 	AGG("count", COUNT, ""),
 	AGG("min", MIN, "@"),

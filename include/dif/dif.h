@@ -286,6 +286,40 @@ enum dif_var_id {
 #undef DIF_VAR_ENUM_
 };
 
+/*
+ * Identifiers the front end knows (Apple DTrace's, HyperTrace's) whose
+ * runtime support is not built yet.  They stay out of the X-lists above and
+ * below until the VM implements them, so the validator and the code
+ * generator keep refusing them; the ids are reserved here.
+ *   vmregs[f]       the VMCS field with Intel encoding f (VMX_* constants)
+ *                   of the guest vCPU the probe fired for; a fault elsewhere;
+ *   machtimestamp   monotonic nanoseconds (mach time is ns on HyperTrace);
+ *   machctimestamp  monotonic ns that keep counting across suspend;
+ *   cpucycles, cpuinstrs  this CPU's cycle / retired-instruction counters
+ *                   (0 where the platform has none);
+ *   vcycles, vinstrs      the same, counted for the current thread only;
+ *   mtons(t)        mach time to ns: the identity here;
+ *   kvtophys(va)    kernel VA to physical (the page walker for guests, a
+ *                   fault where the platform cannot translate);
+ *   physmem_read(pa, size), physmem_write(pa, value, size)  1/2/4/8-byte
+ *                   physical accesses (write is destructive);
+ *   livedump(reason)  a destructive action: ask for a live kernel dump.
+ * Subroutine ids above DIF_SUBR_MAX need DIF_SUBR_MAX raised, which moves
+ * DIF_LIBACT_BASE; 54 is taken by the front end's vm_kernel_addrperm.
+ */
+#define DIF_VAR_VMREGS		0x0003
+#define DIF_VAR_MACHTIMESTAMP	0x0130
+#define DIF_VAR_MACHCTIMESTAMP	0x0131
+#define DIF_VAR_CPUCYCLES	0x0132
+#define DIF_VAR_CPUINSTRS	0x0133
+#define DIF_VAR_VCYCLES		0x0134
+#define DIF_VAR_VINSTRS		0x0135
+#define DIF_SUBR_MTONS		55
+#define DIF_SUBR_KVTOPHYS	56
+#define DIF_SUBR_PHYSMEM_READ	57
+#define DIF_SUBR_PHYSMEM_WRITE	58
+#define DIF_LIBACT_N_LIVEDUMP	31	/* DIF_LIBACT_BASE + this */
+
 /* Subroutines: X(id, NAME, "d-name").  FreeBSD numbering. */
 #define DIF_SUBRS(X)				\
 X( 0, RAND,                "rand")			\

@@ -284,6 +284,135 @@ START_TEST(symbolic_types)
 }
 END_TEST
 
+/* A program of n copies of unit between head and tail (malloc'd). */
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
+	char *t = malloc(hl + ul * n + tl + 1);
+	ck_assert_ptr_nonnull(t);
+	memcpy(t, head, hl);
+	for (size_t i = 0; i < n; i++)
+		memcpy(t + hl + i * ul, unit, ul);
+	memcpy(t + hl + ul * n, tail, tl + 1);
+	return t;
+}
+
+/* ASSERTION: long operator, member, comma and unary chains and nested struct
+ * bodies are bounded like parentheses: D_SYNTAX, never a stack overflow. */
+START_TEST(deep_chains)
+{
+	static const struct { const char *head, *unit, *tail; } shapes[] = {
+		{ "BEGIN { x = 1", " + 1", "; }" },
+		{ "BEGIN { x = a", "->b", "; }" },
+		{ "BEGIN { x = a", "[1]", "; }" },
+		{ "BEGIN { x = 1", ", 1", "; }" },
+		{ "BEGIN { x = ", "-", "1; }" },
+		{ "BEGIN { x = ", "!", "1; }" },
+		{ "struct s { ", "struct { ", "int x; };" },
+		{ "BEGIN { ", "if (1) { ", "x = 1; }" },
+	};
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		struct sinkbuf sb;
+		char *t = repeat(shapes[i].head, shapes[i].unit, 200000, shapes[i].tail);
+		free(compile(t, &sb));
+		free(t);
+		ck_assert_msg(strncmp(sb.tags, "D_SYNTAX", 8) == 0, "shape %zu: %s", i, sb.tags);
+	}
+	/* a chain of a few hundred terms (generated predicates) still compiles */
+	struct sinkbuf sb;
+	char *t = repeat("BEGIN /pid == 0", " || pid == 1", 400, "/ { }");
+	free(compile(t, &sb));
+	free(t);
+	ck_assert_str_eq(sb.tags, "");
+}
+END_TEST
+
+struct msgbuf {
+	char msg[1200];
+	int n;
+};
+
+static void msg_sink(void *ctx, const struct dc_diag *d)
+{
+	struct msgbuf *m = ctx;
+	if (m->n++ == 0)
+		snprintf(m->msg, sizeof(m->msg), "%s %s", dc_errtag__name(d->tag), d->msg);
+}
+
+static void first_msg(const char *text, struct msgbuf *m)
+{
+	struct dc_source src = { .name = "prog.d", .text = text, .len = strlen(text) };
+	struct dc_options o = { .sink = msg_sink, .sink_ctx = m };
+	memset(m, 0, sizeof(*m));
+	dc_program__free(dc_compile(&src, 1, &o));
+}
+
+/* ASSERTION: a huge literal is named in a short message, not echoed whole. */
+START_TEST(huge_literal)
+{
+	struct msgbuf m;
+	char *t = repeat("BEGIN { x = ", "9", 100000, "; }");
+	first_msg(t, &m);
+	free(t);
+	ck_assert_str_eq(m.msg, "D_INT_OFLOW integer constant "
+			 "9999999999999999999999999999999999999999... is too large");
+	t = repeat("BEGIN { x = \"", "a", 1000000, "\"; }");
+	first_msg(t, &m);
+	free(t);
+	ck_assert_int_eq(m.n, 0);       /* long strings are fine */
+}
+END_TEST
+
+/* ASSERTION: bytes outside ASCII are named: a code point for valid UTF-8,
+ * the byte otherwise; inside strings and comments they are plain bytes. */
+START_TEST(invalid_utf8)
+{
+	struct msgbuf m;
+	first_msg("BEGIN { x\xc3\xa9 = 1; }", &m);
+	ck_assert_str_eq(m.msg, "D_SYNTAX invalid character U+00E9: D source is ASCII "
+			 "outside string literals and comments");
+	first_msg("BEGIN { x\xc3\x28 = 1; }", &m);
+	ck_assert_str_eq(m.msg, "D_SYNTAX invalid UTF-8 byte 0xc3");
+	first_msg("BEGIN { x = \xed\xa0\x80; }", &m);   /* a UTF-16 surrogate */
+	ck_assert_str_eq(m.msg, "D_SYNTAX invalid UTF-8 byte 0xed");
+	first_msg("BEGIN { x = \xf8\x88\x80\x80\x80; }", &m);
+	ck_assert_str_eq(m.msg, "D_SYNTAX invalid UTF-8 byte 0xf8");
+	first_msg("BEGIN { x = \"\xff\xfe\"; } /* \xc3 */", &m);
+	ck_assert_int_eq(m.n, 0);
+}
+END_TEST
+
+/* ASSERTION: unterminated character constants and strings at end of input
+ * are reported at their opening quote. */
+START_TEST(unterminated_eof)
+{
+	struct sinkbuf sb;
+	free(compile("BEGIN { x = 'a", &sb));
+	ck_assert_msg(strncmp(sb.tags, "D_SYNTAX", 8) == 0, "%s", sb.tags);
+	ck_assert_int_eq(sb.col, 13);
+	free(compile("BEGIN { x = \"abc", &sb));
+	ck_assert_int_eq(sb.col, 13);
+	free(compile("/* never closed", &sb));
+	ck_assert_str_eq(sb.tags, "D_SYNTAX");
+	ck_assert_int_eq(sb.col, 1);
+}
+END_TEST
+
+/* ASSERTION: #pragma D option version hides built-ins newer than the version. */
+START_TEST(version_binding)
+{
+	struct sinkbuf sb;
+	free(compile("#pragma D option version=1.0\nint strstr;\nBEGIN { x = ucaller; }", &sb));
+	ck_assert_str_eq(sb.tags, "D_IDENT_UNDEF");     /* ucaller is 1.2 */
+	free(compile("#pragma D option version=1.2\nBEGIN { x = ucaller; }", &sb));
+	ck_assert_str_eq(sb.tags, "");
+	free(compile("#pragma D option version=1.1\nint strstr;", &sb));
+	ck_assert_str_eq(sb.tags, "D_DECL_IDRED");
+	free(compile("#pragma D option version=1.x\nBEGIN { }", &sb));
+	ck_assert_str_eq(sb.tags, "D_PRAGMA_OPTSET");
+}
+END_TEST
+
 static Suite *dfront_suite(void)
 {
 	Suite *s = suite_create("dfront");
@@ -295,7 +424,9 @@ static Suite *dfront_suite(void)
 		{ "tag_table", tag_table }, { "macros", macros },
 		{ "preprocessor", preprocessor }, { "control_lines", control_lines },
 		{ "predicate_slash", predicate_slash }, { "tname_rule", tname_rule },
-		{ "symbolic_types", symbolic_types },
+		{ "symbolic_types", symbolic_types }, { "deep_chains", deep_chains },
+		{ "huge_literal", huge_literal }, { "invalid_utf8", invalid_utf8 },
+		{ "unterminated_eof", unterminated_eof }, { "version_binding", version_binding },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		TCase *tc = tcase_create(cases[i].name);

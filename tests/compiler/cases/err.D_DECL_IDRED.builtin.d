@@ -1,0 +1,2 @@
+/* Without a version pragma, strstr is the built-in subroutine. */
+int strstr;

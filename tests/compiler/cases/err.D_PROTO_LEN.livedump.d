@@ -1,0 +1,2 @@
+/* livedump needs a reason. */
+BEGIN { livedump(); }

@@ -1,0 +1,2 @@
+/* mtons takes one argument. */
+BEGIN { trace(mtons(1, 2)); }

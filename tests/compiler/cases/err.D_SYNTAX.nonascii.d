@@ -1,0 +1,2 @@
+/* Non-ASCII characters outside strings and comments. */
+BEGIN { café = 1; }

@@ -1,0 +1,3 @@
+/* String literals are bytes: any encoding passes. */
+BEGIN { trace("cafÃ© ÿþ"); }
+/* comments too: ÿ */

@@ -1,0 +1,3 @@
+/* iregs raises the register budget: this expression needs 9. */
+#pragma D option iregs=10
+BEGIN { a = 1; trace(a + (a + (a + (a + (a + (a + (a + (a + 1)))))))); }
