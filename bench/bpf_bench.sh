@@ -6,6 +6,10 @@
 #   dbpf      the DIF predicate `pid == self && arg1 == __NR_getppid` with a
 #             per-CPU count (runtime-bpf), attached to raw sys_enter
 #   dbpf-tp   the same on the raw_syscalls:sys_enter tracepoint (by name)
+#   clause    the whole-clause program of
+#             `syscall:::entry { @[execname] = count(); }` (dbpf_clause.h) on
+#             raw sys_enter: what `dtrace -n` runs for that script
+#   clause-tp the same clause program on the raw_syscalls:sys_enter tracepoint
 #   bpftrace  bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
 #   bt-pred   bpftrace -e 'tracepoint:raw_syscalls:sys_enter /args->id == NR/ { @ = count(); }'
 #             (a predicate and a plain count: closer to what dbpf does)
@@ -45,6 +49,8 @@ if command -v bpftrace >/dev/null 2>&1 && ! tracefs_ok; then
 	fi
 fi
 dbtp=$(run probe-tp)
+clause=$(run clause)
+clausetp=$(run clause-tp)
 NR=$(printf '#include <sys/syscall.h>\nSYS_getppid\n' | cc -E -P - | tail -n 1)
 bt_run() {	# bpftrace program -> median ns/call of the loop while it runs, or -
 	if ! command -v bpftrace >/dev/null 2>&1 || ! tracefs_ok; then echo -; return; fi
@@ -77,5 +83,14 @@ printf '%-10s %12s %14s\n' probe "ns/call" "overhead ns"
 row base "$base"
 row dbpf "$dbpf"
 row dbpf-tp "$dbtp"
+row clause "$clause"
+row clause-tp "$clausetp"
 row bpftrace "$btns"
 row bt-pred "$btpred"
+# The issue's figure of merit: @[execname] = count() against bpftrace's
+# @[comm] = count(), overhead ratio (<= 1 means no slower than bpftrace).
+if [ "$btns" != - ]; then
+	echo "$clause $clausetp $btns $base" | awk '{ b = $3 - $4;
+		printf "ratio clause/bpftrace %.2f, clause-tp/bpftrace %.2f\n",
+		    ($1 - $4) / b, ($2 - $4) / b }'
+fi

@@ -96,6 +96,7 @@ struct cx {
 	uint32_t		locals[DBPF_NLOCALS];
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
+	bool			needs_sbase;	/* some string address is computed */
 	bool			tup_string[DIF_DTR_NREGS];
 };
 
@@ -117,6 +118,7 @@ static void scratch_ptr(struct dbpf_xl *x, uint8_t dst, uint32_t off)
 /*   r0 = fp[SBASE] + off (the same place as a plain number) */
 static void scratch_addr(struct dbpf_xl *x, uint32_t off)
 {
+	((struct cx *)x->harg)->needs_sbase = true;
 	emit(x, LDX64(R0, FP, SLOT_SBASE));
 	emit(x, ALU_K(BPF_ADD, R0, (int32_t)off));
 }
@@ -1077,6 +1079,14 @@ static int aggregate(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 		return ref;
 	zero_scratch(x, koff, sh.keysize);
 	for (uint32_t k = 0; k < s->nkeys; k++) {
+		if (sh.keystr[k] && sh.keyw[k] == 16) {
+			/* `execname` straight into the key: no string copy */
+			scratch_ptr(x, R1, koff);
+			emit(x, ALU_K(BPF_MOV, R2, 16));
+			emit(x, CALL(BPF_FUNC_get_current_comm));
+			koff += 16;
+			continue;
+		}
 		if ((rc = run_difo(x, c, s->keys[k].difo, s->keys[k].actndx)) != 0)
 			return rc;
 		if (!sh.keystr[k]) {
@@ -1258,11 +1268,14 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
 
 /*
  *   r9 = r1; fp[KEY] = 0; r0 = lookup(scratch, fp+KEY); jne r0, 0, +2;
- *   r0 = 0; exit; r8 = r0; fp[PTR] = r8
- *   probe_read_kernel(fp + SBASE, 8, fp + PTR)   (the address as a number)
+ *   r0 = 0; exit; r8 = r0
+ *   [fp[PTR] = r8; probe_read_kernel(fp + SBASE, 8, fp + PTR)]  (the
+ *   scratch address as a number; only when a string address is used)
  *   fp[TS] = 0; firings++
+ * Emitted after the clauses (whose jumps are all relative) and placed in
+ * front of them, so the string-address step costs nothing when unused.
  */
-static void prologue(struct dbpf_xl *x)
+static void prologue(struct dbpf_xl *x, bool sbase)
 {
 	emit(x, ALU_X(BPF_MOV, R9, R1));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, 0));
@@ -1273,15 +1286,39 @@ static void prologue(struct dbpf_xl *x)
 	emit(x, ALU_K(BPF_MOV, R0, 0));
 	emit(x, EXIT());
 	emit(x, ALU_X(BPF_MOV, R8, R0));
-	emit(x, STX64(FP, R8, SLOT_PTR));
-	dbpf_fp_addr(x, R1, SLOT_SBASE);
-	emit(x, ALU_K(BPF_MOV, R2, 8));
-	dbpf_fp_addr(x, R3, SLOT_PTR);
-	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	if (sbase) {
+		emit(x, STX64(FP, R8, SLOT_PTR));
+		dbpf_fp_addr(x, R1, SLOT_SBASE);
+		emit(x, ALU_K(BPF_MOV, R2, 8));
+		dbpf_fp_addr(x, R3, SLOT_PTR);
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	}
 	emit(x, ST64(FP, SLOT_TS, 0));
-	emit(x, ST64(FP, SLOT_A, 0));
-	emit(x, ST64(FP, SLOT_B, 0));
 	count(x, CNT_FIRINGS);
+}
+
+/* head + body as one program (both relative-jump clean). */
+static int join(struct dbpf_xl *head, struct dbpf_xl *body)
+{
+	size_t n = head->n + body->n;
+	struct bpf_insn *in = malloc(n * sizeof(*in));
+	int64_t *pm = malloc(n * sizeof(*pm));
+
+	if (in == NULL || pm == NULL || head->oom) {
+		free(in);
+		free(pm);
+		return -ENOMEM;
+	}
+	memcpy(in, head->insn, head->n * sizeof(*in));
+	memcpy(in + head->n, body->insn, body->n * sizeof(*in));
+	memcpy(pm, head->pcmap, head->n * sizeof(*pm));
+	memcpy(pm + head->n, body->pcmap, body->n * sizeof(*pm));
+	free(body->insn);
+	free(body->pcmap);
+	body->insn = in;
+	body->pcmap = pm;
+	body->n = n;
+	return 0;
 }
 
 /* Bytes of read-only strings, records, keys and initial values needed. */
@@ -1365,7 +1402,6 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 		return rc;
 	for (int i = 0; i < 4; i++)
 		(void)add_const_string(&x, &c, names[i], &c.probe_str[i]);
-	prologue(&x);
 	for (k = 0; k < n && rc == 0; k++) {
 		c.cl = &cls[k];
 		rc = clause(&x, &c, k);
@@ -1376,6 +1412,16 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 	emit(&x, EXIT());
 	if (rc == 0)
 		rc = dbpf_xl_finish(&x);
+	if (rc == 0) {
+		struct dbpf_xl head = { .curpc = -1, .err = err, .errlen = errlen,
+		    .harg = &c };
+
+		prologue(&head, c.needs_sbase);
+		rc = join(&head, &x);
+		free(head.insn);
+		free(head.pcmap);
+		dbpf_xl_release(&head);
+	}
 	dbpf_xl_release(&x);
 	if (rc != 0) {
 		if (rc == -ENOMEM && errlen > 0)
