@@ -15,7 +15,8 @@
  *  3. lays out threads (in .bss: 4 KiB pages), processes (through the
  *     direct map: 2 MiB pages) and credentials (through the 1 GiB page)
  *     with layout.h, so curthread->td_ucred->cr_ruid crosses all three
- *     page sizes;
+ *     page sizes; one credential straddles two pages whose frames are
+ *     swapped (a read must translate each page on its own);
  *  4. fires syscall entry/return probes from every thread, switching CR3
  *     between processes like a scheduler, plus firings whose td_ucred
  *     points into a hole or outside RAM and hypercalls the host must
@@ -59,6 +60,8 @@
 #define PA_PROCS	0x01000000ull	/* 16 MiB: processes (direct map) */
 #define PA_CREDS	0x01200000ull	/* 18 MiB: credentials (1 GiB page) */
 #define PA_UPAGES	0x01400000ull	/* 20 MiB: one user page per process */
+#define PA_VPAGES	0x01600000ull	/* 22 MiB: two frames behind QG_VMAP */
+#define QG_VMAP		0xffffffffc0000000ull	/* "vmalloc": 2 pages, frames swapped */
 
 #define NPROC		4
 #define NTHREAD		7
@@ -403,6 +406,8 @@ static void build_kernel_tables(void)
 	for (uint64_t pa = 0; pa < RAM_SIZE; pa += MB2)
 		map_page(kernel_root, QG_DMAP + pa, pa, MB2, PTE_RW | PTE_G | PTE_XD);
 	map_page(kernel_root, QG_HMAP, 0, GB1, PTE_RW | PTE_G | PTE_XD);
+	map_page(kernel_root, QG_VMAP, PA_VPAGES + KB4, KB4, PTE_RW | PTE_G | PTE_XD);
+	map_page(kernel_root, QG_VMAP + KB4, PA_VPAGES, KB4, PTE_RW | PTE_G | PTE_XD);
 }
 
 /* A process root: the kernel half shared, one user page of its own. */
@@ -470,6 +475,13 @@ static void build_objects(void)
 {
 	for (unsigned i = 0; i < NCRED; i++) {
 		struct ucred *c = (struct ucred *)(QG_HMAP + PA_CREDS + i * 64);
+
+		/* The set-uid thread's credential straddles two virtually
+		 * adjacent pages whose frames are NOT adjacent (and in reverse
+		 * order), with cr_ruid split across the boundary: a reader must
+		 * translate each page on its own. */
+		if (i == NCRED - 1)
+			c = (struct ucred *)(QG_VMAP + KB4 - 10);
 
 		memset_(c, 0, sizeof(*c));
 		c->cr_ref = 1;

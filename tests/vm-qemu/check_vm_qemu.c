@@ -46,6 +46,7 @@ struct run {
 	unsigned cpl3_refused;		/* exits from CPL 3 refused as HC_CPL */
 	unsigned events, chain_ok, chain_bad;
 	unsigned hole_ok, noram_ok, fault_bad;
+	unsigned straddle_ok;		/* cr_ruid split over discontiguous frames */
 	unsigned levels_bad;
 	unsigned sizes_seen;		/* 1: 4 KiB, 2: 2 MiB, 4: 1 GiB */
 	uint64_t cr3s[MAX_CR3];
@@ -158,6 +159,22 @@ static void note_size(struct run *r, struct view *v, uint64_t gva)
 		    x.page_size == 0x200000 ? 2 : x.page_size == 0x40000000 ? 4 : 0;
 }
 
+/* A value read correctly although its two pages are not adjacent in
+ * guest-physical memory: each page was translated on its own. */
+static void note_straddle(struct run *r, struct view *v, uint64_t gva, size_t len)
+{
+	struct dvmm_xlate a, b;
+	struct dvmm_fault f;
+	uint64_t next = (gva | 0xfff) + 1;
+
+	if (gva + len <= next)
+		return;
+	if (dvmm_vm__walk(v->vm, v->cr3, v->mode, gva, 0, &a, &f) == 0 &&
+	    dvmm_vm__walk(v->vm, v->cr3, v->mode, next, 0, &b, &f) == 0 &&
+	    b.gpa != (a.gpa | 0xfff) + 1)
+		r->straddle_ok++;
+}
+
 /* curthread->td_ucred->{cr_ruid,cr_rgid,cr_uid}, ->td_proc->p_comm, ... */
 static void check_event(struct run *r, struct view *v,
     const struct dvmm_ctx *ctx, const struct qr_record *t)
@@ -203,6 +220,7 @@ static void check_event(struct run *r, struct view *v,
 	    pid == ctx->pid && strcmp(comm, t->comm) == 0 &&
 	    strcmp(comm, ctx->execname) == 0 && strcmp(uarg, t->uarg) == 0) {
 		r->chain_ok++;
+		note_straddle(r, v, ucred + off.cr_ruid, 4);
 	} else {
 		r->chain_bad++;
 		note(r, "seq %u: read ruid %u rgid %u uid %u tid %" PRIu64
@@ -433,6 +451,16 @@ START_TEST(test_chain_matches_truth)
 }
 END_TEST
 
+/* ASSERTION: a cr_ruid split across two pages whose frames are swapped reads correctly (thread 4: 5 pairs per round, 3 rounds). */
+START_TEST(test_split_page_read)
+{
+	struct run *r = &runs[_i];
+
+	ck_assert_msg(r->chain_bad == 0, "%s: %s", r->name, r->err);
+	ck_assert_uint_eq(r->straddle_ok, 3 * 5 * 2);
+}
+END_TEST
+
 /* ASSERTION: a td_ucred into an unmapped hole faults NOT_PRESENT, one mapped beyond RAM faults NO_SLOT. */
 START_TEST(test_bad_pointers_fault)
 {
@@ -484,6 +512,7 @@ static Suite *vm_qemu_suite(void)
 		{ "boot_and_exit", test_boot_and_exit },
 		{ "hypercall_results", test_hypercall_results },
 		{ "chain_matches_truth", test_chain_matches_truth },
+		{ "split_page_read", test_split_page_read },
 		{ "bad_pointers_fault", test_bad_pointers_fault },
 		{ "page_sizes_and_spaces", test_page_sizes_and_spaces },
 		{ "cr3_is_real", test_cr3_is_real },
