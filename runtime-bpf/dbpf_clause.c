@@ -163,9 +163,9 @@ static uint32_t round8(uint32_t n)
 }
 
 /* A fresh string buffer of this clause: strsize + 1 bytes (NUL). */
-static int new_string(struct dbpf_xl *x, struct cx *c, uint32_t *off)
+static int new_area(struct dbpf_xl *x, struct cx *c, uint32_t size, uint32_t *off)
 {
-	uint32_t need = round8(c->strsize + 1);
+	uint32_t need = round8(size);
 
 	if ((uint64_t)c->lay.strs + c->strs_used + need > MAX_SCRATCH)
 		return fail(x, "pc %lld: the clause needs more than %u bytes of "
@@ -175,6 +175,11 @@ static int new_string(struct dbpf_xl *x, struct cx *c, uint32_t *off)
 	if (c->strs_used > c->strs_max)
 		c->strs_max = c->strs_used;
 	return 0;
+}
+
+static int new_string(struct dbpf_xl *x, struct cx *c, uint32_t *off)
+{
+	return new_area(x, c, c->strsize + 1, off);
 }
 
 static const struct dif_var *find_var(const struct dif_difo *dp, unsigned id,
@@ -302,7 +307,7 @@ static int add_const_string(struct dbpf_xl *x, struct cx *c, const char *s,
  */
 static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 {
-	uint32_t off;
+	uint32_t off = 0;
 	int rc;
 
 	switch (var) {
@@ -359,9 +364,6 @@ static int global_var(struct dbpf_xl *x, const struct dif_difo *dp,
 	if (idx >= DBPF_NGVARS)
 		return fail(x, "pc %lld: global variable id 0x%x is beyond the %u "
 		    "globals BPF programs have", (long long)x->curpc, var, DBPF_NGVARS);
-	if (is_string_var(dp, var, DIFV_SCOPE_GLOBAL))
-		return fail(x, "pc %lld: string global variables are not translated "
-		    "to BPF yet", (long long)x->curpc);
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, (int32_t)idx));
 	map_ref(x, R1, DBPF_REF_GVARS);
 	dbpf_fp_addr(x, R2, SLOT_KEY);
@@ -393,9 +395,6 @@ static int thread_var(struct dbpf_xl *x, const struct dif_difo *dp,
 	unsigned var = DIF_INSTR_VAR(in);
 	uint32_t del = dbpf_label_new(x), out = dbpf_label_new(x);
 
-	if (is_string_var(dp, var, DIFV_SCOPE_THREAD))
-		return fail(x, "pc %lld: string thread-local variables are not "
-		    "translated to BPF yet", (long long)x->curpc);
 	emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
 	emit(x, STX64(FP, R0, SLOT_VKEY));
 	emit(x, ST64(FP, SLOT_VKEY + 8, (int32_t)var));
@@ -549,7 +548,7 @@ static int scmp(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
  */
 static int subr_copyinstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
-	uint32_t off;
+	uint32_t off = 0;
 	int rc;
 
 	if ((rc = new_string(x, c, &off)) != 0)
@@ -617,6 +616,131 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	    (long long)x->curpc, subr);
 }
 
+/*
+ * String variables and associative arrays: one map per variable
+ * (dbpf_set_var_ref), keyed by [pid_tgid (thread scope)] + the tuple
+ * (integers 8 bytes, strings strsize + 1 bytes NUL-padded), valued by a u64
+ * or a strsize + 1 byte string.  A global string scalar is a one-entry
+ * ARRAY (key 0), so it always exists and starts as "".
+ *
+ * key:    K = a fresh area; zero it; [*(u64 *)K = pid_tgid]; per tuple
+ *         member t: *(u64 *)(K + o) = fp[TUP(t)], or the string at
+ *         fp[TUP(t)] copied with probe_read_kernel_str (fault BADADDR)
+ * load:   r0 = lookup(map, K); jeq r0, 0, -> 0
+ *         scalar: r0 = *r0      string: copy into a fresh buffer S with
+ *         probe_read_kernel_str; r0 = SBASE + S
+ * store:  value 0 (NULL for strings) deletes (not for the global ARRAY);
+ *         scalar: fp[VVAL] = v; update(map, K, fp + VVAL, ANY)
+ *         string: copy into S (fault BADADDR); update(map, K, r8 + S, ANY)
+ *         a failed update counts a dynamic-variable drop
+ */
+static int dyn_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
+    dif_instr_t in, unsigned scope, bool assoc, bool store)
+{
+	struct dbpf_varshape vs;
+	unsigned var = DIF_INSTR_VAR(in);
+	uint32_t key = 0, val = 0, o = 0, none = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint32_t sw = round8(c->strsize + 1);
+	int ref, rc;
+
+	memset(&vs, 0, sizeof(vs));
+	vs.id = var;
+	vs.scope = (uint8_t)scope;
+	vs.assoc = assoc;
+	vs.string = is_string_var(dp, var, scope);
+	vs.valsize = vs.string ? sw : 8;
+	vs.keysize = scope == DIFV_SCOPE_THREAD ? 8 : 0;
+	if (assoc) {
+		for (int t = 0; t < c->ttop; t++)
+			vs.keysize += c->tup_string[t] ? sw : 8;
+		if (c->ttop == 0)
+			return fail(x, "pc %lld: associative array access with an empty "
+			    "tuple", (long long)x->curpc);
+	}
+	if (vs.keysize == 0)
+		vs.keysize = 4;	/* the global string's ARRAY index */
+	ref = dbpf_set_var_ref(c->set, &vs, x->err, x->errlen);
+	if (ref < 0)
+		return ref;
+	if ((rc = new_area(x, c, vs.keysize, &key)) != 0 ||
+	    (vs.string && (rc = new_string(x, c, &val)) != 0))
+		return rc;
+	zero_scratch(x, key, round8(vs.keysize));
+	if (scope == DIFV_SCOPE_THREAD) {
+		emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+		emit(x, STX64(R8, R0, (int16_t)key));
+		o = 8;
+	}
+	for (int t = 0; assoc && t < c->ttop; t++) {
+		if (!c->tup_string[t]) {
+			emit(x, LDX64(R1, FP, SLOT_TUP(t)));
+			emit(x, STX64(R8, R1, (int16_t)(key + o)));
+			o += 8;
+		} else {
+			copy_string(x, c, SLOT_TUP(t), key + o);
+			o += sw;
+		}
+	}
+	if (!store) {
+		map_ref(x, R1, (uint32_t)ref);
+		scratch_ptr(x, R2, key);
+		emit(x, CALL(BPF_FUNC_map_lookup_elem));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), none);
+		if (vs.string) {
+			emit(x, ALU_X(BPF_MOV, R3, R0));
+			scratch_ptr(x, R1, val);
+			emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+			emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+			scratch_addr(x, val);
+		} else {
+			emit(x, LDX64(R0, R0, 0));
+		}
+		dbpf_jump(x, JA(), out);
+		dbpf_label_bind(x, none);
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		dbpf_label_bind(x, out);
+		dbpf_put(x, DIF_INSTR_RD(in));
+		return 1;
+	}
+	dbpf_get(x, R0, DIF_INSTR_RS(in));
+	emit(x, STX64(FP, R0, SLOT_VVAL));
+	if (vs.keysize == 4 && !assoc && scope == DIFV_SCOPE_GLOBAL) {
+		/* the global string: NULL stores "" */
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)val, 0));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), none);
+	} else {
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), none);
+	}
+	if (vs.string) {
+		scratch_ptr(x, R1, val);
+		emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+		emit(x, LDX64(R3, FP, SLOT_VVAL));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+		fault_if_negative(x, SLOT_VVAL);
+	}
+	if (vs.keysize == 4 && !assoc && scope == DIFV_SCOPE_GLOBAL)
+		dbpf_label_bind(x, none);
+	map_ref(x, R1, (uint32_t)ref);
+	scratch_ptr(x, R2, key);
+	if (vs.string)
+		scratch_ptr(x, R3, val);
+	else
+		dbpf_fp_addr(x, R3, SLOT_VVAL);
+	emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
+	emit(x, CALL(BPF_FUNC_map_update_elem));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	count(x, CNT_DYNDROPS);
+	dbpf_jump(x, JA(), out);
+	if (!(vs.keysize == 4 && !assoc && scope == DIFV_SCOPE_GLOBAL)) {
+		dbpf_label_bind(x, none);
+		map_ref(x, R1, (uint32_t)ref);
+		scratch_ptr(x, R2, key);
+		emit(x, CALL(BPF_FUNC_map_delete_elem));
+	}
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
 /* The hook: everything dbpf_xlate.c's core leaves to clause programs. */
 static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
     void *arg)
@@ -625,16 +749,22 @@ static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
 	unsigned op = DIF_INSTR_OP(in);
 
 	switch (op) {
-	case DIF_OP_LDGS:
-		if (DIF_INSTR_VAR(in) >= DIF_VAR_OTHER_UBASE)
-			return global_var(x, dp, in, false);
-		return ldgs_builtin(x, c, in);
-	case DIF_OP_STGS:
-		return global_var(x, dp, in, true);
-	case DIF_OP_LDTS:
-		return thread_var(x, dp, in, false);
-	case DIF_OP_STTS:
-		return thread_var(x, dp, in, true);
+	case DIF_OP_LDGS: case DIF_OP_STGS:
+		if (DIF_INSTR_VAR(in) < DIF_VAR_OTHER_UBASE)
+			return ldgs_builtin(x, c, in);
+		if (is_string_var(dp, DIF_INSTR_VAR(in), DIFV_SCOPE_GLOBAL))
+			return dyn_var(x, c, dp, in, DIFV_SCOPE_GLOBAL, false,
+			    op == DIF_OP_STGS);
+		return global_var(x, dp, in, op == DIF_OP_STGS);
+	case DIF_OP_LDTS: case DIF_OP_STTS:
+		if (is_string_var(dp, DIF_INSTR_VAR(in), DIFV_SCOPE_THREAD))
+			return dyn_var(x, c, dp, in, DIFV_SCOPE_THREAD, false,
+			    op == DIF_OP_STTS);
+		return thread_var(x, dp, in, op == DIF_OP_STTS);
+	case DIF_OP_LDGAA: case DIF_OP_STGAA:
+		return dyn_var(x, c, dp, in, DIFV_SCOPE_GLOBAL, true, op == DIF_OP_STGAA);
+	case DIF_OP_LDTAA: case DIF_OP_STTAA:
+		return dyn_var(x, c, dp, in, DIFV_SCOPE_THREAD, true, op == DIF_OP_STTAA);
 	case DIF_OP_LDLS:
 		return local_var(x, c, in, false);
 	case DIF_OP_STLS:

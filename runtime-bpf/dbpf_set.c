@@ -47,6 +47,11 @@ struct agg {
 	int			fd;
 };
 
+struct var {
+	struct dbpf_varshape	vs;
+	int			fd;
+};
+
 struct clname {
 	uint32_t	epid;
 	char		*what;
@@ -72,6 +77,8 @@ struct dbpf_set {
 	long			nrecs;
 	struct agg		*aggs;
 	uint32_t		naggs;
+	struct var		*vars;
+	uint32_t		nvars;
 	struct prog		*progs;
 	uint32_t		nprogs;
 	int			*fds;
@@ -189,6 +196,9 @@ void dbpf_set__free(struct dbpf_set *s)
 	}
 	for (uint32_t i = 0; i < s->naggs; i++)
 		close(s->aggs[i].fd);
+	for (uint32_t i = 0; i < s->nvars; i++)
+		close(s->vars[i].fd);
+	free(s->vars);
 	if (s->rb)
 		ring_buffer__free(s->rb);
 	if (s->ringbuf >= 0)
@@ -242,6 +252,42 @@ int dbpf_set_agg_ref(struct dbpf_set *s, const struct dbpf_aggshape *sh,
 	s->aggs[s->naggs].sh = *sh;
 	s->aggs[s->naggs].fd = fd;
 	return (int)(DBPF_REF_AGG0 + s->naggs++);
+}
+
+int dbpf_set_var_ref(struct dbpf_set *s, const struct dbpf_varshape *vs,
+    char *err, size_t errlen)
+{
+	struct var *nv;
+	char name[16];
+	int fd;
+
+	for (uint32_t i = 0; i < s->nvars; i++) {
+		const struct dbpf_varshape *o = &s->vars[i].vs;
+
+		if (o->id != vs->id || o->scope != vs->scope || o->assoc != vs->assoc)
+			continue;
+		if (o->keysize != vs->keysize || o->valsize != vs->valsize)
+			return say(err, errlen, -EINVAL, "variable 0x%x is used with two "
+			    "different key or value shapes", vs->id);
+		return (int)(DBPF_REF_VAR0 + i);
+	}
+	if (DBPF_REF_VAR0 + s->nvars >= DBPF_REF_MAX)
+		return say(err, errlen, -E2BIG, "too many variables");
+	nv = realloc(s->vars, (s->nvars + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	s->vars = nv;
+	snprintf(name, sizeof(name), "dt_var%x", vs->id);
+	if (vs->keysize == 4 && !vs->assoc && vs->scope == DIFV_SCOPE_GLOBAL)
+		fd = mkmap(BPF_MAP_TYPE_ARRAY, name, 4, vs->valsize, 1, err, errlen);
+	else
+		fd = mkmap(BPF_MAP_TYPE_HASH, name, vs->keysize, vs->valsize,
+		    s->o.so_dynentries, err, errlen);
+	if (fd < 0)
+		return fd;
+	s->vars[s->nvars].vs = *vs;
+	s->vars[s->nvars].fd = fd;
+	return (int)(DBPF_REF_VAR0 + s->nvars++);
 }
 
 /* ---- add_probe ----------------------------------------------------------- */
@@ -323,6 +369,8 @@ static int ref_fd(const struct dbpf_set *s, int scratch, uint32_t ref)
 	case DBPF_REF_GVARS:   return s->gvars;
 	case DBPF_REF_TVARS:   return s->tvars;
 	default:
+		if (ref >= DBPF_REF_VAR0 && ref - DBPF_REF_VAR0 < s->nvars)
+			return s->vars[ref - DBPF_REF_VAR0].fd;
 		if (ref >= DBPF_REF_AGG0 && ref - DBPF_REF_AGG0 < s->naggs)
 			return s->aggs[ref - DBPF_REF_AGG0].fd;
 		return -1;

@@ -22,6 +22,7 @@
 #define DBPF_REF_GVARS		2
 #define DBPF_REF_TVARS		3
 #define DBPF_REF_AGG0		16	/* + index in the set's aggregations */
+#define DBPF_REF_VAR0		0x80000	/* + index in the set's variable maps */
 #define DBPF_REF_MAX		0xfffff
 
 #define DBPF_NGVARS		4096	/* global scalars: ids UBASE .. UBASE+4095 */
@@ -42,6 +43,16 @@ struct dbpf_aggshape {
 	uint32_t	nwords;			/* function words (kernel layout) */
 	bool		hits;			/* a hidden update count precedes them */
 	uint32_t	valsize;		/* 8 * (nwords + hits) */
+};
+
+/* A variable kept in its own map: a string, or an associative array. */
+struct dbpf_varshape {
+	uint32_t	id;
+	uint8_t		scope;		/* DIFV_SCOPE_GLOBAL / _THREAD */
+	bool		assoc;
+	bool		string;		/* value: strsize + 1 bytes, else u64 */
+	uint32_t	keysize;	/* 4: the global string's ARRAY index */
+	uint32_t	valsize;
 };
 
 /* llquantize's buckets as constants: v < first -> 0, then per order. */
@@ -80,6 +91,14 @@ uint32_t dbpf_set_error_epid(const struct dbpf_set *s);
  * another shape.
  */
 int dbpf_set_agg_ref(struct dbpf_set *s, const struct dbpf_aggshape *sh,
+    char *err, size_t errlen);
+
+/*
+ * The placeholder index (DBPF_REF_VAR0 + i) of a variable's own map,
+ * created on first use; -EINVAL when the same variable is used with
+ * another key or value shape.
+ */
+int dbpf_set_var_ref(struct dbpf_set *s, const struct dbpf_varshape *vs,
     char *err, size_t errlen);
 
 #endif /* DBPF_SET_IMPL_H */

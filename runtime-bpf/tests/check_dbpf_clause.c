@@ -541,6 +541,85 @@ START_TEST(variables)
 }
 END_TEST
 
+static const char anames[] = "a\0b\0s\0gs\0abc\0";
+#define STRTYPE { .dtdt_kind = DIF_TYPE_STRING, .dtdt_flags = DIF_TF_BYREF, .dtdt_size = 64 }
+static const struct dif_var avars[] = {
+	{ .dtdv_name = 0, .dtdv_id = 0x502, .dtdv_kind = DIFV_KIND_ARRAY,
+	  .dtdv_scope = DIFV_SCOPE_GLOBAL, .dtdv_type = { .dtdt_size = 8 } },
+	{ .dtdv_name = 2, .dtdv_id = 0x503, .dtdv_kind = DIFV_KIND_ARRAY,
+	  .dtdv_scope = DIFV_SCOPE_THREAD, .dtdv_type = { .dtdt_size = 8 } },
+	{ .dtdv_name = 4, .dtdv_id = 0x504, .dtdv_kind = DIFV_KIND_SCALAR,
+	  .dtdv_scope = DIFV_SCOPE_THREAD, .dtdv_type = STRTYPE },
+	{ .dtdv_name = 6, .dtdv_id = 0x505, .dtdv_kind = DIFV_KIND_SCALAR,
+	  .dtdv_scope = DIFV_SCOPE_GLOBAL, .dtdv_type = STRTYPE },
+};
+
+/* ASSERTION: associative arrays (int and string tuples) and string variables keep values; 0 deletes. */
+START_TEST(assoc_and_string_vars)
+{
+	/* a[arg0] = arg1; self->b["abc", arg0] = arg1; self->s = execname; gs = "abc" */
+	static const dif_instr_t store[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		LDGS(DIF_VAR_ARG1, 2), DIF_INSTR_IMM16(DIF_OP_STGAA, 0x502, 2),
+		DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0),
+		SETS(9, 3), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 3),
+		DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_STTAA, 0x503, 2),
+		DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0),
+		LDGS(DIF_VAR_EXECNAME, 4), DIF_INSTR_IMM16(DIF_OP_STTS, 0x504, 4),
+		DIF_INSTR_IMM16(DIF_OP_STGS, 0x505, 3),
+		RET(0)
+	};
+	/* a[arg0] + self->b["abc", arg0] */
+	static const dif_instr_t sum[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_LDGAA, 0x502, 2),
+		DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0),
+		SETS(9, 3), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 3),
+		DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_LDTAA, 0x503, 4),
+		DIF_INSTR_FMT(DIF_OP_ADD, 2, 4, 2), RET(2)
+	};
+	static const dif_instr_t tls[] = { DIF_INSTR_IMM16(DIF_OP_LDTS, 0x504, 1), RET(1) };
+	static const dif_instr_t gls[] = { DIF_INSTR_IMM16(DIF_OP_LDGS, 0x505, 1), RET(1) };
+	struct dif_difo a = difo(store, LEN(store), NULL, 0, anames, sizeof(anames), avars, 4);
+	struct dif_difo b = difo(sum, LEN(sum), NULL, 0, anames, sizeof(anames), avars, 4);
+	struct dif_difo t = difo(tls, LEN(tls), NULL, 0, anames, sizeof(anames), avars, 4);
+	struct dif_difo g = difo(gls, LEN(gls), NULL, 0, anames, sizeof(anames), avars, 4);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_VOID, .actndx = 1, .difo = &a },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &t, .off = 8, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 4, .difo = &g, .off = 72, .size = 64,
+		  .byref = true, .string = true },
+	};
+	struct dbpf_step st2 = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &b,
+	    .off = 0, .size = 8 };
+	struct dbpf_clause cl[2] = {
+		{ .epid = 1, .what = "v", .steps = st, .nsteps = 4, .datasize = 136,
+		  .records = true },
+		{ .epid = 2, .what = "w", .steps = &st2, .nsteps = 1, .datasize = 8,
+		  .records = true },
+	};
+	int idx = add(cl, 2);
+
+	fire(idx, 3, 20, 0);
+	fire(idx, 4, 7, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 4);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 40);
+	ck_assert_str_eq((char *)recs[0].data + 8, "dbpf-test");
+	ck_assert_str_eq((char *)recs[0].data + 72, "abc");
+	ck_assert_uint_eq(u64_at(&recs[2], 0), 14);
+	/* the other key still holds its value; storing 0 deletes */
+	fire(idx, 4, 0, 0);
+	drain();
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 0);
+	ck_assert_str_eq((char *)recs[0].data + 8, "dbpf-test");
+}
+END_TEST
+
 /* ASSERTION: args[i], probe id, epid and constant arguments read their sources. */
 START_TEST(builtins_and_args)
 {
@@ -623,6 +702,7 @@ int main(void)
 	T(string_subroutines);
 	T(aggregations);
 	T(variables);
+	T(assoc_and_string_vars);
 	T(builtins_and_args);
 	T(errors_name_the_clause);
 	sr = srunner_create(s);
