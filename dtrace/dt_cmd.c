@@ -22,6 +22,7 @@
 #include "dasm.h"
 #include "dc.h"
 #include "dc_cg.h"
+#include "dt_bpf.h"
 #include "dt_cmd.h"
 #include "dt_guest.h"
 #include "dt_impl.h"
@@ -72,6 +73,16 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 	struct dc_program *p;
 	struct dobj *obj = NULL;
 
+	char *text = NULL;
+
+	if (c->target_pid > 0) {	/* $target (dt_bpf_target.c) */
+		if ((text = dt_bpf_subst_target(c->script, c->dprogram, c->target_pid)) == NULL) {
+			fprintf(stderr, "dtrace: cannot read %s\n", src.name);
+			return NULL;
+		}
+		src.text = text;
+		src.len = strlen(text);
+	}
 	memset(&o, 0, sizeof(o));
 	o.macro_args = (const char *const *)c->macro_args;
 	o.nmacro_args = c->nmacro_args;
@@ -82,6 +93,7 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 	o.sink = dc_sink;
 	if ((p = dc_compile(&src, 1, &o)) == NULL) {
 		fprintf(stderr, "dtrace: %s\n", strerror(errno));
+		free(text);
 		return NULL;
 	}
 	if (dc_program__nerrors(p) == 0) {
@@ -91,6 +103,7 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 			obj = NULL;
 	}
 	dc_program__free(p);
+	free(text);
 	if (obj == NULL)
 		fprintf(stderr, "dtrace: failed to compile %s\n", src.name);
 	return obj;
@@ -274,7 +287,30 @@ static int close_output(FILE *fp, const char *path, const char *tmp, bool ok)
 	return -EIO;
 }
 
+static int run(const struct dt_cmd *c, struct dt_bpf_target *tgt);
+
+/* -c / -p: the target process exists (held before exec) before compiling. */
 int dt_cmd_run(const struct dt_cmd *c)
+{
+	struct dt_cmd cc = *c;
+	struct dt_bpf_target t = { .gate = -1, .pidfd = -1 };
+	char err[256];
+	int status;
+
+	if (c->command == NULL && c->grab == NULL)
+		return run(c, NULL);
+	if ((c->command != NULL ? dt_bpf_target__create(c->command, &t, err, sizeof(err)) :
+	    dt_bpf_target__grab(c->grab, &t, err, sizeof(err))) != 0) {
+		fprintf(stderr, "dtrace: %s\n", err);
+		return 1;
+	}
+	cc.target_pid = (int)t.pid;
+	status = run(&cc, &t);
+	dt_bpf_target__abandon(&t);
+	return status;
+}
+
+static int run(const struct dt_cmd *c, struct dt_bpf_target *tgt)
 {
 	const char *name = c->program ? c->program : c->script ? c->script : "<command line>";
 	struct dobj *obj = load(c, c->program);
@@ -292,6 +328,8 @@ int dt_cmd_run(const struct dt_cmd *c)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	if (tgt != NULL && tgt->created)
+		sigaddset(&sigs, SIGCHLD);	/* the command's exit ends tracing */
 	sigprocmask(SIG_BLOCK, &sigs, &old);
 	dt_opts_default(&o);
 	if ((rc = runtime_opts(c, obj, &o)) != 0) {
@@ -322,9 +360,18 @@ int dt_cmd_run(const struct dt_cmd *c)
 		fprintf(stderr, "dtrace: cannot open %s: %s\n", c->output, strerror(errno));
 		goto out;
 	}
-	rc = dt_run(&st, &sigs, &stop);
+	if (dt_bpf_wanted(&st)) {		/* kernel probes: dt_bpf.c */
+		rc = dt_bpf_run(&st, tgt, &sigs, &stop);
+	} else {
+		if (tgt != NULL && dt_bpf_target__go(tgt, err, sizeof(err)) != 0) {
+			fprintf(stderr, "dtrace: %s\n", err);
+			rc = -ECANCELED;	/* reported */
+		} else {
+			rc = dt_run(&st, &sigs, &stop);
+		}
+	}
 	dt_guest_detach();
-	if (rc != 0)
+	if (rc != 0 && rc != -ECANCELED)	/* -ECANCELED: already reported */
 		fprintf(stderr, "dtrace: processing records failed: %s\n", strerror(-rc));
 	if (close_output(st.outfp, c->output, tmp, rc == 0) != 0 && rc == 0) {
 		fprintf(stderr, "dtrace: cannot write output: %s\n", strerror(errno));
@@ -386,7 +433,7 @@ int dt_cmd_list(const struct dt_cmd *c)
 	}
 	st.strarena_size = 1 << 16;
 	if ((st.strarena = calloc(1, st.strarena_size)) == NULL ||
-	    dt_probe_provide_all(&st) != 0) {
+	    dt_probe_provide_all(&st) != 0 || dt_bpf_provide_all(&st) != 0) {
 		fprintf(stderr, "dtrace: out of memory\n");
 		status = 1;
 		goto out;

@@ -25,6 +25,9 @@ struct dt_cmd {
 	int		ddtimeout;	/* -x ddtimeout=SECS (-E) */
 	const char	*xopts[DT_CMD_MAXOPTS];	/* -x name[=value] */
 	size_t		nxopts;
+	const char	*command;	/* -c: run this and trace until it exits */
+	const char	*grab;		/* -p: trace until this pid exits */
+	int		target_pid;	/* $target (set by dt_cmd_run) */
 	char *const	*macro_args;	/* after the program */
 	size_t		nmacro_args;
 };

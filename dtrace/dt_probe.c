@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dt_guest.h"
+#include "dt_bpf.h"
 #include "dt_impl.h"
 
 const char *dt_arena_str(struct dt_state *st, const char *s)
@@ -207,6 +208,9 @@ int dt_probe_match(struct dt_state *st, const char *prov, const char *mod,
 		if ((rc = providers[i].provide(st, name)) != 0)
 			return rc;
 	}
+	/* Kernel providers create their probes lazily (dt_bpf_prov.c). */
+	if ((rc = dt_bpf_match_provide(st, prov, mod, name)) != 0)
+		return rc;
 	for (uint32_t i = 0; i < st->nprobes; i++) {
 		struct dvm_probe *p = st->probes[i];
 

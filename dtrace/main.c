@@ -12,7 +12,7 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-	    "Usage: dtrace [-eqSV] [-o output] [-T typefile] [-x opt[=val]]\n"
+	    "Usage: dtrace [-eqSV] [-o output] [-T typefile] [-x opt[=val]] [-c cmd | -p pid]\n"
 	    "              -Y program.o [macro arguments]\n"
 	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
 	    "       dtrace -l [-Y program.o]\n"
@@ -32,6 +32,8 @@ static void usage(FILE *fp)
 	    "  -l        list probes (those the program enables, with -Y)\n"
 	    "  -E        submit the program to the local dtraced overlord; print,\n"
 	    "            per guest, whether it linked (-x ddtracedir=, ddtimeout=)\n"
+	    "  -c cmd    run cmd ($target), trace until it exits\n"
+	    "  -p pid    trace process pid ($target) until it exits\n"
 	    "  -V        print the D version\n"
 	    "  --version, --help\n");
 }
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			break;
 	}
-	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:qeESlVhCwZ")) != -1) {
+	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:c:p:qeESlVhCwZ")) != -1) {
 		switch (opt) {
 		case 'Y': c.program = optarg; break;
 		case 'y': c.link_input = optarg; break;
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 			printf("dtrace: HyperTrace D " HT_VERSION "\n");
 			return 0;
 		case 'n': c.dprogram = optarg; break;
+		case 'c': c.command = optarg; break;
+		case 'p': c.grab = optarg; break;
 		case 's': c.script = optarg; break;
 		case 'C': case 'w': case 'Z':
 			fprintf(stderr, "dtrace: -%c is not supported yet\n", opt);
@@ -118,7 +122,8 @@ int main(int argc, char **argv)
 		}
 		return dt_cmd_submit(&c);
 	}
-	if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1) {
+	if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1 ||
+	    (c.command != NULL && c.grab != NULL)) {
 		usage(stderr);
 		return 2;
 	}

@@ -321,6 +321,15 @@ int dbpf_catalog__new(const char *btf_path, struct dbpf_catalog **out,
 
 	if (c == NULL)
 		return say(err, errlen, -ENOMEM, "out of memory");
+	if (btf_path != NULL && *btf_path == '\0') {	/* names only */
+		if ((rc = add_syscalls(c)) != 0 || (rc = add_proc(c)) != 0 ||
+		    (rc = add_sched(c)) != 0) {
+			dbpf_catalog__free(c);
+			return say(err, errlen, rc, "out of memory");
+		}
+		*out = c;
+		return 0;
+	}
 	c->btf = btf__parse(path, NULL);
 	if (c->btf == NULL) {
 		rc = errno ? -errno : -ENOENT;
@@ -408,7 +417,7 @@ static int tp_nargs(const struct btf *btf, const char *event)
 int dbpf_catalog__tracepoint(const struct dbpf_catalog *c, const char *group,
     const char *event, struct dbpf_kprobe *out, char *err, size_t errlen)
 {
-	int n = tp_nargs(c->btf, event);
+	int n = c->btf != NULL ? tp_nargs(c->btf, event) : -1;
 
 	if (n < 0)
 		return say(err, errlen, -ENOENT,

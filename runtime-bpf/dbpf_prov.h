@@ -122,7 +122,9 @@ struct dbpf_catalog;
 /*
  * Open the catalog: the kernel's BTF (btf_path, NULL for
  * /sys/kernel/btf/vmlinux) for structure offsets.  Fails with -ENOENT
- * and a message when the BTF cannot be read.
+ * and a message when the BTF cannot be read.  btf_path "" opens the
+ * names only (listing, matching): no BTF is read, offsets are 0 and
+ * tracepoints cannot be made.
  */
 int dbpf_catalog__new(const char *btf_path, struct dbpf_catalog **out,
     char *err, size_t errlen);

@@ -1,0 +1,100 @@
+#!/bin/sh
+# bpf-acceptance.sh — issue 9's acceptance checks for kernel probes through
+# BPF, each against a ground truth the traced program makes:
+#   syscall::getppid:entry counts exactly N for -c 'bpf_target getppid N';
+#   proc:::exec-success fires exactly once for the -c command;
+#   sched:::on-cpu fires at least N (and not wildly more) for N 1 ms sleeps;
+#   copyinstr(arg1) at syscall::openat:entry prints the path opened;
+#   a tick probe in a kernel program ends it (exit(0) from the kernel);
+#   a -c command that cannot run, and a clause the kernel path cannot take,
+#   fail with exit 1 and a message.
+# Exit 77 (skip) when this host cannot run BPF (not root, no BPF, no BTF).
+# usage: bpf-acceptance.sh DTRACE BPF_TARGET
+D=$1
+T=$2
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+[ -r /sys/kernel/btf/vmlinux ] || { echo "SKIP: no kernel BTF"; exit 77; }
+if ! "$D" -q -n 'syscall::getppid:entry { exit(0); }' -c "$T getppid 1" \
+    >"$tmp/probe.out" 2>"$tmp/probe.err"; then
+	if grep -q "could not enable tracing" "$tmp/probe.err"; then
+		echo "SKIP: $(cat "$tmp/probe.err")"
+		exit 77
+	fi
+fi
+
+check() {	# name, expected, got
+	if [ "$2" = "$3" ]; then
+		echo "ok   $1"
+	else
+		echo "FAIL $1: want '$2', got '$3'"
+		fails=$((fails + 1))
+	fi
+}
+
+# 1. exact syscall counts
+for n in 1 1000 25000; do
+	got=$("$D" -q -n 'syscall::getppid:entry /pid == $target/ { @ = count(); }
+	    END { printa("%@d\n", @); }' -c "$T getppid $n" 2>"$tmp/err" | tr -d ' \n')
+	check "getppid count $n" "$n" "$got"
+done
+
+# 2. the same through the unfiltered family program (syscall:::entry)
+got=$("$D" -q -n 'syscall:::entry /pid == $target && execname == "bpf_target"/ {
+    @[execname] = count(); }' -c "$T getppid 3000" 2>/dev/null | awk 'NF { print $2 }')
+case $got in
+3[0-9][0-9][0-9]) echo "ok   syscall:::entry family ($got >= 3000)";;
+*) echo "FAIL syscall:::entry family: got '$got'"; fails=$((fails + 1));;
+esac
+
+# 3. return probes: arg0 is the return value (getppid returns the parent: dtrace)
+"$D" -q -n 'syscall::getppid:return /pid == $target/ { @[arg0] = count(); }' \
+    -c "$T getppid 5" >"$tmp/ret.out" 2>/dev/null &
+dpid=$!
+wait $dpid
+got=$(awk 'NF { print $1 ":" $2 }' "$tmp/ret.out")
+check "getppid:return arg0" "$dpid:5" "$got"
+
+# 4. proc:::exec-success exactly once for the command
+got=$("$D" -q -n 'proc:::exec-success /pid == $target/ { @ = count(); }
+    END { printa("%@d\n", @); }' -c "$T getppid 1" 2>/dev/null | tr -d ' \n')
+check "exec-success once" "1" "$got"
+
+# 5. sched:::on-cpu: 200 sleeps mean >= 200 on-cpu firings (plus start-up)
+got=$("$D" -q -n 'sched:::on-cpu /pid == $target/ { @ = count(); }
+    END { printa("%@d\n", @); }' -c "$T sleep 200" 2>/dev/null | tr -d ' \n')
+if [ -n "$got" ] && [ "$got" -ge 200 ] && [ "$got" -le 400 ]; then
+	echo "ok   on-cpu ($got for 200 sleeps)"
+else
+	echo "FAIL on-cpu: got '$got' for 200 sleeps"
+	fails=$((fails + 1))
+fi
+
+# 6. copyinstr of openat's path
+echo hello >"$tmp/opened-file"
+got=$("$D" -q -n 'syscall::openat:entry /pid == $target/ {
+    printf("%s\n", copyinstr(arg1)); }' -c "$T open $tmp/opened-file" 2>/dev/null |
+    grep opened-file)
+check "copyinstr openat" "$tmp/opened-file" "$got"
+
+# 7. exit() from a kernel timer clause ends the program with its status
+"$D" -q -n 'syscall::getppid:entry { @ = count(); } tick-50ms { exit(3); }' \
+    >/dev/null 2>&1
+check "tick exit status" "3" "$?"
+
+# 8. failures are exit 1 with a message, never a crash
+"$D" -n 'syscall::getppid:entry { @ = count(); }' -c "$tmp/no-such-program" \
+    >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "failed to execute" "$tmp/err" && check "-c missing program" 1 "$rc" ||
+    check "-c missing program message" "failed to execute" "$(cat "$tmp/err")"
+"$D" -n 'syscall::getppid:entry { self->s = speculation(); speculate(self->s); trace(1); }' \
+    >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "could not enable tracing" "$tmp/err" && check "untranslatable clause" 1 "$rc" ||
+    check "untranslatable clause message" "could not enable tracing" "$(cat "$tmp/err")"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
