@@ -35,8 +35,8 @@ struct ctx {
 	/* action ordering state for the clause */
 	bool spec, commit, drec, agg;
 	bool in_pred;
-	const char *assigned[64];       /* pre-pass: names first assigned by '=' */
-	int nassigned;
+	const char **assigned;          /* pre-pass: names first assigned by '=' */
+	int nassigned, cassigned;       /* (arena storage, grows by doubling) */
 };
 
 static _Noreturn void err(struct ctx *C, const struct dc_loc *loc, enum dc_errtag tag,
@@ -1193,14 +1193,27 @@ static bool pre_assigned(struct ctx *C, const char *name)
 	return false;
 }
 
+static void note_assigned(struct ctx *C, const char *name)
+{
+	if (C->nassigned == C->cassigned) {
+		int cap = C->cassigned ? 2 * C->cassigned : 16;
+		const char **a = dc_arena_alloc(&C->p->arena, (size_t)cap * sizeof(*a));
+		if (C->nassigned)
+			memcpy(a, C->assigned, (size_t)C->nassigned * sizeof(*a));
+		C->assigned = a;
+		C->cassigned = cap;
+	}
+	C->assigned[C->nassigned++] = name;
+}
+
 static void create_incdec_node(struct ctx *C, struct dc_node *n)
 {
 	for (; n != NULL; n = n->next) {
 		if (n->kind == DC_N_ASSIGN && n->op == T_ASSIGN && n->l->kind == DC_N_VAR &&
-		    n->l->scope == DC_VS_NONE && n->l->mod == NULL && C->nassigned < 64 &&
+		    n->l->scope == DC_VS_NONE && n->l->mod == NULL &&
 		    ident_find(C->p, n->l->name) == NULL) {
 			create_incdec_node(C, n->r);
-			C->assigned[C->nassigned++] = n->l->name;
+			note_assigned(C, n->l->name);
 			continue;
 		}
 		if ((n->kind == DC_N_UNARY || n->kind == DC_N_POSTFIX) &&
