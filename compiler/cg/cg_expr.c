@@ -640,6 +640,18 @@ static const char *reloc_root(const struct cg *g, const struct dc_node *ptr, cha
 	return nm;
 }
 
+/* The target struct/union a clause-local variable holds a scratch copy of. */
+static const char *copy_type_of(const struct cg *g, const struct dc_node *n)
+{
+	if (n->kind != DC_N_VAR || n->scope != DC_VS_THIS)
+		return NULL;
+	for (uint32_t i = 0; i < g->nvars; i++)
+		if (g->vars[i].scope == DIFV_SCOPE_LOCAL && strcmp(g->vars[i].name, n->name) == 0)
+			return g->vars[i].copy_type && g->vars[i].copy_type[0] ?
+			       g->vars[i].copy_type : NULL;
+	return NULL;
+}
+
 /*
  * A target member chain: root pointer expression, type name and "a.b.c"
  * path; *flags is DIF_RELOC_F_ARG when the root is an untyped args[N]
@@ -661,7 +673,12 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 		m = m->l;
 	}
 	const struct dc_node *bottom = chain[k - 1];
-	if (bottom->is_arrow) {
+	const char *copied = bottom->is_arrow ? NULL : copy_type_of(g, bottom->l);
+	*flags = 0;
+	if (copied != NULL) {		/* this->x = *p: the copy's address */
+		*root = bottom->l;
+		*tname = copied;
+	} else if (bottom->is_arrow) {
 		*root = bottom->l;
 		*tname = reloc_root(g, bottom->l, argbuf, argsize, flags);
 	} else if (bottom->l->kind == DC_N_UNARY && bottom->l->op == T_STAR) {
@@ -807,13 +824,15 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 		load_known(g, n, t, r, userland(ptr));
 		return r;
 	}
-	const char *nm = pointee_name(g, ptr);
+	char arg[16];
+	unsigned fl;
+	const char *nm = reloc_root(g, ptr, arg, sizeof(arg), &fl);
 	if (nm == NULL)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "dereference of a pointer whose target type "
 			"is not known to dtc: cast it to a named pointer type first");
 	bool u = userland(ptr);
-	cg_reloc(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
-		 nm, NULL, r, r);
+	cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
+		      fl, nm, NULL, r, r);
 	return r;
 }
 
@@ -1071,10 +1090,69 @@ static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const ch
 	return false;
 }
 
+/*
+ * The name of the target struct or union a whole value src is (by
+ * reference: its address in a register), or NULL: `*p` with p a pointer to
+ * a named target struct/union, or an expression of such a type.
+ */
+static const char *target_aggregate(const struct cg *g, const struct dc_node *src)
+{
+	const struct dc_ty *t = src->type;
+
+	if (t && (t->kind == DC_TY_STRUCT || t->kind == DC_TY_UNION) && !known(t) && has_name(t))
+		return t->name;
+	if (src->kind == DC_N_UNARY && src->op == T_STAR && !known(t)) {
+		const char *nm = pointee_name(g, src->l);
+		if (nm && (strncmp(nm, "struct ", 7) == 0 || strncmp(nm, "union ", 6) == 0))
+			return nm;
+	}
+	return NULL;
+}
+
+/*
+ * A whole target struct/union copied into scratch, so that the variable
+ * holds the value, not the live kernel memory:
+ *   usetx type_size(T), %s; allocs %s, %d; copys %v, %s, %d; mov %d, %v
+ */
+static void scratch_copy(struct cg *g, const char *tname, int v)
+{
+	int s = cg_reg(g), d = cg_reg(g);
+
+	cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, tname, NULL, 0, s);
+	I3(ALLOCS, s, 0, d);
+	I3(COPYS, v, s, d);
+	I3(MOV, d, 0, v);
+	cg_free(g, d);
+	cg_free(g, s);
+}
+
+/* Whole target structs go only into clause-local variables, as scratch copies. */
+static void store_aggregate(struct cg *g, const struct dc_node *lv, int v,
+			    const struct dc_node *src)
+{
+	const char *tname = src ? target_aggregate(g, src) : NULL;
+
+	if (tname == NULL)
+		return;
+	if (lv->kind != DC_N_VAR || lv->scope != DC_VS_THIS)
+		cg_fail(g, &lv->loc, D_SYM_NOTYPES, "a whole %s, whose size only the target "
+			"knows, can only be copied into a clause-local variable (this->); "
+			"store a pointer to it instead", tname);
+	scratch_copy(g, tname, v);
+	struct cg_var *var = cg_var_get(g, DIFV_SCOPE_LOCAL, lv->name, DIFV_KIND_SCALAR, NULL);
+	if (var->copy_type == NULL)
+		var->copy_type = tname;
+	else if (var->copy_type[0] && strcmp(var->copy_type, tname) != 0)
+		var->copy_type = "";
+}
+
 /* Store %v into lvalue lv (variables: st?s; arrays: tuple + st?aa; memory). */
 static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc_ty *vt,
 		  const struct dc_node *src)
 {
+	if ((lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL || lv->scope == DC_VS_SELF ||
+				      lv->scope == DC_VS_THIS)) || is_assoc(lv))
+		store_aggregate(g, lv, v, src);
 	if (lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL || lv->scope == DC_VS_SELF ||
 				     lv->scope == DC_VS_THIS)) {
 		int sc = vscope(lv->scope);

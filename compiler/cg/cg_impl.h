@@ -29,6 +29,8 @@ struct cg_var {
 	const struct dc_ty *type;	/* value type (NULL: unknown, 8 bytes) */
 	const struct dc_param *keys;
 	int nkeys;
+	const char *copy_type;		/* this->x holding a scratch copy of this target
+					 * struct/union ("" when two types were stored) */
 };
 
 struct cg_label {

@@ -439,6 +439,42 @@ START_TEST(test_symbol_root)
 }
 END_TEST
 
+/* ASSERTION: a whole target struct stored in this-> is copied into scratch sized by type_size */
+START_TEST(test_struct_copy)
+{
+	struct dobj *o = gen("BEGIN { this->t = *curthread; trace(this->t.td_tid); }");
+	const struct dobj_difo *d = &o->difos[0], *m = &o->difos[1];
+	ck_assert_uint_eq(d->rellen, 2);
+	ck_assert_uint_eq(d->reltab[1].dtr_kind, DIF_RELOC_TYPE_SIZE);
+	ck_assert_str_eq(dobj__str(o, d->reltab[1].dtr_type), "struct thread");
+	ck_assert_uint_eq(DIF_INSTR_OP(d->text[d->reltab[1].dtr_pc + 1]), DIF_OP_ALLOCS);
+	ck_assert_uint_eq(DIF_INSTR_OP(d->text[d->reltab[1].dtr_pc + 2]), DIF_OP_COPYS);
+	/* the copy's members are read through the variable */
+	ck_assert_uint_eq(m->rellen, 2);
+	ck_assert_str_eq(dobj__str(o, m->reltab[0].dtr_type), "struct thread");
+	ck_assert_str_eq(dobj__str(o, m->reltab[0].dtr_member), "td_tid");
+	ck_assert_uint_eq(DIF_INSTR_OP(m->text[0]), DIF_OP_LDLS);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: a whole target struct stored in a global or thread-local is a D_SYM_NOTYPES error */
+START_TEST(test_struct_copy_global)
+{
+	static const char *const progs[] = {
+		"BEGIN { x = *curthread; }", "BEGIN { self->x = *curthread; }",
+		"BEGIN { a[1] = *(struct file *)arg0; }",
+	};
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct diags dg = { 0 };
+		struct dobj *o = gen_src("t.d", progs[i], &dg);
+		ck_assert_msg(o == NULL, "%s generated", progs[i]);
+		ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+		ck_assert_msg(strstr(dg.msg, "clause-local") != NULL, "%s", dg.msg);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -452,6 +488,7 @@ int main(void)
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
 		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
 		{ "arg_root", test_arg_root }, { "symbol_root", test_symbol_root },
+		{ "struct_copy", test_struct_copy }, { "struct_copy_global", test_struct_copy_global },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);

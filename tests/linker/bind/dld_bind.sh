@@ -80,6 +80,18 @@ err_link arg-disagree 'fbt::vfs_read:entry, fbt::sock_close:entry { trace(args[0
 err_link arg-return0 'fbt::fget:return { trace(args[0]->f_pos); }' 'args\[0\] of return probe'
 err_link arg-member 'fbt::vfs_read:entry { trace(args[0]->f_nope); }' "f_nope"
 
+ok_link arg-deref 'fbt::vfs_read:entry { trace(*args[1]); }' 'ldsb \[%r1\], %r1'
+ok_link arg-deref-struct 'fbt::vfs_read:entry { trace(*args[0]); }' 'ret %r1' -x typewarn
+grep -Eq 'ld[su]?[bhwx] ' "$T/arg-deref-struct.s"; [ $? -ne 0 ]
+check "arg-deref-struct: a struct's value is its address" $?
+
+# ---- whole target structs copied into scratch (sized by type_size)
+ok_link struct-copy 'BEGIN { this->f = *(struct file *)arg0; trace(this->f.f_flags); }' \
+	'allocs %r2, %r3' -x typewarn
+grep -q 'setx .*0x18$' "$T/struct-copy.s" && grep -q 'copys %r1, %r2, %r3' "$T/struct-copy.s" &&
+	grep -q 'ldsw' "$T/struct-copy.s"
+check "struct-copy: sizeof(struct file) bytes copied, member read from the copy" $?
+
 # ---- the listing spells the roots; dasm reads them back to the same object
 printf 'BEGIN { trace(`real_ncpus); }\nfbt::vfs_read:entry { trace(args[0]->f_pos); }\n' >"$T/rt.d"
 "$DTC" -o "$T/rt.o" "$T/rt.d" && "$DASM" -d "$T/rt.o" >"$T/rt.s"
