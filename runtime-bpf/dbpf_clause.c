@@ -57,6 +57,8 @@
 #define FP	BPF_REG_10
 
 #define MAX_SCRATCH	32768u	/* largest per-CPU map value the kernel allows */
+#define MAX_COPYIN	1024u	/* copyin() sizes beyond this fault NOSCRATCH */
+#define DIGITS		"0123456789abcdefghijklmnopqrstuvwxyz"	/* lltostr */
 
 /* Counters at the start of the scratch value (summed by dbpf_set__counts). */
 #define CNT_FIRINGS	0
@@ -93,6 +95,7 @@ struct cx {
 	uint32_t		strs_used, strs_max;	/* this clause / program */
 	uint32_t		difo_strbase;	/* the current DIFO's strtab offset */
 	uint32_t		probe_str[4];	/* probeprov..probename offsets */
+	uint32_t		digits;		/* DIGITS in the read-only area */
 	uint32_t		locals[DBPF_NLOCALS];
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
@@ -595,6 +598,162 @@ static int subr_strlen(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	return 1;
 }
 
+/*
+ * strjoin(a, b) into a buffer of 2 * (strsize + 1) bytes (so the second
+ * copy's offset and size need no correlation for the verifier):
+ *   A[0] = 0; [n = probe_read_kernel_str(A, strsize + 1, a) - 1]
+ *   [probe_read_kernel_str(A + n, strsize + 1, b)]; A[strsize] = 0
+ * A zero address joins as "".  Faults BADADDR.
+ */
+static int subr_strjoin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t a = 0, skip = dbpf_label_new(x), done = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_area(x, c, 2 * (c->strsize + 1), &a)) != 0)
+		return rc;
+	copy_string(x, c, SLOT_TUP(0), a);
+	/* n = strlen(A): recount from the copy (0 when a was 0) */
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), skip);
+	scratch_ptr(x, R1, a);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	emit(x, ALU_K(BPF_SUB, R0, 1));
+	dbpf_label_bind(x, skip);
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R0, 0, 1, 0));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R0, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R0, (int32_t)c->strsize));
+	emit(x, LDX64(R3, FP, SLOT_TUP(1)));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), done);
+	scratch_ptr(x, R1, a);
+	emit(x, ALU_X(BPF_ADD, R1, R0));
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	fault_if_negative(x, SLOT_TUP(1));
+	dbpf_label_bind(x, done);
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(a + c->strsize), 0));
+	scratch_addr(x, a);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * lltostr(v [, base]): digits written backwards into a 72-byte area
+ *   base outside 2..36 faults ILLOP; negative only in base 10
+ *   i = 71; A[71] = 0
+ *   loop: i -= 1; d = v % base; v /= base; A[i] = DIGITS[d]; jne v, 0, loop
+ *   [i -= 1; A[i] = '-']; %rd = SBASE + A + i
+ */
+static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t a = 0, pos = dbpf_label_new(x), end = dbpf_label_new(x);
+	uint32_t bad = dbpf_label_new(x), ok = dbpf_label_new(x);
+	size_t loop;
+	int rc;
+
+	if ((rc = new_area(x, c, 72, &a)) != 0)
+		return rc;
+	emit(x, ALU_K(BPF_MOV, R2, 10));
+	if (c->ttop > 1)
+		emit(x, LDX64(R2, FP, SLOT_TUP(1)));
+	emit(x, STX64(FP, R2, SLOT_B));
+	dbpf_jump(x, JK(BPF_JLT, R2, 2), bad);
+	dbpf_jump(x, JK(BPF_JGT, R2, 36), bad);
+	dbpf_jump(x, JA(), ok);
+	dbpf_label_bind(x, bad);
+	fault_slot(x, DIF_FAULT_ILLOP, SLOT_B);
+	dbpf_label_bind(x, ok);
+	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+	emit(x, ST64(FP, SLOT_A, 0));
+	dbpf_jump(x, JK(BPF_JNE, R2, 10), pos);
+	dbpf_jump(x, JK(BPF_JSGE, R1, 0), pos);
+	emit(x, ALU_K(BPF_NEG, R1, 0));
+	emit(x, ST64(FP, SLOT_A, 1));
+	dbpf_label_bind(x, pos);
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(a + 71), 0));
+	emit(x, ALU_K(BPF_MOV, R4, 71));
+	loop = x->n;
+	emit(x, ALU_K(BPF_SUB, R4, 1));
+	emit(x, ALU_X(BPF_MOV, R3, R1));
+	emit(x, ALU_X(BPF_MOD, R3, R2));
+	emit(x, ALU_X(BPF_DIV, R1, R2));
+	dbpf_jump(x, JK(BPF_JGT, R3, 35), end);
+	emit(x, ALU_X(BPF_MOV, R5, R8));
+	emit(x, ALU_K(BPF_ADD, R5, (int32_t)c->digits));
+	emit(x, ALU_X(BPF_ADD, R5, R3));
+	emit(x, LDXSZ(BPF_B, R3, R5, 0));
+	emit(x, ALU_X(BPF_MOV, R5, R8));
+	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+	emit(x, ALU_X(BPF_ADD, R5, R4));
+	emit(x, STXSZ(BPF_B, R5, R3, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), end);
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGT | BPF_K, R4, 0,
+	    (int16_t)((long)loop - (long)x->n - 1), 2));
+	dbpf_label_bind(x, end);
+	emit(x, LDX64(R3, FP, SLOT_A));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 7, 0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R4, 0, 6, 1));
+	emit(x, ALU_K(BPF_SUB, R4, 1));
+	emit(x, ALU_X(BPF_MOV, R5, R8));
+	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+	emit(x, ALU_X(BPF_ADD, R5, R4));
+	emit(x, ALU_K(BPF_MOV, R3, '-'));
+	emit(x, STXSZ(BPF_B, R5, R3, 0));
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	scratch_addr(x, a);
+	emit(x, ALU_X(BPF_ADD, R0, R1));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * copyin(addr, size): size > MAX_COPYIN faults NOSCRATCH; else
+ *   probe_read_user(A, size, addr) or fault BADADDR; %rd = SBASE + A
+ */
+static int subr_copyin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t a = 0, ok = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_area(x, c, MAX_COPYIN, &a)) != 0)
+		return rc;
+	emit(x, LDX64(R2, FP, SLOT_TUP(1)));
+	dbpf_jump(x, JK(BPF_JLE, R2, (int32_t)MAX_COPYIN), ok);
+	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(1));
+	dbpf_label_bind(x, ok);
+	scratch_ptr(x, R1, a);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_user));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 5, 0));
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	scratch_addr(x, a);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*   rand: call get_prandom_u32     hton*, ntoh*: r0 = to_be<bits>(T[0]) */
+static int subr_simple(struct dbpf_xl *x, unsigned subr, dif_instr_t in)
+{
+	int bits = 0;
+
+	switch (subr) {
+	case DIF_SUBR_RAND:
+		emit(x, CALL(BPF_FUNC_get_prandom_u32));
+		dbpf_put(x, DIF_INSTR_RD(in));
+		return 1;
+	case DIF_SUBR_HTONS: case DIF_SUBR_NTOHS:   bits = 16; break;
+	case DIF_SUBR_HTONL: case DIF_SUBR_NTOHL:   bits = 32; break;
+	default:                                    bits = 64; break;
+	}
+	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
+	emit(x, dbpf_mk(BPF_ALU | BPF_END | BPF_TO_BE, R0, 0, 0, bits));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
 static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
 	unsigned subr = DIF_INSTR_SUBR(in);
@@ -608,6 +767,25 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 1)
 			break;
 		return subr_strlen(x, c, in);
+	case DIF_SUBR_STRJOIN:
+		if (c->ttop < 2)
+			break;
+		return subr_strjoin(x, c, in);
+	case DIF_SUBR_LLTOSTR:
+		if (c->ttop < 1)
+			break;
+		return subr_lltostr(x, c, in);
+	case DIF_SUBR_COPYIN:
+		if (c->ttop < 2)
+			break;
+		return subr_copyin(x, c, in);
+	case DIF_SUBR_RAND:
+		return subr_simple(x, subr, in);
+	case DIF_SUBR_HTONS: case DIF_SUBR_NTOHS: case DIF_SUBR_HTONL:
+	case DIF_SUBR_NTOHL: case DIF_SUBR_HTONLL: case DIF_SUBR_NTOHLL:
+		if (c->ttop < 1)
+			break;
+		return subr_simple(x, subr, in);
 	default:
 		return fail(x, "pc %lld: subroutine %u is not translated to BPF yet",
 		    (long long)x->curpc, subr);
@@ -1463,6 +1641,7 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 
 	for (int i = 0; i < 4; i++)
 		strtab += strlen(names[i] ? names[i] : "") + 1;
+	strtab += sizeof(DIGITS);
 	for (uint32_t k = 0; k < n; k++) {
 		const struct dbpf_clause *cl = &cls[k];
 
@@ -1532,6 +1711,7 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 		return rc;
 	for (int i = 0; i < 4; i++)
 		(void)add_const_string(&x, &c, names[i], &c.probe_str[i]);
+	(void)add_const_string(&x, &c, DIGITS, &c.digits);
 	for (k = 0; k < n && rc == 0; k++) {
 		c.cl = &cls[k];
 		rc = clause(&x, &c, k);

@@ -55,7 +55,8 @@ static void teardown(void)
 	set = NULL;
 }
 
-/* arg0, arg1 = ctx u64 0 and 1; arg2 = the signed 32-bit low half of ctx 2. */
+/* arg0, arg1 = ctx u64 0 and 1; arg2 = the signed 32-bit low half of ctx 2;
+ * arg3 = 77; arg4 = ctx u64 2. */
 static struct dbpf_attach attach(void)
 {
 	struct dbpf_attach at;
@@ -67,6 +68,7 @@ static struct dbpf_attach attach(void)
 	at.at_args[2] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 4,
 	    .as_signed = true, .as_off = 16 };
 	at.at_args[3] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CONST, .as_value = 77 };
+	at.at_args[4] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8, .as_off = 16 };
 	at.at_probe_id = 4242;
 	at.at_prov = "test";
 	at.at_mod = "";
@@ -343,6 +345,76 @@ START_TEST(string_subroutines)
 	ck_assert_uint_eq(u64_at(&recs[0], 8), 0);	/* "dbpf-test" < "x": bg not taken */
 	ck_assert_uint_eq(u64_at(&recs[0], 16), 5);
 	ck_assert_str_eq((char *)recs[0].data + 24, path);
+}
+END_TEST
+
+/* ASSERTION: strjoin, lltostr (bases, sign), hton*, copyin give the emulator's results. */
+START_TEST(more_subroutines)
+{
+	/* strjoin("abc", execname) */
+	static const dif_instr_t join[] = {
+		SETS(6, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1),
+		LDGS(DIF_VAR_EXECNAME, 2), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 2),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_STRJOIN, 3), RET(3)
+	};
+	/* lltostr(arg0, arg1) */
+	static const dif_instr_t l2s[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		LDGS(DIF_VAR_ARG1, 2), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 2),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_LLTOSTR, 3), RET(3)
+	};
+	/* htons(arg0) */
+	static const dif_instr_t hs[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_HTONS, 3), RET(3)
+	};
+	/* copyin(arg4, 8) */
+	static const dif_instr_t cin[] = {
+		LDGS(DIF_VAR_ARG4, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		SETX(0, 2), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 2),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_COPYIN, 3), RET(3)
+	};
+	static const uint64_t eight[] = { 8 };
+	struct dif_difo a = difo(join, LEN(join), NULL, 0, strs, sizeof(strs), NULL, 0);
+	struct dif_difo b = difo(l2s, LEN(l2s), NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo h = difo(hs, LEN(hs), NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d = difo(cin, LEN(cin), eight, 1, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 64, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &h, .off = 128, .size = 8 },
+	};
+	struct dbpf_step st2 = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &d,
+	    .off = 0, .size = 8, .byref = true };
+	struct dbpf_clause cl[2] = {
+		{ .epid = 1, .what = "s", .steps = st, .nsteps = 3, .datasize = 136,
+		  .records = true },
+		{ .epid = 2, .what = "c", .steps = &st2, .nsteps = 1, .datasize = 8,
+		  .records = true },
+	};
+	static const uint64_t user = 0x1122334455667788ull;
+	int idx = add(cl, 2);
+
+	fire(idx, (uint64_t)-1234, 10, (uint64_t)(uintptr_t)&user);
+	fire(idx, 0x1234, 16, (uint64_t)(uintptr_t)&user);
+	fire(idx, 0, 2, 0);
+	fire(idx, 5, 40, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 8);
+	ck_assert_str_eq((char *)recs[0].data, "abcdbpf-test");
+	ck_assert_str_eq((char *)recs[0].data + 64, "-1234");
+	ck_assert_uint_eq(u64_at(&recs[0], 128), 0x2efb);	/* htons(0xfb2e): low 16 bits of -1234 */
+	ck_assert_msg(u64_at(&recs[1], 0) == user, "epid %u off %lld fault %llu val %llx", recs[1].epid, (long long)u64_at(&recs[1], 16), (unsigned long long)u64_at(&recs[1], 24), (unsigned long long)u64_at(&recs[1], 32));
+	ck_assert_str_eq((char *)recs[2].data + 64, "1234");
+	ck_assert_uint_eq(u64_at(&recs[2], 128), 0x3412);
+	ck_assert_str_eq((char *)recs[4].data + 64, "0");
+	ck_assert_uint_eq(recs[5].epid, ERROR_EPID);	/* copyin(NULL, 8) */
+	ck_assert_uint_eq(u64_at(&recs[5], 24), DIF_FAULT_BADADDR);
+	ck_assert_uint_eq(recs[6].epid, ERROR_EPID);	/* base 40 */
+	ck_assert_uint_eq(u64_at(&recs[6], 24), DIF_FAULT_ILLOP);
+	ck_assert_uint_eq(u64_at(&recs[6], 32), 40);
 }
 END_TEST
 
@@ -656,7 +728,7 @@ END_TEST
 START_TEST(errors_name_the_clause)
 {
 	static const dif_instr_t backward[] = { DIF_INSTR_BRANCH(DIF_OP_BA, 0), RET(0) };
-	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_RAND, 1), RET(1) };
+	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_STRTOK, 1), RET(1) };
 	struct dif_difo a = difo(backward, 2, NULL, 0, NULL, 0, NULL, 0);
 	struct dif_difo b = difo(rnd, 2, NULL, 0, NULL, 0, NULL, 0);
 	struct dif_difo c = difo(ret0, 1, NULL, 0, NULL, 0, NULL, 0);
@@ -673,7 +745,7 @@ START_TEST(errors_name_the_clause)
 	st.difo = &b;
 	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
 	    -EINVAL);
-	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 0 is not "
+	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 31 is not "
 	    "translated") != NULL, "%s", err);
 	st.difo = &c;
 	st.kind = DBPF_STEP_SPECULATE;
@@ -700,6 +772,7 @@ int main(void)
 	T(record_strings);
 	T(record_bad_string);
 	T(string_subroutines);
+	T(more_subroutines);
 	T(aggregations);
 	T(variables);
 	T(assoc_and_string_vars);
