@@ -125,30 +125,42 @@ static int parse_line(struct lnk_syms *s, char *line)
 	return 0;
 }
 
-/* Read the symbol source; NULL only when out of memory (read errors are kept). */
-static struct lnk_syms *syms_load(const char *path)
+/*
+ * Read a symbol source from f (NULL: record errno as the open failure);
+ * `name` is used in messages.  NULL only when out of memory.  A line longer
+ * than the buffer is read in pieces; each piece is parsed on its own, so
+ * hostile input can only add unusable names, never overflow.
+ */
+struct lnk_syms *lnk_syms_read(FILE *f, const char *name)
 {
 	struct lnk_syms *s = calloc(1, sizeof(*s));
 	char line[1024];
 
-	if (s == NULL || (s->path = strdup(path)) == NULL) {
+	if (s == NULL || (s->path = strdup(name)) == NULL) {
 		free(s);
 		return NULL;
 	}
 	s->all_zero = true;
-	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		s->err = -errno;
+		s->err = errno ? -errno : -EIO;
 		return s;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (parse_line(s, line) == -ENOMEM) {
-			fclose(f);
 			lnk_syms_free(s);
 			return NULL;
 		}
 	}
-	fclose(f);
+	return s;
+}
+
+static struct lnk_syms *syms_load(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct lnk_syms *s = lnk_syms_read(f, path);
+
+	if (f != NULL)
+		fclose(f);
 	return s;
 }
 
@@ -181,6 +193,20 @@ static int syms_find(const struct lnk_syms *s, const char *qname, const struct l
 	*out = first;
 	*count = n;
 	return n == 0 ? -ENOENT : n > 1 ? -EEXIST : 0;
+}
+
+int lnk_syms_lookup(const struct lnk_syms *s, const char *qname, uint64_t *addr,
+    uint64_t *size)
+{
+	const struct lnk_sym *e;
+	unsigned count;
+	int rc = s->err ? s->err : syms_find(s, qname, &e, &count);
+
+	if (rc == 0) {
+		*addr = e->addr;
+		*size = e->size;
+	}
+	return rc;
 }
 
 /* --- One input ------------------------------------------------------------ */

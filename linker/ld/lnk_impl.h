@@ -6,6 +6,7 @@
 #define LNK_IMPL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -64,5 +65,12 @@ struct lnk_syms;
 int lnk_bind_input(struct lnk_ctx *cx, const char *inname, struct dobj *in,
     const char *symfile, struct lnk_syms **syms, struct dobj **out);
 void lnk_syms_free(struct lnk_syms *s);
+/* The symbol-source parser on its own (fuzz entry, tests): read from f
+ * (NULL: errno names why it could not be opened), NULL only on ENOMEM. */
+struct lnk_syms *lnk_syms_read(FILE *f, const char *name);
+/* Address and size (0 unknown) of "sym" / "mod`sym": 0, -ENOENT, -EEXIST
+ * (several addresses), or the read error. */
+int lnk_syms_lookup(const struct lnk_syms *s, const char *qname, uint64_t *addr,
+    uint64_t *size);
 
 #endif /* LNK_IMPL_H */
