@@ -49,6 +49,8 @@ enum dbpf_ctx {
 				   (the fields after the common header; exact
 				   for the syscall tracepoints, whose fields are
 				   all 8 bytes) */
+	DBPF_CTX_PERF_EVENT,	/* perf sampling event (clause programs only):
+				   ctx = struct bpf_perf_event_data, pt_regs first */
 };
 
 struct dbpf_opts {

@@ -227,7 +227,17 @@ static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
 	case DBPF_ARG_CONST:
 		dbpf_ld_imm64(x, R0, 0, a->as_value);
 		return 0;
-	case DBPF_ARG_CTX: case DBPF_ARG_CTX_DEREF:
+	case DBPF_ARG_PC_KERNEL: case DBPF_ARG_PC_USER:
+		/* r1 = cs & 3; r0 = ip; j(eq|ne) r1, 0, +1; r0 = 0 */
+		emit(x, LDX64(R1, R9, (int16_t)a->as_deref));
+		emit(x, ALU_K(BPF_AND, R1, 3));
+		emit(x, LDX64(R0, R9, (int16_t)a->as_off));
+		emit(x, dbpf_mk(BPF_JMP | (a->as_kind == DBPF_ARG_PC_KERNEL ? BPF_JEQ : BPF_JNE) |
+		    BPF_K, R1, 0, 1, 0));
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		return 0;
+	case DBPF_ARG_CTX: case DBPF_ARG_CTX_DEREF: case DBPF_ARG_CTX_DEREF2:
+	case DBPF_ARG_EXIT_REASON:
 		break;
 	default:
 		return fail(x, "arg%u: unknown argument source kind %u", n, a->as_kind);
@@ -237,20 +247,53 @@ static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
 	if (a->as_kind == DBPF_ARG_CTX) {
 		emit(x, LDXSZ(bsz[size], R0, R9, (int16_t)a->as_off));
 	} else {
+		/*
+		 *   r3 = *(u64 *)(r9 + off) + deref
+		 *   [DEREF2: probe_read_kernel(fp+TMP, 8, r3); r3 = fp[TMP] + deref2]
+		 *   probe_read_kernel(fp+TMP, size, r3); failure: fault BADADDR or 0
+		 */
+		uint32_t done = dbpf_label_new(x), bad = dbpf_label_new(x);
+		int hops = a->as_kind == DBPF_ARG_CTX_DEREF2 ? 2 : 1;
+
 		emit(x, LDX64(R3, R9, (int16_t)a->as_off));
 		emit(x, ALU_K(BPF_ADD, R3, a->as_deref));
-		emit(x, STX64(FP, R3, SLOT_FVAL));
-		emit(x, ST64(FP, SLOT_TMP, 0));
-		dbpf_fp_addr(x, R1, SLOT_TMP);
-		emit(x, ALU_K(BPF_MOV, R2, (int32_t)size));
-		emit(x, CALL(BPF_FUNC_probe_read_kernel));
-		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 5, 0));
-		fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+		for (int h = 0; h < hops; h++) {
+			unsigned w = h + 1 < hops ? 8 : size;
+
+			if (h > 0) {
+				emit(x, LDX64(R3, FP, SLOT_TMP));
+				emit(x, ALU_K(BPF_ADD, R3, a->as_deref2));
+			}
+			emit(x, STX64(FP, R3, SLOT_FVAL));
+			emit(x, ST64(FP, SLOT_TMP, 0));
+			dbpf_fp_addr(x, R1, SLOT_TMP);
+			emit(x, ALU_K(BPF_MOV, R2, (int32_t)w));
+			emit(x, CALL(BPF_FUNC_probe_read_kernel));
+			dbpf_jump(x, JK(BPF_JNE, R0, 0), bad);
+		}
 		emit(x, LDXSZ(bsz[size], R0, FP, SLOT_TMP));
+		dbpf_jump(x, JA(), done);
+		dbpf_label_bind(x, bad);
+		if (a->as_zero_on_fault)
+			emit(x, ALU_K(BPF_MOV, R0, 0));
+		else
+			fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+		dbpf_label_bind(x, done);
 	}
 	if (a->as_signed && size < 8) {
 		emit(x, ALU_K(BPF_LSH, R0, (int32_t)(64 - 8 * size)));
 		emit(x, ALU_K(BPF_ARSH, R0, (int32_t)(64 - 8 * size)));
+	}
+	if (a->as_kind == DBPF_ARG_EXIT_REASON) {
+		/* r1 = v; r0 = 1; r1 & 0x7f == 0 -> out; r0 = 3; v & 0x80 -> out; r0 = 2 */
+		emit(x, ALU_X(BPF_MOV, R1, R0));
+		emit(x, ALU_K(BPF_MOV, R0, 1));
+		emit(x, ALU_X(BPF_MOV, R2, R1));
+		emit(x, ALU_K(BPF_AND, R2, 0x7f));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R2, 0, 3, 0));
+		emit(x, ALU_K(BPF_MOV, R0, 3));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSET | BPF_K, R1, 0, 1, 0x80));
+		emit(x, ALU_K(BPF_MOV, R0, 2));
 	}
 	return 0;
 }
@@ -331,6 +374,36 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 		return 1;
 	case DIF_VAR_EPID:
 		dbpf_ld_imm64(x, R0, 0, c->cl->epid);
+		return 1;
+	case DIF_VAR_WALLTIMESTAMP:
+		/* CLOCK_MONOTONIC + (REALTIME - MONOTONIC when the set was made) */
+		emit(x, CALL(BPF_FUNC_ktime_get_ns));
+		dbpf_ld_imm64(x, R1, 0, dbpf_set_wall_offset(c->set));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		return 1;
+	case DIF_VAR_PPID:
+		/*
+		 *   call get_current_task; r3 = r0 + real_parent
+		 *   probe_read_kernel(fp+TMP, 8, r3); r3 = fp[TMP] + tgid
+		 *   probe_read_kernel(fp+TMP, 4, r3); r0 = (u32) fp[TMP]  (0 on failure)
+		 */
+		if (c->at->at_off_real_parent == 0 || c->at->at_off_tgid == 0)
+			return fail(x, "pc %lld: ppid needs task_struct offsets this probe "
+			    "does not give", (long long)x->curpc);
+		emit(x, CALL(BPF_FUNC_get_current_task));
+		emit(x, ALU_X(BPF_MOV, R3, R0));
+		emit(x, ALU_K(BPF_ADD, R3, (int32_t)c->at->at_off_real_parent));
+		emit(x, ST64(FP, SLOT_TMP, 0));
+		dbpf_fp_addr(x, R1, SLOT_TMP);
+		emit(x, ALU_K(BPF_MOV, R2, 8));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		emit(x, LDX64(R3, FP, SLOT_TMP));
+		emit(x, ALU_K(BPF_ADD, R3, (int32_t)c->at->at_off_tgid));
+		emit(x, ST64(FP, SLOT_TMP, 0));
+		dbpf_fp_addr(x, R1, SLOT_TMP);
+		emit(x, ALU_K(BPF_MOV, R2, 4));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		emit(x, LDXSZ(BPF_W, R0, FP, SLOT_TMP));
 		return 1;
 	default:
 		if (var >= DIF_VAR_ARG0 && var <= DIF_VAR_ARG9) {

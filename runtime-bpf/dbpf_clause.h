@@ -106,9 +106,17 @@ enum dbpf_arg_kind {
 	DBPF_ARG_ZERO,		/* always 0 */
 	DBPF_ARG_CONST,		/* as_value */
 	DBPF_ARG_CTX,		/* the as_size-byte field at ctx + as_off */
-	DBPF_ARG_CTX_DEREF	/* u64 at ctx + as_off is a kernel pointer p; the
+	DBPF_ARG_CTX_DEREF,	/* u64 at ctx + as_off is a kernel pointer p; the
 				   value is the as_size-byte field at p + as_deref
 				   (read with probe_read_kernel; e.g. pt_regs->di) */
+	DBPF_ARG_CTX_DEREF2,	/* p as above; q = *(u64 *)(p + as_deref); the
+				   value is the as_size-byte field at q + as_deref2 */
+	DBPF_ARG_PC_KERNEL,	/* u64 at ctx + as_off (an ip) when the u64 at
+				   ctx + as_deref (its cs) has (cs & 3) == 0, else 0 */
+	DBPF_ARG_PC_USER,	/* ... when (cs & 3) != 0, else 0 */
+	DBPF_ARG_EXIT_REASON	/* v = the CTX_DEREF field (a task's exit_code):
+				   1 (CLD_EXITED) when v & 0x7f == 0, 3 (CLD_DUMPED)
+				   when v & 0x80, else 2 (CLD_KILLED) */
 };
 
 struct dbpf_argsrc {
@@ -118,15 +126,19 @@ struct dbpf_argsrc {
 	uint16_t	as_off;
 	int32_t		as_deref;
 	uint64_t	as_value;
+	int32_t		as_deref2;	/* CTX_DEREF2 */
+	bool		as_zero_on_fault;	/* a failed read gives 0, not BADADDR */
 };
 
 #define DBPF_MAXARGS	10
 
 struct dbpf_attach {
-	enum dbpf_ctx		at_ctx;		/* program type */
+	enum dbpf_ctx		at_ctx;		/* program type (DBPF_CTX_*) */
 	struct dbpf_argsrc	at_args[DBPF_MAXARGS];	/* arg0..arg9 and args[] */
 	uint32_t		at_probe_id;	/* `id` */
 	const char		*at_prov, *at_mod, *at_func, *at_name;	/* probe* */
+	/* task_struct offsets (from BTF) for `ppid`; 0: ppid is refused */
+	uint32_t		at_off_real_parent, at_off_tgid;
 };
 
 /* ---- Sets ---------------------------------------------------------------- */

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -69,6 +70,7 @@ struct prog {
 struct dbpf_set {
 	struct dbpf_set_opts	o;
 	int			ncpu;
+	uint64_t		wall_offset;
 	int			ringbuf, gvars, tvars;
 	struct ring_buffer	*rb;
 	dbpf_rec_fn		*fn;
@@ -105,6 +107,19 @@ uint32_t dbpf_set_strsize(const struct dbpf_set *s)
 uint32_t dbpf_set_error_epid(const struct dbpf_set *s)
 {
 	return s->o.so_error_epid;
+}
+
+uint64_t dbpf_set_wall_offset(const struct dbpf_set *s)
+{
+	return s->wall_offset;
+}
+
+static uint64_t ns_of(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static uint32_t pow2_at_least(uint32_t n, uint32_t min)
@@ -159,6 +174,7 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 	if (s->o.so_dynentries == 0)
 		s->o.so_dynentries = 65536;
 	s->ncpu = ncpu;
+	s->wall_offset = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
 	s->ringbuf = s->gvars = s->tvars = -1;
 	s->ringbuf = mkmap(BPF_MAP_TYPE_RINGBUF, "dt_ring", 0, 0, s->o.so_bufsize,
 	    err, errlen);
@@ -402,7 +418,8 @@ static int load(const struct dbpf_attach *at, const struct dbpf_cprog *cp,
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
 	enum bpf_prog_type type = at->at_ctx == DBPF_CTX_TRACEPOINT ?
-	    BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
+	    BPF_PROG_TYPE_TRACEPOINT : at->at_ctx == DBPF_CTX_PERF_EVENT ?
+	    BPF_PROG_TYPE_PERF_EVENT : BPF_PROG_TYPE_RAW_TRACEPOINT;
 	char *log, why[256], where[256];
 	long bad;
 	int fd, e;
@@ -465,7 +482,8 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 		err[0] = '\0';
 	if (at == NULL || (nclauses > 0 && clauses == NULL))
 		return say(err, errlen, -EINVAL, "no attach point or clauses");
-	if (at->at_ctx != DBPF_CTX_RAW_TP && at->at_ctx != DBPF_CTX_TRACEPOINT)
+	if (at->at_ctx != DBPF_CTX_RAW_TP && at->at_ctx != DBPF_CTX_TRACEPOINT &&
+	    at->at_ctx != DBPF_CTX_PERF_EVENT)
 		return say(err, errlen, -EINVAL, "unknown context kind %d", (int)at->at_ctx);
 	if ((rc = validate(clauses, nclauses, err, errlen)) != 0)
 		return rc;

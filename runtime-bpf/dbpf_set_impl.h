@@ -85,6 +85,8 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 /* The set's side (dbpf_set.c). */
 uint32_t dbpf_set_strsize(const struct dbpf_set *s);
 uint32_t dbpf_set_error_epid(const struct dbpf_set *s);
+/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns when the set was made. */
+uint64_t dbpf_set_wall_offset(const struct dbpf_set *s);
 /*
  * The placeholder index (DBPF_REF_AGG0 + i) of aggregation sh->id, creating
  * its map on first use; -EINVAL when an earlier clause gave the same id

@@ -9,13 +9,21 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <asm/ptrace.h>
+#include <linux/perf_event.h>
+#include <bpf/btf.h>
 
 #include "common.h"
 #include "dbpf_clause.h"
 
 #define ERROR_EPID	99
-#define MAXRECS		64
+#define MAXRECS		256
 
 struct rec {
 	uint32_t	epid, size;
@@ -724,6 +732,146 @@ START_TEST(builtins_and_args)
 }
 END_TEST
 
+/* task_struct member offsets from the kernel's BTF (0 when unavailable). */
+static uint32_t member_off(const struct btf *btf, const char *type, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_type *t;
+	const struct btf_member *m;
+
+	if (id < 0)
+		return 0;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (unsigned i = 0; i < btf_vlen(t); i++)
+		if (strcmp(btf__name_by_offset(btf, m[i].name_off), member) == 0)
+			return btf_member_bit_offset(t, i) / 8;
+	return 0;
+}
+
+/* ASSERTION: ppid, walltimestamp, pc-by-mode, exit reasons and zero-on-fault reads work. */
+START_TEST(task_clock_and_arg_kinds)
+{
+	static const dif_instr_t ppid[] = { LDGS(DIF_VAR_PPID, 1), RET(1) };
+	static const dif_instr_t wall[] = { LDGS(DIF_VAR_WALLTIMESTAMP, 1), RET(1) };
+	static const dif_instr_t a5[] = { LDGS(DIF_VAR_ARG5, 1), RET(1) };
+	static const dif_instr_t a6[] = { LDGS(DIF_VAR_ARG6, 1), RET(1) };
+	static const dif_instr_t a7[] = { LDGS(DIF_VAR_ARG7, 1), RET(1) };
+	static const dif_instr_t a8[] = { LDGS(DIF_VAR_ARG8, 1), RET(1) };
+	struct dif_difo p = difo(ppid, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo w = difo(wall, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d5 = difo(a5, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d6 = difo(a6, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d7 = difo(a7, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d8 = difo(a8, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &p, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &w, .off = 8, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &d5, .off = 16, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 4, .difo = &d6, .off = 24, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 5, .difo = &d7, .off = 32, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 6, .difo = &d8, .off = 40, .size = 8 },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "t", .steps = st, .nsteps = 6,
+	    .datasize = 48, .records = true };
+	struct dbpf_attach at = attach();
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct timespec now;
+	uint64_t ns;
+	int idx;
+
+	if (btf == NULL)
+		return;	/* no BTF here: nothing to take offsets from */
+	at.at_off_real_parent = member_off(btf, "task_struct", "real_parent");
+	at.at_off_tgid = member_off(btf, "task_struct", "tgid");
+	btf__free(btf);
+	ck_assert_uint_ne(at.at_off_tgid, 0);
+	/* arg5: ip = ctx[0] when cs = ctx[1] is kernel mode; arg6: the same for user */
+	at.at_args[5] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_PC_KERNEL, .as_off = 0,
+	    .as_deref = 8 };
+	at.at_args[6] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_PC_USER, .as_off = 0,
+	    .as_deref = 8 };
+	/* arg7: a two-level read through a bad pointer, 0 on fault */
+	at.at_args[7] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX_DEREF2, .as_size = 4,
+	    .as_off = 16, .as_deref = 8, .as_deref2 = 4, .as_zero_on_fault = true };
+	/* arg8: exit reason of a bad task pointer read as 0: CLD_EXITED */
+	at.at_args[8] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_EXIT_REASON, .as_size = 4,
+	    .as_off = 16, .as_zero_on_fault = true };
+	ck_assert_msg(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)) == 0,
+	    "%s", err);
+	fire(idx, 0x1234, 3, 8);
+	fire(idx, 0x5678, 0x10, 8);
+	clock_gettime(CLOCK_REALTIME, &now);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), (uint64_t)getppid());
+	ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	ck_assert_uint_le(u64_at(&recs[0], 8), ns);
+	ck_assert_uint_ge(u64_at(&recs[0], 8), ns - 5000000000ull);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 0);		/* cs 3: user */
+	ck_assert_uint_eq(u64_at(&recs[0], 24), 0x1234);
+	ck_assert_uint_eq(u64_at(&recs[1], 16), 0x5678);	/* cs 0x10: kernel */
+	ck_assert_uint_eq(u64_at(&recs[1], 24), 0);
+	ck_assert_uint_eq(u64_at(&recs[0], 32), 0);
+	ck_assert_uint_eq(u64_at(&recs[0], 40), 1);
+}
+END_TEST
+
+/* ASSERTION: a perf-event clause program samples this process with user-mode PCs. */
+START_TEST(perf_event_program)
+{
+	struct dif_difo u = difo((const dif_instr_t[]){ LDGS(DIF_VAR_ARG0, 1), RET(1) }, 2,
+	    NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &u,
+	    .size = 8 };
+	struct dbpf_clause cl = { .epid = 1, .what = "profile:::profile-1000",
+	    .steps = &st, .nsteps = 1, .datasize = 8, .records = true };
+	struct dbpf_attach at;
+	struct perf_event_attr pa;
+	struct dbpf_counts cnt;
+	struct timespec t0, t1;
+	volatile uint64_t spin = 0;
+	int idx, fd;
+
+	memset(&at, 0, sizeof(at));
+	at.at_ctx = DBPF_CTX_PERF_EVENT;
+	/* bpf_perf_event_data starts with pt_regs: ip at 128, cs at 136 (x86-64) */
+	at.at_args[0] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_PC_USER,
+	    .as_off = (uint16_t)offsetof(struct pt_regs, rip),
+	    .as_deref = (int32_t)offsetof(struct pt_regs, cs) };
+	ck_assert_msg(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)) == 0,
+	    "%s", err);
+	memset(&pa, 0, sizeof(pa));
+	pa.type = PERF_TYPE_SOFTWARE;
+	pa.size = sizeof(pa);
+	pa.config = PERF_COUNT_SW_TASK_CLOCK;
+	pa.sample_period = 1000000;	/* 1 ms of this task's CPU time */
+	fd = (int)syscall(SYS_perf_event_open, &pa, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ioctl(fd, PERF_EVENT_IOC_SET_BPF, dbpf_set__prog_fd(set, idx)), 0);
+	ck_assert_int_eq(dbpf_set__adopt_fd(set, fd), 0);
+	ck_assert_int_eq(ioctl(fd, PERF_EVENT_IOC_ENABLE, 0), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		for (int i = 0; i < 100000; i++)
+			spin += (uint64_t)i;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	} while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 100000000L);
+	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+	ck_assert_int_eq(dbpf_set__counts(set, &cnt), 0);
+	ck_assert_uint_ge(cnt.dc_firings, 10);
+	drain();
+	ck_assert_int_ge(nrecs, 10);
+	{
+		int user = 0;
+
+		for (int i = 0; i < nrecs; i++)
+			user += u64_at(&recs[i], 0) != 0;
+		ck_assert_int_ge(user, nrecs / 2);	/* the spin loop runs in user mode */
+	}
+}
+END_TEST
+
 /* ASSERTION: invalid DIF and untranslatable DIF fail with the clause named. */
 START_TEST(errors_name_the_clause)
 {
@@ -777,6 +925,8 @@ int main(void)
 	T(variables);
 	T(assoc_and_string_vars);
 	T(builtins_and_args);
+	T(task_clock_and_arg_kinds);
+	T(perf_event_program);
 	T(errors_name_the_clause);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
