@@ -224,9 +224,17 @@ int qr_qemu__start(struct qr_qemu *q, const char *qemu, const char *kernel,
 	for (int i = 0; i < 3; i++)
 		if ((*fds[i] = accept_within(q, q->lfd[i], 10000)) < 0)
 			return *fds[i];
-	/* QMP: greeting, then leave capabilities negotiation. */
-	if ((rc = qr_qemu__hmp(q, NULL, line, sizeof(line))) < 0)
+	/* QMP: greeting, then leave capabilities negotiation.  QEMU opens
+	 * its chardevs before it loads the kernel, so a bad image shows up
+	 * here as a closed monitor: report QEMU's own words then. */
+	if ((rc = qr_qemu__hmp(q, NULL, line, sizeof(line))) < 0) {
+		int code;
+
+		if (qr_qemu__wait(q, 2000, &code) == 0)
+			return fail(q, rc, "QEMU exited with status %d: %s", code,
+			    log_head(q));
 		return rc;
+	}
 	return 0;
 }
 

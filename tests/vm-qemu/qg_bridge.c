@@ -40,6 +40,7 @@
 
 #include "dif/htvm.h"
 #include "dif/hypercall.h"
+#include "ht_version.h"
 #include "qemu_run.h"
 
 struct bridge {
@@ -396,6 +397,7 @@ static int usage(FILE *f, int rc)
 	fprintf(f, "usage: qg_bridge --vmdir DIR --guest GUEST.ELF --typefile FILE\n"
 	    "                 [--name NAME] [--cpu MODEL] [--hostname H] [--osrel R]\n"
 	    "                 [--truth FILE] [--attach-timeout SECONDS]\n"
+	    "       qg_bridge --help | --version\n"
 	    "Boots the QEMU test guest and offers it to a HyperTrace host as\n"
 	    "DIR/NAME.sock (docs/vm-tracing.md).\n");
 	return rc;
@@ -414,6 +416,7 @@ int main(int argc, char **argv)
 		{ "truth", required_argument, NULL, 'T' },
 		{ "attach-timeout", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bridge b = {
@@ -437,6 +440,9 @@ int main(int argc, char **argv)
 		case 'T': b.truth_path = optarg; break;
 		case 'a': b.attach_timeout_s = atoi(optarg); break;
 		case 'h': return usage(stdout, 0);
+		case 'V':
+			printf("qg_bridge (HyperTrace) " HT_VERSION "\n");
+			return 0;
 		default: return usage(stderr, 2);
 		}
 	}
