@@ -1608,8 +1608,45 @@ static bool label_used(const struct dbpf_xl *x, uint32_t label)
 	return false;
 }
 
+/* How many distinct clause-locals the clause's DIFOs name (their slots are
+ * the only ones zeroed when it starts). */
+static void note_locals(struct cx *c, const struct dif_difo *dp, uint32_t *ids,
+    uint32_t *n)
+{
+	for (uint32_t pc = 0; dp != NULL && dp->dtdo_buf != NULL && pc < dp->dtdo_len; pc++) {
+		unsigned op = DIF_INSTR_OP(dp->dtdo_buf[pc]), id;
+		uint32_t i;
+
+		if (op != DIF_OP_LDLS && op != DIF_OP_STLS)
+			continue;
+		id = DIF_INSTR_VAR(dp->dtdo_buf[pc]);
+		for (i = 0; i < *n && ids[i] != id; i++)
+			;
+		if (i == *n && *n < DBPF_NLOCALS + 1)
+			ids[(*n)++] = id;
+	}
+	(void)c;
+}
+
+static void count_locals(struct cx *c, const struct dbpf_clause *cl)
+{
+	uint32_t ids[DBPF_NLOCALS + 1], n = 0;
+
+	note_locals(c, cl->pred, ids, &n);
+	for (uint32_t i = 0; i < cl->nsteps; i++) {
+		const struct dbpf_step *s = &cl->steps[i];
+
+		note_locals(c, s->difo, ids, &n);
+		note_locals(c, s->incr, ids, &n);
+		for (uint32_t k = 0; k < s->nkeys; k++)
+			note_locals(c, s->keys[k].difo, ids, &n);
+	}
+	c->nlocals = n;
+}
+
 /*
- * clause k:  fp[LOCAL(*)] = 0; [<pred>; r0 = fp[RESULT]; jeq r0, 0, next]
+ * clause k:  fp[LOCAL(i)] = 0 for each clause-local it uses
+ *            [<pred>; r0 = fp[RESULT]; jeq r0, 0, next]
  *            <steps>; [output]; ja next; [fault: error_record]; next:
  */
 static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
@@ -1620,10 +1657,11 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
 
 	x->fault_label = flt;
 	x->tag = DBPF_TAG(k, 0);
-	c->nlocals = 0;
 	c->strs_used = 0;
-	for (unsigned i = 0; i < DBPF_NLOCALS; i++)
+	count_locals(c, cl);
+	for (unsigned i = 0; i < c->nlocals && i < DBPF_NLOCALS; i++)
 		emit(x, ST64(FP, SLOT_LOCAL(i), 0));
+	c->nlocals = 0;
 	if (cl->pred != NULL) {
 		if ((rc = run_difo(x, c, cl->pred, 0)) != 0)
 			return rc;

@@ -872,14 +872,16 @@ START_TEST(perf_event_program)
 }
 END_TEST
 
-/* ASSERTION: invalid DIF and untranslatable DIF fail with the clause named. */
+/* ASSERTION: invalid DIF, untranslatable DIF and verifier rejections fail with the clause named. */
 START_TEST(errors_name_the_clause)
 {
 	static const dif_instr_t backward[] = { DIF_INSTR_BRANCH(DIF_OP_BA, 0), RET(0) };
 	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_STRTOK, 1), RET(1) };
 	struct dif_difo a = difo(backward, 2, NULL, 0, NULL, 0, NULL, 0);
 	struct dif_difo b = difo(rnd, 2, NULL, 0, NULL, 0, NULL, 0);
+	static const dif_instr_t ctx[] = { DIF_INSTR_NOP, LDGS(DIF_VAR_ARG5, 1), RET(1) };
 	struct dif_difo c = difo(ret0, 1, NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo d = difo(ctx, 3, NULL, 0, NULL, 0, NULL, 0);
 	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &a, .size = 8 };
 	struct dbpf_clause cl = { .epid = 12, .what = "test:::bad", .steps = &st,
 	    .nsteps = 1, .datasize = 8, .records = true };
@@ -895,6 +897,15 @@ START_TEST(errors_name_the_clause)
 	    -EINVAL);
 	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 31 is not "
 	    "translated") != NULL, "%s", err);
+	/* a context read the verifier refuses: the message names the DIF pc */
+	st.difo = &d;
+	st.actndx = 4;
+	at.at_args[5] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8,
+	    .as_off = 4000 };
+	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
+	    -EACCES);
+	ck_assert_msg(strstr(err, "epid 12 (test:::bad) action 4 DIF pc 1: verifier "
+	    "rejected BPF insn") != NULL, "%s", err);
 	st.difo = &c;
 	st.kind = DBPF_STEP_SPECULATE;
 	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
