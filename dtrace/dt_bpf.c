@@ -23,8 +23,12 @@
  *      `ldgs pid/tid/curthread` become `ldgs arg9/arg8/arg7`.
  *   4. tick-N and profile-N in a kernel program run in the kernel too
  *      (sharing maps with the other clauses), fired by this process's
- *      timer through BPF_PROG_TEST_RUN; BEGIN, END and ERROR clauses stay
- *      in the user-space engine.
+ *      timer through BPF_PROG_TEST_RUN.  So do BEGIN and END (in this
+ *      process's context, as in DTrace) and ERROR, which the consumer
+ *      fires with the error record's arguments when it reads one: every
+ *      clause of the program sees the same variables.  When one of the
+ *      BEGIN/END/ERROR clauses cannot be translated, all three run in the
+ *      user-space engine instead (their variables are then their own).
  *   5. Consuming: ring-buffer records are copied into the engine's
  *      principal buffer, so dt_consume prints them like any other; an
  *      exit() record ends tracing.  Aggregations are folded from the BPF
@@ -94,6 +98,12 @@ struct run {
 	struct aggshadow	*shadow;
 	uint64_t		gen;
 	int			rc;		/* first consumer error */
+	/* BEGIN, END, ERROR clauses as kernel programs run by test-run (-1:
+	 * none; all -1 with user_special: they run in the user-space engine) */
+	int			begin_idx, end_idx, error_idx;
+	bool			user_special;
+	uint64_t		errq[64][DBPF_MAXARGS];	/* ERROR firings to run */
+	uint32_t		nerrq;
 };
 
 static void *own(struct run *r, void *p)
@@ -553,6 +563,68 @@ static bool whole_family(struct run *r, const struct dvm_probe *p,
 	return enabled == family;
 }
 
+/* BEGIN/END/ERROR: a kernel program with args[i] = ctx word i (test-run). */
+static int enable_special(struct run *r, const struct dvm_probe *p, int *idx,
+    char *err, size_t errlen)
+{
+	const struct dvm_ecb *ecbs[256];
+	struct dbpf_clause *cl;
+	struct dbpf_attach at;
+	struct fixctx fx;
+	uint32_t n = 0;
+	char *what = zalloc(r, 256);
+
+	*idx = -1;
+	for (const struct dvm_ecb *e = p->ecbs; e != NULL && n < 256; e = e->next)
+		ecbs[n++] = e;
+	if (n == 0)
+		return 0;
+	if ((cl = zalloc(r, n * sizeof(*cl))) == NULL || what == NULL)
+		return say(err, errlen, -ENOMEM, "out of memory");
+	probe_desc(p, what, 256);
+	memset(&at, 0, sizeof(at));
+	memset(&fx, 0, sizeof(fx));
+	at.at_ctx = DBPF_CTX_RAW_TP;
+	at.at_probe_id = p->id;
+	at.at_prov = p->prov;
+	at.at_mod = p->mod;
+	at.at_func = p->func;
+	at.at_name = p->name;
+	for (int i = 0; i < DBPF_MAXARGS; i++)
+		at.at_args[i] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX,
+		    .as_size = 8, .as_off = (uint16_t)(8 * i) };
+	for (uint32_t i = 0; i < n; i++)
+		if (clause_of(r, ecbs[i], &fx, &cl[i], what) != 0)
+			return -EINVAL;
+	return dbpf_set__add_probe(r->set, &at, cl, n, idx, err, errlen);
+}
+
+static void enable_specials(struct run *r)
+{
+	struct dt_state *st = r->st;
+	char err[512];
+
+	if (enable_special(r, st->probes[0], &r->begin_idx, err, sizeof(err)) != 0 ||
+	    enable_special(r, st->probes[1], &r->end_idx, err, sizeof(err)) != 0 ||
+	    enable_special(r, st->probes[2], &r->error_idx, err, sizeof(err)) != 0) {
+		r->user_special = true;
+		r->begin_idx = r->end_idx = r->error_idx = -1;
+	}
+}
+
+/* Fire BEGIN (0) or END (1): in the kernel set, or the user-space engine. */
+static void fire_special(struct run *r, int which)
+{
+	static const uint64_t zero[DBPF_MAXARGS];
+	int idx = which == 0 ? r->begin_idx : r->end_idx;
+	uint32_t ret;
+
+	if (r->user_special)
+		dt_fire(r->st, r->st->probes[which], NULL);
+	else if (idx >= 0)
+		dbpf_set__test_run(r->set, idx, zero, DBPF_MAXARGS, &ret);
+}
+
 static int enable_all(struct run *r, char *err, size_t errlen)
 {
 	struct dt_state *st = r->st;
@@ -601,6 +673,20 @@ static int on_record(void *arg, const void *rec, size_t size)
 	if (dvm_buf__reserve(&st->eng, &st->eng.pbuf, (uint32_t)size, &p) != 0)
 		return 0;	/* counted as a drop */
 	memcpy(p, rec, size);
+	if (h.epid == st->eng.error_epid && size >= sizeof(h) + 5 * 8) {
+		uint64_t w[5];
+
+		memcpy(w, (const uint8_t *)rec + sizeof(h), sizeof(w));
+		/* ERROR clauses run for faults elsewhere, never for their own */
+		if (w[0] >= 1 && w[0] <= st->necbs &&
+		    st->ecbs[w[0] - 1].probe != st->probes[2] && r->nerrq < 64) {
+			uint64_t *a = r->errq[r->nerrq++];
+
+			memset(a, 0, DBPF_MAXARGS * sizeof(*a));
+			memcpy(a + 1, w, sizeof(w));
+		}
+		return 0;
+	}
 	if (h.epid == 0 || h.epid > st->necbs)
 		return 0;
 	const struct dvm_ecb *e = &st->ecbs[h.epid - 1];
@@ -770,12 +856,33 @@ static int fold_aggs(struct run *r)
 
 /* ---- The session ---------------------------------------------------------------------------------- */
 
+/* Run the ERROR clauses for the faults read so far (args: 0, epid,
+ * action, DIF offset, fault, address), kernel or user space. */
+static void fire_errors(struct run *r)
+{
+	uint32_t ret;
+
+	for (uint32_t i = 0; i < r->nerrq; i++) {
+		if (r->user_special)
+			dt_fire(r->st, r->st->probes[2], r->errq[i]);
+		else if (r->error_idx >= 0)
+			dbpf_set__test_run(r->set, r->error_idx, r->errq[i], DBPF_MAXARGS, &ret);
+	}
+	r->nerrq = 0;
+}
+
 static int round_done(struct run *r)
 {
 	int rc;
 
 	if (dbpf_set__poll(r->set, 0, on_record, r) < 0)
 		return -EIO;
+	if (r->nerrq > 0) {
+		fire_errors(r);
+		if (dbpf_set__poll(r->set, 0, on_record, r) < 0)
+			return -EIO;
+		r->nerrq = 0;	/* faults in ERROR clauses are not re-fired */
+	}
 	if ((rc = fold_aggs(r)) != 0)
 		return rc;
 	return dt_consume(r->st);
@@ -860,6 +967,7 @@ int dt_bpf_run(struct dt_state *st, struct dt_bpf_target *t, const sigset_t *sig
 
 	memset(&r, 0, sizeof(r));
 	r.st = st;
+	r.begin_idx = r.end_idx = r.error_idx = -1;
 	memset(&so, 0, sizeof(so));
 	so.so_strsize = (uint32_t)st->opts.strsize;
 	so.so_error_epid = st->eng.error_epid;
@@ -873,8 +981,9 @@ int dt_bpf_run(struct dt_state *st, struct dt_bpf_target *t, const sigset_t *sig
 		run_free(&r);
 		return -ECANCELED;	/* reported */
 	}
-	dt_fire(st, st->probes[0], NULL);		/* BEGIN, in user space */
-	if ((rc = dt_consume(st)) == 0) {
+	enable_specials(&r);
+	fire_special(&r, 0);				/* BEGIN */
+	if ((rc = round_done(&r)) == 0 && !st->eng.exiting) {
 		if (t != NULL && dt_bpf_target__go(t, err, sizeof(err)) != 0) {
 			fprintf(stderr, "dtrace: %s\n", err);
 			rc = -ECANCELED;	/* reported */
@@ -891,7 +1000,9 @@ int dt_bpf_run(struct dt_state *st, struct dt_bpf_target *t, const sigset_t *sig
 	r.natts = 0;
 	if (rc == 0)
 		rc = round_done(&r);
-	dt_fire(st, st->probes[1], NULL);		/* END */
+	fire_special(&r, 1);				/* END */
+	if (rc == 0)
+		rc = round_done(&r);
 	if (rc == 0)
 		rc = dt_finish(st);
 	if (t != NULL)
