@@ -149,6 +149,10 @@ struct dbpf_set_opts {
 	uint32_t	so_aggentries;	/* aggregation entries; 0: 16384 */
 	uint32_t	so_dynentries;	/* thread-local + assoc entries; 0: 65536 */
 	uint32_t	so_error_epid;	/* EPID of ERROR records (the consumer's) */
+	bool		so_no_kernel;	/* create no maps and load nothing:
+					   add_probe only validates and translates
+					   (fuzzing, checks without privileges);
+					   *idx is then -1 */
 };
 
 struct dbpf_set;

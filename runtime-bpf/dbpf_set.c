@@ -174,6 +174,11 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 	if (s->o.so_dynentries == 0)
 		s->o.so_dynentries = 65536;
 	s->ncpu = ncpu;
+	if (s->o.so_no_kernel) {
+		s->ringbuf = s->gvars = s->tvars = -1;
+		*out = s;
+		return 0;
+	}
 	s->wall_offset = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
 	s->ringbuf = s->gvars = s->tvars = -1;
 	s->ringbuf = mkmap(BPF_MAP_TYPE_RINGBUF, "dt_ring", 0, 0, s->o.so_bufsize,
@@ -211,9 +216,11 @@ void dbpf_set__free(struct dbpf_set *s)
 		free(p->names);
 	}
 	for (uint32_t i = 0; i < s->naggs; i++)
-		close(s->aggs[i].fd);
+		if (s->aggs[i].fd >= 0)
+			close(s->aggs[i].fd);
 	for (uint32_t i = 0; i < s->nvars; i++)
-		close(s->vars[i].fd);
+		if (s->vars[i].fd >= 0)
+			close(s->vars[i].fd);
 	free(s->vars);
 	if (s->rb)
 		ring_buffer__free(s->rb);
@@ -261,9 +268,9 @@ int dbpf_set_agg_ref(struct dbpf_set *s, const struct dbpf_aggshape *sh,
 		return say(err, errlen, -ENOMEM, "out of memory");
 	s->aggs = na;
 	snprintf(name, sizeof(name), "dt_agg%u", sh->id);
-	fd = mkmap(BPF_MAP_TYPE_PERCPU_HASH, name, sh->keysize, sh->valsize,
+	fd = s->o.so_no_kernel ? -1 : mkmap(BPF_MAP_TYPE_PERCPU_HASH, name, sh->keysize, sh->valsize,
 	    s->o.so_aggentries, err, errlen);
-	if (fd < 0)
+	if (fd < 0 && !s->o.so_no_kernel)
 		return fd;
 	s->aggs[s->naggs].sh = *sh;
 	s->aggs[s->naggs].fd = fd;
@@ -294,12 +301,14 @@ int dbpf_set_var_ref(struct dbpf_set *s, const struct dbpf_varshape *vs,
 		return say(err, errlen, -ENOMEM, "out of memory");
 	s->vars = nv;
 	snprintf(name, sizeof(name), "dt_var%x", vs->id);
-	if (vs->keysize == 4 && !vs->assoc && vs->scope == DIFV_SCOPE_GLOBAL)
+	if (s->o.so_no_kernel)
+		fd = -1;
+	else if (vs->keysize == 4 && !vs->assoc && vs->scope == DIFV_SCOPE_GLOBAL)
 		fd = mkmap(BPF_MAP_TYPE_ARRAY, name, 4, vs->valsize, 1, err, errlen);
 	else
 		fd = mkmap(BPF_MAP_TYPE_HASH, name, vs->keysize, vs->valsize,
 		    s->o.so_dynentries, err, errlen);
-	if (fd < 0)
+	if (fd < 0 && !s->o.so_no_kernel)
 		return fd;
 	s->vars[s->nvars].vs = *vs;
 	s->vars[s->nvars].fd = fd;
@@ -489,6 +498,12 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 		return rc;
 	if ((rc = dbpf_clauses_translate(s, at, clauses, nclauses, &cp, err, errlen)) != 0)
 		return rc;
+	if (s->o.so_no_kernel) {
+		free(cp.insn);
+		free(cp.pcmap);
+		free(cp.image);
+		return 0;
+	}
 	p.ctx = at->at_ctx;
 	p.scratch_size = cp.image_size;
 	p.scratch = make_scratch(s, &cp, err, errlen);
