@@ -62,6 +62,10 @@
 #define PA_UPAGES	0x01400000ull	/* 20 MiB: one user page per process */
 #define PA_VPAGES	0x01600000ull	/* 22 MiB: two frames behind QG_VMAP */
 #define QG_VMAP		0xffffffffc0000000ull	/* "vmalloc": 2 pages, frames swapped */
+#define QG_XMAP		0xffffd00000000000ull	/* 1 GiB page at GPA 4 GiB (highmem) */
+#define GPA_4G		0x100000000ull
+#define GPA_PCI_HOLE	0xf0000000ull		/* never RAM on pc */
+#define XMAP_CRED_OFF	0x123440ull		/* make's credential, with highmem */
 
 #define NPROC		4
 #define NTHREAD		7
@@ -70,6 +74,7 @@
 #define QG_UCODE_GVA	0x401000ull	/* the user stub's page */
 
 extern const uint64_t qg_exc_table[22];
+extern uint32_t boot_mb_info;		/* boot.S: EBX at entry (a GPA) */
 extern char qg_kernel_end[];
 
 /* ---- port I/O and control registers -------------------------------- */
@@ -394,6 +399,30 @@ static void map_page(uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
 }
 
 static uint64_t kernel_root;
+static int highmem;			/* "highmem" on the command line */
+
+/*
+ * Multiboot: bit 2 of the info flags says the command line (a GPA) is
+ * valid.  Read through the boot tables' kernel mapping of the low 8 MiB,
+ * before our own tables replace them.
+ */
+static void parse_cmdline(void)
+{
+	const uint32_t *info = (const uint32_t *)(KVMA + *(const uint32_t *)
+	    (KVMA + (uint64_t)&boot_mb_info));
+	const char *cmd, *w = "highmem";
+
+	if (!(info[0] & 4) || info[4] >= 8u << 20)
+		return;
+	for (cmd = (const char *)(KVMA + info[4]); *cmd; cmd++) {
+		unsigned i = 0;
+
+		while (w[i] && cmd[i] == w[i])
+			i++;
+		if (!w[i])
+			highmem = 1;
+	}
+}
 
 static void build_kernel_tables(void)
 {
@@ -406,8 +435,14 @@ static void build_kernel_tables(void)
 	for (uint64_t pa = 0; pa < RAM_SIZE; pa += MB2)
 		map_page(kernel_root, QG_DMAP + pa, pa, MB2, PTE_RW | PTE_G | PTE_XD);
 	map_page(kernel_root, QG_HMAP, 0, GB1, PTE_RW | PTE_G | PTE_XD);
+	/* GPA 3..4 GiB: never RAM on QEMU's pc (the PCI hole), whatever
+	 * the RAM size; the guest maps it but never touches it. */
+	map_page(kernel_root, QG_HMAP + 3 * GB1, 3 * GB1, GB1,
+	    PTE_RW | PTE_G | PTE_XD | 0x18 /* PCD|PWT: uncached */);
 	map_page(kernel_root, QG_VMAP, PA_VPAGES + KB4, KB4, PTE_RW | PTE_G | PTE_XD);
 	map_page(kernel_root, QG_VMAP + KB4, PA_VPAGES, KB4, PTE_RW | PTE_G | PTE_XD);
+	if (highmem)
+		map_page(kernel_root, QG_XMAP, GPA_4G, GB1, PTE_RW | PTE_G | PTE_XD);
 }
 
 /* A process root: the kernel half shared, one user page of its own. */
@@ -482,6 +517,11 @@ static void build_objects(void)
 		 * translate each page on its own. */
 		if (i == NCRED - 1)
 			c = (struct ucred *)(QG_VMAP + KB4 - 10);
+		/* With RAM past 3 GiB QEMU puts the rest at GPA 4 GiB, which
+		 * the RAM file holds at offset 3 GiB: make's credential lives
+		 * there, so a host reading it must model that split. */
+		if (i == 2 && highmem)
+			c = (struct ucred *)(QG_XMAP + XMAP_CRED_OFF);
 
 		memset_(c, 0, sizeof(*c));
 		c->cr_ref = 1;
@@ -518,7 +558,7 @@ static void build_objects(void)
 		if (c == CRED_HOLE)
 			t->td_ucred = (struct ucred *)(QG_DMAP + GB1 + 0x40);
 		else if (c == CRED_NORAM)
-			t->td_ucred = (struct ucred *)(QG_HMAP + 0x30000000);
+			t->td_ucred = (struct ucred *)(QG_HMAP + GPA_PCI_HOLE);
 		else
 			t->td_ucred = creds[c];
 		copy_str(t->td_name, t->td_proc->p_comm, sizeof(t->td_name));
@@ -630,7 +670,7 @@ static void fire_rejected(void)
 	fill_ctx(t, 0, 0);
 	call_expect(HT_HC_PROBE, gpa, HT_GC_MAX_SIZE + 1, t, QG_EXPECT_NO_EVENT,
 	    HT_HC_R_E2BIG);
-	call_expect(HT_HC_PROBE, 0x30000000, sizeof(ctx), t, QG_EXPECT_NO_EVENT,
+	call_expect(HT_HC_PROBE, GPA_PCI_HOLE, sizeof(ctx), t, QG_EXPECT_NO_EVENT,
 	    HT_HC_R_EFAULT);			/* block outside RAM */
 	call_expect(HT_HC_PROBE, 0xa0000, sizeof(ctx), t, QG_EXPECT_NO_EVENT,
 	    HT_HC_R_EFAULT);			/* block in the VGA hole */
@@ -659,6 +699,7 @@ void kmain(void)
 	if (!(d & (1u << 26)))			/* no 1 GiB pages */
 		fatal_exception(0xfe, NULL);
 	memset_(&ctx, 0, sizeof(ctx));
+	parse_cmdline();
 	load_descriptors();
 	build_kernel_tables();
 	write_cr3(kernel_root);

@@ -26,7 +26,7 @@
 #include "qemu_run.h"
 #include "typ_typefile.h"
 
-#define NRUNS		2
+#define NRUNS		3	/* 4-level, 5-level, 4-level with 4 GiB */
 #define MAX_CR3		16
 
 struct offsets {
@@ -39,6 +39,8 @@ struct run {
 	const char *name;
 	const char *cpu;
 	unsigned want_levels;
+	unsigned ram_mb;		/* 0: 64 MiB */
+	const char *append;
 	int started;
 	char err[600];			/* first failure, for the report */
 	/* exits */
@@ -47,6 +49,7 @@ struct run {
 	unsigned events, chain_ok, chain_bad;
 	unsigned hole_ok, noram_ok, fault_bad;
 	unsigned straddle_ok;		/* cr_ruid split over discontiguous frames */
+	unsigned high_ok;		/* credentials read from GPA >= 4 GiB */
 	unsigned levels_bad;
 	unsigned sizes_seen;		/* 1: 4 KiB, 2: 2 MiB, 4: 1 GiB */
 	uint64_t cr3s[MAX_CR3];
@@ -69,6 +72,8 @@ static struct offsets off;
 static struct run runs[NRUNS] = {
 	{ .name = "4-level", .cpu = "qemu64,+pdpe1gb", .want_levels = 4 },
 	{ .name = "5-level", .cpu = "qemu64,+pdpe1gb,+la57", .want_levels = 5 },
+	{ .name = "4-level, 4 GiB", .cpu = "qemu64,+pdpe1gb", .want_levels = 4,
+	  .ram_mb = 4096, .append = "highmem" },
 };
 
 static void note(struct run *r, const char *fmt, ...)
@@ -175,6 +180,16 @@ static void note_straddle(struct run *r, struct view *v, uint64_t gva, size_t le
 		r->straddle_ok++;
 }
 
+static void note_high(struct run *r, struct view *v, uint64_t gva)
+{
+	struct dvmm_xlate x;
+	struct dvmm_fault f;
+
+	if (dvmm_vm__walk(v->vm, v->cr3, v->mode, gva, 0, &x, &f) == 0 &&
+	    x.gpa >= QR_4G)
+		r->high_ok++;
+}
+
 /* curthread->td_ucred->{cr_ruid,cr_rgid,cr_uid}, ->td_proc->p_comm, ... */
 static void check_event(struct run *r, struct view *v,
     const struct dvmm_ctx *ctx, const struct qr_record *t)
@@ -221,6 +236,7 @@ static void check_event(struct run *r, struct view *v,
 	    strcmp(comm, ctx->execname) == 0 && strcmp(uarg, t->uarg) == 0) {
 		r->chain_ok++;
 		note_straddle(r, v, ucred + off.cr_ruid, 4);
+		note_high(r, v, ucred);
 	} else {
 		r->chain_bad++;
 		note(r, "seq %u: read ruid %u rgid %u uid %u tid %" PRIu64
@@ -353,22 +369,31 @@ static void collect(struct run *r)
 
 	r->exit_code = -2;
 	r->fault_vector = -1;
-	if (qr_qemu__start(&q, qemu_path, guest_path, r->cpu) < 0) {
+	struct qr_range ranges[QR_MAX_RANGES];
+	unsigned nranges;
+
+	if (qr_qemu__start(&q, qemu_path, guest_path, r->cpu, r->ram_mb,
+	    r->append) < 0) {
 		note(r, "start: %s", q.err);
 		qr_qemu__stop(&q);
 		return;
 	}
 	r->started = 1;
-	/* QEMU's pc layout for 64 MiB: all RAM is low; 640 KiB-1 MiB is the
-	 * VGA/ROM hole, backed in the file but not RAM to the guest. */
-	if (dvmm_vm__init(&vm, &cfg) < 0 ||
-	    dvmm_vm__add_slot(&vm, 0, QR_LOWMEM_HOLE, q.ram) < 0 ||
-	    dvmm_vm__add_slot(&vm, QR_HOLE_END, QR_RAM_SIZE - QR_HOLE_END,
-	    q.ram + QR_HOLE_END) < 0) {
+	/* QEMU's pc layout: the 640 KiB-1 MiB hole is backed in the file but
+	 * is VGA/ROM to the guest; RAM past lowmem sits at 4 GiB. */
+	nranges = qr_qemu__ram_ranges(&q, ranges);
+	if (dvmm_vm__init(&vm, &cfg) < 0) {
 		note(r, "dvmm setup failed");
 		qr_qemu__stop(&q);
 		return;
 	}
+	for (unsigned i = 0; i < nranges; i++)
+		if (dvmm_vm__add_slot(&vm, ranges[i].gpa, ranges[i].size,
+		    q.ram + ranges[i].offset) < 0) {
+			note(r, "slot %u refused", i);
+			qr_qemu__stop(&q);
+			return;
+		}
 	for (;;) {
 		if (qr_qemu__read_record(&q, &rec, 10000) < 0) {
 			note(r, "%s", q.err);
@@ -560,6 +585,16 @@ START_TEST(test_record_decoder_garbage)
 }
 END_TEST
 
+/* ASSERTION: with 4 GiB of RAM QEMU puts the top GiB at GPA 4 GiB (file offset 3 GiB); the credential the guest placed there reads correctly through a third memory slot (make: 3 pairs per round, 3 rounds). */
+START_TEST(test_high_memory)
+{
+	struct run *r = &runs[_i];
+
+	ck_assert_msg(r->chain_bad == 0 && r->done, "%s: %s", r->name, r->err);
+	ck_assert_uint_eq(r->high_ok, 3 * 3 * 2);
+}
+END_TEST
+
 static Suite *vm_qemu_suite(void)
 {
 	Suite *s = suite_create("vm-qemu");
@@ -584,6 +619,9 @@ static Suite *vm_qemu_suite(void)
 		tcase_add_loop_test(tc, cases[i].fn, 0, NRUNS);
 		suite_add_tcase(s, tc);
 	}
+	tc = tcase_create("high_memory");
+	tcase_add_loop_test(tc, test_high_memory, 2, 3);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("record_decoder_garbage");
 	tcase_add_test(tc, test_record_decoder_garbage);
 	suite_add_tcase(s, tc);

@@ -145,7 +145,7 @@ static int make_files(struct qr_qemu *q)
 	fd = open(q->ram_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return fail(q, -errno, "%s: %s", q->ram_path, strerror(errno));
-	if (ftruncate(fd, QR_RAM_SIZE) < 0) {
+	if (ftruncate(fd, (off_t)q->ram_size) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -156,7 +156,7 @@ static int make_files(struct qr_qemu *q)
 	q->ram_fd = open(q->ram_path, O_RDONLY | O_CLOEXEC);
 	if (q->ram_fd < 0)
 		return fail(q, -errno, "%s: %s", q->ram_path, strerror(errno));
-	q->ram = mmap(NULL, QR_RAM_SIZE, PROT_READ, MAP_SHARED, q->ram_fd, 0);
+	q->ram = mmap(NULL, q->ram_size, PROT_READ, MAP_SHARED, q->ram_fd, 0);
 	if (q->ram == MAP_FAILED) {
 		q->ram = NULL;
 		return fail(q, -errno, "mmap %s: %s", q->ram_path, strerror(errno));
@@ -165,19 +165,21 @@ static int make_files(struct qr_qemu *q)
 }
 
 static int spawn_qemu(struct qr_qemu *q, const char *qemu, const char *kernel,
-    const char *cpu)
+    const char *cpu, const char *append)
 {
-	char mem[400], dbg[320], ser[320], qmp[320];
+	char mem[400], dbg[320], ser[320], qmp[320], msize[32];
 	posix_spawn_file_actions_t fa;
 	int rc;
 
+	snprintf(msize, sizeof(msize), "%lluM", (unsigned long long)(q->ram_size >> 20));
 	snprintf(mem, sizeof(mem),
-	    "memory-backend-file,id=ram,size=64M,mem-path=%s,share=on", q->ram_path);
+	    "memory-backend-file,id=ram,size=%s,mem-path=%s,share=on", msize,
+	    q->ram_path);
 	snprintf(dbg, sizeof(dbg), "socket,id=dbg,path=%s/%s", q->dir, sock_names[0]);
 	snprintf(ser, sizeof(ser), "socket,id=ser,path=%s/%s", q->dir, sock_names[1]);
 	snprintf(qmp, sizeof(qmp), "socket,id=qmp,path=%s/%s", q->dir, sock_names[2]);
 	char *argv[] = {
-		(char *)qemu, "-accel", "tcg", "-cpu", (char *)cpu, "-m", "64M",
+		(char *)qemu, "-accel", "tcg", "-cpu", (char *)cpu, "-m", msize,
 		"-object", mem, "-machine", "pc,memory-backend=ram",
 		"-kernel", (char *)kernel,
 		"-display", "none", "-nodefaults", "-no-user-config", "-no-reboot",
@@ -185,6 +187,7 @@ static int spawn_qemu(struct qr_qemu *q, const char *qemu, const char *kernel,
 		"-chardev", ser, "-serial", "chardev:ser",
 		"-chardev", qmp, "-mon", "chardev=qmp,mode=control",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=1",
+		append ? "-append" : NULL, (char *)append,
 		NULL,
 	};
 
@@ -203,12 +206,13 @@ static int spawn_qemu(struct qr_qemu *q, const char *qemu, const char *kernel,
 }
 
 int qr_qemu__start(struct qr_qemu *q, const char *qemu, const char *kernel,
-    const char *cpu)
+    const char *cpu, unsigned ram_mb, const char *append)
 {
 	char line[4096];
 	int rc, *fds[3];
 
 	memset(q, 0, sizeof(*q));
+	q->ram_size = ram_mb ? (uint64_t)ram_mb << 20 : QR_RAM_SIZE;
 	q->lfd[0] = q->lfd[1] = q->lfd[2] = -1;
 	q->dbg_fd = q->ser_fd = q->qmp_fd = q->ram_fd = -1;
 	fds[0] = &q->dbg_fd;
@@ -219,7 +223,7 @@ int qr_qemu__start(struct qr_qemu *q, const char *qemu, const char *kernel,
 	for (int i = 0; i < 3; i++)
 		if ((q->lfd[i] = listen_at(q, sock_names[i])) < 0)
 			return q->lfd[i];
-	if ((rc = spawn_qemu(q, qemu, kernel, cpu)) < 0)
+	if ((rc = spawn_qemu(q, qemu, kernel, cpu, append)) < 0)
 		return rc;
 	for (int i = 0; i < 3; i++)
 		if ((*fds[i] = accept_within(q, q->lfd[i], 10000)) < 0)
@@ -487,7 +491,7 @@ void qr_qemu__stop(struct qr_qemu *q)
 			*fds[i] = -1;
 		}
 	if (q->ram) {
-		munmap((void *)q->ram, QR_RAM_SIZE);
+		munmap((void *)q->ram, q->ram_size);
 		q->ram = NULL;
 	}
 	if (q->dir[0]) {
@@ -501,6 +505,19 @@ void qr_qemu__stop(struct qr_qemu *q)
 		rmdir(q->dir);
 		q->dir[0] = 0;
 	}
+}
+
+unsigned qr_qemu__ram_ranges(const struct qr_qemu *q,
+    struct qr_range out[QR_MAX_RANGES])
+{
+	uint64_t lowmem = q->ram_size >= 0xe0000000ull ? 0xc0000000ull : q->ram_size;
+	unsigned n = 0;
+
+	out[n++] = (struct qr_range){ 0, QR_LOWMEM_HOLE, 0 };
+	out[n++] = (struct qr_range){ QR_HOLE_END, lowmem - QR_HOLE_END, QR_HOLE_END };
+	if (q->ram_size > lowmem)
+		out[n++] = (struct qr_range){ QR_4G, q->ram_size - lowmem, lowmem };
+	return n;
 }
 
 uint32_t qr_mode(uint64_t cr0, uint64_t cr4, uint64_t efer)

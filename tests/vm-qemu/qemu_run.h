@@ -21,9 +21,16 @@
 
 #include "qg_proto.h"
 
-#define QR_RAM_SIZE	(64u << 20)
+#define QR_RAM_SIZE	(64u << 20)	/* the default guest RAM */
 #define QR_LOWMEM_HOLE	0xa0000u	/* VGA/ROM from here to 1 MiB */
 #define QR_HOLE_END	0x100000u
+#define QR_4G		0x100000000ull
+#define QR_MAX_RANGES	3
+
+/* One RAM range of QEMU's pc machine: GPA, size, offset in the RAM file. */
+struct qr_range {
+	uint64_t gpa, size, offset;
+};
 
 struct qr_qemu {
 	pid_t pid;			/* 0 once reaped */
@@ -31,6 +38,7 @@ struct qr_qemu {
 	int lfd[3];			/* listening sockets */
 	int dbg_fd, ser_fd, qmp_fd;
 	const uint8_t *ram;		/* PROT_READ, MAP_SHARED */
+	uint64_t ram_size;
 	int ram_fd;			/* O_RDONLY */
 	char dir[256];
 	char ram_path[300];
@@ -61,8 +69,17 @@ struct qr_record {
 
 /* Path of qemu-system-x86_64 ($QEMU, else $PATH), or NULL. */
 const char *qr_qemu__find(void);
+/* ram_mb: guest RAM in MiB (0: 64); append: kernel command line or NULL. */
 int qr_qemu__start(struct qr_qemu *q, const char *qemu, const char *kernel,
-    const char *cpu);
+    const char *cpu, unsigned ram_mb, const char *append);
+/*
+ * The guest-physical RAM ranges of QEMU's pc machine for q->ram_size, as
+ * memory slots need them: [0, 640 KiB) and [1 MiB, lowmem) at file offset
+ * = GPA, and the RAM above lowmem at 4 GiB, which continues the file at
+ * offset lowmem.  lowmem is 3 GiB when RAM >= 0xe0000000, else all RAM.
+ */
+unsigned qr_qemu__ram_ranges(const struct qr_qemu *q,
+    struct qr_range out[QR_MAX_RANGES]);
 /* Next record from debugcon; -ETIMEDOUT, -EPIPE at end of stream. */
 int qr_qemu__read_record(struct qr_qemu *q, struct qr_record *rec,
     int timeout_ms);

@@ -48,6 +48,7 @@ struct bridge {
 	const char *hostname, *osrel, *truth_path;
 	int attach_timeout_s;
 	int la57;
+	unsigned ram_mb;
 	struct qr_qemu q;
 	int lfd, hfd;			/* listening socket, the host */
 	int ring_fd, type_fd;
@@ -145,10 +146,8 @@ static size_t build_announce(struct bridge *b, uint8_t *m, uint32_t typelen)
 {
 	uint8_t *p = m + HTVM_MSG_HDR_SIZE;
 	size_t plen = HTVM_ANN_SIZE(QG_NPROBES);
-	const uint64_t slots[2][3] = {		/* gpa, size, offset in the file */
-		{ 0, QR_LOWMEM_HOLE, 0 },
-		{ QR_HOLE_END, QR_RAM_SIZE - QR_HOLE_END, QR_HOLE_END },
-	};
+	struct qr_range r[QR_MAX_RANGES];
+	unsigned nr = qr_qemu__ram_ranges(&b->q, r);
 
 	memset(m, 0, HTVM_MSG_HDR_SIZE + plen);
 	put_le(m + HTVM_MSG_OFF_MAGIC, HTVM_MSG_MAGIC, 4);
@@ -160,26 +159,26 @@ static size_t build_announce(struct bridge *b, uint8_t *m, uint32_t typelen)
 	put_name(p + HTVM_ANN_OFF_OSREL, b->osrel, HTVM_OSREL_LEN);
 	p[HTVM_ANN_OFF_MAXPHY] = 40;		/* TCG's default phys-bits */
 	p[HTVM_ANN_OFF_FLAGS] = HTVM_ANN_F_GBPAGES | (b->la57 ? HTVM_ANN_F_LA57 : 0);
-	p[HTVM_ANN_OFF_NSLOTS] = 2;
+	p[HTVM_ANN_OFF_NSLOTS] = (uint8_t)nr;
 	p[HTVM_ANN_OFF_NRAMFDS] = 1;
 	put_le(p + HTVM_ANN_OFF_NVCPUS, 1, 4);
 	put_le(p + HTVM_ANN_OFF_NPROBES, QG_NPROBES, 4);
 	put_le(p + HTVM_ANN_OFF_TYPELEN, typelen, 4);
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < nr; i++) {
 		uint8_t *s = p + HTVM_ANN_OFF_SLOTS + i * HTVM_ANN_SLOT_SIZE;
 
-		put_le(s + HTVM_SLOT_OFF_GPA, slots[i][0], 8);
-		put_le(s + HTVM_SLOT_OFF_SIZE, slots[i][1], 8);
-		put_le(s + HTVM_SLOT_OFF_OFFSET, slots[i][2], 8);
+		put_le(s + HTVM_SLOT_OFF_GPA, r[i].gpa, 8);
+		put_le(s + HTVM_SLOT_OFF_SIZE, r[i].size, 8);
+		put_le(s + HTVM_SLOT_OFF_OFFSET, r[i].offset, 8);
 		put_le(s + HTVM_SLOT_OFF_FD, 0, 4);
 	}
 	for (unsigned i = 0; i < QG_NPROBES; i++) {
-		uint8_t *r = p + HTVM_ANN_OFF_PROBES + i * HTVM_ANN_PROBE_SIZE;
+		uint8_t *pr = p + HTVM_ANN_OFF_PROBES + i * HTVM_ANN_PROBE_SIZE;
 
-		put_name(r + HTVM_PRB_OFF_PROVIDER, "syscall", HTVM_PRB_PROVIDER_LEN);
-		put_name(r + HTVM_PRB_OFF_FUNCTION, syscalls[i / 2],
+		put_name(pr + HTVM_PRB_OFF_PROVIDER, "syscall", HTVM_PRB_PROVIDER_LEN);
+		put_name(pr + HTVM_PRB_OFF_FUNCTION, syscalls[i / 2],
 		    HTVM_PRB_FUNCTION_LEN);
-		put_name(r + HTVM_PRB_OFF_NAME, i % 2 ? "return" : "entry",
+		put_name(pr + HTVM_PRB_OFF_NAME, i % 2 ? "return" : "entry",
 		    HTVM_PRB_NAME_LEN);
 	}
 	return HTVM_MSG_HDR_SIZE + plen;
@@ -396,10 +395,11 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f, "usage: qg_bridge --vmdir DIR --guest GUEST.ELF --typefile FILE\n"
 	    "                 [--name NAME] [--cpu MODEL] [--hostname H] [--osrel R]\n"
-	    "                 [--truth FILE] [--attach-timeout SECONDS]\n"
+	    "                 [--truth FILE] [--attach-timeout SECONDS] [--ram-mb N]\n"
 	    "       qg_bridge --help | --version\n"
 	    "Boots the QEMU test guest and offers it to a HyperTrace host as\n"
-	    "DIR/NAME.sock (docs/vm-tracing.md).\n");
+	    "DIR/NAME.sock (docs/vm-tracing.md).  With --ram-mb 4096 or more the\n"
+	    "guest puts a credential above 4 GiB (QEMU maps RAM past 3 GiB there).\n");
 	return rc;
 }
 
@@ -415,6 +415,7 @@ int main(int argc, char **argv)
 		{ "osrel", required_argument, NULL, 'R' },
 		{ "truth", required_argument, NULL, 'T' },
 		{ "attach-timeout", required_argument, NULL, 'a' },
+		{ "ram-mb", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -439,6 +440,7 @@ int main(int argc, char **argv)
 		case 'R': b.osrel = optarg; break;
 		case 'T': b.truth_path = optarg; break;
 		case 'a': b.attach_timeout_s = atoi(optarg); break;
+		case 'm': b.ram_mb = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'h': return usage(stdout, 0);
 		case 'V':
 			printf("qg_bridge (HyperTrace) " HT_VERSION "\n");
@@ -447,7 +449,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!b.vmdir || !b.guest || !b.typefile || optind != argc ||
-	    b.attach_timeout_s <= 0 || strlen(b.name) >= HTVM_NAME_LEN)
+	    b.attach_timeout_s <= 0 || strlen(b.name) >= HTVM_NAME_LEN ||
+	    (b.ram_mb != 0 && (b.ram_mb < 64 || b.ram_mb > 65536)))
 		return usage(stderr, 2);
 	b.la57 = strstr(b.cpu, "la57") != NULL || strcmp(b.cpu, "max") == 0;
 	if (!(qemu = qr_qemu__find())) {
@@ -466,7 +469,8 @@ int main(int argc, char **argv)
 	    !(b.truth = fopen(b.truth_tmp, "w"))))
 		die("%s: %s", b.truth_path, strerror(errno));
 	else if (make_ring(&b) == 0 && listen_sock(&b) == 0) {
-		if (qr_qemu__start(&b.q, qemu, b.guest, b.cpu) < 0)
+		if (qr_qemu__start(&b.q, qemu, b.guest, b.cpu, b.ram_mb,
+		    b.ram_mb >= 4096 ? "highmem" : NULL) < 0)
 			die("%s%s", b.q.err, "");
 		else if (wait_host(&b) == 0 && (rc = run_guest(&b)) == 0)
 			wait_detach(&b);

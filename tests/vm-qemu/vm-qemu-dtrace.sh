@@ -1,8 +1,8 @@
 #!/bin/sh
 # vm-qemu-dtrace.sh — issue 10's three acceptance scripts, run by the real
 # dtrace against two REAL guests: the QEMU test guest booted twice behind
-# qg_bridge, once with 4-level paging (qemu4) and once with 5-level paging
-# (qemu5).  dtrace finds them in -x vmdir like any guest, links each script
+# qg_bridge, once with 4-level paging and 4 GiB of RAM (qemu4: RAM past
+# 3 GiB sits at GPA 4 GiB) and once with 5-level paging (qemu5).  dtrace finds them in -x vmdir like any guest, links each script
 # against the typefile they announce, reads their memory through their own
 # page tables, and must print exactly what the guests' ground truth says.
 #
@@ -40,8 +40,10 @@ start_guests() {	# $1: run name; $2: "model" for qemu4 + a model guest
 	rm -rf "$tmp/vms"
 	mkdir "$tmp/vms"
 	pids=""
-	"$BRIDGE" --vmdir "$tmp/vms" --name qemu4 --guest "$GUEST" --typefile "$TYPES" \
-	    --truth "$tmp/$1.truth4" 2>"$tmp/$1.bridge4" &
+	# qemu4 has 4 GiB: its third RAM slot starts at GPA 4 GiB, file offset
+	# 3 GiB, and holds make's credential.
+	"$BRIDGE" --vmdir "$tmp/vms" --name qemu4 --ram-mb 4096 --guest "$GUEST" \
+	    --typefile "$TYPES" --truth "$tmp/$1.truth4" 2>"$tmp/$1.bridge4" &
 	pids="$pids $!"
 	second=qemu5.sock
 	if [ "${2:-}" = model ]; then
