@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gm.h"
@@ -47,7 +48,7 @@ struct opts {
 	const char *name, *layout, *typefile, *vmdir, *hostname, *osrel, *truth;
 	unsigned levels, vcpus, threads, procs, timeout;
 	uint64_t events, seed;
-	bool gbpages;
+	bool gbpages, stats;
 };
 
 struct kproc {
@@ -244,6 +245,7 @@ static int run(const struct opts *o)
 		.nprobes = 2 * NSYS, .listenfd = -1, .hostfd = -1 };
 	struct counts *cs, sum;
 	char err[512];
+	struct timespec t0, t1;
 	int rc, status;
 
 	for (unsigned s = 0; s < NSYS; s++) {
@@ -270,6 +272,7 @@ static int run(const struct opts *o)
 	if (cs == MAP_FAILED)
 		return 1;
 	memset(cs, 0, sizeof(*cs) * o->vcpus);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned v = 0; v < o->vcpus; v++) {
 		pid_t pid = fork();
 
@@ -284,6 +287,7 @@ static int run(const struct opts *o)
 	while (wait(&status) > 0)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			rc = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	memset(&sum, 0, sizeof(sum));
 	for (unsigned v = 0; v < o->vcpus; v++) {
 		for (unsigned i = 0; i < MAX_PROCS; i++)
@@ -293,6 +297,10 @@ static int run(const struct opts *o)
 		sum.returns += cs[v].returns;
 		sum.failed += cs[v].failed;
 	}
+	if (o->stats)	/* timing goes to stderr, never into the truth file */
+		fprintf(stderr, "htguest: %s: %" PRIu64 " exits in %" PRIu64 " ns\n", o->name,
+		    2 * o->events * o->vcpus, (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
+		    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec);
 	if (write_truth(o, &sum) != 0) {
 		fprintf(stderr, "htguest: %s: cannot write\n", o->truth);
 		rc = 1;
@@ -314,7 +322,7 @@ static void usage(FILE *fp)
 	    "usage: htguest --name NAME --layout a|b|c --typefile FILE --truth FILE\n"
 	    "               [--vmdir DIR] [--hostname H] [--osrel R] [--levels 4|5]\n"
 	    "               [--no-gbpages] [--vcpus N] [--threads N] [--procs N]\n"
-	    "               [--events N] [--seed N] [--timeout SEC]\n"
+	    "               [--events N] [--seed N] [--timeout SEC] [--stats]\n"
 	    "A model VM: announces itself on DIR/NAME.sock (default %s), waits\n"
 	    "for a HyperTrace host, fires syscall entry/return probes from N vCPU\n"
 	    "processes (N events each) and writes what it fired to the truth file.\n",
@@ -342,7 +350,7 @@ int main(int argc, char **argv)
 		{ "osrel", 1, 0, 'R' }, { "levels", 1, 0, 'L' }, { "no-gbpages", 0, 0, 'G' },
 		{ "vcpus", 1, 0, 'c' }, { "threads", 1, 0, 't' }, { "procs", 1, 0, 'p' },
 		{ "events", 1, 0, 'e' }, { "seed", 1, 0, 's' }, { "timeout", 1, 0, 'w' },
-		{ "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
+		{ "stats", 0, 0, 'S' }, { "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
 	struct opts o = { .vmdir = HTVM_DEFAULT_DIR, .osrel = "ModelOS 1.0", .levels = 4,
 		.vcpus = 2, .threads = 8, .procs = 4, .timeout = 30, .events = 1000,
 		.seed = 1, .gbpages = true };
@@ -360,6 +368,7 @@ int main(int argc, char **argv)
 		case 'H': o.hostname = optarg; break;
 		case 'R': o.osrel = optarg; break;
 		case 'G': o.gbpages = false; break;
+		case 'S': o.stats = true; break;
 		case 'L': if (!num(optarg, 4, 5, &v)) goto bad; o.levels = (unsigned)v; break;
 		case 'c': if (!num(optarg, 1, HTVM_MAX_VCPUS, &v)) goto bad; o.vcpus = (unsigned)v; break;
 		case 't': if (!num(optarg, 1, MAX_THREADS, &v)) goto bad; o.threads = (unsigned)v; break;
