@@ -138,7 +138,8 @@ check() {	# check NAME KIND
 		w=$(grep -c ':entry .*deref=fault' "$tmp/$1.truth")
 		n=$(grep -c 'invalid address' "$tmp/$1.err")
 		[ "$n" -eq "$w" ] && [ "$(wc -l <"$tmp/$1.err")" -eq "$w" ] ||
-		    { echo "$1: $n invalid-address errors, want $w:"; cat "$tmp/$1.err"; return 1; }
+		    { echo "$1: stderr has $n invalid-address errors in $(wc -l <"$tmp/$1.err") lines, want exactly $w:"
+		      cat "$tmp/$1.err"; return 1; }
 	elif [ -s "$tmp/$1.err" ]; then
 		echo "$1: unexpected errors:"
 		cat "$tmp/$1.err"
