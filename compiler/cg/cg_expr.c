@@ -190,6 +190,19 @@ static bool library_const(const char *name, int64_t *v)
 	return false;
 }
 
+/* curpsinfo, curproc, ...: names DTrace's system library defines, not symbols. */
+static bool library_ident(const struct dc_node *n)
+{
+	return n->kind == DC_N_VAR && n->scope == DC_VS_SYMBOL && n->mod == NULL &&
+	       dc_library_ident(n->name);
+}
+
+static __attribute__((noreturn)) void fail_library(struct cg *g, const struct dc_node *n)
+{
+	fail_unbuilt(g, n, "DTrace's system library (its translators and inlines, such "
+		     "as curpsinfo and curproc)");
+}
+
 /* "sym" or "mod`sym": the F_SYMBOL relocation root of a kernel symbol. */
 static const char *symbol_name(const struct dc_node *n, char *buf, size_t size)
 {
@@ -405,9 +418,8 @@ static int load_var(struct cg *g, const struct dc_node *n)
 			cg_setx(g, (uint64_t)k, r);
 			return r;
 		}
-		if (n->mod == NULL && dc_library_ident(n->name))
-			fail_unbuilt(g, n, "DTrace's system library (its translators and "
-				     "inlines, such as curpsinfo)");
+		if (library_ident(n))
+			fail_library(g, n);
 		return symbol_value(g, n);
 	}
 	default:
@@ -637,6 +649,13 @@ static const char *reloc_root(const struct cg *g, const struct dc_node *ptr, cha
 		*flags = DIF_RELOC_F_ARG;
 		return argbuf;
 	}
+	if (nm == NULL && ptr->kind == DC_N_VAR && ptr->scope == DC_VS_SYMBOL &&
+	    !library_ident(ptr)) {		/* `sym->m, *`sym: what sym points to */
+		char sym[256];
+		snprintf(argbuf, size, "*%s", symbol_name(ptr, sym, sizeof(sym)));
+		*flags = DIF_RELOC_F_SYMBOL;
+		return argbuf;
+	}
 	return nm;
 }
 
@@ -748,8 +767,11 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	}
 	const struct dc_node *root;
 	const char *tname;
-	char path[512], arg[16];
+	char path[512], arg[280];
 	unsigned fl;
+	if (!target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl) &&
+	    library_ident(n->l))
+		fail_library(g, n);
 	if (!target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl))
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
@@ -824,9 +846,11 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 		load_known(g, n, t, r, userland(ptr));
 		return r;
 	}
-	char arg[16];
+	char arg[280];
 	unsigned fl;
 	const char *nm = reloc_root(g, ptr, arg, sizeof(arg), &fl);
+	if (nm == NULL && library_ident(ptr))
+		fail_library(g, n);
 	if (nm == NULL)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "dereference of a pointer whose target type "
 			"is not known to dtc: cast it to a named pointer type first");
@@ -1175,7 +1199,7 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		return;
 	}
 	const char *tname;
-	char path[512], arg[16];
+	char path[512], arg[280];
 	unsigned fl;
 	if (target_lvalue(g, lv, &tname, path, sizeof(path), arg, sizeof(arg), &fl)) {
 		/* <address as for a load>; ustore %v, [%a], STORE(T, path) */
@@ -1337,7 +1361,7 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 	}
 	const struct dc_node *root;
 	const char *tname;
-	char path[512], arg[16];
+	char path[512], arg[280];
 	unsigned fl;
 	if (e && e->kind == DC_N_MEMBER && target_member(g, e, &root, &tname, path, sizeof(path),
 							 arg, sizeof(arg), &fl)) {

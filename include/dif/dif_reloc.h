@@ -31,6 +31,8 @@
  *              offset in the symbol's type when dtr_member is set);
  *              LOAD/ULOAD: a load of the symbol's type (BTF VAR, else the
  *              symbol's size from the symbol source); TYPE_SIZE: its size.
+ *              "*sym" (any kind but CAST): the type sym's type points to,
+ *              like a type name (`sym->m, *`sym).
  *   F_ARG      dtr_type is "args[N]": the root type is what argument N of
  *              the clause's probe points to (dld reads the probe function's
  *              BTF prototype).  Valid on MEMBER_OFFSET, MEMBER_SIZE, LOAD,

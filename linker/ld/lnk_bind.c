@@ -14,6 +14,7 @@
  *   load("sym", symbol)                 BTF VAR sym: load("<its type>")
  *                                       else a symbol size 1/2/4/8: ld{u}{b,h,w}/ldx
  *   type_size("sym", symbol)            BTF VAR: type_size("<its type>"), else setx size
+ *   K("*sym", path, symbol)             K("<what sym's BTF type points to>", path)
  *   K("args[N]", path, arg)             K("<pointee of arg N>", path)
  *
  * Symbols come from a symbol source read once per link and only when an
@@ -422,6 +423,38 @@ static uint8_t load_op(unsigned size)
 }
 
 /*
+ * A "*sym" root (`sym->m, *`sym): the type sym's BTF variable type points
+ * to (or, for an array, its element), as a plain type-named relocation.
+ */
+static int bind_pointee(struct bind *b, uint32_t difo, struct dif_reloc *r)
+{
+	const char *qname = dobj__str(b->obj, r->dtr_type) + 1;
+	int64_t vt = var_type(b, qname);
+	struct typ_info info;
+	char tname[512];
+
+	if (vt < 0)
+		return bind_error(b, difo, r->dtr_pc, "*`%s: the typefile has no type for kernel "
+		    "symbol `%s (no BTF variable): cast it, e.g. *(struct T **)&`%s", qname,
+		    qname, qname);
+	int64_t t = typ_file__resolve(b->cx->tf, (typ_id_t)vt);
+	if (t < 0 || typ_file__info(b->cx->tf, (typ_id_t)t, &info) < 0 ||
+	    (info.kind != TYP_PTR && info.kind != TYP_ARRAY))
+		return bind_error(b, difo, r->dtr_pc, "*`%s: kernel symbol `%s is not a pointer "
+		    "or an array", qname, qname);
+	typ_id_t pe = info.ref;
+	while (typ_file__info(b->cx->tf, pe, &info) == 0 && (info.kind == TYP_CONST ||
+	    info.kind == TYP_VOLATILE || info.kind == TYP_RESTRICT))
+		pe = info.ref;
+	if (type_name(b, pe, tname, sizeof(tname)) != 0)
+		return bind_error(b, difo, r->dtr_pc, "*`%s: kernel symbol `%s points to a type "
+		    "without a name", qname, qname);
+	r->dtr_type = dobj__intern(b->obj, tname);
+	r->dtr_flags &= (uint16_t)~DIF_RELOC_F_SYMBOL;
+	return r->dtr_type ? 0 : -ENOMEM;
+}
+
+/*
  * One symbol root.  Returns 0 and *drop when the instruction was rewritten
  * to plain DIF (the relocation goes), 0 when it became a plain relocation.
  */
@@ -438,6 +471,8 @@ static int bind_symbol(struct bind *b, uint32_t difo, struct dif_reloc *r, bool 
 	int rc;
 
 	*drop = false;
+	if (qname[0] == '*')
+		return bind_pointee(b, difo, r);
 	if (vt >= 0 && type_name(b, (typ_id_t)vt, tname, sizeof(tname)) != 0)
 		vt = -ENOENT;
 	switch (r->dtr_kind) {

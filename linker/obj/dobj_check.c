@@ -381,7 +381,8 @@ static bool is_arg_root(const char *s)
 
 /*
  * The root flags (dif_reloc.h): a symbol root on member_offset (its
- * address), type_size, load and uload; an args[N] root on the member
+ * address), type_size, load and uload ("*sym", what it points to: also
+ * member_size and store); an args[N] root on the member
  * kinds, load, uload and store; never both, never with a bit-field flag.
  */
 static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o)
@@ -391,9 +392,13 @@ static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o
 	if ((f & DIF_RELOC_F_SYMBOL) && (f & (DIF_RELOC_F_ARG | DIF_RELOC_F_BITFIELD)))
 		return FAIL(ck, SEC_RELA, o + 8, "a symbol-rooted relocation takes no other "
 		    "flags (0x%x)", f);
+	bool deref = (f & DIF_RELOC_F_SYMBOL) && dobj__str(ck->obj, r->dtr_type)[0] == '*';
 	if ((f & DIF_RELOC_F_SYMBOL) && k != DIF_RELOC_MEMBER_OFFSET &&
-	    k != DIF_RELOC_TYPE_SIZE && k != DIF_RELOC_LOAD && k != DIF_RELOC_ULOAD)
+	    k != DIF_RELOC_TYPE_SIZE && k != DIF_RELOC_LOAD && k != DIF_RELOC_ULOAD &&
+	    !(deref && (k == DIF_RELOC_MEMBER_SIZE || k == DIF_RELOC_STORE)))
 		return FAIL(ck, SEC_RELA, o + 8, "relocation kind %u cannot have a symbol root", k);
+	if (deref && k == DIF_RELOC_MEMBER_OFFSET && r->dtr_member == 0)
+		return FAIL(ck, SEC_RELA, o + 16, "a *symbol-rooted member_offset needs a member");
 	if ((f & DIF_RELOC_F_ARG) && (k == DIF_RELOC_TYPE_SIZE || k == DIF_RELOC_CAST))
 		return FAIL(ck, SEC_RELA, o + 8, "relocation kind %u cannot have an args[] root",
 		    k);

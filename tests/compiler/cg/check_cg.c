@@ -251,7 +251,7 @@ END_TEST
 START_TEST(test_err_notypes)
 {
 	struct diags dg = { 0 };
-	struct dobj *o = gen_src("t.d", "BEGIN { trace(`kfile->foo); }", &dg);
+	struct dobj *o = gen_src("t.d", "BEGIN { trace(curthread->td_proc->p_pid); }", &dg);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
 }

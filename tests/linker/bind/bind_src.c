@@ -10,6 +10,8 @@ struct sock { int sk_state; };
 
 int real_ncpus;
 struct file kfile;
+struct file *fptr;
+const struct file *cfptr;
 
 long vfs_read(struct file *f, char *buf, long n) { return f->f_pos + (long)buf[0] + n; }
 long vfs_write(struct file *f, const char *buf, long n) { return f->f_flags + buf[0] + n; }

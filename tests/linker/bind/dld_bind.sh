@@ -34,7 +34,7 @@ err_link() { # name prog want-regex [dld args]
 	[ $rc -eq 1 ] || { echo "rc $rc"; cat "$T/$name.err"; }
 }
 
-printf 'ffffffff81000010 D real_ncpus\nffffffff81000020 D kfile\nffffffff81000030 d dup\nffffffff81000040 d dup\nffffffff81000050 b modvar\t[ext4]\n' >"$T/kallsyms"
+printf 'ffffffff81000010 D real_ncpus\nffffffff81000020 D kfile\nffffffff81000060 D fptr\nffffffff81000068 D cfptr\nffffffff81000030 d dup\nffffffff81000040 d dup\nffffffff81000050 b modvar\t[ext4]\n' >"$T/kallsyms"
 printf 'ffffffff82000000 0000000000000002 D hz16\nffffffff82000008 0000000000000018 D blob\nffffffff82000020 D nosize\n' >"$T/nm"
 printf '0000000000000000 D real_ncpus\n' >"$T/hidden"
 
@@ -44,6 +44,13 @@ ok_link sym-value-btf 'BEGIN { trace(`real_ncpus); }' 'ldsw \[%r1\], %r1' --symb
 ok_link sym-value-size 'BEGIN { trace(`hz16); }' 'lduh \[%r1\], %r1' --symbols "$T/nm"
 ok_link sym-module 'BEGIN { trace(&ext4`modvar); }' '0xffffffff81000050' --symbols "$T/kallsyms"
 ok_link sym-struct 'BEGIN { trace(&`kfile); }' '0xffffffff81000020' --symbols "$T/kallsyms"
+ok_link sym-deref-member 'BEGIN { trace(`fptr->f_flags); }' 'ldsw \[%r1\], %r1' --symbols "$T/kallsyms"
+grep -q 'setx .*0x8$' "$T/sym-deref-member.s"; check "sym-deref-member: offset of f_flags in struct file" $?
+ok_link sym-deref-struct 'BEGIN { trace(*`cfptr); }' '0xffffffff81000068' -x typewarn --symbols "$T/kallsyms"
+err_link sym-deref-scalar 'BEGIN { trace(*`real_ncpus); }' \
+	'\*`real_ncpus: kernel symbol `real_ncpus is not a pointer or an array' --symbols "$T/kallsyms"
+err_link sym-deref-notype 'BEGIN { trace(*`hz16); }' '\*`hz16: the typefile has no type for kernel symbol' \
+	--symbols "$T/nm"
 err_link sym-unresolved 'BEGIN { trace(&`nosuch); }' \
 	'sym-unresolved.d:1:15: error: clause 1 \(:::BEGIN\): unresolved kernel symbol `nosuch: not in .*kallsyms' \
 	--symbols "$T/kallsyms"
