@@ -70,6 +70,8 @@ struct dt_opts {
 	uint32_t	nspec;
 	enum dvm_bufpolicy bufpolicy;
 	bool		destructive;
+	uint64_t	statusrate;	/* ns; 0: notice exit() at once */
+	bool		bufresize_manual;
 };
 
 struct dt_state {

@@ -81,7 +81,7 @@ static int parse_size(const char *v, uint64_t *out)
 
 /* Options accepted and without effect at run time. */
 static const char *const inert_opts[] = {
-	"aggrate", "switchrate", "statusrate", "cleanrate", "bufresize",
+	"aggrate", "switchrate", "cleanrate",
 	"cpu", "grabanon", "flowindent", "stackframes", "ustackframes",
 	"jstackframes", "jstackstrsize", "temporal", "zone",
 	/* compile-time options the compiler records in the object */
@@ -107,12 +107,28 @@ int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		if (strcmp(name, sizes[i].n) != 0)
 			continue;
-		if (parse_size(value, &v) != 0 || v == 0 || v > (1ULL << 32))
+		if (parse_size(value, &v) != 0 || v == 0)
 			return fail(err, errlen, -EINVAL,
 			    "invalid value for option %s: %s", name,
 			    value ? value : "(none)");
 		*sizes[i].p = v;
 		return 0;
+	}
+	if (strcmp(name, "statusrate") == 0) {
+		if (value == NULL || dt_parse_rate(value, true, &o->statusrate) != 0)
+			return fail(err, errlen, -EINVAL,
+			    "invalid value for option statusrate: %s",
+			    value ? value : "(none)");
+		return 0;
+	}
+	if (strcmp(name, "bufresize") == 0) {
+		if (value != NULL && (strcmp(value, "auto") == 0 ||
+		    strcmp(value, "manual") == 0)) {
+			o->bufresize_manual = strcmp(value, "manual") == 0;
+			return 0;
+		}
+		return fail(err, errlen, -EINVAL, "invalid value for option bufresize: %s",
+		    value ? value : "(none)");
 	}
 	if (strcmp(name, "vmdir") == 0)		/* guests (dt_guest.c) */
 		return dt_guest_setopt(name, value) == 0 ? 0 :
@@ -555,8 +571,59 @@ static int make_ecbs(struct dt_state *st, char *err, size_t errlen)
 
 /* ---- Open / close ------------------------------------------------------------ */
 
+/*
+ * Buffer sizes as DTrace's kernel takes them: rounded down to 8 bytes; a
+ * buffer the enabling needs that is left with nothing fails the enabling;
+ * a size beyond what this process will allocate is halved until it fits
+ * (bufresize=auto) or fails (manual).  Under fill, END's records keep
+ * their room (the reserve) and must fit in the buffer.
+ */
+#define DT_BUF_MAX	(64ULL << 20)
+
+static int size_buffers(struct dt_state *st, char *err, size_t errlen)
+{
+	uint64_t *sizes[] = { &st->opts.bufsize, &st->opts.aggsize,
+	    &st->opts.specsize };
+	bool records = false, speculates = false;
+	uint64_t reserve = 0;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		if (*sizes[i] > DT_BUF_MAX && st->opts.bufresize_manual)
+			return fail(err, errlen, -ENOMEM,
+			    "could not enable tracing: Not enough space");
+		while (*sizes[i] > DT_BUF_MAX)
+			*sizes[i] /= 2;
+		*sizes[i] &= ~7ULL;
+	}
+	for (uint32_t i = 0; i < st->necbs; i++) {
+		const struct dvm_ecb *e = &st->ecbs[i];
+
+		records |= e->records;
+		for (uint32_t k = 0; k < e->nsteps; k++)
+			speculates |= e->steps[k].kind == DVM_STEP_SPECULATE;
+		if (e->records && e->probe->kind == DT_PROBE_END)
+			reserve += sizeof(struct dvm_rechdr) + e->datasize;
+	}
+	if ((records && st->opts.bufsize < 8) || (speculates && st->opts.specsize < 8))
+		return fail(err, errlen, -ENOSPC,
+		    "could not enable tracing: Enabling exceeds size of buffer");
+	if (st->opts.bufpolicy == DVM_BUF_FILL) {
+		if (reserve > st->opts.bufsize)
+			return fail(err, errlen, -E2BIG, "could not enable tracing: "
+			    "END enabling exceeds size of principal buffer");
+		st->eng.reserve = reserve;
+	}
+	if (st->opts.aggsize < 64)
+		st->opts.aggsize = 64;
+	return 0;
+}
+
 static int alloc_buffers(struct dt_state *st, char *err, size_t errlen)
 {
+	int rc;
+
+	if ((rc = size_buffers(st, err, errlen)) != 0)
+		return rc;
 	st->eng.pbuf.size = st->opts.bufsize;
 	st->eng.pbuf.mem = malloc(st->eng.pbuf.size);
 	st->eng.scratch = malloc(st->opts.scratchsize);
@@ -626,6 +693,10 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 
 	st->obj = obj;
 	st->opts = *o;
+	if (st->opts.dynvarsize > DT_BUF_MAX && st->opts.bufresize_manual)
+		return fail(err, errlen, -ENOMEM, "could not enable tracing: Not enough space");
+	while (st->opts.dynvarsize > DT_BUF_MAX)
+		st->opts.dynvarsize /= 2;
 	st->eng.host = &dt_host;
 	st->eng.hostctx = st;
 	st->eng.strsize = o->strsize;

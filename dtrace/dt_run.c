@@ -10,6 +10,12 @@
  * ring).  exit(), SIGINT, SIGTERM or a full fill-policy buffer end the
  * loop; then END fires and the final output is printed, so nothing
  * recorded is lost.  Without timers the loop waits for a signal.
+ *
+ * The engine's activity follows DTrace's: WARMUP for BEGIN, ACTIVE after
+ * it, DRAINING once exit() ran (no probe fires), COOLDOWN for END.  As in
+ * DTrace the consumer notices an exit() at its next status check: with
+ * the statusrate option set, END fires at the first multiple of that
+ * period after exit(); without it, at once.
  */
 #include <errno.h>
 #include <signal.h>
@@ -69,7 +75,10 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 
 	for (uint32_t i = 0; i < st->nprobes; i++)
 		st->probes[i]->next_ns = t0 + st->probes[i]->period_ns;
+	st->eng.activity = DVM_ACTIVITY_WARMUP;
 	dt_fire(st, st->probes[0], NULL);		/* BEGIN */
+	if (st->eng.activity == DVM_ACTIVITY_WARMUP)
+		st->eng.activity = DVM_ACTIVITY_ACTIVE;
 	if ((rc = round_done(st)) != 0)
 		return rc;
 	while (!st->eng.exiting && !*stop) {
@@ -101,6 +110,12 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 		if ((rc = round_done(st)) != 0)
 			return rc;
 	}
+	if (st->eng.exiting && !*stop && st->opts.statusrate != 0) {
+		uint64_t now = mono(), k = (now - t0) / st->opts.statusrate + 1;
+
+		wait_until(t0 + k * st->opts.statusrate, sigs, stop);
+	}
+	st->eng.activity = DVM_ACTIVITY_COOLDOWN;
 	dt_fire(st, st->probes[1], NULL);		/* END */
 	return dt_finish(st);
 }

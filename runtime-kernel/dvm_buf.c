@@ -10,6 +10,8 @@
  *           (the driver then ends tracing; END's records still go in);
  *   ring    the buffer wraps and the oldest whole records are overwritten;
  *           [tail, end) holds the older data, [0, head) the newer.
+ * Under fill, `reserve` bytes stay free for END (DTrace's prereserve):
+ * before COOLDOWN the buffer is full when only they are left.
  * Speculation buffers behave like fill buffers until committed or
  * discarded.  A drop is counted in the buffer, never a fault.
  * Freestanding.
@@ -46,27 +48,50 @@ static int ring_reserve(struct dvm_buf *b, uint32_t n, uint8_t **out)
 	return 0;
 }
 
+/* Room left in a linear buffer for this phase. */
+static uint64_t room(const struct dvm_engine *eng, const struct dvm_buf *b)
+{
+	bool fill = b == &eng->pbuf && eng->bufpolicy == DVM_BUF_FILL;
+	uint64_t keep = 0;
+
+	if (fill && eng->activity == DVM_ACTIVITY_COOLDOWN)
+		return b->size - b->head;	/* END may use the reserve */
+	if (b->full)
+		return 0;
+	if (fill)
+		keep = eng->reserve;
+	return b->size - b->head > keep ? b->size - b->head - keep : 0;
+}
+
+bool dvm_buf__fits(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n)
+{
+	if (b == &eng->pbuf && eng->bufpolicy == DVM_BUF_RING) {
+		if (n <= b->size)
+			return true;
+	} else if (n <= room(eng, b)) {
+		return true;
+	} else if (b == &eng->pbuf && eng->bufpolicy == DVM_BUF_FILL &&
+	    eng->activity != DVM_ACTIVITY_COOLDOWN) {
+		b->full = true;
+	}
+	b->drops++;
+	return false;
+}
+
 int dvm_buf__reserve(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
     uint8_t **out)
 {
-	bool principal = b == &eng->pbuf;
-
-	if (principal && eng->bufpolicy == DVM_BUF_RING) {
+	if (b == &eng->pbuf && eng->bufpolicy == DVM_BUF_RING) {
 		if (ring_reserve(b, n, out) == 0)
 			return 0;
-		goto drop;
+	} else if (n <= room(eng, b)) {
+		*out = b->mem + b->head;
+		b->head += n;
+		return 0;
+	} else if (b == &eng->pbuf && eng->bufpolicy == DVM_BUF_FILL &&
+	    eng->activity != DVM_ACTIVITY_COOLDOWN) {
+		b->full = true;
 	}
-	if (b->full)
-		goto drop;
-	if (n > b->size - b->head) {
-		if (principal && eng->bufpolicy == DVM_BUF_FILL)
-			b->full = true;
-		goto drop;
-	}
-	*out = b->mem + b->head;
-	b->head += n;
-	return 0;
-drop:
 	b->drops++;
 	return -1;
 }

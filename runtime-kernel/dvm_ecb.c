@@ -379,9 +379,14 @@ static void commit_spec(struct dvm_engine *eng, struct dvm_spec *sp)
 	sp->state = DVM_SPEC_INACTIVE;
 }
 
-/* speculate/commit/discard; false when the clause must stop. */
+/*
+ * speculate/commit/discard; false when the clause must stop.  As in
+ * DTrace, a speculate() that gets no buffer (id 0, not active) or whose
+ * buffer cannot take this ECB's record stops the clause: the actions after
+ * it do not run and nothing is recorded.
+ */
 static bool spec_step(struct dvm_engine *eng, struct dvm_ecb *e,
-    const struct dvm_step *s, struct dvm_buf **target, bool *record)
+    const struct dvm_step *s, struct dvm_buf **target)
 {
 	struct dvm_spec *sp;
 	uint64_t v;
@@ -393,10 +398,15 @@ static bool spec_step(struct dvm_engine *eng, struct dvm_ecb *e,
 		if (sp == 0 || sp->state != DVM_SPEC_ACTIVE) {
 			if (v != 0)
 				eng->specbusy++;
-			*record = false;
-		} else {
-			*target = &sp->buf;
+			return false;
 		}
+		if (e->records &&
+		    !dvm_buf__fits(eng, &sp->buf, sizeof(struct dvm_rechdr) + e->datasize)) {
+			sp->buf.drops--;	/* counted as a speculative drop */
+			eng->specdrops++;
+			return false;
+		}
+		*target = &sp->buf;
 		return true;
 	}
 	if (sp != 0 && sp->state == DVM_SPEC_ACTIVE) {
@@ -431,9 +441,16 @@ static bool record_step(struct dvm_engine *eng, struct dvm_ecb *e,
 		__builtin_memset(data + r->off, 0, (r->size + 7) & ~7u);
 		__builtin_memcpy(data + r->off, &v, r->size);
 	}
-	if (s->kind == DVM_STEP_EXIT && !eng->exiting) {
-		eng->exiting = true;
-		eng->exit_status = (int)(int32_t)v;
+	if (s->kind == DVM_STEP_EXIT) {
+		/* Once per session before END; END may set a new status. */
+		if (eng->activity == DVM_ACTIVITY_DRAINING)
+			return false;
+		if (eng->activity != DVM_ACTIVITY_COOLDOWN) {
+			eng->activity = DVM_ACTIVITY_DRAINING;
+			eng->exiting = true;
+		}
+		eng->exit_pending = true;
+		eng->exit_value = (int)(int32_t)v;
 	}
 	return true;
 }
@@ -448,6 +465,10 @@ static void commit_record(struct dvm_engine *eng, struct dvm_ecb *e,
 	__builtin_memcpy(eng->stage, &h, sizeof(h));
 	if (dvm_buf__reserve(eng, target, n, &p) == 0) {
 		__builtin_memcpy(p, eng->stage, n);
+		if (eng->exit_pending) {	/* the status is the record's */
+			eng->have_status = true;
+			eng->exit_status = eng->exit_value;
+		}
 	} else if (target != &eng->pbuf) {
 		target->drops--;	/* a speculative drop, counted as such */
 		eng->specdrops++;
@@ -458,13 +479,18 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 {
 	uint8_t *data = eng->stage + sizeof(struct dvm_rechdr);
 	struct dvm_buf *target = &eng->pbuf;
-	bool record = true;
 	uint64_t v;
 
+	/* As DTrace does, the record's room is taken before the predicate:
+	 * an ECB that cannot record is skipped whole, side effects too. */
+	if (e->records &&
+	    !dvm_buf__fits(eng, &eng->pbuf, sizeof(struct dvm_rechdr) + e->datasize))
+		return;
 	/* One machine state per engine: a fault in this ECB fires ERROR
 	 * clauses that reuse it, after which this ECB stops. */
 	eng->cur_ecb = e;
 	eng->scratch_used = 0;
+	eng->exit_pending = false;
 	eng->ms.dms_tkey = eng->tkey;
 	eng->ms.dms_strtok = 0;
 	if (e->has_pred && (!run(eng, e, &e->pred, 0, &v) || v == 0))
@@ -483,7 +509,7 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 			ok = run(eng, e, &s->difo, s->actndx, &v);
 			break;
 		case DVM_STEP_SPECULATE: case DVM_STEP_COMMIT: case DVM_STEP_DISCARD:
-			ok = spec_step(eng, e, s, &target, &record);
+			ok = spec_step(eng, e, s, &target);
 			break;
 		default:	/* RECORD, EXIT */
 			ok = record_step(eng, e, s, data);
@@ -492,7 +518,7 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 		if (!ok)
 			return;
 	}
-	if (record && e->records)
+	if (e->records)
 		commit_record(eng, e, target);
 	for (uint32_t i = 0; i < eng->nspec; i++)
 		if (eng->specs[i].state == DVM_SPEC_COMMIT)
@@ -507,7 +533,10 @@ void dvm_engine__fire(struct dvm_engine *eng, struct dvm_probe *p,
 	eng->cur_probe = p;
 	eng->args = args != 0 ? args : none;
 	eng->timestamp = 0;
-	for (struct dvm_ecb *e = p->ecbs; e != 0; e = e->next)
+	for (struct dvm_ecb *e = p->ecbs; e != 0; e = e->next) {
+		if (eng->activity == DVM_ACTIVITY_DRAINING)
+			break;		/* exit() ran: nothing more until END */
 		fire_ecb(eng, e);
+	}
 	eng->cur_ecb = 0;
 }

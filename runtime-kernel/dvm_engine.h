@@ -173,6 +173,19 @@ struct dvm_aggvar {
 
 /* ---- The engine ------------------------------------------------------------ */
 
+/*
+ * Where the session is, as DTrace's kernel tracks it: BEGIN runs in
+ * WARMUP; an exit() moves WARMUP or ACTIVE to DRAINING, after which
+ * no ECB runs until the driver fires END in COOLDOWN, where exit() may
+ * still set a new status.  A second exit() before END is a drop.
+ */
+enum dvm_activity {
+	DVM_ACTIVITY_WARMUP = 0,
+	DVM_ACTIVITY_ACTIVE,
+	DVM_ACTIVITY_DRAINING,
+	DVM_ACTIVITY_COOLDOWN
+};
+
 /* A read-only area the program may load from (names, string tables). */
 struct dvm_region {
 	uint64_t	base, size;
@@ -187,6 +200,7 @@ struct dvm_engine {
 	uint64_t		strsize, scratchsize;
 	uint32_t		nspec;
 	enum dvm_bufpolicy	bufpolicy;
+	uint64_t		reserve;	/* fill: principal bytes kept for END */
 
 	/* Storage, allocated and sized by the driver at enable time. */
 	struct dvm_vstate	vs;		/* variables (dvm_var.h) */
@@ -210,13 +224,15 @@ struct dvm_engine {
 
 	/* Set by the host before each firing. */
 	uint64_t		tkey;		/* thread key (dvm_var.h) */
+	enum dvm_activity	activity;	/* the driver moves it on */
 
 	/* Counters (read by the consumer). */
 	uint64_t		aggdrops, specdrops, specbusy, specunavail, errors;
 
 	/* Outcome. */
-	bool			exiting;	/* exit() ran */
-	int			exit_status;
+	bool			exiting;	/* exit() ran (activity DRAINING) */
+	bool			have_status;	/* an exit record was written */
+	int			exit_status;	/* of the last exit record written */
 
 	/* Per firing (internal). */
 	struct dvm_probe	*cur_probe;
@@ -224,6 +240,8 @@ struct dvm_engine {
 	const uint64_t		*args;		/* arg0..arg9 */
 	uint64_t		timestamp;	/* 0: not read yet */
 	bool			in_error;
+	bool			exit_pending;	/* this ECB executed exit() */
+	int			exit_value;
 };
 
 /*
@@ -248,6 +266,13 @@ void dvm_engine__fire(struct dvm_engine *eng, struct dvm_probe *p,
  */
 int dvm_buf__reserve(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
     uint8_t **out);
+
+/*
+ * Would n bytes fit in b now?  DTrace reserves an ECB's record before its
+ * predicate runs and skips the whole ECB when it cannot: false means
+ * exactly that, with the drop counted (and a fill buffer marked full).
+ */
+bool dvm_buf__fits(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n);
 
 /* Apply one value to aggregation av under key[0..keylen) (dvm_agg.c). */
 void dvm_agg__apply(struct dvm_engine *eng, const struct dvm_aggvar *av,

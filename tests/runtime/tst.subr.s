@@ -193,6 +193,11 @@
 .difo zero rtype=ctf:integer:4
 	ret %r0
 .end
+! The faulting clause comes first: after exit() no later BEGIN clause runs.
+.clause
+	.probe dtrace:::BEGIN
+	.action difexpr difo=kernel
+.end
 .clause
 	.probe dtrace:::BEGIN
 	.action printf difo=strjoin format=f
@@ -216,8 +221,4 @@
 	.action printf difo=tok2 format=f
 	.action printf difo=memstr format=f
 	.action exit difo=zero
-.end
-.clause
-	.probe dtrace:::BEGIN
-	.action difexpr difo=kernel
 .end
