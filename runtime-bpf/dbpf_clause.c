@@ -211,15 +211,11 @@ static bool is_string_var(const struct dif_difo *dp, unsigned id, unsigned scope
  *              size, r3) or fault BADADDR; r0 = *(u<size> *)(fp + TMP)
  *   CONST/ZERO r0 = value
  */
-static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
+static int load_src(struct dbpf_xl *x, const struct dbpf_argsrc *a, const char *what)
 {
 	static const uint8_t bsz[9] = { 0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW };
-	const struct dbpf_argsrc *a = n < DBPF_MAXARGS ? &c->at->at_args[n] : NULL;
-	unsigned size = a ? a->as_size : 0;
+	unsigned size = a->as_size;
 
-	if (a == NULL || a->as_kind == DBPF_ARG_NONE)
-		return fail(x, "pc %lld: arg%u is not provided by this probe",
-		    (long long)x->curpc, n);
 	switch (a->as_kind) {
 	case DBPF_ARG_ZERO:
 		emit(x, ALU_K(BPF_MOV, R0, 0));
@@ -240,10 +236,10 @@ static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
 	case DBPF_ARG_EXIT_REASON:
 		break;
 	default:
-		return fail(x, "arg%u: unknown argument source kind %u", n, a->as_kind);
+		return fail(x, "%s: unknown argument source kind %u", what, a->as_kind);
 	}
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return fail(x, "arg%u: field size %u is not 1, 2, 4 or 8", n, size);
+		return fail(x, "%s: field size %u is not 1, 2, 4 or 8", what, size);
 	if (a->as_kind == DBPF_ARG_CTX) {
 		emit(x, LDXSZ(bsz[size], R0, R9, (int16_t)a->as_off));
 	} else {
@@ -296,6 +292,18 @@ static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
 		emit(x, ALU_K(BPF_MOV, R0, 2));
 	}
 	return 0;
+}
+
+static int load_arg(struct dbpf_xl *x, struct cx *c, unsigned n)
+{
+	const struct dbpf_argsrc *a = n < DBPF_MAXARGS ? &c->at->at_args[n] : NULL;
+	char what[16];
+
+	if (a == NULL || a->as_kind == DBPF_ARG_NONE)
+		return fail(x, "pc %lld: arg%u is not provided by this probe",
+		    (long long)x->curpc, n);
+	snprintf(what, sizeof(what), "arg%u", n);
+	return load_src(x, a, what);
 }
 
 /*
@@ -375,6 +383,22 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 	case DIF_VAR_EPID:
 		dbpf_ld_imm64(x, R0, 0, c->cl->epid);
 		return 1;
+	case DIF_VAR_STACKDEPTH: case DIF_VAR_USTACKDEPTH:
+		/*
+		 *   r1 = ctx; r2 = r8 + S; r3 = 127 * 8; r4 = flags; call get_stack
+		 *   r0 = r0 < 0 ? 0 : r0 / 8
+		 */
+		if ((rc = new_area(x, c, 127 * 8, &off)) != 0)
+			return rc;
+		emit(x, ALU_X(BPF_MOV, R1, R9));
+		scratch_ptr(x, R2, off);
+		emit(x, ALU_K(BPF_MOV, R3, 127 * 8));
+		emit(x, ALU_K(BPF_MOV, R4, var == DIF_VAR_USTACKDEPTH ? BPF_F_USER_STACK : 0));
+		emit(x, CALL(BPF_FUNC_get_stack));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R0, 0, 1, 0));
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		emit(x, ALU_K(BPF_RSH, R0, 3));
+		return 1;
 	case DIF_VAR_WALLTIMESTAMP:
 		/* CLOCK_MONOTONIC + (REALTIME - MONOTONIC when the set was made) */
 		emit(x, CALL(BPF_FUNC_ktime_get_ns));
@@ -427,6 +451,32 @@ static int ldgs_builtin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 /* ---- Variables ----------------------------------------------------------- */
 
 /*
+ * r0 = the key of `self`: bpf_get_current_pid_tgid(), or, for a probe about
+ * another thread, (tgid << 32) | tid from the attach point's sources
+ * (fp[A] is used as a temporary).
+ */
+static int self_key(struct dbpf_xl *x, struct cx *c)
+{
+	int rc;
+
+	if (c->at->at_self_tid.as_kind == DBPF_ARG_NONE) {
+		emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+		return 0;
+	}
+	if ((rc = load_src(x, &c->at->at_self_tgid, "self tgid")) != 0)
+		return rc;
+	emit(x, ALU_K(BPF_LSH, R0, 32));
+	emit(x, STX64(FP, R0, SLOT_A));
+	if ((rc = load_src(x, &c->at->at_self_tid, "self tid")) != 0)
+		return rc;
+	emit(x, ALU_K(BPF_LSH, R0, 32));
+	emit(x, ALU_K(BPF_RSH, R0, 32));
+	emit(x, LDX64(R1, FP, SLOT_A));
+	emit(x, ALU_X(BPF_OR, R0, R1));
+	return 0;
+}
+
+/*
  * Global scalar: an ARRAY map indexed by id - UBASE.
  *   ldgs: fp[KEY] = idx; r0 = lookup(gvars, fp+KEY); r0 = r0 ? *r0 : 0
  *   stgs: fp[KEY] = idx; fp[VVAL] = %rs; update(gvars, fp+KEY, fp+VVAL, ANY)
@@ -465,13 +515,16 @@ static int global_var(struct dbpf_xl *x, const struct dif_difo *dp,
  *   stts: %rs == 0 ? delete(tvars, key)
  *                  : update(tvars, key, fp+VVAL, ANY) or dyndrops++
  */
-static int thread_var(struct dbpf_xl *x, const struct dif_difo *dp,
+static int thread_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
     dif_instr_t in, bool store)
 {
 	unsigned var = DIF_INSTR_VAR(in);
 	uint32_t del = dbpf_label_new(x), out = dbpf_label_new(x);
+	int rc;
 
-	emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+	(void)dp;
+	if ((rc = self_key(x, c)) != 0)
+		return rc;
 	emit(x, STX64(FP, R0, SLOT_VKEY));
 	emit(x, ST64(FP, SLOT_VKEY + 8, (int32_t)var));
 	map_ref(x, R1, DBPF_REF_TVARS);
@@ -918,7 +971,8 @@ static int dyn_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 		return rc;
 	zero_scratch(x, key, round8(vs.keysize));
 	if (scope == DIFV_SCOPE_THREAD) {
-		emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+		if ((rc = self_key(x, c)) != 0)
+			return rc;
 		emit(x, STX64(R8, R0, (int16_t)key));
 		o = 8;
 	}
@@ -1011,7 +1065,7 @@ static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
 		if (is_string_var(dp, DIF_INSTR_VAR(in), DIFV_SCOPE_THREAD))
 			return dyn_var(x, c, dp, in, DIFV_SCOPE_THREAD, false,
 			    op == DIF_OP_STTS);
-		return thread_var(x, dp, in, op == DIF_OP_STTS);
+		return thread_var(x, c, dp, in, op == DIF_OP_STTS);
 	case DIF_OP_LDGAA: case DIF_OP_STGAA:
 		return dyn_var(x, c, dp, in, DIFV_SCOPE_GLOBAL, true, op == DIF_OP_STGAA);
 	case DIF_OP_LDTAA: case DIF_OP_STTAA:

@@ -139,6 +139,13 @@ struct dbpf_attach {
 	const char		*at_prov, *at_mod, *at_func, *at_name;	/* probe* */
 	/* task_struct offsets (from BTF) for `ppid`; 0: ppid is refused */
 	uint32_t		at_off_real_parent, at_off_tgid;
+	/*
+	 * The thread `self->` belongs to, when it is not the current one
+	 * (sched:::on-cpu runs in the outgoing thread but is about the
+	 * incoming one): thread-local keys become (tgid << 32 | tid) from
+	 * these sources.  DBPF_ARG_NONE (0): the current thread.
+	 */
+	struct dbpf_argsrc	at_self_tgid, at_self_tid;
 };
 
 /* ---- Sets ---------------------------------------------------------------- */
@@ -216,6 +223,17 @@ typedef int dbpf_agg_fn(void *arg, uint32_t aggid, const struct dbpf_aggkey *key
 int dbpf_set__agg_walk(struct dbpf_set *s, dbpf_agg_fn *fn, void *arg);
 /* Delete every entry of aggregation aggid (clear/trunc); 0 or -errno. */
 int dbpf_set__agg_clear(struct dbpf_set *s, uint32_t aggid);
+
+/*
+ * Global variables shared with the user-space engine (BEGIN/END clauses
+ * run there): read or write variable id's value — 8 bytes for a scalar,
+ * up to strsize + 1 bytes for a string global (only once a translated
+ * clause uses it; -ENOENT before).  size is the caller's buffer.
+ */
+int dbpf_set__global_get(const struct dbpf_set *s, uint32_t id, void *buf,
+    size_t size);
+int dbpf_set__global_set(struct dbpf_set *s, uint32_t id, const void *buf,
+    size_t size);
 
 /* Counters summed over CPUs. */
 struct dbpf_counts {

@@ -788,6 +788,75 @@ int dbpf_set__agg_clear(struct dbpf_set *s, uint32_t aggid)
 	return -ENOENT;
 }
 
+/* The string global's own map, or NULL. */
+static const struct var *string_global(const struct dbpf_set *s, uint32_t id)
+{
+	for (uint32_t i = 0; i < s->nvars; i++)
+		if (s->vars[i].vs.id == id && s->vars[i].vs.scope == DIFV_SCOPE_GLOBAL &&
+		    !s->vars[i].vs.assoc && s->vars[i].vs.string)
+			return &s->vars[i];
+	return NULL;
+}
+
+int dbpf_set__global_get(const struct dbpf_set *s, uint32_t id, void *buf,
+    size_t size)
+{
+	const struct var *v = string_global(s, id);
+	uint32_t key = 0;
+	uint8_t *tmp;
+	uint64_t val;
+
+	if (s->o.so_no_kernel)
+		return -ENODEV;
+	if (v != NULL) {
+		if ((tmp = calloc(1, v->vs.valsize)) == NULL)
+			return -ENOMEM;
+		if (bpf_map_lookup_elem(v->fd, &key, tmp) != 0) {
+			int e = errno;
+
+			free(tmp);
+			return -e;
+		}
+		memcpy(buf, tmp, size < v->vs.valsize ? size : v->vs.valsize);
+		free(tmp);
+		return 0;
+	}
+	if (id < DIF_VAR_OTHER_UBASE || id - DIF_VAR_OTHER_UBASE >= DBPF_NGVARS)
+		return -ENOENT;
+	key = id - DIF_VAR_OTHER_UBASE;
+	if (bpf_map_lookup_elem(s->gvars, &key, &val) != 0)
+		return -errno;
+	memcpy(buf, &val, size < 8 ? size : 8);
+	return 0;
+}
+
+int dbpf_set__global_set(struct dbpf_set *s, uint32_t id, const void *buf,
+    size_t size)
+{
+	const struct var *v = string_global(s, id);
+	uint32_t key = 0;
+	uint8_t *tmp;
+	uint64_t val = 0;
+	int rc = 0;
+
+	if (s->o.so_no_kernel)
+		return -ENODEV;
+	if (v != NULL) {
+		if ((tmp = calloc(1, v->vs.valsize)) == NULL)
+			return -ENOMEM;
+		memcpy(tmp, buf, size < v->vs.valsize - 1 ? size : v->vs.valsize - 1);
+		if (bpf_map_update_elem(v->fd, &key, tmp, BPF_ANY) != 0)
+			rc = -errno;
+		free(tmp);
+		return rc;
+	}
+	if (id < DIF_VAR_OTHER_UBASE || id - DIF_VAR_OTHER_UBASE >= DBPF_NGVARS)
+		return -ENOENT;
+	key = id - DIF_VAR_OTHER_UBASE;
+	memcpy(&val, buf, size < 8 ? size : 8);
+	return bpf_map_update_elem(s->gvars, &key, &val, BPF_ANY) != 0 ? -errno : 0;
+}
+
 int dbpf_set__counts(const struct dbpf_set *s, struct dbpf_counts *c)
 {
 	memset(c, 0, sizeof(*c));

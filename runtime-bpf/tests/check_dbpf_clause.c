@@ -700,6 +700,85 @@ START_TEST(assoc_and_string_vars)
 }
 END_TEST
 
+/* ASSERTION: globals are shared with user space both ways; self-> follows the probe's thread; stackdepth counts frames. */
+START_TEST(shared_state)
+{
+	static const dif_instr_t rd[] = {
+		DIF_INSTR_IMM16(DIF_OP_LDGS, 0x500, 1), RET(1)
+	};
+	static const dif_instr_t wr[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_IMM16(DIF_OP_STGS, 0x500, 1),
+		SETS(9, 2), DIF_INSTR_IMM16(DIF_OP_STGS, 0x505, 2), RET(0)
+	};
+	static const dif_instr_t rds[] = { DIF_INSTR_IMM16(DIF_OP_LDGS, 0x505, 1), RET(1) };
+	static const dif_instr_t tset[] = {
+		LDGS(DIF_VAR_ARG1, 1), DIF_INSTR_IMM16(DIF_OP_STTS, 0x501, 1), RET(0)
+	};
+	static const dif_instr_t tget[] = { DIF_INSTR_IMM16(DIF_OP_LDTS, 0x501, 1), RET(1) };
+	static const dif_instr_t depth[] = { LDGS(DIF_VAR_STACKDEPTH, 1), RET(1) };
+	static const struct dif_var vars[] = {
+		{ .dtdv_name = 0, .dtdv_id = 0x500, .dtdv_kind = DIFV_KIND_SCALAR,
+		  .dtdv_scope = DIFV_SCOPE_GLOBAL, .dtdv_type = { .dtdt_size = 8 } },
+		{ .dtdv_name = 2, .dtdv_id = 0x501, .dtdv_kind = DIFV_KIND_SCALAR,
+		  .dtdv_scope = DIFV_SCOPE_THREAD, .dtdv_type = { .dtdt_size = 8 } },
+		{ .dtdv_name = 6, .dtdv_id = 0x505, .dtdv_kind = DIFV_KIND_SCALAR,
+		  .dtdv_scope = DIFV_SCOPE_GLOBAL, .dtdv_type = STRTYPE },
+	};
+	struct dif_difo r = difo(rd, LEN(rd), NULL, 0, anames, sizeof(anames), vars, 3);
+	struct dif_difo w = difo(wr, LEN(wr), NULL, 0, anames, sizeof(anames), vars, 3);
+	struct dif_difo rs = difo(rds, LEN(rds), NULL, 0, anames, sizeof(anames), vars, 3);
+	struct dif_difo ts = difo(tset, LEN(tset), NULL, 0, anames, sizeof(anames), vars, 3);
+	struct dif_difo tg = difo(tget, LEN(tget), NULL, 0, anames, sizeof(anames), vars, 3);
+	struct dif_difo dd = difo(depth, LEN(depth), NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step rec[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &r, .off = 0, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &rs, .off = 8, .size = 64,
+		  .byref = true, .string = true },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &tg, .off = 72, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 4, .difo = &dd, .off = 80, .size = 8 },
+	};
+	struct dbpf_step set1[] = {
+		{ .kind = DBPF_STEP_VOID, .actndx = 1, .difo = &w },
+		{ .kind = DBPF_STEP_VOID, .actndx = 2, .difo = &ts },
+	};
+	struct dbpf_clause reader = { .epid = 1, .what = "r", .steps = rec, .nsteps = 4,
+	    .datasize = 88, .records = true };
+	struct dbpf_clause writer = { .epid = 2, .what = "w", .steps = set1, .nsteps = 2 };
+	struct dbpf_attach other = attach();
+	uint64_t v = 41;
+	char str[65] = "";
+	int r0, r1, w1;
+
+	other.at_self_tgid = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CONST, .as_value = 7 };
+	other.at_self_tid = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CONST, .as_value = 9 };
+	r0 = add(&reader, 1);
+	ck_assert_msg(dbpf_set__add_probe(set, &other, &reader, 1, &r1, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_msg(dbpf_set__add_probe(set, &other, &writer, 1, &w1, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(dbpf_set__global_set(set, 0x500, &v, 8), 0);
+	ck_assert_int_eq(dbpf_set__global_set(set, 0x505, "from user", 9), 0);
+	fire(r0, 0, 0, 0);
+	fire(w1, 99, 5, 0);	/* g = 99; gs = "abc"; self->t = 5 for thread 7/9 */
+	fire(r0, 0, 0, 0);
+	fire(r1, 0, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 3);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 41);
+	ck_assert_str_eq((char *)recs[0].data + 8, "from user");
+	ck_assert_uint_eq(u64_at(&recs[1], 0), 99);
+	ck_assert_str_eq((char *)recs[1].data + 8, "abc");
+	ck_assert_uint_eq(u64_at(&recs[1], 72), 0);	/* this thread has no self->t */
+	ck_assert_uint_eq(u64_at(&recs[2], 72), 5);	/* thread 7/9 has */
+	ck_assert_uint_gt(u64_at(&recs[0], 80), 0);	/* stackdepth */
+	ck_assert_int_eq(dbpf_set__global_get(set, 0x500, &v, 8), 0);
+	ck_assert_uint_eq(v, 99);
+	ck_assert_int_eq(dbpf_set__global_get(set, 0x505, str, 64), 0);
+	ck_assert_str_eq(str, "abc");
+	ck_assert_int_eq(dbpf_set__global_get(set, 0x400, &v, 8), -ENOENT);
+}
+END_TEST
+
 /* ASSERTION: args[i], probe id, epid and constant arguments read their sources. */
 START_TEST(builtins_and_args)
 {
@@ -935,6 +1014,7 @@ int main(void)
 	T(aggregations);
 	T(variables);
 	T(assoc_and_string_vars);
+	T(shared_state);
 	T(builtins_and_args);
 	T(task_clock_and_arg_kinds);
 	T(perf_event_program);
