@@ -200,6 +200,7 @@ struct dc_program {
 	struct dc_pending *pending;     /* members of then-incomplete types */
 };
 
+#define DC_MAX_VLEN 1023        /* members of a struct/union/enum (CTF's vlen) */
 #define DC_MAX_NEST 1000        /* expression/declarator nesting limit */
 
 #endif /* DC_IMPL_H */

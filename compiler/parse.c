@@ -143,6 +143,26 @@ static struct dc_node *node(struct parser *P, enum dc_node_kind k, const struct 
 	return n;
 }
 
+/*
+ * pointers := { '*' { type-qualifier } }
+ * At most DC_MAX_PTR levels: type names grow with each level, so an
+ * unbounded run of stars would cost quadratic time and memory.
+ */
+enum { DC_MAX_PTR = 64 };
+
+static struct dc_ty *pointers(struct parser *P, struct dc_ty *base)
+{
+	for (int n = 1; is(P, T_STAR); n++) {
+		struct dc_loc loc = take(P).loc;
+		if (n > DC_MAX_PTR)
+			fail_at(P, &loc, D_SYNTAX, "too many levels of pointer indirection");
+		base = dc_ty_ptr(P->p, base);
+		while (is(P, K_CONST) || is(P, K_VOLATILE) || is(P, K_RESTRICT))
+			take(P);
+	}
+	return base;
+}
+
 /* ---- declarations ------------------------------------------------------ */
 
 static struct dc_node *expr(struct parser *P);
@@ -491,11 +511,7 @@ static struct dc_ty *declarator(struct parser *P, struct dc_ty *base, const char
 
 	enter(P, &loc);
 	*nloc = loc;
-	while (accept(P, T_STAR)) {
-		base = dc_ty_ptr(P->p, base);
-		while (is(P, K_CONST) || is(P, K_VOLATILE) || is(P, K_RESTRICT))
-			take(P);
-	}
+	base = pointers(P, base);
 	/* nested declarator: (*name)(...) -- parse inner with a placeholder */
 	struct dc_ty hole = { .kind = DC_TY_VOID };
 	struct dc_ty *inner = NULL;
@@ -611,6 +627,7 @@ static struct dc_ty *type_name(struct parser *P)
 static void sou_body(struct parser *P, struct dc_ty *t)
 {
 	struct dc_member **tail = &t->members;
+	int nmembers = 0;
 
 	while (!accept(P, T_RBRACE)) {
 		struct dc_loc loc = peek(P)->loc;
@@ -657,6 +674,9 @@ static void sou_body(struct parser *P, struct dc_ty *t)
 				fail_at(P, &nloc, D_DECL_MNAME, "member requires a name");
 			if (name != NULL && dc_ty_member(t, name) != NULL)
 				fail_at(P, &nloc, D_UNKNOWN, "duplicate member name");
+			if (++nmembers > DC_MAX_VLEN)
+				fail_at(P, &nloc, D_UNKNOWN, "too many members: a struct or "
+					"union holds at most 1023, as in CTF");
 			struct dc_member *m = dc_arena_alloc(&P->p->arena, sizeof(*m));
 			m->name = name;
 			m->type = mt;
@@ -679,6 +699,7 @@ static void enum_body(struct parser *P, struct dc_ty *t)
 {
 	struct dc_enumerator **tail = &t->enums;
 	int64_t next = 0;
+	int count = 0;
 
 	t->size = 4;
 	t->is_signed = true;
@@ -701,6 +722,9 @@ static void enum_body(struct parser *P, struct dc_ty *t)
 		for (struct dc_enumerator *e = t->enums; e; e = e->next)
 			if (strcmp(e->name, id.text) == 0)
 				fail_at(P, &id.loc, D_UNKNOWN, "duplicate enumerator name");
+		if (++count > DC_MAX_VLEN)
+			fail_at(P, &id.loc, D_UNKNOWN, "too many enumerators: an enum holds "
+				"at most 1023, as in CTF");
 		if (!dc_sem_declare_enum(P->p, &id.loc, id.text, t, v))
 			longjmp(P->fail, 1);
 		struct dc_enumerator *e = dc_arena_alloc(&P->p->arena, sizeof(*e));
@@ -1112,9 +1136,7 @@ static struct dc_node *unary(struct parser *P)
 			n = node(P, DC_N_SIZEOF_TYPE, &loc);
 			if (peek(P)->kind == T_IDENT) {
 				struct dc_token id = take(P);
-				n->ctype = dc_ty_new(P->p, DC_TY_SYM, id.text);
-				while (accept(P, T_STAR))
-					n->ctype = dc_ty_ptr(P->p, n->ctype);
+				n->ctype = pointers(P, dc_ty_new(P->p, DC_TY_SYM, id.text));
 			} else {
 				n->ctype = type_name(P);
 			}
@@ -1147,8 +1169,7 @@ static struct dc_node *cast_expr(struct parser *P)
 			struct dc_token id = take(P);
 			n->ctype = dc_ty_new(P->p, DC_TY_SYM, id.text);
 			n->ctype->size = 0;
-			while (accept(P, T_STAR))
-				n->ctype = dc_ty_ptr(P->p, n->ctype);
+			n->ctype = pointers(P, n->ctype);
 		} else {
 			n->ctype = type_name(P);
 		}

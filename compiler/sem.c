@@ -1408,17 +1408,54 @@ bool dc_sem_type_completed(struct dc_program *p, struct dc_ty *t)
 	return false;
 }
 
+struct probe_at {
+	const struct dc_probe_decl *d;
+	size_t i;               /* position in the declaration */
+};
+
+static int probe_at_cmp(const void *a, const void *b)
+{
+	const struct probe_at *x = a, *y = b;
+	int c = strcmp(x->d->name, y->d->name);
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * The earliest-declared probe whose name was declared before it in the
+ * same provider, or NULL.  Sorted by (name, position): n log n, so a
+ * provider of many probes costs no quadratic time.
+ */
+static struct dc_probe_decl *first_duplicate_probe(struct dc_program *p,
+						   const struct dc_provider *pv)
+{
+	size_t n = 0;
+	for (const struct dc_probe_decl *a = pv->probes; a; a = a->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	struct probe_at *v = dc_arena_alloc(&p->arena, n * sizeof(*v));
+	size_t i = 0;
+	for (const struct dc_probe_decl *a = pv->probes; a; a = a->next, i++)
+		v[i] = (struct probe_at){ a, i };
+	qsort(v, n, sizeof(*v), probe_at_cmp);
+	const struct probe_at *best = NULL;
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i - 1].d->name, v[i].d->name) == 0 &&
+		    (best == NULL || v[i].i < best->i))
+			best = &v[i];
+	return best ? (struct dc_probe_decl *)best->d : NULL;
+}
+
 void dc_sem_provider(struct dc_program *p, struct dc_ext *x)
 {
 	struct dc_provider *pv = x->u.provider;
+	struct dc_probe_decl *dup = first_duplicate_probe(p, pv);
 
-	for (struct dc_probe_decl *a = pv->probes; a; a = a->next)
-		for (struct dc_probe_decl *b = a->next; b; b = b->next)
-			if (strcmp(a->name, b->name) == 0) {
-				dc_error(p, &b->loc, D_PROV_PRDUP, "probe %s is declared twice",
-					 b->name);
-				return;
-			}
+	if (dup != NULL) {
+		dc_error(p, &dup->loc, D_PROV_PRDUP, "probe %s is declared twice", dup->name);
+		return;
+	}
 	if (p->nproviders == p->cproviders) {
 		size_t nc = p->cproviders ? p->cproviders * 2 : 4;
 		struct dc_provider **np = dc_arena_alloc(&p->arena, nc * sizeof(*np));

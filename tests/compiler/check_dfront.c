@@ -413,6 +413,54 @@ START_TEST(version_binding)
 }
 END_TEST
 
+/* ASSERTION: declarations that would cost quadratic time are bounded: over
+ * 1023 members or enumerators (CTF's limit) is D_UNKNOWN, over 64 pointer
+ * levels D_SYNTAX; duplicate probes of a large provider are still found. */
+START_TEST(size_limits)
+{
+	struct sinkbuf sb;
+	/* distinct member names: m0 m1 ... */
+	size_t cap = 2000 * 16 + 64, l = 0;
+	char *t = malloc(cap);
+	l += (size_t)sprintf(t + l, "struct s {");
+	for (int i = 0; i < 1024; i++)
+		l += (size_t)sprintf(t + l, " int m%d;", i);
+	sprintf(t + l, " };");
+	free(compile(t, &sb));
+	ck_assert_str_eq(sb.tags, "D_UNKNOWN");
+	l = (size_t)sprintf(t, "enum e {");
+	for (int i = 0; i < 1024; i++)
+		l += (size_t)sprintf(t + l, " E%d,", i);
+	sprintf(t + l, " };");
+	free(compile(t, &sb));
+	ck_assert_str_eq(sb.tags, "D_UNKNOWN");
+	l = (size_t)sprintf(t, "enum e {");
+	for (int i = 0; i < 1023; i++)
+		l += (size_t)sprintf(t + l, " E%d,", i);
+	sprintf(t + l, " }; BEGIN { trace(E1022); }");
+	free(compile(t, &sb));
+	ck_assert_str_eq(sb.tags, "");
+	free(t);
+	t = repeat("int ", "*", 65, "x;");
+	free(compile(t, &sb));
+	free(t);
+	ck_assert_str_eq(sb.tags, "D_SYNTAX");
+	t = repeat("int ", "*", 64, "x; BEGIN { x = 0; }");
+	free(compile(t, &sb));
+	free(t);
+	ck_assert_str_eq(sb.tags, "");
+	t = malloc(20000 * 24 + 64);
+	l = (size_t)sprintf(t, "provider p {");
+	for (int i = 0; i < 20000; i++)
+		l += (size_t)sprintf(t + l, " probe p%d();", i);
+	sprintf(t + l, " probe p7(); };");
+	free(compile(t, &sb));
+	free(t);
+	ck_assert_str_eq(sb.tags, "D_PROV_PRDUP");
+	ck_assert_int_eq(sb.col, (int)l + 8);       /* the second p7 */
+}
+END_TEST
+
 static Suite *dfront_suite(void)
 {
 	Suite *s = suite_create("dfront");
@@ -427,6 +475,7 @@ static Suite *dfront_suite(void)
 		{ "symbolic_types", symbolic_types }, { "deep_chains", deep_chains },
 		{ "huge_literal", huge_literal }, { "invalid_utf8", invalid_utf8 },
 		{ "unterminated_eof", unterminated_eof }, { "version_binding", version_binding },
+		{ "size_limits", size_limits },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		TCase *tc = tcase_create(cases[i].name);
