@@ -468,11 +468,14 @@ int main(int argc, char **argv)
 	    "%s.tmp", b.truth_path) >= (int)sizeof(b.truth_tmp) ||
 	    !(b.truth = fopen(b.truth_tmp, "w"))))
 		die("%s: %s", b.truth_path, strerror(errno));
-	else if (make_ring(&b) == 0 && listen_sock(&b) == 0) {
+	else if (make_ring(&b) == 0) {
+		/* QEMU first: the socket appears only once the guest is up,
+		 * so a host that finds it gets its ANNOUNCE at once. */
 		if (qr_qemu__start(&b.q, qemu, b.guest, b.cpu, b.ram_mb,
 		    b.ram_mb >= 4096 ? "highmem" : NULL) < 0)
 			die("%s%s", b.q.err, "");
-		else if (wait_host(&b) == 0 && (rc = run_guest(&b)) == 0)
+		else if (listen_sock(&b) == 0 && wait_host(&b) == 0 &&
+		    (rc = run_guest(&b)) == 0)
 			wait_detach(&b);
 	}
 	/* The truth file appears complete or not at all. */
