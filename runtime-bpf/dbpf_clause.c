@@ -399,6 +399,20 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 		emit(x, ALU_K(BPF_MOV, R0, 0));
 		emit(x, ALU_K(BPF_RSH, R0, 3));
 		return 1;
+	case DIF_VAR_ERRNO:
+		/*   r0 = <source>; r0 = (r0 s< 0 && r0 s>= -4095) ? -r0 : 0 */
+		if (c->at->at_errno.as_kind == DBPF_ARG_NONE) {
+			emit(x, ALU_K(BPF_MOV, R0, 0));
+			return 1;
+		}
+		if ((rc = load_src(x, &c->at->at_errno, "errno")) != 0)
+			return rc;
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R0, 0, 3, 0));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSLT | BPF_K, R0, 0, 2, -4095));
+		emit(x, ALU_K(BPF_NEG, R0, 0));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, 1, 0));
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		return 1;
 	case DIF_VAR_WALLTIMESTAMP:
 		/* CLOCK_MONOTONIC + (REALTIME - MONOTONIC when the set was made) */
 		emit(x, CALL(BPF_FUNC_ktime_get_ns));
@@ -1381,7 +1395,8 @@ static void apply(struct dbpf_xl *x, const struct dbpf_step *s,
 		emit(x, ALU_K(BPF_ADD, R1, 1));
 		emit(x, STX64(R6, R1, 0));
 	}
-	emit(x, LDX64(R2, FP, SLOT_AGGV));
+	if (s->aggfunc != DIF_ACT_COUNT)
+		emit(x, LDX64(R2, FP, SLOT_AGGV));
 	switch (s->aggfunc) {
 	case DIF_ACT_COUNT:
 		emit(x, LDX64(R1, R6, w));
@@ -1544,10 +1559,13 @@ static int aggregate(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 	} else {
 		emit(x, ST64(FP, SLOT_INCR, 1));
 	}
-	if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
-		return rc;
-	emit(x, LDX64(R1, FP, SLOT_RESULT));
-	emit(x, STX64(FP, R1, SLOT_AGGV));
+	if (s->difo != NULL || s->aggfunc != DIF_ACT_COUNT) {
+		/* count() has no value: nothing to run or keep */
+		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
+			return rc;
+		emit(x, LDX64(R1, FP, SLOT_RESULT));
+		emit(x, STX64(FP, R1, SLOT_AGGV));
+	}
 	/* the initial value: zero words, min/max extremes, the encoded arg */
 	init = c->lay.inits + c->inits_used;
 	c->inits_used += sh.valsize;

@@ -146,6 +146,11 @@ struct dbpf_attach {
 	 * these sources.  DBPF_ARG_NONE (0): the current thread.
 	 */
 	struct dbpf_argsrc	at_self_tgid, at_self_tid;
+	/*
+	 * `errno`: a syscall return value read from this source becomes -v
+	 * when it is in [-4095, -1], else 0.  DBPF_ARG_NONE: errno is 0.
+	 */
+	struct dbpf_argsrc	at_errno;
 };
 
 /* ---- Sets ---------------------------------------------------------------- */

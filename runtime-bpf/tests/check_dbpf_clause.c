@@ -64,7 +64,7 @@ static void teardown(void)
 }
 
 /* arg0, arg1 = ctx u64 0 and 1; arg2 = the signed 32-bit low half of ctx 2;
- * arg3 = 77; arg4 = ctx u64 2. */
+ * arg3 = 77; arg4 = ctx u64 2; errno from ctx u64 1 as a syscall return. */
 static struct dbpf_attach attach(void)
 {
 	struct dbpf_attach at;
@@ -77,6 +77,7 @@ static struct dbpf_attach attach(void)
 	    .as_signed = true, .as_off = 16 };
 	at.at_args[3] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CONST, .as_value = 77 };
 	at.at_args[4] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8, .as_off = 16 };
+	at.at_errno = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX, .as_size = 8, .as_off = 8 };
 	at.at_probe_id = 4242;
 	at.at_prov = "test";
 	at.at_mod = "";
@@ -779,7 +780,7 @@ START_TEST(shared_state)
 }
 END_TEST
 
-/* ASSERTION: args[i], probe id, epid and constant arguments read their sources. */
+/* ASSERTION: args[i], probe id, epid, errno and constant arguments read their sources. */
 START_TEST(builtins_and_args)
 {
 	static const dif_instr_t ldga[] = {
@@ -790,20 +791,28 @@ START_TEST(builtins_and_args)
 		DIF_INSTR_FMT(DIF_OP_ADD, 1, 2, 1), DIF_INSTR_FMT(DIF_OP_ADD, 1, 3, 1), RET(1)
 	};
 	struct dif_difo a = difo(ldga, LEN(ldga), NULL, 0, NULL, 0, NULL, 0);
+	static const dif_instr_t eno[] = { LDGS(DIF_VAR_ERRNO, 1), RET(1) };
 	struct dif_difo b = difo(ids, LEN(ids), NULL, 0, NULL, 0, NULL, 0);
+	struct dif_difo e = difo(eno, LEN(eno), NULL, 0, NULL, 0, NULL, 0);
 	struct dbpf_step st[] = {
 		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a, .off = 0, .size = 8 },
 		{ .kind = DBPF_STEP_RECORD, .actndx = 2, .difo = &b, .off = 8, .size = 8 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 3, .difo = &e, .off = 16, .size = 8 },
 	};
-	struct dbpf_clause cl = { .epid = 9, .what = "b", .steps = st, .nsteps = 2,
-	    .datasize = 16, .records = true };
+	struct dbpf_clause cl = { .epid = 9, .what = "b", .steps = st, .nsteps = 3,
+	    .datasize = 24, .records = true };
 	int idx = add(&cl, 1);
 
 	fire(idx, 555, 0, 0);	/* args[arg1 = 0] = arg0 */
 	fire(idx, 555, 2, (uint64_t)-5);	/* args[2] = -5 (signed 32-bit) */
 	fire(idx, 555, 9, 0);	/* args[9]: no source, 0 */
+	fire(idx, 555, (uint64_t)-13, 0);	/* errno 13 */
+	fire(idx, 555, (uint64_t)-5000, 0);	/* not an errno */
 	drain();
-	ck_assert_int_eq(nrecs, 3);
+	ck_assert_int_eq(nrecs, 5);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 0);
+	ck_assert_uint_eq(u64_at(&recs[3], 16), 13);
+	ck_assert_uint_eq(u64_at(&recs[4], 16), 0);
 	ck_assert_uint_eq(u64_at(&recs[0], 0), 555);
 	ck_assert_uint_eq(u64_at(&recs[1], 0), (uint64_t)-5);
 	ck_assert_uint_eq(u64_at(&recs[2], 0), 0);
