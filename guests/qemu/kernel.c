@@ -37,7 +37,7 @@
 #include "qg_proto.h"
 
 #define KVMA		0xffffffff80000000ull
-#define QG_DMAP		0xffff888000000000ull	/* direct map, 2 MiB pages */
+#define QG_DMAP		QG_DMAP_GVA		/* direct map, 2 MiB pages */
 #define QG_HMAP		0xffffc00000000000ull	/* one 1 GiB page at GPA 0 */
 #define RAM_SIZE	(64ull << 20)
 #define KB4		0x1000ull
@@ -71,7 +71,6 @@
 #define NTHREAD		7
 #define NGOOD		5		/* threads 0..4 have readable creds */
 #define NROUNDS		3
-#define QG_UCODE_GVA	0x401000ull	/* the user stub's page */
 
 extern const uint64_t qg_exc_table[22];
 extern uint32_t boot_mb_info;		/* boot.S: EBX at entry (a GPA) */

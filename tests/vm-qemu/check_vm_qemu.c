@@ -63,6 +63,7 @@ struct run {
 	uint64_t qmp_cr3;
 	int qmp_cr3_ok;
 	unsigned oracle_ok, oracle_bad;
+	int perm[8];			/* permission walks, see perm_cases */
 	int exit_code;
 	int fault_vector;
 };
@@ -335,6 +336,44 @@ static void oracle(struct run *r, struct qr_qemu *q, struct dvmm_vm *vm,
 	}
 }
 
+/* Rights as the guest's own tables give them, in the last exit's address
+ * space (a process root: its user pages plus the shared kernel half). */
+static const struct {
+	const char *what;
+	uint64_t gva;
+	uint32_t access;
+	int want4, want5;		/* 4-level / 5-level result */
+} perm_cases[8] = {
+	{ "user read of a kernel thread", 0, DVMM_ACC_USER,
+	  DVMM_E_USER, DVMM_E_USER },
+	{ "user write to the user data page", QG_UARG_GVA,
+	  DVMM_ACC_USER | DVMM_ACC_WRITE, 0, 0 },
+	{ "user write to the read-only user code page", QG_UCODE_GVA,
+	  DVMM_ACC_USER | DVMM_ACC_WRITE, DVMM_E_WRITE, DVMM_E_WRITE },
+	{ "user fetch from the NX user data page", QG_UARG_GVA,
+	  DVMM_ACC_USER | DVMM_ACC_FETCH, DVMM_E_NX, DVMM_E_NX },
+	{ "user fetch from the user code page", QG_UCODE_GVA,
+	  DVMM_ACC_USER | DVMM_ACC_FETCH, 0, 0 },
+	{ "kernel fetch from the NX direct map", QG_DMAP_GVA, DVMM_ACC_FETCH,
+	  DVMM_E_NX, DVMM_E_NX },
+	{ "kernel write to the direct map", QG_DMAP_GVA + 0x1000000,
+	  DVMM_ACC_WRITE, 0, 0 },
+	{ "0x0000800000000000: non-canonical with 4 levels only",
+	  UINT64_C(0x0000800000000000), 0, DVMM_E_NONCANONICAL, DVMM_E_NOT_PRESENT },
+};
+
+static void permissions(struct run *r, struct dvmm_vm *vm)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		struct dvmm_xlate x;
+		struct dvmm_fault f;
+		uint64_t gva = perm_cases[i].gva ? perm_cases[i].gva : r->last_thread;
+
+		r->perm[i] = dvmm_vm__walk(vm, r->last_cr3, r->last_mode, gva,
+		    perm_cases[i].access, &x, &f);
+	}
+}
+
 static void end_of_run(struct run *r, struct qr_qemu *q, struct dvmm_vm *vm)
 {
 	static char regs[16384];
@@ -353,6 +392,7 @@ static void end_of_run(struct run *r, struct qr_qemu *q, struct dvmm_vm *vm)
 	oracle(r, q, vm, r->last_ucred);
 	oracle(r, q, vm, QG_UARG_GVA);
 	oracle(r, q, vm, UINT64_C(0xffff888040000000));	/* past the direct map */
+	permissions(r, vm);
 	if (qr_qemu__reply(q, &go, 1) < 0)
 		note(r, "%s", q->err);
 }
@@ -585,6 +625,22 @@ START_TEST(test_record_decoder_garbage)
 }
 END_TEST
 
+/* ASSERTION: the guest's own tables grant exactly the rights it set: U/S, R/W, XD at every level, NX with EFER.NXE, WP; the canonical check depends on the paging mode. */
+START_TEST(test_permissions)
+{
+	struct run *r = &runs[_i];
+
+	ck_assert_msg(r->done, "%s: %s", r->name, r->err);
+	for (unsigned i = 0; i < 8; i++) {
+		int want = r->want_levels == 5 ? perm_cases[i].want5 : perm_cases[i].want4;
+
+		ck_assert_msg(r->perm[i] == want, "%s: %s: %s, want %s", r->name,
+		    perm_cases[i].what, dvmm_err__name(r->perm[i]),
+		    dvmm_err__name(want));
+	}
+}
+END_TEST
+
 /* ASSERTION: with 4 GiB of RAM QEMU puts the top GiB at GPA 4 GiB (file offset 3 GiB); the credential the guest placed there reads correctly through a third memory slot (make: 3 pairs per round, 3 rounds). */
 START_TEST(test_high_memory)
 {
@@ -610,6 +666,7 @@ static Suite *vm_qemu_suite(void)
 		{ "page_sizes_and_spaces", test_page_sizes_and_spaces },
 		{ "cr3_is_real", test_cr3_is_real },
 		{ "walker_matches_qemu", test_walker_matches_qemu },
+		{ "permissions", test_permissions },
 	};
 
 	TCase *tc;
