@@ -58,6 +58,7 @@
 
 #define MAX_SCRATCH	32768u	/* largest per-CPU map value the kernel allows */
 #define MAX_COPYIN	1024u	/* copyin() sizes beyond this fault NOSCRATCH */
+#define DBPF_MAXSTACK	(128u * 8)	/* stack records and keys: 127 frames + pid */
 #define DIGITS		"0123456789abcdefghijklmnopqrstuvwxyz"	/* lltostr */
 
 /* Counters at the start of the scratch value (summed by dbpf_set__counts). */
@@ -1144,9 +1145,18 @@ int dbpf_agg_shape(const struct dbpf_step *s, uint32_t strsize,
 		return -EINVAL;
 	}
 	for (uint32_t k = 0; k < s->nkeys; k++) {
-		sh->keystr[k] = s->keys[k].string;
-		sh->keyw[k] = !s->keys[k].string ? 8 :
-		    is_execname(s->keys[k].difo) ? 16 : round8(strsize);
+		const struct dbpf_key *key = &s->keys[k];
+
+		if (key->stack && (key->size == 0 || key->size % 8 != 0 ||
+		    key->size > DBPF_MAXSTACK || (key->stack == DBPF_KEY_USTACK &&
+		    key->size < 16))) {
+			snprintf(err, errlen, "aggregation %u: a stack key of %u bytes",
+			    s->aggid, key->size);
+			return -EINVAL;
+		}
+		sh->keystr[k] = key->string && !key->stack;
+		sh->keyw[k] = key->stack ? key->size : !key->string ? 8 :
+		    is_execname(key->difo) ? 16 : round8(strsize);
 		sh->keysize += sh->keyw[k];
 	}
 	if (sh->keysize == 0)
@@ -1466,6 +1476,43 @@ static int run_difo(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 }
 
 /*
+ * A stack into scratch at `at`, `size` bytes:
+ *   kernel:  r1 = ctx; r2 = r8 + at; r3 = size; r4 = 0; call get_stack
+ *   user:    *(u64 *)(r8 + at) = pid; then the same at at + 8 for size - 8
+ *            bytes with BPF_F_USER_STACK
+ * get_stack zero-fills what it does not use (all of it on failure).
+ */
+static void stack_into(struct dbpf_xl *x, uint32_t at, uint32_t size, bool user)
+{
+	if (user) {
+		emit(x, CALL(BPF_FUNC_get_current_pid_tgid));
+		emit(x, ALU_K(BPF_RSH, R0, 32));
+		emit(x, STX64(R8, R0, (int16_t)at));
+		at += 8;
+		size -= 8;
+	}
+	emit(x, ALU_X(BPF_MOV, R1, R9));
+	scratch_ptr(x, R2, at);
+	emit(x, ALU_K(BPF_MOV, R3, (int32_t)size));
+	emit(x, ALU_K(BPF_MOV, R4, user ? BPF_F_USER_STACK : 0));
+	emit(x, CALL(BPF_FUNC_get_stack));
+}
+
+static int stack_record(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
+{
+	bool user = s->kind == DBPF_STEP_USTACK;
+
+	if (s->size == 0 || s->size % 8 != 0 || s->size > DBPF_MAXSTACK ||
+	    (user && s->size < 16))
+		return fail(x, "a stack record of %u bytes", s->size);
+	if ((uint64_t)s->off + s->size > c->cl->datasize)
+		return fail(x, "record at %u of %u bytes is outside the %u-byte record",
+		    s->off, s->size, c->cl->datasize);
+	stack_into(x, c->lay.rec + 16 + s->off, s->size, user);
+	return 0;
+}
+
+/*
  * RECORD / EXIT:  r1 = fp[RESULT]; then
  *   by value     *(u64 *)(rec + off) = 0; *(u<size> *)(rec + off) = r1
  *   string       zero size bytes; probe_read_kernel_str(rec + off, size, r1)
@@ -1529,6 +1576,11 @@ static int aggregate(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 		return ref;
 	zero_scratch(x, koff, sh.keysize);
 	for (uint32_t k = 0; k < s->nkeys; k++) {
+		if (s->keys[k].stack) {
+			stack_into(x, koff, sh.keyw[k], s->keys[k].stack == DBPF_KEY_USTACK);
+			koff += sh.keyw[k];
+			continue;
+		}
 		if (sh.keystr[k] && sh.keyw[k] == 16) {
 			/* `execname` straight into the key: no string copy */
 			scratch_ptr(x, R1, koff);
@@ -1614,6 +1666,8 @@ static int step(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 		return run_difo(x, c, s->difo, s->actndx);
 	case DBPF_STEP_AGG:
 		return aggregate(x, c, s);
+	case DBPF_STEP_STACK: case DBPF_STEP_USTACK:
+		return stack_record(x, c, s);
 	case DBPF_STEP_SPECULATE: case DBPF_STEP_COMMIT: case DBPF_STEP_DISCARD:
 		return fail(x, "speculations are not translated to BPF yet");
 	default:

@@ -60,14 +60,22 @@ enum dbpf_step_kind {
 	DBPF_STEP_EXIT,		/* a RECORD whose value is the exit status */
 	DBPF_STEP_SPECULATE,	/* not translated yet: add_probe says so */
 	DBPF_STEP_COMMIT,	/* idem */
-	DBPF_STEP_DISCARD	/* idem */
+	DBPF_STEP_DISCARD,	/* idem */
+	DBPF_STEP_STACK,	/* stack(): size / 8 kernel pcs at off, 0-padded */
+	DBPF_STEP_USTACK	/* ustack(): the pid, then size / 8 - 1 user pcs */
 };
+
+/* dbpf_key.stack */
+#define DBPF_KEY_STACK	1	/* the key is stack(): size bytes as above */
+#define DBPF_KEY_USTACK	2	/* ustack() */
 
 /* One member of an aggregation's tuple. */
 struct dbpf_key {
 	const struct dif_difo	*difo;
 	uint32_t		actndx;	/* reported in ERROR for a fault here */
 	bool			string;	/* a string key (strsize bytes) */
+	uint8_t			stack;	/* DBPF_KEY_(U)STACK: no difo; size bytes */
+	uint32_t		size;	/* stack keys: bytes (8 * frames [+ 8]) */
 };
 
 struct dbpf_step {
@@ -216,7 +224,8 @@ int dbpf_set__poll(struct dbpf_set *s, int timeout_ms, dbpf_rec_fn *fn, void *ar
  * Aggregations: fn is called once per (entry, CPU that updated it), keys
  * in the clause's order (integers: 8 bytes; strings: strsize bytes,
  * NUL-padded), words in the kernel layout described above — feed them to
- * dcons_aggstore__merge.  A nonzero return from fn stops the walk.
+ * dcons_aggstore__merge.  Stack keys come as their size bytes (the pid
+ * first for ustack).  A nonzero return from fn stops the walk.
  */
 struct dbpf_aggkey {
 	const void	*data;

@@ -719,7 +719,7 @@ static int walk_entry(struct dbpf_set *s, const struct agg *a, const uint8_t *ke
 			memcpy(dst, key + off, n);
 			keys[k] = (struct dbpf_aggkey){ dst, ss, true };
 		} else {
-			keys[k] = (struct dbpf_aggkey){ key + off, 8, false };
+			keys[k] = (struct dbpf_aggkey){ key + off, a->sh.keyw[k], false };
 		}
 		off += a->sh.keyw[k];
 	}

@@ -568,6 +568,38 @@ START_TEST(aggregations)
 }
 END_TEST
 
+/* ASSERTION: stack()/ustack() records and stack aggregation keys hold pcs (ustack: the pid first). */
+START_TEST(stacks)
+{
+	struct dbpf_key ks = { .actndx = 1, .stack = DBPF_KEY_STACK, .size = 64 };
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_STACK, .actndx = 1, .off = 0, .size = 64 },
+		{ .kind = DBPF_STEP_USTACK, .actndx = 2, .off = 64, .size = 64 },
+		{ .kind = DBPF_STEP_AGG, .actndx = 3, .aggid = 1, .aggfunc = DIF_ACT_COUNT,
+		  .keys = &ks, .nkeys = 1 },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "s", .steps = st, .nsteps = 3,
+	    .datasize = 128, .records = true };
+	struct seen s = { 0 };
+	int idx = add(&cl, 1), total = 0;
+
+	fire(idx, 0, 0, 0);
+	fire(idx, 0, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_ne(u64_at(&recs[0], 0), 0);		/* a kernel pc */
+	ck_assert_uint_ge(u64_at(&recs[0], 0), 0xffff800000000000ull);
+	ck_assert_uint_eq(u64_at(&recs[0], 64), (uint64_t)getpid());
+	ck_assert_uint_ne(u64_at(&recs[0], 72), 0);		/* a user pc */
+	ck_assert_uint_lt(u64_at(&recs[0], 72), 0x0000800000000000ull);
+	ck_assert_int_eq(dbpf_set__agg_walk(set, walker, &s), 0);
+	ck_assert_int_ge(s.n, 1);
+	for (int i = 0; i < s.n; i++)
+		total += (int)s.w[i][0];
+	ck_assert_int_eq(total, 2);
+}
+END_TEST
+
 static const char vnames[] = "g\0t\0";
 static const struct dif_var gvar[] = {
 	{ .dtdv_name = 0, .dtdv_id = 0x500, .dtdv_kind = DIFV_KIND_SCALAR,
@@ -1021,6 +1053,7 @@ int main(void)
 	T(string_subroutines);
 	T(more_subroutines);
 	T(aggregations);
+	T(stacks);
 	T(variables);
 	T(assoc_and_string_vars);
 	T(shared_state);
