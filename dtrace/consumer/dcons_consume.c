@@ -269,9 +269,18 @@ static int consume_one(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 			*used = f->nargs ? f->nargs : 1;
 		return do_printf(ctx, fmts, recs, *used, out);
 	}
-	case DIF_ACT_PRINTA:
+	case DIF_ACT_PRINTA: {
+		/* One printa() statement: a formatless one names one
+		 * aggregation, a formatted one as many as its %@ conversions
+		 * (two printa()s of one format in a row share its id). */
+		const struct dcons_fmt *f = dcons_fmttab__get(fmts, r->fmtid);
+		size_t want = f != NULL && f->naggs > 1 ? f->naggs : 1;
+
 		*used = run_of(recs, n, 0);
+		if (*used > want)
+			*used = want;
 		return do_printa(ctx, fmts, aggs, recs, *used, out);
+	}
 	case DIF_ACT_EXIT:
 		if (rec_uint(r, &v) < 0)
 			return -EINVAL;
