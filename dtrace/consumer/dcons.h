@@ -45,6 +45,8 @@ int dcons_buf__printf(struct dcons_buf *b, const char *fmt, ...)
 #define DCONS_REC_STRING	0x02	/* the value is a (NUL-padded) string */
 #define DCONS_REC_FLOAT		0x04	/* the value is float/double/long double */
 #define DCONS_REC_WIDE		0x08	/* the value is a wchar_t string */
+#define DCONS_REC_MORE		0x10	/* printa: another aggregation of the
+					   statement the previous record began */
 
 /*
  * One recorded value.  action: DIF_ACT_DIFEXPR for plain values, or the

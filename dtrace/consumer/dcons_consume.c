@@ -270,15 +270,13 @@ static int consume_one(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 		return do_printf(ctx, fmts, recs, *used, out);
 	}
 	case DIF_ACT_PRINTA: {
-		/* One printa() statement: a formatless one names one
-		 * aggregation, a formatted one as many as its %@ conversions
-		 * (two printa()s of one format in a row share its id). */
-		const struct dcons_fmt *f = dcons_fmttab__get(fmts, r->fmtid);
-		size_t want = f != NULL && f->naggs > 1 ? f->naggs : 1;
-
-		*used = run_of(recs, n, 0);
-		if (*used > want)
-			*used = want;
+		/* One printa() statement: its first record, then the
+		 * ones marked DCONS_REC_MORE (the driver marks them; two
+		 * printa()s of one format in a row share a format id). */
+		*used = 1;
+		while (*used < n && recs[*used].action == DIF_ACT_PRINTA &&
+		    (recs[*used].flags & DCONS_REC_MORE))
+			(*used)++;
 		return do_printa(ctx, fmts, aggs, recs, *used, out);
 	}
 	case DIF_ACT_EXIT:
