@@ -245,6 +245,7 @@ int dt_vm_open(const char *dir, const char *sockname, struct dt_vm **out,
 {
 	struct dt_vm *vm = calloc(1, sizeof(*vm));
 	struct dvmm_announce a;
+	char why[256] = "invalid guest";
 	int fds[HTVM_MAX_FDS];
 	unsigned nfds = 0;
 	uint8_t *msg = NULL;
@@ -269,10 +270,10 @@ int dt_vm_open(const char *dir, const char *sockname, struct dt_vm **out,
 		goto out;
 	}
 	if ((rc = dvmm_guest__init(vm->g, &a, msg)) != 0 ||
-	    (rc = map_slots(vm, &a, fds + 2, err, errlen)) != 0 ||
-	    (rc = map_ring(vm, fds[0], err, errlen)) != 0 ||
-	    (rc = read_typefile(vm, fds[1], a.typefile_len, err, errlen)) != 0)
-		goto out;
+	    (rc = map_slots(vm, &a, fds + 2, why, sizeof(why))) != 0 ||
+	    (rc = map_ring(vm, fds[0], why, sizeof(why))) != 0 ||
+	    (rc = read_typefile(vm, fds[1], a.typefile_len, why, sizeof(why))) != 0)
+		fail(err, errlen, rc, "%s: guest %s refused: %s", sockname, a.name, why);
 out:
 	for (unsigned i = 0; i < nfds; i++)
 		close(fds[i]);
