@@ -67,6 +67,8 @@
 #define CNT_AGGDROPS	16
 #define CNT_DYNDROPS	24
 #define CNT_ERRORS	32
+#define CNT_SPECDROPS	40
+#define CNT_SPECBUSY	48
 
 struct layout {
 	uint32_t	strtab;		/* read-only strings */
@@ -101,8 +103,11 @@ struct cx {
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
 	bool			needs_sbase;	/* some string address is computed */
+	bool			speculative;	/* this clause has a SPECULATE step */
 	bool			tup_string[DIF_DTR_NREGS];
 };
+
+static int subr_speculation(struct dbpf_xl *x, struct cx *c, dif_instr_t in);
 
 /* ---- Small emission helpers ---------------------------------------------- */
 
@@ -922,6 +927,8 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		return subr_copyin(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
+	case DIF_SUBR_SPECULATION:
+		return subr_speculation(x, c, in);
 	case DIF_SUBR_HTONS: case DIF_SUBR_NTOHS: case DIF_SUBR_HTONL:
 	case DIF_SUBR_NTOHL: case DIF_SUBR_HTONLL: case DIF_SUBR_NTOHLL:
 		if (c->ttop < 1)
@@ -1442,6 +1449,162 @@ static void apply(struct dbpf_xl *x, const struct dbpf_step *s,
 	dbpf_label_bind(x, skip);
 }
 
+/* ---- Speculations ---------------------------------------------------------- */
+
+#define SB_STATE	((int16_t)offsetof(struct dbpf_specbuf, state))
+#define SB_HEAD		((int16_t)offsetof(struct dbpf_specbuf, head))
+#define SB_FULL		((int16_t)offsetof(struct dbpf_specbuf, full))
+#define SB_DATA		((int32_t)sizeof(struct dbpf_specbuf))
+
+/*
+ * r6 = the buffer of speculation id r1 (1-based), or a jump to `none` for
+ * an id outside 1..nspec:
+ *   jeq r1, 0, none; r1 -= 1; jge r1, nspec, none; *(u32 *)fp[KEY] = r1
+ *   r0 = lookup(spec, fp + KEY); jeq r0, 0, none; r6 = r0
+ */
+static void spec_lookup(struct dbpf_xl *x, struct cx *c, uint32_t none)
+{
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), none);
+	emit(x, ALU_K(BPF_SUB, R1, 1));
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)dbpf_set_nspec(c->set)), none);
+	emit(x, STXSZ(BPF_W, FP, R1, SLOT_KEY));
+	map_ref(x, R1, DBPF_REF_SPEC);
+	dbpf_fp_addr(x, R2, SLOT_KEY);
+	emit(x, CALL(BPF_FUNC_map_lookup_elem));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), none);
+	emit(x, ALU_X(BPF_MOV, R6, R0));
+}
+
+/*
+ * speculation(): the first INACTIVE buffer, claimed with cmpxchg
+ *   for i in 0..nspec-1:
+ *     fp[KEY] = i; r0 = lookup(spec); jeq r0, 0, next; r6 = r0
+ *     r0 = INACTIVE; r1 = ACTIVE; cmpxchg [r6 + state]; jne r0, 0, next
+ *     [r6 + head] = 0; [r6 + full] = specsize; r0 = i + 1; ja done
+ *   next: ...
+ *   specbusy++; r0 = 0
+ * done: %rd = r0
+ */
+static int subr_speculation(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t done = dbpf_label_new(x);
+
+	for (uint32_t i = 0; i < dbpf_set_nspec(c->set); i++) {
+		uint32_t next = dbpf_label_new(x);
+
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, (int32_t)i));
+		map_ref(x, R1, DBPF_REF_SPEC);
+		dbpf_fp_addr(x, R2, SLOT_KEY);
+		emit(x, CALL(BPF_FUNC_map_lookup_elem));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), next);
+		emit(x, ALU_X(BPF_MOV, R6, R0));
+		emit(x, ALU_K(BPF_MOV, R0, DBPF_SPEC_INACTIVE));
+		emit(x, ALU_K(BPF_MOV, R1, DBPF_SPEC_ACTIVE));
+		emit(x, dbpf_mk(BPF_STX | BPF_ATOMIC | BPF_DW, R6, R1, SB_STATE, BPF_CMPXCHG));
+		dbpf_jump(x, JK(BPF_JNE, R0, DBPF_SPEC_INACTIVE), next);
+		emit(x, ST64(R6, SB_HEAD, 0));
+		emit(x, ST64(R6, SB_FULL, (int32_t)dbpf_set_specsize(c->set)));
+		emit(x, ALU_K(BPF_MOV, R0, (int32_t)i + 1));
+		dbpf_jump(x, JA(), done);
+		dbpf_label_bind(x, next);
+	}
+	count(x, CNT_SPECBUSY);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_label_bind(x, done);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * The clause's record into speculation fp[SPEC] (len = 16 + datasize):
+ *   r1 = fp[SPEC]; spec_lookup -> busy; r1 = [r6 + state]; jne r1, ACTIVE, busy
+ *   r1 = len; r1 = atomic_fetch_add([r6 + head], r1)
+ *   jgt r1, specsize - len, full
+ *   r1 += r6 + DATA; r2 = len; r3 = r8 + at; call probe_read_kernel; ja out
+ * full: [r6 + full] = min([r6 + full], old head); specdrops++; ja out
+ * busy: r1 = fp[SPEC]; jeq r1, 0, out; specbusy++
+ * out:
+ */
+static void spec_output(struct dbpf_xl *x, struct cx *c, uint32_t at, uint32_t len)
+{
+	uint32_t busy = dbpf_label_new(x), full = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	uint32_t size = dbpf_set_specsize(c->set);
+
+	emit(x, LDX64(R1, FP, SLOT_SPEC));
+	spec_lookup(x, c, busy);
+	emit(x, LDX64(R1, R6, SB_STATE));
+	dbpf_jump(x, JK(BPF_JNE, R1, DBPF_SPEC_ACTIVE), busy);
+	if (len > size) {
+		dbpf_jump(x, JA(), full);
+	} else {
+		emit(x, ALU_K(BPF_MOV, R1, (int32_t)len));
+		emit(x, dbpf_mk(BPF_STX | BPF_ATOMIC | BPF_DW, R6, R1, SB_HEAD,
+		    BPF_ADD | BPF_FETCH));
+		emit(x, STX64(FP, R1, SLOT_B));
+		dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)(size - len)), full);
+		emit(x, ALU_K(BPF_ADD, R1, SB_DATA));
+		emit(x, ALU_X(BPF_ADD, R1, R6));
+		emit(x, ALU_K(BPF_MOV, R2, (int32_t)len));
+		scratch_ptr(x, R3, at);
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		dbpf_jump(x, JA(), out);
+	}
+	dbpf_label_bind(x, full);
+	if (len <= size) {
+		emit(x, LDX64(R1, FP, SLOT_B));
+		emit(x, LDX64(R2, R6, SB_FULL));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_X, R1, R2, 1, 0));
+		emit(x, STX64(R6, R1, SB_FULL));
+	}
+	count(x, CNT_SPECDROPS);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, busy);
+	emit(x, LDX64(R1, FP, SLOT_SPEC));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), out);
+	count(x, CNT_SPECBUSY);
+	dbpf_label_bind(x, out);
+}
+
+/*
+ * commit(id) / discard(id), id in fp[RESULT]:
+ *   r1 = id; spec_lookup -> out; r1 = [r6 + state]; jne r1, ACTIVE, out
+ *   commit: r3 = min(head, full, specsize); jeq r3, 0, reset
+ *           ringbuf_output(ringbuf, r6 + DATA, r3, 0) or bufdrops++
+ *   reset:  [r6 + head] = 0; [r6 + state] = INACTIVE
+ * out:
+ */
+static void spec_end(struct dbpf_xl *x, struct cx *c, bool commit)
+{
+	uint32_t out = dbpf_label_new(x), reset = dbpf_label_new(x);
+
+	emit(x, LDX64(R1, FP, SLOT_RESULT));
+	spec_lookup(x, c, out);
+	emit(x, LDX64(R1, R6, SB_STATE));
+	dbpf_jump(x, JK(BPF_JNE, R1, DBPF_SPEC_ACTIVE), out);
+	if (commit) {
+		emit(x, LDX64(R3, R6, SB_HEAD));
+		emit(x, LDX64(R2, R6, SB_FULL));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_X, R3, R2, 1, 0));
+		emit(x, ALU_X(BPF_MOV, R3, R2));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R3, 0, 1,
+		    (int32_t)dbpf_set_specsize(c->set)));
+		emit(x, ALU_K(BPF_MOV, R3, (int32_t)dbpf_set_specsize(c->set)));
+		dbpf_jump(x, JK(BPF_JEQ, R3, 0), reset);
+		map_ref(x, R1, DBPF_REF_RINGBUF);
+		emit(x, ALU_X(BPF_MOV, R2, R6));
+		emit(x, ALU_K(BPF_ADD, R2, SB_DATA));
+		emit(x, ALU_K(BPF_MOV, R4, 0));
+		emit(x, CALL(BPF_FUNC_ringbuf_output));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), reset);
+		count(x, CNT_BUFDROPS);
+	}
+	dbpf_label_bind(x, reset);
+	emit(x, ST64(R6, SB_HEAD, 0));
+	emit(x, ST64(R6, SB_STATE, DBPF_SPEC_INACTIVE));
+	dbpf_label_bind(x, out);
+}
+
 /* ---- Steps --------------------------------------------------------------- */
 
 /*
@@ -1668,8 +1831,17 @@ static int step(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 		return aggregate(x, c, s);
 	case DBPF_STEP_STACK: case DBPF_STEP_USTACK:
 		return stack_record(x, c, s);
-	case DBPF_STEP_SPECULATE: case DBPF_STEP_COMMIT: case DBPF_STEP_DISCARD:
-		return fail(x, "speculations are not translated to BPF yet");
+	case DBPF_STEP_SPECULATE:
+		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
+			return rc;
+		emit(x, LDX64(R1, FP, SLOT_RESULT));
+		emit(x, STX64(FP, R1, SLOT_SPEC));
+		return 0;
+	case DBPF_STEP_COMMIT: case DBPF_STEP_DISCARD:
+		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
+			return rc;
+		spec_end(x, c, s->kind == DBPF_STEP_COMMIT);
+		return 0;
 	default:
 		return fail(x, "unknown step kind %u", s->kind);
 	}
@@ -1682,7 +1854,7 @@ static int step(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
  *   r1 = &ringbuf; r2 = r8 + at; r3 = 16 + size; r4 = 0; call ringbuf_output
  *   jeq r0, 0, +3; bufdrops++
  */
-static void output(struct dbpf_xl *x, uint32_t at, uint32_t epid, uint32_t size)
+static void header(struct dbpf_xl *x, uint32_t at, uint32_t epid, uint32_t size)
 {
 	emit(x, LDX64(R1, FP, SLOT_TS));
 	emit(x, dbpf_mk(BPF_JMP | BPF_JNE | BPF_K, R1, 0, 3, 0));
@@ -1692,6 +1864,11 @@ static void output(struct dbpf_xl *x, uint32_t at, uint32_t epid, uint32_t size)
 	emit(x, STX64(R8, R1, (int16_t)(at + 8)));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, R8, 0, (int16_t)at, (int32_t)epid));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, R8, 0, (int16_t)(at + 4), (int32_t)size));
+}
+
+static void output(struct dbpf_xl *x, uint32_t at, uint32_t epid, uint32_t size)
+{
+	header(x, at, epid, size);
 	map_ref(x, R1, DBPF_REF_RINGBUF);
 	scratch_ptr(x, R2, at);
 	emit(x, ALU_K(BPF_MOV, R3, (int32_t)(16 + size)));
@@ -1784,6 +1961,12 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
 	x->fault_label = flt;
 	x->tag = DBPF_TAG(k, 0);
 	c->strs_used = 0;
+	c->speculative = false;
+	for (uint32_t i = 0; i < cl->nsteps; i++)
+		if (cl->steps[i].kind == DBPF_STEP_SPECULATE)
+			c->speculative = true;
+	if (c->speculative)
+		emit(x, ST64(FP, SLOT_SPEC, 0));
 	count_locals(c, cl);
 	for (unsigned i = 0; i < c->nlocals && i < DBPF_NLOCALS; i++)
 		emit(x, ST64(FP, SLOT_LOCAL(i), 0));
@@ -1800,8 +1983,12 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
 			return rc;
 	}
 	x->tag = DBPF_TAG(k, 0);
-	if (cl->records)
+	if (cl->records && c->speculative) {
+		header(x, c->lay.rec, cl->epid, cl->datasize);
+		spec_output(x, c, c->lay.rec, 16 + cl->datasize);
+	} else if (cl->records) {
 		output(x, c->lay.rec, cl->epid, cl->datasize);
+	}
 	if (label_used(x, flt)) {
 		dbpf_jump(x, JA(), next);
 		dbpf_label_bind(x, flt);

@@ -58,9 +58,11 @@ enum dbpf_step_kind {
 	DBPF_STEP_VOID,		/* run difo; record nothing */
 	DBPF_STEP_AGG,		/* aggregate (keys, value, incr) */
 	DBPF_STEP_EXIT,		/* a RECORD whose value is the exit status */
-	DBPF_STEP_SPECULATE,	/* not translated yet: add_probe says so */
-	DBPF_STEP_COMMIT,	/* idem */
-	DBPF_STEP_DISCARD,	/* idem */
+	DBPF_STEP_SPECULATE,	/* difo = the speculation id: this clause's
+				   record goes to that speculative buffer */
+	DBPF_STEP_COMMIT,	/* difo = id: its buffer goes to the ring
+				   buffer (one sample holding its records) */
+	DBPF_STEP_DISCARD,	/* difo = id: its buffer is dropped */
 	DBPF_STEP_STACK,	/* stack(): size / 8 kernel pcs at off, 0-padded */
 	DBPF_STEP_USTACK	/* ustack(): the pid, then size / 8 - 1 user pcs */
 };
@@ -169,6 +171,8 @@ struct dbpf_set_opts {
 	uint32_t	so_aggentries;	/* aggregation entries; 0: 16384 */
 	uint32_t	so_dynentries;	/* thread-local + assoc entries; 0: 65536 */
 	uint32_t	so_error_epid;	/* EPID of ERROR records (the consumer's) */
+	uint32_t	so_nspec;	/* speculation buffers; 0: 1 (at most 16) */
+	uint32_t	so_specsize;	/* bytes each; 0: 16384 */
 	bool		so_no_kernel;	/* create no maps and load nothing:
 					   add_probe only validates and translates
 					   (fuzzing, checks without privileges);
@@ -256,6 +260,9 @@ struct dbpf_counts {
 	uint64_t	dc_aggdrops;	/* aggregation entries that did not fit */
 	uint64_t	dc_dyndrops;	/* variable entries that did not fit */
 	uint64_t	dc_errors;	/* faults (ERROR records written or dropped) */
+	uint64_t	dc_specdrops;	/* speculative records that did not fit */
+	uint64_t	dc_specbusy;	/* speculation() with no free buffer, or a
+					   record for an inactive speculation */
 };
 int dbpf_set__counts(const struct dbpf_set *s, struct dbpf_counts *c);
 

@@ -50,6 +50,7 @@
 #define DBPF_NLOCALS	16
 #define SLOT_TUP(i)	(-352 - 8 * (int16_t)(i))	/* tuple values: -352..-408 */
 #define SLOT_TUPSZ(i)	(-416 - 8 * (int16_t)(i))	/* tuple sizes: -416..-472 */
+#define SLOT_SPEC	(-480)	/* the speculation this clause records into */
 
 #define CC_Z	1
 #define CC_N	2

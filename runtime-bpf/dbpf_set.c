@@ -71,7 +71,7 @@ struct dbpf_set {
 	struct dbpf_set_opts	o;
 	int			ncpu;
 	uint64_t		wall_offset;
-	int			ringbuf, gvars, tvars;
+	int			ringbuf, gvars, tvars, spec;
 	struct ring_buffer	*rb;
 	dbpf_rec_fn		*fn;
 	void			*fnarg;
@@ -107,6 +107,16 @@ uint32_t dbpf_set_strsize(const struct dbpf_set *s)
 uint32_t dbpf_set_error_epid(const struct dbpf_set *s)
 {
 	return s->o.so_error_epid;
+}
+
+uint32_t dbpf_set_nspec(const struct dbpf_set *s)
+{
+	return s->o.so_nspec;
+}
+
+uint32_t dbpf_set_specsize(const struct dbpf_set *s)
+{
+	return s->o.so_specsize;
 }
 
 uint64_t dbpf_set_wall_offset(const struct dbpf_set *s)
@@ -173,14 +183,25 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 		s->o.so_aggentries = 16384;
 	if (s->o.so_dynentries == 0)
 		s->o.so_dynentries = 65536;
+	if (s->o.so_nspec == 0)
+		s->o.so_nspec = 1;
+	if (s->o.so_specsize == 0)
+		s->o.so_specsize = 16384;
+	s->o.so_specsize = (s->o.so_specsize + 7) & ~7u;
+	if (s->o.so_nspec > DBPF_SPEC_MAX || s->o.so_specsize > (1u << 24)) {
+		free(s);
+		return say(err, errlen, -EINVAL, "nspec %u / specsize %u: BPF programs "
+		    "allow at most %u buffers of 16 MiB", opts->so_nspec, opts->so_specsize,
+		    DBPF_SPEC_MAX);
+	}
 	s->ncpu = ncpu;
 	if (s->o.so_no_kernel) {
-		s->ringbuf = s->gvars = s->tvars = -1;
+		s->ringbuf = s->gvars = s->tvars = s->spec = -1;
 		*out = s;
 		return 0;
 	}
 	s->wall_offset = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
-	s->ringbuf = s->gvars = s->tvars = -1;
+	s->ringbuf = s->gvars = s->tvars = s->spec = -1;
 	s->ringbuf = mkmap(BPF_MAP_TYPE_RINGBUF, "dt_ring", 0, 0, s->o.so_bufsize,
 	    err, errlen);
 	if (s->ringbuf >= 0)
@@ -189,8 +210,13 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 	if (s->gvars >= 0)
 		s->tvars = mkmap(BPF_MAP_TYPE_HASH, "dt_tvars", 16, 8,
 		    s->o.so_dynentries, err, errlen);
-	if (s->tvars < 0) {
-		int rc = s->ringbuf < 0 ? s->ringbuf : s->gvars < 0 ? s->gvars : s->tvars;
+	if (s->tvars >= 0)
+		s->spec = mkmap(BPF_MAP_TYPE_ARRAY, "dt_spec", 4,
+		    (uint32_t)sizeof(struct dbpf_specbuf) + s->o.so_specsize, s->o.so_nspec,
+		    err, errlen);
+	if (s->spec < 0) {
+		int rc = s->ringbuf < 0 ? s->ringbuf : s->gvars < 0 ? s->gvars :
+		    s->tvars < 0 ? s->tvars : s->spec;
 
 		dbpf_set__free(s);
 		return rc;
@@ -230,6 +256,8 @@ void dbpf_set__free(struct dbpf_set *s)
 		close(s->gvars);
 	if (s->tvars >= 0)
 		close(s->tvars);
+	if (s->spec >= 0)
+		close(s->spec);
 	free(s->fds);
 	free(s->progs);
 	free(s->aggs);
@@ -393,6 +421,7 @@ static int ref_fd(const struct dbpf_set *s, int scratch, uint32_t ref)
 	case DBPF_REF_RINGBUF: return s->ringbuf;
 	case DBPF_REF_GVARS:   return s->gvars;
 	case DBPF_REF_TVARS:   return s->tvars;
+	case DBPF_REF_SPEC:    return s->spec;
 	default:
 		if (ref >= DBPF_REF_VAR0 && ref - DBPF_REF_VAR0 < s->nvars)
 			return s->vars[ref - DBPF_REF_VAR0].fd;
@@ -882,6 +911,8 @@ int dbpf_set__counts(const struct dbpf_set *s, struct dbpf_counts *c)
 			c->dc_aggdrops += w[2];
 			c->dc_dyndrops += w[3];
 			c->dc_errors += w[4];
+			c->dc_specdrops += w[5];
+			c->dc_specbusy += w[6];
 		}
 		free(v);
 	}

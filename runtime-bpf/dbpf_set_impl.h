@@ -21,6 +21,7 @@
 #define DBPF_REF_RINGBUF	1
 #define DBPF_REF_GVARS		2
 #define DBPF_REF_TVARS		3
+#define DBPF_REF_SPEC		4	/* ARRAY[nspec] of struct dbpf_specbuf */
 #define DBPF_REF_AGG0		16	/* + index in the set's aggregations */
 #define DBPF_REF_VAR0		0x80000	/* + index in the set's variable maps */
 #define DBPF_REF_MAX		0xfffff
@@ -30,6 +31,18 @@
 #define DBPF_QUANTIZE_NBUCKETS	127
 #define DBPF_QUANTIZE_ZEROBUCKET 63
 #define DBPF_LLQ_MAXORDERS	64
+
+/* A speculation buffer (value of the spec map; data is specsize bytes). */
+#define DBPF_SPEC_INACTIVE	0
+#define DBPF_SPEC_ACTIVE	1
+#define DBPF_SPEC_MAX		16
+struct dbpf_specbuf {
+	uint64_t	state;
+	uint64_t	head;		/* bytes reserved (may exceed specsize) */
+	uint64_t	full;		/* where the first record that did not fit
+					   began: data past it is not valid */
+	/* uint8_t data[specsize]; */
+};
 
 /* One aggregation's map layout. */
 struct dbpf_aggshape {
@@ -85,6 +98,8 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 /* The set's side (dbpf_set.c). */
 uint32_t dbpf_set_strsize(const struct dbpf_set *s);
 uint32_t dbpf_set_error_epid(const struct dbpf_set *s);
+uint32_t dbpf_set_nspec(const struct dbpf_set *s);
+uint32_t dbpf_set_specsize(const struct dbpf_set *s);
 /* CLOCK_REALTIME - CLOCK_MONOTONIC in ns when the set was made. */
 uint64_t dbpf_set_wall_offset(const struct dbpf_set *s);
 /*
