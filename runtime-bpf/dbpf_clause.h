@@ -216,9 +216,10 @@ int dbpf_set__test_run(struct dbpf_set *s, int idx, const uint64_t *args,
     unsigned nargs, uint32_t *retval);
 
 /*
- * Consume ring-buffer records: fn gets each record (header + data, as the
- * engine's buffers hold it) in order; a nonzero return from fn stops and
- * is returned.  Waits at most timeout_ms (0: do not wait) for the first.
+ * Consume ring-buffer samples: fn gets each in order — one record (header
+ * + data, as the engine's buffers hold it), or, for a committed
+ * speculation, that speculation's records back to back in the same layout.
+ * A nonzero return from fn stops and is returned.  Waits at most timeout_ms (0: do not wait) for the first.
  * Returns the number of records consumed or -errno.
  */
 typedef int dbpf_rec_fn(void *arg, const void *rec, size_t size);
