@@ -90,6 +90,16 @@ int dt_guest_xopts(const char *const *xopts, size_t n)
 	return 0;
 }
 
+size_t dt_guest_compiler_xopts(const char *const *xopts, size_t n, const char **out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(xopts[i], "vmdir=", 6) != 0 && strcmp(xopts[i], "vmdir") != 0)
+			out[k++] = xopts[i];
+	return k;
+}
+
 bool dt_guest_has_targets(const struct dobj *obj)
 {
 	for (uint32_t i = 0; i < obj->nprobes; i++)

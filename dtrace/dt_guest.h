@@ -79,6 +79,9 @@ int dt_guest_setopt(const char *name, const char *value);
 /* Take vmdir from -x options before the program is linked; 0 or -EINVAL
  * after a message. */
 int dt_guest_xopts(const char *const *xopts, size_t n);
+/* Copy xopts without vmdir (the compiler does not know it) into out
+ * (room for n); returns how many were copied. */
+size_t dt_guest_compiler_xopts(const char *const *xopts, size_t n, const char **out);
 /* Does any probe description of obj name a target (guest)? */
 bool dt_guest_has_targets(const struct dobj *obj);
 /*
