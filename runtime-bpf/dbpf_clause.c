@@ -104,6 +104,11 @@ struct cx {
 	int			ttop;		/* tuple depth at this pc */
 	bool			needs_sbase;	/* some string address is computed */
 	bool			speculative;	/* this clause has a SPECULATE step */
+	struct limfix {
+		size_t		at;		/* a jgt whose imm is limit - width */
+		uint32_t	width;
+	}			*lims;
+	uint32_t		nlims, caplims;
 	bool			tup_string[DIF_DTR_NREGS];
 };
 
@@ -1068,6 +1073,149 @@ static int dyn_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 	return 1;
 }
 
+/* ---- Scratch memory: allocs, copys, stores ------------------------------------ */
+
+/*
+ * The value of %reg at pc when the instruction before sets it with setx
+ * and nothing branches to pc (how dtc emits allocs and copys sizes).
+ */
+static bool known_size(const struct dif_difo *dp, uint32_t pc, unsigned reg,
+    uint64_t *v)
+{
+	dif_instr_t prev;
+
+	if (pc == 0)
+		return false;
+	prev = dp->dtdo_buf[pc - 1];
+	if (DIF_INSTR_OP(prev) != DIF_OP_SETX || DIF_INSTR_RD(prev) != reg ||
+	    DIF_INSTR_INTEGER(prev) >= dp->dtdo_intlen || dp->dtdo_inttab == NULL)
+		return false;
+	for (uint32_t i = 0; i < dp->dtdo_len; i++) {
+		unsigned op = DIF_INSTR_OP(dp->dtdo_buf[i]);
+
+		if (op >= DIF_OP_BA && op <= DIF_OP_BLEU &&
+		    DIF_INSTR_LABEL(dp->dtdo_buf[i]) == pc)
+			return false;
+	}
+	*v = dp->dtdo_inttab[DIF_INSTR_INTEGER(prev)];
+	return true;
+}
+
+/*
+ * r1 = %addr - SBASE, checked to leave `width` bytes inside the scratch
+ * value (the limit is patched in once the value's size is known):
+ *   r1 = %addr; fp[FVAL] = r1; r2 = fp[SBASE]; r1 -= r2
+ *   jlt r1, <string buffers>, bad; jgt r1, <size - width>, bad
+ * Only the string buffers and allocs areas are storable: the counters,
+ * constants and records before them are not.
+ */
+static int scratch_offset(struct dbpf_xl *x, struct cx *c, unsigned reg,
+    uint32_t width, uint32_t bad)
+{
+	struct limfix *nl;
+
+	c->needs_sbase = true;
+	dbpf_get(x, R1, reg);
+	emit(x, STX64(FP, R1, SLOT_FVAL));
+	emit(x, LDX64(R2, FP, SLOT_SBASE));
+	emit(x, ALU_X(BPF_SUB, R1, R2));
+	dbpf_jump(x, JK(BPF_JLT, R1, (int32_t)c->lay.strs), bad);
+	if (c->nlims == c->caplims) {
+		uint32_t cap = c->caplims ? 2 * c->caplims : 16;
+
+		if ((nl = realloc(c->lims, cap * sizeof(*nl))) == NULL)
+			return -ENOMEM;
+		c->lims = nl;
+		c->caplims = cap;
+	}
+	c->lims[c->nlims++] = (struct limfix){ x->n, width };
+	dbpf_jump(x, JK(BPF_JGT, R1, 0), bad);
+	return 0;
+}
+
+/*
+ * st{b,h,w,x} %v, [%a]: only scratch memory (allocs, strings) is storable
+ *   scratch_offset(%a) -> bad; r2 = r8 + r1; r3 = %v; *(u<w> *)r2 = r3; ja out
+ * bad: fault BADADDR(%a)
+ */
+static int store(struct dbpf_xl *x, struct cx *c, dif_instr_t in, unsigned w)
+{
+	static const uint8_t bsz[9] = { 0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW };
+	uint32_t bad = dbpf_label_new(x), out = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = scratch_offset(x, c, DIF_INSTR_RD(in), w, bad)) != 0)
+		return rc;
+	emit(x, ALU_X(BPF_MOV, R2, R8));
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	dbpf_get(x, R3, DIF_INSTR_R1(in));
+	emit(x, STXSZ(bsz[w], R2, R3, 0));
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, bad);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * allocs %size, %rd with a size known at translation time: a zeroed area
+ *   *(u64 *)(r8 + A + i) = 0 ...; %rd = SBASE + A
+ */
+static int allocs(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
+    dif_instr_t in)
+{
+	uint64_t n = 0;
+	uint32_t a = 0;
+	int rc;
+
+	if (!known_size(dp, (uint32_t)x->curpc, DIF_INSTR_R1(in), &n))
+		return fail(x, "pc %lld: allocs of a size not set just before it is "
+		    "not translated to BPF", (long long)x->curpc);
+	if (n > MAX_COPYIN)
+		return fail(x, "pc %lld: allocs of %llu bytes (BPF programs allow %u)",
+		    (long long)x->curpc, (unsigned long long)n, MAX_COPYIN);
+	if ((rc = new_area(x, c, n ? (uint32_t)n : 8, &a)) != 0)
+		return rc;
+	zero_scratch(x, a, round8((uint32_t)n));
+	scratch_addr(x, a);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * copys %src, %size, %dst with a known size: dst must be scratch
+ *   scratch_offset(%dst) -> bad; r1 += r8; r2 = n; r3 = %src
+ *   call probe_read_kernel; jeq r0, 0, out; fault BADADDR(%src)
+ * bad: fault BADADDR(%dst)
+ */
+static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
+    dif_instr_t in)
+{
+	uint32_t bad = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint64_t n = 0;
+	int rc;
+
+	if (!known_size(dp, (uint32_t)x->curpc, DIF_INSTR_R2(in), &n))
+		return fail(x, "pc %lld: copys of a size not set just before it is "
+		    "not translated to BPF", (long long)x->curpc);
+	if (n == 0 || n > MAX_COPYIN)
+		return fail(x, "pc %lld: copys of %llu bytes (BPF programs allow 1..%u)",
+		    (long long)x->curpc, (unsigned long long)n, MAX_COPYIN);
+	if ((rc = scratch_offset(x, c, DIF_INSTR_RD(in), (uint32_t)n, bad)) != 0)
+		return rc;
+	emit(x, ALU_X(BPF_ADD, R1, R8));
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)n));
+	dbpf_get(x, R3, DIF_INSTR_R1(in));
+	emit(x, STX64(FP, R3, SLOT_A));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_A);
+	dbpf_label_bind(x, bad);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
 /* The hook: everything dbpf_xlate.c's core leaves to clause programs. */
 static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
     void *arg)
@@ -1121,6 +1269,14 @@ static int hook(struct dbpf_xl *x, const struct dif_difo *dp, dif_instr_t in,
 		return 1;
 	case DIF_OP_CALL:
 		return call(x, c, in);
+	case DIF_OP_STB: return store(x, c, in, 1);
+	case DIF_OP_STH: return store(x, c, in, 2);
+	case DIF_OP_STW: return store(x, c, in, 4);
+	case DIF_OP_STX: return store(x, c, in, 8);
+	case DIF_OP_ALLOCS:
+		return allocs(x, c, dp, in);
+	case DIF_OP_COPYS:
+		return copys(x, c, dp, in);
 	default:
 		return 0;
 	}
@@ -2146,6 +2302,10 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 	emit(&x, EXIT());
 	if (rc == 0)
 		rc = dbpf_xl_finish(&x);
+	for (uint32_t i = 0; rc == 0 && i < c.nlims; i++)
+		x.insn[c.lims[i].at].imm = (int32_t)(round8(c.lay.strs + c.strs_max) -
+		    c.lims[i].width);
+	free(c.lims);
 	if (rc == 0) {
 		struct dbpf_xl head = { .curpc = -1, .err = err, .errlen = errlen,
 		    .harg = &c };

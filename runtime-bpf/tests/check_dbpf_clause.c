@@ -1004,6 +1004,53 @@ START_TEST(perf_event_program)
 }
 END_TEST
 
+/* ASSERTION: allocs gives zeroed scratch; stores and copys land there; stores elsewhere fault. */
+START_TEST(scratch_memory)
+{
+	/* p = alloca(16); p[0..8) = arg0 (stx); copys 8 bytes of "hello" to p + 8;
+	 * ret p (recorded by reference, 16 bytes) */
+	static const uint64_t ints[] = { 16, 8, 6 };
+	static const dif_instr_t mem[] = {
+		SETX(0, 1), DIF_INSTR_FMT(DIF_OP_ALLOCS, 1, 0, 2),
+		LDGS(DIF_VAR_ARG0, 3), DIF_INSTR_FMT(DIF_OP_STX, 3, 0, 2),
+		SETX(1, 4), DIF_INSTR_FMT(DIF_OP_ADD, 2, 4, 5),
+		SETS(0, 6), SETX(2, 7), DIF_INSTR_FMT(DIF_OP_COPYS, 6, 7, 5),
+		RET(2)
+	};
+	/* a store through arg1 (not scratch) */
+	static const dif_instr_t bad[] = {
+		LDGS(DIF_VAR_ARG1, 1), DIF_INSTR_FMT(DIF_OP_STB, 1, 0, 1), RET(0)
+	};
+	struct dif_difo m = difo(mem, LEN(mem), ints, 3, strs, sizeof(strs), NULL, 0);
+	struct dif_difo b = difo(bad, LEN(bad), NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st[] = {
+		{ .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &m, .off = 0, .size = 16,
+		  .byref = true },
+		{ .kind = DBPF_STEP_VOID, .actndx = 2, .difo = &b },
+	};
+	struct dbpf_clause cl = { .epid = 1, .what = "m", .steps = st, .nsteps = 2,
+	    .datasize = 16, .records = true };
+	int idx = add(&cl, 1);
+
+	fire(idx, 0x0123456789abcdefull, 0x1000, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].epid, ERROR_EPID);	/* the bad store */
+	ck_assert_uint_eq(u64_at(&recs[0], 8), 2);
+	ck_assert_uint_eq(u64_at(&recs[0], 16), 4);
+	ck_assert_uint_eq(u64_at(&recs[0], 24), DIF_FAULT_BADADDR);
+	ck_assert_uint_eq(u64_at(&recs[0], 32), 0x1000);
+	st[1].kind = DBPF_STEP_RECORD;	/* now just the memory record */
+	cl.nsteps = 1;
+	idx = add(&cl, 1);
+	fire(idx, 0x0123456789abcdefull, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 0x0123456789abcdefull);
+	ck_assert_str_eq((char *)recs[0].data + 8, "hello");
+}
+END_TEST
+
 /* ASSERTION: speculation() hands out buffers; speculative records appear only on commit, never after discard. */
 START_TEST(speculations)
 {
@@ -1149,6 +1196,7 @@ int main(void)
 	T(builtins_and_args);
 	T(task_clock_and_arg_kinds);
 	T(perf_event_program);
+	T(scratch_memory);
 	T(speculations);
 	T(errors_name_the_clause);
 	sr = srunner_create(s);
