@@ -203,6 +203,93 @@ static __attribute__((noreturn)) void fail_library(struct cg *g, const struct dc
 		     "as curpsinfo and curproc)");
 }
 
+/* ---- variables holding &`sym ------------------------------------------- */
+
+/* &`sym (not a library name): the symbol node, else NULL. */
+static const struct dc_node *symaddr_of(const struct dc_node *e)
+{
+	if (e != NULL && e->kind == DC_N_UNARY && e->op == T_AMP && e->l->kind == DC_N_VAR &&
+	    e->l->scope == DC_VS_SYMBOL && !(e->l->mod == NULL && dc_library_ident(e->l->name)))
+		return e->l;
+	return NULL;
+}
+
+static void symptr_note(struct cg *g, const struct dc_node *lv, const struct dc_node *sym)
+{
+	if (lv->kind != DC_N_VAR || (lv->scope != DC_VS_GLOBAL && lv->scope != DC_VS_SELF &&
+				     lv->scope != DC_VS_THIS))
+		return;
+	int sc = lv->scope == DC_VS_SELF ? DIFV_SCOPE_THREAD : lv->scope == DC_VS_THIS ?
+		 DIFV_SCOPE_LOCAL : DIFV_SCOPE_GLOBAL;
+	for (uint32_t i = 0; i < g->nsymptrs; i++) {
+		struct cg_symptr *p = &g->symptrs[i];
+		if (p->scope == sc && strcmp(p->name, lv->name) == 0) {
+			if (p->sym && (sym == NULL || strcmp(p->sym->name, sym->name) != 0 ||
+				       (p->sym->mod == NULL) != (sym->mod == NULL) ||
+				       (sym->mod && strcmp(p->sym->mod, sym->mod) != 0)))
+				p->sym = NULL;
+			return;
+		}
+	}
+	g->symptrs = cg_grow(g, g->symptrs, &g->csymptrs, g->nsymptrs + 1, sizeof(*g->symptrs));
+	g->symptrs[g->nsymptrs++] = (struct cg_symptr){ sc, lv->name, sym };
+}
+
+static void symptr_walk(struct cg *g, const struct dc_node *n)
+{
+	if (n == NULL)
+		return;
+	if (n->kind == DC_N_ASSIGN)
+		symptr_note(g, n->l, n->op == T_ASSIGN ? symaddr_of(n->r) : NULL);
+	else if ((n->kind == DC_N_POSTFIX || n->kind == DC_N_UNARY) &&
+		 (n->op == T_INC || n->op == T_DEC))
+		symptr_note(g, n->l, NULL);
+	symptr_walk(g, n->l);
+	symptr_walk(g, n->r);
+	symptr_walk(g, n->x);
+	for (const struct dc_node *a = n->args; a != NULL; a = a->next)
+		symptr_walk(g, a);	/* argument and subscript lists */
+}
+
+static void symptr_stmts(struct cg *g, const struct dc_stmt *s)
+{
+	for (; s != NULL; s = s->next) {
+		symptr_walk(g, s->expr);
+		symptr_stmts(g, s->then);
+		symptr_stmts(g, s->els);
+	}
+}
+
+/*
+ * Before generating: which variables are only ever assigned the address of
+ * one kernel symbol (p = &`sym), in the whole program?  A dereference, store
+ * or pointer arithmetic through such a variable is then rooted at that
+ * symbol ("sym", F_SYMBOL), sized and signed by the symbol's type at link
+ * time.  Any other assignment (or ++/--, op=) disqualifies the variable.
+ */
+void cg_symptr_scan(struct cg *g, const struct dc_program *prog)
+{
+	for (const struct dc_ext *x = dc_program__exts(prog); x; x = x->next) {
+		if (x->kind != DC_X_CLAUSE)
+			continue;
+		symptr_walk(g, x->u.clause->pred);
+		symptr_stmts(g, x->u.clause->stmts);
+	}
+}
+
+/* The symbol a variable expression is known to point to, or NULL. */
+static const struct dc_node *symptr_of(const struct cg *g, const struct dc_node *n)
+{
+	if (n->kind != DC_N_VAR || (n->scope != DC_VS_GLOBAL && n->scope != DC_VS_SELF &&
+				    n->scope != DC_VS_THIS))
+		return NULL;
+	int sc = vscope(n->scope);
+	for (uint32_t i = 0; i < g->nsymptrs; i++)
+		if (g->symptrs[i].scope == sc && strcmp(g->symptrs[i].name, n->name) == 0)
+			return g->symptrs[i].sym;
+	return NULL;
+}
+
 /* "sym" or "mod`sym": the F_SYMBOL relocation root of a kernel symbol. */
 static const char *symbol_name(const struct dc_node *n, char *buf, size_t size)
 {
@@ -519,15 +606,21 @@ static int load_assoc(struct cg *g, const struct dc_node *n)
 /* ---- addresses and memory ----------------------------------------------- */
 
 /* Scale %r by the size of what pointer type pt points to. */
-/* The symbol of a binary operand spelled &`sym (or &mod`sym), else NULL. */
-static const struct dc_node *symaddr_operand(const struct dc_node *n)
+/*
+ * The symbol a binary operand points to: spelled &`sym (or &mod`sym), or a
+ * variable only ever assigned &`sym; else NULL.
+ */
+static const struct dc_node *symaddr_operand(const struct cg *g, const struct dc_node *n)
 {
 	if (n->kind != DC_N_BINARY)
 		return NULL;
-	for (const struct dc_node *e = n->l; e != NULL; e = e == n->l ? n->r : NULL)
+	for (const struct dc_node *e = n->l; e != NULL; e = e == n->l ? n->r : NULL) {
 		if (e->kind == DC_N_UNARY && e->op == T_AMP && e->l->kind == DC_N_VAR &&
 		    e->l->scope == DC_VS_SYMBOL)
 			return e->l;
+		if (symptr_of(g, e) != NULL)
+			return symptr_of(g, e);
+	}
 	return NULL;
 }
 
@@ -546,10 +639,10 @@ static void scale(struct cg *g, const struct dc_node *n, const struct dc_ty *pt,
 		cg_setx(g, sz, t);
 	} else if (has_name(b)) {
 		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, b->name, NULL, 0, t);
-	} else if (symaddr_operand(n) != NULL) {	/* &`sym + i: sized by the symbol */
+	} else if (symaddr_operand(g, n) != NULL) {	/* &`sym + i: sized by the symbol */
 		char buf[256];
 		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, DIF_RELOC_F_SYMBOL,
-			      symbol_name(symaddr_operand(n), buf, sizeof(buf)), NULL, 0, t);
+			      symbol_name(symaddr_operand(g, n), buf, sizeof(buf)), NULL, 0, t);
 	} else {
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "pointer arithmetic on a pointer to an "
 			"unknown target type: cast it to a named pointer type first");
@@ -849,6 +942,10 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 	char arg[280];
 	unsigned fl;
 	const char *nm = reloc_root(g, ptr, arg, sizeof(arg), &fl);
+	if (nm == NULL && symptr_of(g, ptr) != NULL) {	/* p = &`sym; *p */
+		nm = symbol_name(symptr_of(g, ptr), arg, sizeof(arg));
+		fl = DIF_RELOC_F_SYMBOL;
+	}
 	if (nm == NULL && library_ident(ptr))
 		fail_library(g, n);
 	if (nm == NULL)
@@ -1109,6 +1206,10 @@ static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const ch
 		if (known(lv->type))
 			return false;
 		*tname = pointee_name(g, lv->l);
+		if (*tname == NULL && lv->kind == DC_N_UNARY && symptr_of(g, lv->l) != NULL) {
+			*tname = symbol_name(symptr_of(g, lv->l), arg, argsize);
+			*fl = DIF_RELOC_F_SYMBOL;	/* p = &`sym; *p = v */
+		}
 		return *tname != NULL;
 	}
 	return false;

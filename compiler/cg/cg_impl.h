@@ -81,6 +81,12 @@ struct cg {
 		uint32_t depth;		/* bindings visible while evaluating value */
 	} binds[32];
 	uint32_t nbinds;
+	struct cg_symptr {		/* variables only ever assigned &`sym */
+		int scope;		/* DIFV_SCOPE_* */
+		const char *name;
+		const struct dc_node *sym;	/* NULL: assigned something else too */
+	} *symptrs;
+	uint32_t nsymptrs, csymptrs;
 };
 
 /* cg_difo.c */
@@ -124,6 +130,7 @@ struct cg_var *cg_var_get(struct cg *g, int scope, const char *name, int kind,
 			  const struct dc_ty *type);
 
 /* cg_expr.c */
+void cg_symptr_scan(struct cg *g, const struct dc_program *prog);
 int cg_expr(struct cg *g, const struct dc_node *n);
 void cg_tuple(struct cg *g, const struct dc_node *args);
 

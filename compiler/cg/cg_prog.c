@@ -938,6 +938,7 @@ int dc_cg__program(const struct dc_program *prog, const struct dc_cg_opts *opts,
 		return -ENOMEM;
 	if (setjmp(g->fail) != 0)
 		goto done;	/* out of memory outside a DIFO */
+	cg_symptr_scan(g, prog);
 	for (const struct dc_ext *x = dc_program__exts(prog); x; x = x->next) {
 		switch (x->kind) {
 		case DC_X_CLAUSE:
@@ -976,6 +977,7 @@ done:
 	free(S.names);
 	free(S.aggs);
 	free(g->vars);
+	free(g->symptrs);
 	if (g->nerrors != 0) {
 		dobj__free(g->obj);
 		return -EINVAL;

@@ -29,7 +29,7 @@
  *   F_SYMBOL   dtr_type is a kernel symbol ("sym" or "mod`sym"), not a type.
  *              MEMBER_OFFSET: the symbol's address (plus the member path's
  *              offset in the symbol's type when dtr_member is set);
- *              LOAD/ULOAD: a load of the symbol's type (BTF VAR, else the
+ *              LOAD/ULOAD/STORE: a load (store) of the symbol's type (BTF VAR, else the
  *              symbol's size from the symbol source); TYPE_SIZE: its size.
  *              "*sym" (any kind but CAST): the type sym's type points to,
  *              like a type name (`sym->m, *`sym).

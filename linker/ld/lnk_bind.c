@@ -13,6 +13,7 @@
  *   member_offset("sym", "m", symbol)   setx <address + offset of m in the symbol's type>
  *   load("sym", symbol)                 BTF VAR sym: load("<its type>")
  *                                       else a symbol size 1/2/4/8: ld{u}{b,h,w}/ldx
+ *   store("sym", symbol)                likewise: store("<its type>") or st{b,h,w,x}
  *   type_size("sym", symbol)            BTF VAR: type_size("<its type>"), else setx size
  *   K("*sym", path, symbol)             K("<what sym's BTF type points to>", path)
  *   K("args[N]", path, arg)             K("<pointee of arg N>", path)
@@ -501,6 +502,7 @@ static int bind_symbol(struct bind *b, uint32_t difo, struct dif_reloc *r, bool 
 	}
 	case DIF_RELOC_LOAD:
 	case DIF_RELOC_ULOAD:
+	case DIF_RELOC_STORE:
 	case DIF_RELOC_TYPE_SIZE:
 		break;
 	default:
@@ -525,6 +527,10 @@ static int bind_symbol(struct bind *b, uint32_t difo, struct dif_reloc *r, bool 
 			return rc == -E2BIG ? bind_error(b, difo, r->dtr_pc, "too many integer "
 			    "constants in one DIFO") : rc;
 		*ins = DIF_INSTR_IMM16(DIF_OP_SETX, k, DIF_INSTR_RD(*ins));
+	} else if (r->dtr_kind == DIF_RELOC_STORE) {
+		static const uint8_t st[9] = { 0, DIF_OP_STB, DIF_OP_STH, 0, DIF_OP_STW,
+			0, 0, 0, DIF_OP_STX };
+		*ins = DIF_INSTR_FMT(st[s->size], DIF_INSTR_R1(*ins), 0, DIF_INSTR_RD(*ins));
 	} else {
 		uint8_t op = load_op((unsigned)s->size);
 		if (r->dtr_kind == DIF_RELOC_ULOAD)

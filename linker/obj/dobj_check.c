@@ -381,8 +381,8 @@ static bool is_arg_root(const char *s)
 
 /*
  * The root flags (dif_reloc.h): a symbol root on member_offset (its
- * address), type_size, load and uload ("*sym", what it points to: also
- * member_size and store); an args[N] root on the member
+ * address), type_size, load, uload and store ("*sym", what it points to:
+ * also member_size); an args[N] root on the member
  * kinds, load, uload and store; never both, never with a bit-field flag.
  */
 static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o)
@@ -395,7 +395,7 @@ static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o
 	bool deref = (f & DIF_RELOC_F_SYMBOL) && dobj__str(ck->obj, r->dtr_type)[0] == '*';
 	if ((f & DIF_RELOC_F_SYMBOL) && k != DIF_RELOC_MEMBER_OFFSET &&
 	    k != DIF_RELOC_TYPE_SIZE && k != DIF_RELOC_LOAD && k != DIF_RELOC_ULOAD &&
-	    !(deref && (k == DIF_RELOC_MEMBER_SIZE || k == DIF_RELOC_STORE)))
+	    k != DIF_RELOC_STORE && !(deref && k == DIF_RELOC_MEMBER_SIZE))
 		return FAIL(ck, SEC_RELA, o + 8, "relocation kind %u cannot have a symbol root", k);
 	if (deref && k == DIF_RELOC_MEMBER_OFFSET && r->dtr_member == 0)
 		return FAIL(ck, SEC_RELA, o + 16, "a *symbol-rooted member_offset needs a member");

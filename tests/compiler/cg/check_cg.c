@@ -475,6 +475,31 @@ START_TEST(test_struct_copy_global)
 }
 END_TEST
 
+/* ASSERTION: *p, *p = v and p + 1 for a variable only ever assigned &`sym are rooted at sym */
+START_TEST(test_symptr)
+{
+	struct dobj *o = gen("BEGIN { p = &`n; x = *p; *p = 3; q = p + 1; }");
+	const struct dobj_difo *d = &o->difos[1], *st = &o->difos[2], *ar = &o->difos[3];
+	ck_assert_uint_eq(d->rellen, 1);
+	ck_assert_uint_eq(d->reltab[0].dtr_kind, DIF_RELOC_LOAD);
+	ck_assert_uint_eq(d->reltab[0].dtr_flags, DIF_RELOC_F_SYMBOL);
+	ck_assert_str_eq(dobj__str(o, d->reltab[0].dtr_type), "n");
+	ck_assert_uint_eq(st->reltab[0].dtr_kind, DIF_RELOC_STORE);
+	ck_assert_uint_eq(st->reltab[0].dtr_flags, DIF_RELOC_F_SYMBOL);
+	ck_assert_uint_eq(ar->reltab[0].dtr_kind, DIF_RELOC_TYPE_SIZE);
+	ck_assert_uint_eq(ar->reltab[0].dtr_flags, DIF_RELOC_F_SYMBOL);
+	dobj__free(o);
+	/* assigned anything else anywhere in the program: its target type is unknown */
+	struct diags dg = { 0 };
+	o = gen_src("t.d", "BEGIN { p = &`n; trace(*p); } END { p = 0; }", &dg);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+	dg.n = 0;
+	o = gen_src("t.d", "BEGIN { p = &`n; p++; trace(*p); }", &dg);
+	ck_assert_ptr_null(o);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codegen");
@@ -489,6 +514,7 @@ int main(void)
 		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
 		{ "arg_root", test_arg_root }, { "symbol_root", test_symbol_root },
 		{ "struct_copy", test_struct_copy }, { "struct_copy_global", test_struct_copy_global },
+		{ "symptr", test_symptr },
 	};
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		TCase *tc = tcase_create(tests[i].name);

@@ -51,6 +51,11 @@ err_link sym-deref-scalar 'BEGIN { trace(*`real_ncpus); }' \
 	'\*`real_ncpus: kernel symbol `real_ncpus is not a pointer or an array' --symbols "$T/kallsyms"
 err_link sym-deref-notype 'BEGIN { trace(*`hz16); }' '\*`hz16: the typefile has no type for kernel symbol' \
 	--symbols "$T/nm"
+ok_link sym-pointer-var 'BEGIN { p = &`real_ncpus; x = *p; *p = 3; trace(x); trace(p + 1); }' \
+	'ldsw \[%r1\], %r1' --symbols "$T/kallsyms"
+grep -q 'stw %r1, \[%r2\]' "$T/sym-pointer-var.s" && grep -q 'setx .*0x4$' "$T/sym-pointer-var.s"
+check "sym-pointer-var: store and scaling by the symbol's type" $?
+ok_link sym-store-size 'BEGIN { p = &`hz16; *p = 1; }' 'sth %r1' --symbols "$T/nm"
 err_link sym-unresolved 'BEGIN { trace(&`nosuch); }' \
 	'sym-unresolved.d:1:15: error: clause 1 \(:::BEGIN\): unresolved kernel symbol `nosuch: not in .*kallsyms' \
 	--symbols "$T/kallsyms"
