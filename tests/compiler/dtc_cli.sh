@@ -34,6 +34,13 @@ printf '#!/usr/sbin/dtrace -s\n#define V 3\nBEGIN { x = V + W; }\n' > "$tmp/pp.d
 check cpp 0 "" "$dtc" -C -DW=4 "$tmp/pp.d"
 check cpp-nodef 1 "pp.d:3:" "$dtc" -C "$tmp/pp.d"
 check nocpp 1 "D_PRAGCTL_INVAL" "$dtc" -x errtags "$tmp/pp.d"
+check xversion 1 "D_FUNC_UNDEF" "$dtc" -x errtags -x version=1.0 -n 'BEGIN { trace(strstr("a", "b")); }'
+check xversion-bad 1 "not a D version" "$dtc" -x version=3.0 -n 'BEGIN { }'
+# a long source line is shown as a window around the caret, not whole
+awk 'BEGIN { printf "BEGIN { x = 1"; for (i = 0; i < 5000; i++) printf " + 1"; print " + nosuch; }" }' > "$tmp/long.d"
+check long-line 1 "..." "$dtc" "$tmp/long.d"
+[ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/err")" -le 200 ] ||
+	{ echo "FAIL long-line: a diagnostic line is longer than 200 columns"; fail=$((fail + 1)); }
 ls -A "$tmp" | grep -q '^\.' && { echo "FAIL: a temporary file was left behind"; fail=$((fail + 1)); }
 echo "dtc cli: $fail failure(s)"
 [ $fail -eq 0 ]
