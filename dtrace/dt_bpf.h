@@ -33,6 +33,13 @@ int dt_bpf_match_provide(struct dt_state *st, const char *prov, const char *mod,
 /* Create every kernel probe (not the tracepoints: thousands) for -l. */
 int dt_bpf_provide_all(struct dt_state *st);
 bool dt_bpf_is_kernel(const struct dvm_probe *p);
+/*
+ * -l with descriptions: print the probes matching any of descs[i], each
+ * of kind kinds[i] ('n' probe description, 'P' provider, 'm' module, 'f'
+ * function), creating on-demand probes first.  0 or -errno.
+ */
+int dt_bpf_list(struct dt_state *st, const char *const *descs, const char *kinds,
+    size_t n, FILE *fp);
 /* True when some ECB is enabled on a kernel probe. */
 bool dt_bpf_wanted(const struct dt_state *st);
 

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dbpf_prov.h"
@@ -153,5 +154,79 @@ int dt_bpf_provide_all(struct dt_state *st)
 	for (size_t i = 0; i < sizeof(kprovs) / sizeof(kprovs[0]); i++)
 		if ((rc = create_provider(st, kprovs[i])) != 0)
 			return rc;
+	return 0;
+}
+
+/*
+ * One -l description into its four fields.  kind 'n': a probe description
+ * "a:b:c:d" (fewer fields fill from the right: "getppid:entry" is
+ * function:name), cut at the first blank, '/' or '{' so `-n 'desc { ... }'`
+ * lists what desc matches; 'P', 'm', 'f': that one field.
+ */
+static void split_desc(char kind, const char *d, char f[4][128])
+{
+	char buf[512];
+	char *parts[4];
+	int n = 0;
+
+	memset(f, 0, 4 * 128);
+	if (kind != 'n') {
+		int i = kind == 'P' ? 0 : kind == 'm' ? 1 : 2;
+
+		snprintf(f[i], 128, "%s", d);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", d);
+	buf[strcspn(buf, " \t\n/{")] = '\0';
+	for (char *p = buf; n < 4; ) {
+		parts[n++] = p;
+		if ((p = strchr(p, ':')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	for (int i = 0; i < n; i++)
+		snprintf(f[4 - n + i], 128, "%s", parts[i]);
+}
+
+int dt_bpf_list(struct dt_state *st, const char *const *descs, const char *kinds,
+    size_t n, FILE *fp)
+{
+	bool *hit;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		char f[4][128];
+
+		split_desc(kinds[i], descs[i], f);
+		rc = dt_probe_match(st, f[0], f[1], f[2], f[3], NULL, 0);
+	}
+	if (rc < 0)
+		return rc;
+	if ((hit = calloc(st->nprobes + 1, sizeof(*hit))) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char f[4][128];
+
+		split_desc(kinds[i], descs[i], f);
+		for (uint32_t k = 0; k < st->nprobes; k++) {
+			const struct dvm_probe *p = st->probes[k];
+
+			if ((f[0][0] == '\0' || fnmatch(f[0], p->prov, 0) == 0) &&
+			    (f[1][0] == '\0' || fnmatch(f[1], p->mod, 0) == 0) &&
+			    (f[2][0] == '\0' || fnmatch(f[2], p->func, 0) == 0) &&
+			    (f[3][0] == '\0' || fnmatch(f[3], p->name, 0) == 0))
+				hit[k] = true;
+		}
+	}
+	fprintf(fp, "%5s %10s %17s %33s %s\n", "ID", "PROVIDER", "MODULE",
+	    "FUNCTION", "NAME");
+	for (uint32_t k = 0; k < st->nprobes; k++) {
+		const struct dvm_probe *p = st->probes[k];
+
+		if (hit[k])
+			fprintf(fp, "%5u %10s %17s %33s %s\n", p->id, p->prov, p->mod,
+			    p->func, p->name);
+	}
+	free(hit);
 	return 0;
 }

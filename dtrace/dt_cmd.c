@@ -87,11 +87,8 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 	o.macro_args = (const char *const *)c->macro_args;
 	o.nmacro_args = c->nmacro_args;
 	o.progname = c->script != NULL ? c->script : "dtrace";
-	const char *xo[DT_CMD_MAXOPTS];	/* without dtrace's own vmdir (dt_guest.c) */
-	size_t nxo = dt_guest_compiler_xopts(c->xopts, c->nxopts, xo);
-
-	o.xopts = xo;
-	o.nxopts = nxo;
+	o.xopts = c->xopts;
+	o.nxopts = c->nxopts;
 	o.typefile = c->typefile;
 	o.sink = dc_sink;
 	if ((p = dc_compile(&src, 1, &o)) == NULL) {
@@ -100,7 +97,7 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 		return NULL;
 	}
 	if (dc_program__nerrors(p) == 0) {
-		struct dc_cg_opts cgo = { .xopts = xo, .nxopts = nxo };
+		struct dc_cg_opts cgo = { .xopts = c->xopts, .nxopts = c->nxopts };
 
 		if (dc_cg__program(p, &cgo, &obj, dc_sink, NULL) != 0)
 			obj = NULL;
@@ -371,7 +368,6 @@ static int run(const struct dt_cmd *c, struct dt_bpf_target *tgt)
 			rc = -ECANCELED;	/* reported */
 		} else {
 			rc = dt_run(&st, &sigs, &stop);
-	dt_guest_detach();
 		}
 	}
 	dt_guest_detach();
@@ -442,7 +438,10 @@ int dt_cmd_list(const struct dt_cmd *c)
 		status = 1;
 		goto out;
 	}
-	dt_probe_list(&st, stdout);
+	if (c->nldesc > 0)	/* -l -n/-P/-m/-f */
+		status = dt_bpf_list(&st, c->ldesc, c->ldkind, c->nldesc, stdout) != 0;
+	else
+		dt_probe_list(&st, stdout);
 out:
 	dt_state_close(&st);
 	dobj__free(obj);

@@ -28,6 +28,9 @@ struct dt_cmd {
 	const char	*command;	/* -c: run this and trace until it exits */
 	const char	*grab;		/* -p: trace until this pid exits */
 	int		target_pid;	/* $target (set by dt_cmd_run) */
+	const char	*ldesc[DT_CMD_MAXOPTS];	/* -l: -n/-P/-m/-f descriptions */
+	char		ldkind[DT_CMD_MAXOPTS];	/* 'n' 'P' 'm' 'f' */
+	size_t		nldesc;
 	char *const	*macro_args;	/* after the program */
 	size_t		nmacro_args;
 };

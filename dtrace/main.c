@@ -15,7 +15,7 @@ static void usage(FILE *fp)
 	    "Usage: dtrace [-eqSV] [-o output] [-T typefile] [-x opt[=val]] [-c cmd | -p pid]\n"
 	    "              -Y program.o [macro arguments]\n"
 	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
-	    "       dtrace -l [-Y program.o]\n"
+	    "       dtrace -l [-Y program.o | -n desc | -P prov | -m mod | -f func]\n"
 	    "       dtrace [-eqSV] [-x opt[=val]] -n 'D program' | -s script.d [args]\n"
 	    "       dtrace -E [-x ddtracedir=DIR] -n 'D program' | -s script.d | -Y file.o\n"
 	    "\n"
@@ -29,7 +29,8 @@ static void usage(FILE *fp)
 	    "  -x o[=v]  set an option (bufsize, bufpolicy, strsize, aggsortkey, ...)\n"
 	    "  -n prog   compile and run a D program given on the command line\n"
 	    "  -s file   compile and run a D script\n"
-	    "  -l        list probes (those the program enables, with -Y)\n"
+	    "  -l        list probes (those the program enables, with -Y;\n"
+	    "            those matching -n desc, -P prov, -m mod, -f func)\n"
 	    "  -E        submit the program to the local dtraced overlord; print,\n"
 	    "            per guest, whether it linked (-x ddtracedir=, ddtimeout=)\n"
 	    "  -c cmd    run cmd ($target), trace until it exits\n"
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			break;
 	}
-	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:c:p:qeESlVhCwZ")) != -1) {
+	while ((opt = getopt(argc, argv, "+Y:y:o:T:x:n:s:c:p:P:m:f:qeESlVhCwZ")) != -1) {
 		switch (opt) {
 		case 'Y': c.program = optarg; break;
 		case 'y': c.link_input = optarg; break;
@@ -89,7 +90,18 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("dtrace: HyperTrace D " HT_VERSION "\n");
 			return 0;
-		case 'n': c.dprogram = optarg; break;
+		case 'n':
+			c.dprogram = optarg;
+			/* -l -n: list what the description matches */
+			/* FALLTHROUGH */
+		case 'P': case 'm': case 'f':
+			if (c.nldesc == DT_CMD_MAXOPTS) {
+				fprintf(stderr, "dtrace: too many probe descriptions\n");
+				return 2;
+			}
+			c.ldkind[c.nldesc] = (char)opt;
+			c.ldesc[c.nldesc++] = optarg;
+			break;
 		case 'c': c.command = optarg; break;
 		case 'p': c.grab = optarg; break;
 		case 's': c.script = optarg; break;
@@ -115,6 +127,10 @@ int main(int argc, char **argv)
 	}
 	if (c.list)
 		return dt_cmd_list(&c);
+	if (c.nldesc > (c.dprogram != NULL ? 1u : 0u)) {
+		fprintf(stderr, "dtrace: -P, -m and -f are only supported with -l\n");
+		return 2;
+	}
 	if (c.submit) {
 		if ((c.program != NULL) + (c.dprogram != NULL) + (c.script != NULL) != 1) {
 			usage(stderr);

@@ -96,5 +96,14 @@ rc=$?
 grep -q "could not enable tracing" "$tmp/err" && check "untranslatable clause" 1 "$rc" ||
     check "untranslatable clause message" "could not enable tracing" "$(cat "$tmp/err")"
 
+# 9. -l lists the kernel probes, filtered by -n / -P / -f
+got=$("$D" -l -n 'syscall::getppid:' | awk 'NR > 1 { print $2 ":" $3 ":" $4 }' | tr '\n' ' ')
+check "-l -n syscall::getppid:" "syscall:getppid:entry syscall:getppid:return " "$got"
+got=$("$D" -l -P proc | awk 'NR > 1 { print $3 }' | grep -c -x -e exec-success -e exit -e create)
+check "-l -P proc" "3" "$got"
+got=$("$D" -l | grep -c ' syscall ')
+want=$(grep -c '^#define __NR_' /usr/include/x86_64-linux-gnu/asm/unistd_64.h 2>/dev/null || echo "$got")
+check "-l syscall probes (two per __NR_)" "$((want * 2))" "$got"
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
