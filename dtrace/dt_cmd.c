@@ -87,8 +87,11 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 	o.macro_args = (const char *const *)c->macro_args;
 	o.nmacro_args = c->nmacro_args;
 	o.progname = c->script != NULL ? c->script : "dtrace";
-	o.xopts = c->xopts;
-	o.nxopts = c->nxopts;
+	const char *xo[DT_CMD_MAXOPTS];	/* without dtrace's own vmdir (dt_guest.c) */
+	size_t nxo = dt_guest_compiler_xopts(c->xopts, c->nxopts, xo);
+
+	o.xopts = xo;
+	o.nxopts = nxo;
 	o.typefile = c->typefile;
 	o.sink = dc_sink;
 	if ((p = dc_compile(&src, 1, &o)) == NULL) {
@@ -97,7 +100,7 @@ struct dobj *dt_cmd_compile(const struct dt_cmd *c)
 		return NULL;
 	}
 	if (dc_program__nerrors(p) == 0) {
-		struct dc_cg_opts cgo = { .xopts = c->xopts, .nxopts = c->nxopts };
+		struct dc_cg_opts cgo = { .xopts = xo, .nxopts = nxo };
 
 		if (dc_cg__program(p, &cgo, &obj, dc_sink, NULL) != 0)
 			obj = NULL;
@@ -368,6 +371,7 @@ static int run(const struct dt_cmd *c, struct dt_bpf_target *tgt)
 			rc = -ECANCELED;	/* reported */
 		} else {
 			rc = dt_run(&st, &sigs, &stop);
+	dt_guest_detach();
 		}
 	}
 	dt_guest_detach();
