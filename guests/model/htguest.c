@@ -45,7 +45,7 @@ static const char *const comms[] = { "sh", "cat", "make", "sshd", "cron",
 #define NCOMMS (sizeof(comms) / sizeof(comms[0]))
 
 struct opts {
-	const char *name, *layout, *typefile, *vmdir, *hostname, *osrel, *truth;
+	const char *name, *layout, *typefile, *vmdir, *hostname, *osrel, *truth, *times;
 	unsigned levels, vcpus, threads, procs, timeout;
 	uint64_t events, seed;
 	bool gbpages, stats;
@@ -67,6 +67,7 @@ struct counts {
 	uint64_t entry_by_proc[MAX_PROCS];
 	uint64_t entry_by_sys[NSYS];
 	uint64_t returns, failed;
+	uint64_t first_ns, last_ns;	/* CLOCK_MONOTONIC around the vCPU's calls */
 };
 
 static struct kproc procs[MAX_PROCS];
@@ -159,9 +160,19 @@ static uint64_t fill_ctx(struct gm_vm *vm, unsigned v, uint32_t probe,
 	return gpa;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void vcpu_run(struct gm_vm *vm, unsigned v, const struct opts *o, struct counts *c)
 {
 	uint64_t rng = o->seed * 1000003u + v + 1;
+
+	c->first_ns = mono_ns();
 
 	for (uint64_t e = 0; e < o->events; e++) {
 		const struct kthread *t = &threads[next_rand(&rng) % o->threads];
@@ -180,6 +191,30 @@ static void vcpu_run(struct gm_vm *vm, unsigned v, const struct opts *o, struct 
 		else
 			c->failed++;
 	}
+	c->last_ns = mono_ns();
+}
+
+/*
+ * --times FILE: the guest's own CLOCK_MONOTONIC before its first and after
+ * its last call.  Host and model share the clock, so every host timestamp
+ * of a firing must lie in between.  Kept out of the truth file, which
+ * must not change from run to run.
+ */
+static int write_times(const struct opts *o, const struct counts *cs)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	FILE *fp = fopen(o->times, "w");
+
+	if (fp == NULL)
+		return -errno;
+	for (unsigned v = 0; v < o->vcpus; v++) {
+		if (cs[v].first_ns < lo)
+			lo = cs[v].first_ns;
+		if (cs[v].last_ns > hi)
+			hi = cs[v].last_ns;
+	}
+	fprintf(fp, "times %s %" PRIu64 " %" PRIu64 "\n", o->name, lo, hi);
+	return fclose(fp) == 0 ? 0 : -EIO;
 }
 
 static int write_truth(const struct opts *o, const struct counts *sum)
@@ -301,6 +336,10 @@ static int run(const struct opts *o)
 		fprintf(stderr, "htguest: %s: %" PRIu64 " exits in %" PRIu64 " ns\n", o->name,
 		    2 * o->events * o->vcpus, (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 		    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec);
+	if (o->times != NULL && write_times(o, cs) != 0) {
+		fprintf(stderr, "htguest: %s: cannot write\n", o->times);
+		rc = 1;
+	}
 	if (write_truth(o, &sum) != 0) {
 		fprintf(stderr, "htguest: %s: cannot write\n", o->truth);
 		rc = 1;
@@ -323,6 +362,7 @@ static void usage(FILE *fp)
 	    "               [--vmdir DIR] [--hostname H] [--osrel R] [--levels 4|5]\n"
 	    "               [--no-gbpages] [--vcpus N] [--threads N] [--procs N]\n"
 	    "               [--events N] [--seed N] [--timeout SEC] [--stats]\n"
+	    "               [--times FILE]\n"
 	    "A model VM: announces itself on DIR/NAME.sock (default %s), waits\n"
 	    "for a HyperTrace host, fires syscall entry/return probes from N vCPU\n"
 	    "processes (N events each) and writes what it fired to the truth file.\n",
@@ -350,7 +390,7 @@ int main(int argc, char **argv)
 		{ "osrel", 1, 0, 'R' }, { "levels", 1, 0, 'L' }, { "no-gbpages", 0, 0, 'G' },
 		{ "vcpus", 1, 0, 'c' }, { "threads", 1, 0, 't' }, { "procs", 1, 0, 'p' },
 		{ "events", 1, 0, 'e' }, { "seed", 1, 0, 's' }, { "timeout", 1, 0, 'w' },
-		{ "stats", 0, 0, 'S' }, { "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
+		{ "stats", 0, 0, 'S' }, { "times", 1, 0, 'M' }, { "help", 0, 0, 'h' }, { "version", 0, 0, 'V' }, { 0, 0, 0, 0 } };
 	struct opts o = { .vmdir = HTVM_DEFAULT_DIR, .osrel = "ModelOS 1.0", .levels = 4,
 		.vcpus = 2, .threads = 8, .procs = 4, .timeout = 30, .events = 1000,
 		.seed = 1, .gbpages = true };
@@ -369,6 +409,7 @@ int main(int argc, char **argv)
 		case 'R': o.osrel = optarg; break;
 		case 'G': o.gbpages = false; break;
 		case 'S': o.stats = true; break;
+		case 'M': o.times = optarg; break;
 		case 'L': if (!num(optarg, 4, 5, &v)) goto bad; o.levels = (unsigned)v; break;
 		case 'c': if (!num(optarg, 1, HTVM_MAX_VCPUS, &v)) goto bad; o.vcpus = (unsigned)v; break;
 		case 't': if (!num(optarg, 1, MAX_THREADS, &v)) goto bad; o.threads = (unsigned)v; break;

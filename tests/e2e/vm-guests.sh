@@ -16,6 +16,9 @@
 #   3  self->ts = timestamp ... quantize(timestamp - self->ts) per (vmname, probefunc)
 #   4  thread-locals are per VM: equal tids in different guests never see
 #      each other's self-> variables (no "bad" line may appear)
+#   5  timestamps are the host's, taken during the exit: each guest's
+#      min/max firing timestamp lies inside the guest's own
+#      CLOCK_MONOTONIC window around its calls
 #
 # usage: vm-guests.sh DTC DTRACE HTGUEST TYPEFILE_DIR
 set -u
@@ -37,7 +40,7 @@ start_guests() {	# $1: run name
 		lv=4; [ $g = c ] && lv=5
 		seed=$(printf %d "'$g")
 		"$HTGUEST" --name guest-$g --layout $g --typefile "$TFDIR/guest-model-$g.btf.o" \
-		    --truth "$tmp/truth.$1.$g" --vmdir "$tmp/vms" --levels $lv --seed $seed \
+		    --truth "$tmp/truth.$1.$g" --times "$tmp/times.$1.$g" --vmdir "$tmp/vms" --levels $lv --seed $seed \
 		    --vcpus 2 --events "$EVENTS" --timeout 60 2>"$tmp/guest.$1.$g.err" &
 		pids="$pids $!"
 	done
@@ -73,7 +76,7 @@ run() {
 	drc=$?
 	wait_guests || { echo "$name: a guest failed:"; cat "$tmp"/guest.$name.*.err; return 1; }
 	[ $drc -eq 0 ] || { echo "$name: dtrace exited $drc:"; cat "$tmp/$name.err"; return 1; }
-	cat "$tmp"/truth.$name.* >"$tmp/$name.truth"
+	cat "$tmp"/truth.$name.* "$tmp"/times.$name.* >"$tmp/$name.truth"
 }
 
 check() {	# check NAME KIND
@@ -91,6 +94,22 @@ for l in truth:
         want[(f[1], f[2])] = want.get((f[1], f[2]), 0) + int(f[3])
     if kind == 'tls' and f[:1] == ['returns']:
         want[('returns',)] = want.get(('returns',), 0) + int(f[1])
+if kind == 'time':
+    lim, seen = {}, {}
+    for l in truth:
+        f = l.split()
+        if f[:1] == ['times']:
+            lim[f[1]] = (int(f[2]), int(f[3]))
+    for l in out:
+        f = l.split()
+        if len(f) == 3 and f[0] in ('lo', 'hi'):
+            seen.setdefault(f[1], {})[f[0]] = int(f[2])
+    ok = len(lim) == 3 and sorted(seen) == sorted(lim) and all(
+        lim[v][0] <= seen[v]['lo'] <= seen[v]['hi'] <= lim[v][1] for v in lim)
+    if not ok:
+        print('guest clock bounds', lim)
+        print('host timestamps  ', seen)
+    sys.exit(0 if ok else 1)
 key, nonzero = None, 0
 for l in out:
     f = l.split()
@@ -130,10 +149,14 @@ guest-a:syscall:::return /self->g != 1/ { @bad = count(); } guest-b:syscall:::re
 guest-c:syscall:::return /self->g != 3/ { @bad = count(); } $T:syscall:::return { @ret = count(); }
 END { printa(\"bad %@d\\n\", @bad); printa(\"returns %@d\\n\", @ret); }"
 
+S5="$T:syscall:::entry { @lo[vmname] = min(timestamp); @hi[vmname] = max(timestamp); }
+END { printa(\"lo %s %@d\\n\", @lo); printa(\"hi %s %@d\\n\", @hi); }"
+
 for t in "s1|exec|$T:syscall:::entry { @[vmname, execname] = count(); }|$V1" \
     "s2|cred|$T:syscall:::entry { @[curthread->td_ucred->cr_ruid, curthread->td_ucred->cr_rgid] = count(); }|$V2" \
     "s3|func|$T:syscall:::entry { self->ts = timestamp; } $T:syscall:::entry /self->ts/ { @[vmname, probefunc] = quantize(timestamp - self->ts); self->ts = 0; }|$V3" \
-    "s4|tls|$S4|$S4"; do
+    "s4|tls|$S4|$S4" \
+    "s5|time|$S5|$S5"; do
 	name=${t%%|*}; rest=${t#*|}; kind=${rest%%|*}; rest=${rest#*|}
 	exact=${rest%%|*}; variant=${rest#*|}
 	if run "$name" "$exact" "$variant" && check "$name" "$kind"; then
