@@ -37,6 +37,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,10 +573,23 @@ void dt_guest_wait(struct dt_state *st, uint64_t until, const sigset_t *sigs,
 			*stop = 1;
 			return;
 		}
-		if (idle > 16) {	/* nothing posted lately: sleep on a doorbell */
+		if (idle > 16) {
+			/*
+			 * Nothing posted lately: sleep on one guest's doorbell
+			 * (read before the re-scan, so a post in between
+			 * makes the wait return at once).  Guests take turns;
+			 * the short timeout bounds how long another guest's
+			 * post can wait.
+			 */
 			struct dt_vm *vm = S.vms[turn++ % S.nvms];
+			uint32_t seen = dt_vm_doorbell(vm);
 
-			dt_vm_doorbell_wait(vm, dt_vm_doorbell(vm), 1000000);
+			if (service(st, vm) == 0)
+				dt_vm_doorbell_wait(vm, seen, 200000);
+			else
+				idle = 0;
+		} else if (idle > 4) {
+			sched_yield();
 		}
 	}
 }
