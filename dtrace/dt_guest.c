@@ -44,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dd.h"
 #include "dt_guest.h"
 #include "dvm_validate.h"
 #include "lnk.h"
@@ -57,6 +58,11 @@ static struct {
 	uint32_t		ngprobes;
 	struct dvm_region	*ro;	/* the state's regions + guests' string tables */
 	bool			active;
+	/* dtrace -E: programs linked by the guests' minions, by guest name */
+	bool			prelinked;
+	char			**plnames;
+	uint8_t			**plelf;
+	size_t			*pllen, npl;
 	uint8_t			scratch[HT_GC_MAX_SIZE];
 } S = { .vmdir = HTVM_DEFAULT_DIR };
 
@@ -136,7 +142,59 @@ static void diag_line(void *ctx, const char *line)
 	fprintf(stderr, "dtrace: guest %s: %s\n", (const char *)ctx, line);
 }
 
-/* Link rel against vm's typefile; the structure must match the first guest's. */
+int dt_guest_use_linked(const struct dd_submission *s)
+{
+	S.prelinked = true;
+	S.plnames = calloc(s->nguests + 1, sizeof(*S.plnames));
+	S.plelf = calloc(s->nguests + 1, sizeof(*S.plelf));
+	S.pllen = calloc(s->nguests + 1, sizeof(*S.pllen));
+	if (!S.plnames || !S.plelf || !S.pllen)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nguests; i++) {
+		const struct dd_guest_outcome *g = &s->guests[i];
+
+		if (g->status != DD_LINKED || g->linked == NULL)
+			continue;
+		S.plnames[S.npl] = strdup(g->guest);
+		S.plelf[S.npl] = malloc(g->linkedlen ? g->linkedlen : 1);
+		if (S.plnames[S.npl] == NULL || S.plelf[S.npl] == NULL)
+			return -ENOMEM;
+		memcpy(S.plelf[S.npl], g->linked, g->linkedlen);
+		S.pllen[S.npl++] = g->linkedlen;
+	}
+	return 0;
+}
+
+/* dtrace -E: the object the guest's own dtraced linked, read and checked. */
+static int linked_by_guest(struct dt_vm *vm)
+{
+	struct dobj_err e;
+	char msg[512];
+
+	for (size_t i = 0; i < S.npl; i++) {
+		if (strcmp(S.plnames[i], vm->g->name) != 0)
+			continue;
+		if (dobj__read_mem(S.plelf[i], S.pllen[i], &vm->obj, &e) != 0) {
+			dobj_err__format(&e, msg, sizeof(msg));
+			fprintf(stderr, "dtrace: guest %s: its linked program: %s\n",
+			    vm->g->name, msg);
+			return -EINVAL;
+		}
+		vm->obj_owned = true;
+		if (vm->obj->kind != DOBJ_LINKED) {
+			fprintf(stderr, "dtrace: guest %s: dtraced answered with an "
+			    "object that is not linked\n", vm->g->name);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	fprintf(stderr, "dtrace: guest %s: no program linked by its dtraced; not traced\n",
+	    vm->g->name);
+	return -ENOENT;
+}
+
+/* Link rel against vm's typefile (or take the guest's own link, -E); the
+ * structure must match the first guest's. */
 static int link_for(struct dt_vm *vm, struct dobj *rel, const char *name)
 {
 	struct lnk_opts lo = { 0 };
@@ -144,8 +202,12 @@ static int link_for(struct dt_vm *vm, struct dobj *rel, const char *name)
 	const char *names[1] = { name };
 	const struct dobj *first = S.nvms > 0 ? S.vms[0]->obj : NULL;
 
-	if (lnk_link__objects(&rel, names, 1, vm->tf, &lo, &d, &vm->obj) != 0)
+	if (S.prelinked) {
+		if (linked_by_guest(vm) != 0)
+			return -EINVAL;
+	} else if (lnk_link__objects(&rel, names, 1, vm->tf, &lo, &d, &vm->obj) != 0) {
 		return -EINVAL;
+	}
 	vm->obj_owned = true;
 	if (first != NULL && (first->ndifos != vm->obj->ndifos ||
 	    first->nclauses != vm->obj->nclauses || first->nactions != vm->obj->nactions)) {
@@ -614,4 +676,15 @@ void dt_guest_detach(void)
 	S.gprobes = NULL;
 	free(S.ro);
 	S.ro = NULL;
+	for (size_t i = 0; i < S.npl; i++) {
+		free(S.plnames[i]);
+		free(S.plelf[i]);
+	}
+	free(S.plnames);
+	free(S.plelf);
+	free(S.pllen);
+	S.plnames = NULL;
+	S.plelf = NULL;
+	S.pllen = NULL;
+	S.npl = 0;
 }

@@ -90,6 +90,12 @@ bool dt_guest_has_targets(const struct dobj *obj);
  * and opens the state with it) or NULL after printing why.  rel is freed.
  */
 struct dobj *dt_guest_link(struct dobj *rel, const char *name);
+/*
+ * dtrace -E: use the programs the guests' dtraced minions linked (from the
+ * overlord's answer) instead of linking here.  Copies what it keeps.
+ */
+struct dd_submission;
+int dt_guest_use_linked(const struct dd_submission *s);
 /* Provider entry (dt_probe.c providers[]): the attached guests' probes. */
 int dt_guest_provide(struct dt_state *st, const char *name);
 bool dt_guest_is_probe(const struct dvm_probe *p);

@@ -19,6 +19,7 @@
 
 #include "dd.h"
 #include "dt_cmd.h"
+#include "dt_guest.h"
 #include "ht/dobj.h"
 
 #define DT_SUBMIT_STATEDIR	"/var/ddtrace"
@@ -53,9 +54,11 @@ int dt_cmd_submit(const struct dt_cmd *c)
 	void *elf = NULL;
 	size_t len = 0;
 	int rc, status = 0;
+	bool guests;
 
 	if ((obj = relocatable(c)) == NULL)
 		return 1;
+	guests = dt_guest_has_targets(obj);	/* VM tracing (dt_guest.c) */
 	rc = dobj__write_mem(obj, &elf, &len);
 	dobj__free(obj);
 	if (rc != 0) {
@@ -77,6 +80,9 @@ int dt_cmd_submit(const struct dt_cmd *c)
 		if (s.guests[i].status != DD_LINKED)
 			status = 1;
 	}
+	/* Guest targets: trace the guests with the programs they linked. */
+	if (guests && (dt_guest_use_linked(&s) != 0 || dt_cmd_run(c) != 0))
+		status = 1;
 	dd_submission__free(&s);
 	return status;
 }
