@@ -6,7 +6,8 @@
  * and submitted over the overlord's subscription socket.  We wait until
  * every guest answered (or the timeout) and print, per guest, whether it
  * linked and with which error: the same lines as `dtracedctl submit`.
- * Running the guests' linked programs on the host comes with VM tracing.
+ * When the program names guest targets, dtrace then traces those guests
+ * (-x vmdir) with the programs their minions linked (dt_guest.c).
  *
  * Options consumed here (and not passed to the compiler):
  *   -x ddtracedir=DIR   the overlord's state directory (default /var/ddtrace)
