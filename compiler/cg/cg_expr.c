@@ -481,7 +481,10 @@ static int load_var(struct cg *g, const struct dc_node *n)
 		return r;
 	case DC_VS_BUILTIN: {
 		int id = builtin_id(n->name);
-		if (id < 0 || id < DIF_VAR_SCALAR_MIN)
+		if (id < 0)		/* known to the front end, not to the DIF VM yet */
+			cg_fail(g, &n->loc, D_UNKNOWN, "code generation for the built-in "
+				"variable %s is not built yet (no runtime support)", n->name);
+		if (id < DIF_VAR_SCALAR_MIN)
 			cg_fail(g, &n->loc, D_VAR_UNSUP, "%s must be subscripted", n->name);
 		r = cg_reg(g);
 		use_builtin(g, n->name, (uint32_t)id, DIFV_KIND_SCALAR, n->type);
@@ -963,6 +966,9 @@ static int index_expr(struct cg *g, const struct dc_node *n)
 
 	if (b->kind == DC_N_VAR && b->scope == DC_VS_BUILTIN) {
 		int id = builtin_id(b->name);
+		if (id < 0 && dc_builtin_var(b->name) != NULL)
+			cg_fail(g, &n->loc, D_UNKNOWN, "code generation for the built-in array "
+				"%s[] is not built yet (no runtime support)", b->name);
 		if (id < 0 || id > DIF_VAR_ARRAY_MAX)
 			cg_fail(g, &n->loc, D_ARR_BADREF, "%s is not an array", b->name);
 		int r = cg_expr(g, n->args);
@@ -1503,6 +1509,10 @@ static int call(struct cg *g, const struct dc_node *n)
 	const char *name = n->l && n->l->kind == DC_N_VAR ? n->l->name : NULL;
 	int id = name ? cg_subr_id(name) : -1;
 
+	const struct dcf_func *f = name ? dc_builtin_func(name) : NULL;
+	if (id < 0 && f != NULL && f->kind == DC_F_SUBR)	/* no DIF subroutine yet */
+		cg_fail(g, &n->loc, D_UNKNOWN, "code generation for the subroutine %s( ) is "
+			"not built yet (no runtime support)", name);
 	if (id < 0)
 		cg_fail(g, &n->loc, D_CG_EXPR, "%s( ) is an action and may not be used "
 			"inside an expression", name ? name : "function");
