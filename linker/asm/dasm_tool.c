@@ -4,7 +4,7 @@
  *
  * Diagnostics are "file:line:col: error: message", then the source line and
  * a caret under the column.  The object is written atomically by
- * dobj__write_file (temp file, fsync, rename), so a failed run never leaves
+ * dobj__write_file (temp file, rename), so a failed run never leaves
  * a half-written output.  Exit status: 0 ok, 1 error in the input.
  */
 #include <errno.h>
