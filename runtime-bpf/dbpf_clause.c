@@ -1972,15 +1972,49 @@ static int aggregate(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 	return 0;
 }
 
+/*
+ * exit(): the set's state, outside the ring buffer (first exit wins):
+ *   fp[KEY] = 0; r0 = lookup(state); jeq r0, 0, out; r6 = r0
+ *   r0 = 0; r1 = 1; cmpxchg [r6 + exited]; jne r0, 0, out
+ *   [r6 + status] = (s32)fp[RESULT]
+ */
+static void exit_state(struct dbpf_xl *x)
+{
+	uint32_t out = dbpf_label_new(x);
+
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, 0));
+	map_ref(x, R1, DBPF_REF_STATE);
+	dbpf_fp_addr(x, R2, SLOT_KEY);
+	emit(x, CALL(BPF_FUNC_map_lookup_elem));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	emit(x, ALU_X(BPF_MOV, R6, R0));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, ALU_K(BPF_MOV, R1, 1));
+	emit(x, dbpf_mk(BPF_STX | BPF_ATOMIC | BPF_DW, R6, R1,
+	    (int16_t)offsetof(struct dbpf_state, exited), BPF_CMPXCHG));
+	dbpf_jump(x, JK(BPF_JNE, R0, 0), out);
+	emit(x, LDX64(R1, FP, SLOT_RESULT));
+	emit(x, ALU_K(BPF_LSH, R1, 32));
+	emit(x, ALU_K(BPF_ARSH, R1, 32));
+	emit(x, STX64(R6, R1, (int16_t)offsetof(struct dbpf_state, status)));
+	dbpf_label_bind(x, out);
+}
+
 static int step(struct dbpf_xl *x, struct cx *c, const struct dbpf_step *s)
 {
 	int rc;
 
 	switch (s->kind) {
-	case DBPF_STEP_RECORD: case DBPF_STEP_EXIT:
+	case DBPF_STEP_RECORD:
 		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0)
 			return rc;
 		return record(x, c, s);
+	case DBPF_STEP_EXIT:
+		if ((rc = run_difo(x, c, s->difo, s->actndx)) != 0 ||
+		    (rc = record(x, c, s)) != 0)
+			return rc;
+		exit_state(x);
+		return 0;
 	case DBPF_STEP_VOID:
 		return run_difo(x, c, s->difo, s->actndx);
 	case DBPF_STEP_AGG:

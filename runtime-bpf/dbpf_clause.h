@@ -219,8 +219,11 @@ int dbpf_set__test_run(struct dbpf_set *s, int idx, const uint64_t *args,
  * Consume ring-buffer samples: fn gets each in order — one record (header
  * + data, as the engine's buffers hold it), or, for a committed
  * speculation, that speculation's records back to back in the same layout.
- * A nonzero return from fn stops and is returned.  Waits at most timeout_ms (0: do not wait) for the first.
- * Returns the number of records consumed or -errno.
+ * A nonzero return from fn stops and is returned.  One call consumes at
+ * most one ring's worth (bufsize / 16 samples), so a busy producer cannot
+ * keep it from returning; call again for more.  Waits at most timeout_ms
+ * (0: do not wait) for the first.  Returns the number of samples consumed
+ * or -errno.
  */
 typedef int dbpf_rec_fn(void *arg, const void *rec, size_t size);
 int dbpf_set__poll(struct dbpf_set *s, int timeout_ms, dbpf_rec_fn *fn, void *arg);
@@ -253,6 +256,12 @@ int dbpf_set__global_get(const struct dbpf_set *s, uint32_t id, void *buf,
     size_t size);
 int dbpf_set__global_set(struct dbpf_set *s, uint32_t id, const void *buf,
     size_t size);
+
+/*
+ * 1 (and *status) once an exit() step has run in any program of the set,
+ * else 0.  Kept outside the ring buffer, so a full buffer cannot hide it.
+ */
+int dbpf_set__exited(const struct dbpf_set *s, int *status);
 
 /* Counters summed over CPUs. */
 struct dbpf_counts {

@@ -71,12 +71,13 @@ struct dbpf_set {
 	struct dbpf_set_opts	o;
 	int			ncpu;
 	uint64_t		wall_offset;
-	int			ringbuf, gvars, tvars, spec;
+	int			ringbuf, gvars, tvars, spec, state;
 	struct ring_buffer	*rb;
 	dbpf_rec_fn		*fn;
 	void			*fnarg;
 	int			fnrc;
 	long			nrecs;
+	bool			capped;		/* this poll stopped at its cap */
 	struct agg		*aggs;
 	uint32_t		naggs;
 	struct var		*vars;
@@ -196,12 +197,12 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 	}
 	s->ncpu = ncpu;
 	if (s->o.so_no_kernel) {
-		s->ringbuf = s->gvars = s->tvars = s->spec = -1;
+		s->ringbuf = s->gvars = s->tvars = s->spec = s->state = -1;
 		*out = s;
 		return 0;
 	}
 	s->wall_offset = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
-	s->ringbuf = s->gvars = s->tvars = s->spec = -1;
+	s->ringbuf = s->gvars = s->tvars = s->spec = s->state = -1;
 	s->ringbuf = mkmap(BPF_MAP_TYPE_RINGBUF, "dt_ring", 0, 0, s->o.so_bufsize,
 	    err, errlen);
 	if (s->ringbuf >= 0)
@@ -214,9 +215,12 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 		s->spec = mkmap(BPF_MAP_TYPE_ARRAY, "dt_spec", 4,
 		    (uint32_t)sizeof(struct dbpf_specbuf) + s->o.so_specsize, s->o.so_nspec,
 		    err, errlen);
-	if (s->spec < 0) {
+	if (s->spec >= 0)
+		s->state = mkmap(BPF_MAP_TYPE_ARRAY, "dt_state", 4,
+		    (uint32_t)sizeof(struct dbpf_state), 1, err, errlen);
+	if (s->state < 0) {
 		int rc = s->ringbuf < 0 ? s->ringbuf : s->gvars < 0 ? s->gvars :
-		    s->tvars < 0 ? s->tvars : s->spec;
+		    s->tvars < 0 ? s->tvars : s->spec < 0 ? s->spec : s->state;
 
 		dbpf_set__free(s);
 		return rc;
@@ -258,6 +262,8 @@ void dbpf_set__free(struct dbpf_set *s)
 		close(s->tvars);
 	if (s->spec >= 0)
 		close(s->spec);
+	if (s->state >= 0)
+		close(s->state);
 	free(s->fds);
 	free(s->progs);
 	free(s->aggs);
@@ -422,6 +428,7 @@ static int ref_fd(const struct dbpf_set *s, int scratch, uint32_t ref)
 	case DBPF_REF_GVARS:   return s->gvars;
 	case DBPF_REF_TVARS:   return s->tvars;
 	case DBPF_REF_SPEC:    return s->spec;
+	case DBPF_REF_STATE:   return s->state;
 	default:
 		if (ref >= DBPF_REF_VAR0 && ref - DBPF_REF_VAR0 < s->nvars)
 			return s->vars[ref - DBPF_REF_VAR0].fd;
@@ -691,6 +698,11 @@ int dbpf_set__test_run(struct dbpf_set *s, int idx, const uint64_t *args,
 
 /* ---- Reading --------------------------------------------------------------- */
 
+/*
+ * One sample.  A walk stops after one ring's worth of samples, so a
+ * producer faster than the consumer cannot keep poll from returning (libbpf
+ * keeps consuming while new data arrives).
+ */
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct dbpf_set *s = ctx;
@@ -700,6 +712,10 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (rc != 0) {
 		s->fnrc = rc;
 		return -1;	/* stops the ring-buffer walk */
+	}
+	if ((uint64_t)s->nrecs >= s->o.so_bufsize / 16) {
+		s->capped = true;
+		return -1;
 	}
 	return 0;
 }
@@ -717,11 +733,12 @@ int dbpf_set__poll(struct dbpf_set *s, int timeout_ms, dbpf_rec_fn *fn, void *ar
 	s->fnarg = arg;
 	s->fnrc = 0;
 	s->nrecs = 0;
+	s->capped = false;
 	rc = timeout_ms == 0 ? ring_buffer__consume(s->rb) :
 	    ring_buffer__poll(s->rb, timeout_ms);
 	if (s->fnrc != 0)
 		return s->fnrc;
-	if (rc < 0 && rc != -EINTR)
+	if (rc < 0 && rc != -EINTR && !s->capped)
 		return rc;
 	return (int)s->nrecs;
 }
@@ -884,6 +901,22 @@ int dbpf_set__global_set(struct dbpf_set *s, uint32_t id, const void *buf,
 	key = id - DIF_VAR_OTHER_UBASE;
 	memcpy(&val, buf, size < 8 ? size : 8);
 	return bpf_map_update_elem(s->gvars, &key, &val, BPF_ANY) != 0 ? -errno : 0;
+}
+
+int dbpf_set__exited(const struct dbpf_set *s, int *status)
+{
+	struct dbpf_state st;
+	uint32_t key = 0;
+
+	if (s->state < 0)
+		return 0;
+	if (bpf_map_lookup_elem(s->state, &key, &st) != 0)
+		return -errno;
+	if (st.exited == 0)
+		return 0;
+	if (status != NULL)
+		*status = (int)st.status;
+	return 1;
 }
 
 int dbpf_set__counts(const struct dbpf_set *s, struct dbpf_counts *c)

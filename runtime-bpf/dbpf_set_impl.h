@@ -22,6 +22,13 @@
 #define DBPF_REF_GVARS		2
 #define DBPF_REF_TVARS		3
 #define DBPF_REF_SPEC		4	/* ARRAY[nspec] of struct dbpf_specbuf */
+#define DBPF_REF_STATE		5	/* ARRAY[1] of struct dbpf_state */
+
+/* Set-wide state outside the ring buffer, so it cannot be dropped. */
+struct dbpf_state {
+	uint64_t	exited;		/* exit() ran */
+	int64_t		status;		/* its argument (the first one) */
+};
 #define DBPF_REF_AGG0		16	/* + index in the set's aggregations */
 #define DBPF_REF_VAR0		0x80000	/* + index in the set's variable maps */
 #define DBPF_REF_MAX		0xfffff

@@ -192,6 +192,26 @@ START_TEST(record_by_value)
 }
 END_TEST
 
+/* ASSERTION: exit() is recorded and also kept in the set's state (first status wins). */
+START_TEST(exit_state)
+{
+	struct dif_difo a = difo(retarg0, 2, NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_EXIT, .actndx = 1, .difo = &a, .size = 4 };
+	struct dbpf_clause cl = { .epid = 3, .what = "e", .steps = &st, .nsteps = 1,
+	    .datasize = 8, .records = true };
+	int idx = add(&cl, 1), status = 99;
+
+	ck_assert_int_eq(dbpf_set__exited(set, &status), 0);
+	fire(idx, (uint64_t)-2, 0, 0);
+	fire(idx, 5, 0, 0);
+	ck_assert_int_eq(dbpf_set__exited(set, &status), 1);
+	ck_assert_int_eq(status, -2);
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 0xfffffffeu);
+}
+END_TEST
+
 /* ASSERTION: predicates select clauses, which run in order with one timestamp. */
 START_TEST(predicates_and_order)
 {
@@ -1182,6 +1202,7 @@ int main(void)
 	tcase_set_timeout(tc, 60); \
 	tcase_add_test(tc, fn); suite_add_tcase(s, tc); } while (0)
 	T(record_by_value);
+	T(exit_state);
 	T(predicates_and_order);
 	T(fault_error_record);
 	T(record_strings);
