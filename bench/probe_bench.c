@@ -170,7 +170,7 @@ static double engine_run(const char *text, long n)
 		args[0] = (uint64_t)i;
 		dt_fire(&st, p, args);
 		if ((i & 4095) == 4095)
-			st.eng.pbuf.head = 0;	/* a switch without formatting */
+			st.eng.pbuf.head = st.eng.pbuf.acct = 0;	/* a switch without formatting */
 	}
 	double ns = (double)(now() - t0) / (double)n;
 

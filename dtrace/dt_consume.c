@@ -165,7 +165,7 @@ int dt_consume(struct dt_state *st)
 	}
 	if ((rc = walk(st, b->wrapped ? 0 : b->tail, b->head)) != 0)
 		return rc;
-	b->head = b->tail = b->end = 0;
+	b->head = b->tail = b->end = b->acct = 0;
 	b->wrapped = false;
 	if ((rc = flush_out(st)) != 0)
 		return rc;

@@ -437,6 +437,34 @@ static bool printa_continues(const struct dobj *obj, const struct dobj_clause *c
 	    a->pos.file == p->pos.file;
 }
 
+/*
+ * The room DTrace's kernel takes for this ECB's record, which decides how
+ * many records a buffer of a given size holds: a 12-byte header (EPID and
+ * timestamp), then each value at its natural alignment (the largest power
+ * of two up to 8 dividing its size), the whole rounded up to 4; the
+ * record itself is aligned to its most-aligned value.
+ */
+static void dtrace_size(struct dvm_ecb *e)
+{
+	uint32_t off = 12, maxalign = 4;
+
+	for (uint32_t i = 0; i < e->nrecs; i++) {
+		uint32_t size = e->recs[i].size, align = 1;
+
+		for (uint32_t a = 8; a > 1; a >>= 1)
+			if (size != 0 && size % a == 0) {
+				align = a;
+				break;
+			}
+		if (align > maxalign)
+			maxalign = align;
+		off = (off + align - 1) & ~(align - 1);
+		off += size;
+	}
+	e->dsize = (off + 3) & ~3u;
+	e->dalign = maxalign;
+}
+
 static int build_steps(struct dt_state *st, struct dvm_ecb *e,
     const struct dobj_clause *c, char *err, size_t errlen)
 {
@@ -529,6 +557,7 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 	 * (the probe line); one whose actions record nothing (aggregations,
 	 * assignments) writes no record at all. */
 	e->records = e->nrecs > 0 || c->action_count == 0;
+	dtrace_size(e);
 	return 0;
 }
 
@@ -645,7 +674,7 @@ static int size_buffers(struct dt_state *st, char *err, size_t errlen)
 		for (uint32_t k = 0; k < e->nsteps; k++)
 			speculates |= e->steps[k].kind == DVM_STEP_SPECULATE;
 		if (e->records && e->probe->kind == DT_PROBE_END)
-			reserve += sizeof(struct dvm_rechdr) + e->datasize;
+			reserve += e->dsize + e->dalign;
 	}
 	if ((records && st->opts.bufsize < 8) || (speculates && st->opts.specsize < 8))
 		return fail(err, errlen, -ENOSPC,
@@ -661,13 +690,37 @@ static int size_buffers(struct dt_state *st, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Real bytes per DTrace byte, at most, over this program's records (and
+ * error records): buffers get that many times their option's size, so a
+ * buffer full by DTrace's count always has the real room.
+ */
+static uint64_t real_ratio(const struct dt_state *st)
+{
+	uint64_t r = (sizeof(struct dvm_rechdr) + 8 * DVM_ERROR_WORDS +
+	    12 + 8 * DVM_ERROR_WORDS - 1) / (12 + 8 * DVM_ERROR_WORDS);
+
+	for (uint32_t i = 0; i < st->necbs; i++) {
+		const struct dvm_ecb *e = &st->ecbs[i];
+		uint64_t real = sizeof(struct dvm_rechdr) + e->datasize;
+
+		if (e->records && e->dsize != 0 && (real + e->dsize - 1) / e->dsize > r)
+			r = (real + e->dsize - 1) / e->dsize;
+	}
+	return r + 1;	/* and alignment padding */
+}
+
 static int alloc_buffers(struct dt_state *st, char *err, size_t errlen)
 {
 	int rc;
 
 	if ((rc = size_buffers(st, err, errlen)) != 0)
 		return rc;
-	st->eng.pbuf.size = st->opts.bufsize;
+	uint64_t ratio = real_ratio(st);
+
+	st->eng.pbuf.limit = st->opts.bufsize;
+	st->eng.pbuf.size = st->opts.bufsize *
+	    (st->opts.bufpolicy == DVM_BUF_RING ? 1 : ratio);
 	st->eng.pbuf.mem = malloc(st->eng.pbuf.size);
 	st->eng.scratch = malloc(st->opts.scratchsize);
 	st->eng.aggsize = st->opts.aggsize;
@@ -689,8 +742,9 @@ static int alloc_buffers(struct dt_state *st, char *err, size_t errlen)
 	    !st->eng.specs || !st->eng.stage || !st->eng.keybuf)
 		return fail(err, errlen, -ENOMEM, "out of memory for buffers");
 	for (uint32_t i = 0; i < st->opts.nspec; i++) {
-		st->eng.specs[i].buf.size = st->opts.specsize;
-		if ((st->eng.specs[i].buf.mem = malloc(st->opts.specsize)) == NULL)
+		st->eng.specs[i].buf.limit = st->opts.specsize;
+		st->eng.specs[i].buf.size = st->opts.specsize * ratio;
+		if ((st->eng.specs[i].buf.mem = malloc(st->eng.specs[i].buf.size)) == NULL)
 			return fail(err, errlen, -ENOMEM, "out of memory for speculations");
 	}
 	return 0;

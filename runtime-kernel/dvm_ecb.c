@@ -147,6 +147,7 @@ static uint64_t p_speculation(void *ctx)
 		if (eng->specs[i].state == DVM_SPEC_INACTIVE) {
 			eng->specs[i].state = DVM_SPEC_ACTIVE;
 			eng->specs[i].buf.head = 0;
+			eng->specs[i].buf.acct = 0;
 			return i + 1;
 		}
 	}
@@ -243,7 +244,8 @@ static void write_error_record(struct dvm_engine *eng, const uint64_t *w)
 	struct dvm_rechdr h;
 	uint8_t *p;
 
-	if (dvm_buf__reserve(eng, &eng->pbuf, sizeof(h) + 8 * DVM_ERROR_WORDS, &p) != 0)
+	if (dvm_buf__reserve_acct(eng, &eng->pbuf, sizeof(h) + 8 * DVM_ERROR_WORDS,
+	    12 + 8 * DVM_ERROR_WORDS, 8, &p) != 0)
 		return;
 	h = (struct dvm_rechdr){ eng->error_epid, 8 * DVM_ERROR_WORDS,
 	    now(eng, DVM_CLOCK_MONOTONIC) };
@@ -372,10 +374,11 @@ static void commit_spec(struct dvm_engine *eng, struct dvm_spec *sp)
 {
 	uint8_t *p;
 
-	if (sp->buf.head > 0 &&
-	    dvm_buf__reserve(eng, &eng->pbuf, (uint32_t)sp->buf.head, &p) == 0)
+	if (sp->buf.head > 0 && dvm_buf__reserve_acct(eng, &eng->pbuf,
+	    (uint32_t)sp->buf.head, (uint32_t)sp->buf.acct, 8, &p) == 0)
 		__builtin_memcpy(p, sp->buf.mem, sp->buf.head);
 	sp->buf.head = 0;
+	sp->buf.acct = 0;
 	sp->state = DVM_SPEC_INACTIVE;
 }
 
@@ -400,8 +403,8 @@ static bool spec_step(struct dvm_engine *eng, struct dvm_ecb *e,
 				eng->specbusy++;
 			return false;
 		}
-		if (e->records &&
-		    !dvm_buf__fits(eng, &sp->buf, sizeof(struct dvm_rechdr) + e->datasize)) {
+		if (e->records && !dvm_buf__fits(eng, &sp->buf,
+		    sizeof(struct dvm_rechdr) + e->datasize, e->dsize, e->dalign)) {
 			sp->buf.drops--;	/* counted as a speculative drop */
 			eng->specdrops++;
 			return false;
@@ -414,6 +417,7 @@ static bool spec_step(struct dvm_engine *eng, struct dvm_ecb *e,
 			sp->state = DVM_SPEC_COMMIT;
 		} else {
 			sp->buf.head = 0;
+			sp->buf.acct = 0;
 			sp->state = DVM_SPEC_INACTIVE;
 		}
 	}
@@ -463,7 +467,7 @@ static void commit_record(struct dvm_engine *eng, struct dvm_ecb *e,
 	uint8_t *p;
 
 	__builtin_memcpy(eng->stage, &h, sizeof(h));
-	if (dvm_buf__reserve(eng, target, n, &p) == 0) {
+	if (dvm_buf__reserve_acct(eng, target, n, e->dsize, e->dalign, &p) == 0) {
 		__builtin_memcpy(p, eng->stage, n);
 		if (eng->exit_pending) {	/* the status is the record's */
 			eng->have_status = true;
@@ -483,8 +487,8 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 
 	/* As DTrace does, the record's room is taken before the predicate:
 	 * an ECB that cannot record is skipped whole, side effects too. */
-	if (e->records &&
-	    !dvm_buf__fits(eng, &eng->pbuf, sizeof(struct dvm_rechdr) + e->datasize))
+	if (e->records && !dvm_buf__fits(eng, &eng->pbuf,
+	    sizeof(struct dvm_rechdr) + e->datasize, e->dsize, e->dalign))
 		return;
 	/* One machine state per engine: a fault in this ECB fires ERROR
 	 * clauses that reuse it, after which this ECB stops. */

@@ -109,6 +109,8 @@ struct dvm_ecb {
 	struct dvm_rec		*recs;
 	uint32_t		nrecs;
 	uint32_t		datasize;	/* bytes after the record header */
+	uint32_t		dsize, dalign;	/* DTrace's size and alignment of
+						   this record, for buffer room */
 	bool			records;	/* writes a record when it fires */
 	bool			internal_error;	/* the consumer's ERROR reporter */
 };
@@ -126,9 +128,19 @@ struct dvm_rechdr {
 
 enum dvm_bufpolicy { DVM_BUF_SWITCH, DVM_BUF_FILL, DVM_BUF_RING };
 
+/*
+ * A buffer's room is counted twice: in real bytes (size, head) and, when
+ * limit is set, in the bytes DTrace's own record layout would take (acct
+ * against limit, the option's value), so that bufsize=128 holds as many
+ * records as it does in DTrace.  The driver makes size large enough for
+ * limit's worth of DTrace-sized records; a consumer that empties the
+ * buffer zeroes head and acct.
+ */
 struct dvm_buf {
 	uint8_t		*mem;
 	uint64_t	size;
+	uint64_t	limit;		/* DTrace bytes (0: count real bytes) */
+	uint64_t	acct;		/* DTrace bytes used */
 	uint64_t	head;		/* bytes written (ring: write offset) */
 	uint64_t	tail;		/* ring: oldest record */
 	bool		wrapped;
@@ -272,7 +284,12 @@ int dvm_buf__reserve(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
  * predicate runs and skips the whole ECB when it cannot: false means
  * exactly that, with the drop counted (and a fill buffer marked full).
  */
-bool dvm_buf__fits(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n);
+bool dvm_buf__fits(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
+    uint32_t acct, uint32_t align);
+
+/* dvm_buf__reserve that also counts acct DTrace bytes aligned to align. */
+int dvm_buf__reserve_acct(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
+    uint32_t acct, uint32_t align, uint8_t **out);
 
 /* Apply one value to aggregation av under key[0..keylen) (dvm_agg.c). */
 void dvm_agg__apply(struct dvm_engine *eng, const struct dvm_aggvar *av,
