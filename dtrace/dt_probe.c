@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dt_guest.h"
 #include "dt_bpf.h"
+#include "dt_guest.h"
 #include "dt_impl.h"
 
 const char *dt_arena_str(struct dt_state *st, const char *s)
@@ -120,6 +120,9 @@ int dt_parse_rate(const char *s, bool hz_default, uint64_t *period_ns)
 	return -EINVAL;
 }
 
+/* DTrace's profile provider makes no probe firing more often than this. */
+#define DT_PROFILE_MIN_NS	200000ULL
+
 /* The probes profile lists without being asked (as DTrace does). */
 static const char *const profile_std[] = {
 	"profile-97", "profile-199", "profile-499", "profile-997",
@@ -150,6 +153,8 @@ static int profile_make(struct dt_state *st, const char *name)
 		return 0;
 	if (dt_parse_rate(name + (tick ? 5 : 8), true, &period) != 0)
 		return 0;	/* not a probe this provider can make */
+	if (period < DT_PROFILE_MIN_NS)
+		return 0;	/* as DTrace: faster than 200 us is no probe */
 	p = dt_probe_add(st, "profile", "", "", name,
 	    tick ? DT_PROBE_TICK : DT_PROBE_PROFILE);
 	if (p == NULL)
