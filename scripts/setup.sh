@@ -7,7 +7,8 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc clang llvm-14-dev libclang-rt-14-dev
 libelf-dev libbsd-dev libmd-dev libbpf-dev check binutils zlib1g-dev libzstd-dev
-libffi-dev libtinfo-dev libxml2-dev pahole qemu-system-x86"
+libffi-dev libtinfo-dev libxml2-dev pahole qemu-system-x86
+linux-libc-dev bpftrace"
 
 missing=""
 for p in $PKGS; do
