@@ -247,7 +247,10 @@ static int do_setopt(struct dcons_ctx *ctx, const struct dcons_rec *recs,
 	rc = (name && value) ? dcons_ctx__setopt(ctx, name, value) : -ENOMEM;
 	free(name);
 	free(value);
-	return rc;
+	/* As in DTrace, a setopt() that cannot take effect (an unknown
+	 * option, a bad value, an option fixed once tracing started) is
+	 * not an error in the trace: the option stays as it was. */
+	return rc == -ENOMEM ? rc : 0;
 }
 
 /* One action starting at recs[0]; *used = records consumed. */
