@@ -184,34 +184,48 @@ static bool match_at(const struct call *c, uint64_t s, uint64_t i, uint64_t t,
 	return true;
 }
 
-/* strstr, index and rindex share one search. */
-static bool search(const struct call *c, uint64_t s, uint64_t t, int64_t start,
-    bool backward, int64_t *pos)
+/*
+ * strstr, index and rindex share one search, with DTrace's (Perl's)
+ * position rules: two empty strings give 0; index() clamps a negative
+ * start to 0 and, from the end of the string on, finds only "" (at the
+ * length); rindex() starts at the end (or at a start clamped to it) and
+ * with a negative start finds only "" (at 0).  A match must lie wholly in
+ * the string, except "" which matches at any position scanned.
+ */
+static bool search(const struct call *c, uint64_t s, uint64_t t, bool has_start,
+    int64_t start, bool backward, int64_t *pos)
 {
 	uint64_t ls, lt;
+	int64_t from, to, step, len;
 	bool hit;
 
 	*pos = -1;
 	if (!slen(c, s, &ls) || !slen(c, t, &lt))
 		return false;
-	if (lt > ls)
-		return true;
-	int64_t last = (int64_t)(ls - lt);
-
-	if (!backward) {
-		for (int64_t i = start < 0 ? 0 : start; i <= last; i++) {
-			if (!match_at(c, s, (uint64_t)i, t, lt, &hit))
-				return false;
-			if (hit) {
-				*pos = i;
-				return true;
-			}
-		}
+	len = (int64_t)ls;
+	if (ls == 0 && lt == 0) {
+		*pos = 0;
 		return true;
 	}
-	if (start < 0)
-		return true;
-	for (int64_t i = start > last ? last : start; i >= 0; i--) {
+	from = backward ? len : 0;
+	if (has_start && backward) {
+		if (start < 0) {
+			*pos = lt == 0 ? 0 : -1;
+			return true;
+		}
+		from = start > len ? len : start;
+	} else if (has_start) {
+		from = start < 0 ? 0 : start;
+		if (from >= len) {
+			*pos = lt == 0 ? len : -1;
+			return true;
+		}
+	}
+	to = backward ? -1 : len;
+	step = backward ? -1 : 1;
+	for (int64_t i = from; i != to; i += step) {
+		if ((uint64_t)i + lt > ls)
+			continue;
 		if (!match_at(c, s, (uint64_t)i, t, lt, &hit))
 			return false;
 		if (hit) {
@@ -279,6 +293,12 @@ static bool s_lltostr(const struct call *c, uint64_t *out)
 		tmp[--i] = digits[v % base];
 		v /= base;
 	} while (v != 0);
+	if (base == 8 && arg(c, 0) != 0)	/* as DTrace: octal "0", hex "0x" */
+		tmp[--i] = '0';
+	if (base == 16) {
+		tmp[--i] = 'x';
+		tmp[--i] = '0';
+	}
 	if (neg)
 		tmp[--i] = '-';
 	n = 72 - i;
@@ -414,7 +434,7 @@ static bool s_cleanpath(const struct call *c, uint64_t *out)
 			i++;
 			continue;
 		}
-		if (ch == '/' && n1 == '.' && (n2 == '/' || n2 == 0)) {
+		if (ch == '/' && n1 == '.' && n2 == '/') {	/* a final "/." stays */
 			i += 2;
 			continue;
 		}
@@ -948,27 +968,22 @@ static bool strings(const struct call *c, uint64_t *r)
 	case DIF_SUBR_BASENAME:	return s_path(c, false, r);
 	case DIF_SUBR_DIRNAME:	return s_path(c, true, r);
 	case DIF_SUBR_STRSTR:
-		if (!search(c, arg(c, 0), arg(c, 1), 0, false, &pos))
+		if (!search(c, arg(c, 0), arg(c, 1), false, 0, false, &pos))
 			return false;
 		*r = pos < 0 ? 0 : arg(c, 0) + (uint64_t)pos;
 		return true;
 	case DIF_SUBR_INDEX:
-		if (!search(c, arg(c, 0), arg(c, 1),
+		if (!search(c, arg(c, 0), arg(c, 1), nargs(c) > 2,
 		    nargs(c) > 2 ? (int64_t)arg(c, 2) : 0, false, &pos))
 			return false;
 		*r = (uint64_t)pos;
 		return true;
-	default: {	/* rindex */
-		uint64_t l;
-
-		if (!slen(c, arg(c, 0), &l))
-			return false;
-		if (!search(c, arg(c, 0), arg(c, 1),
-		    nargs(c) > 2 ? (int64_t)arg(c, 2) : (int64_t)l, true, &pos))
+	default:	/* rindex */
+		if (!search(c, arg(c, 0), arg(c, 1), nargs(c) > 2,
+		    nargs(c) > 2 ? (int64_t)arg(c, 2) : 0, true, &pos))
 			return false;
 		*r = (uint64_t)pos;
 		return true;
-	}
 	}
 }
 

@@ -1,6 +1,6 @@
 ! Subroutines, one printf argument each:
 !   strjoin("foo", "bar"), substr("hello", 1, 3), substr("hello", -3),
-!   strlen("hello"), lltostr(-123), lltostr(255, 16), strtoll("0x1f", 16),
+!   strlen("hello"), lltostr(-123), lltostr(255, 16) (0xff), strtoll("0x1f", 16),
 !   toupper("abc"), htons(0x1234), index("hello", "l"), rindex("hello", "l"),
 !   basename("/a/b/c"), dirname("/a/b/c"), strchr("hello", 'l'),
 !   strstr("hello", "ll"), inet_ntoa(&192.168.0.1 in scratch),
