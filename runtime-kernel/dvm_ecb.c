@@ -496,7 +496,6 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 	eng->scratch_used = 0;
 	eng->exit_pending = false;
 	eng->ms.dms_tkey = eng->tkey;
-	eng->ms.dms_strtok = 0;
 	if (e->has_pred && (!run(eng, e, &e->pred, 0, &v) || v == 0))
 		return;
 	for (uint32_t i = 0; i < e->nsteps; i++) {
@@ -537,6 +536,7 @@ void dvm_engine__fire(struct dvm_engine *eng, struct dvm_probe *p,
 	eng->cur_probe = p;
 	eng->args = args != 0 ? args : none;
 	eng->timestamp = 0;
+	eng->ms.dms_strtok = 0;		/* strtok(NULL) goes on across clauses */
 	for (struct dvm_ecb *e = p->ecbs; e != 0; e = e->next) {
 		if (eng->activity == DVM_ACTIVITY_DRAINING)
 			break;		/* exit() ran: nothing more until END */
