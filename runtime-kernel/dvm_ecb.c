@@ -204,8 +204,6 @@ static int copy_ref(const struct dvm_engine *eng, const struct dif_difo *dp,
 		const uint8_t *z = find_nul(src, n);
 		uint64_t len = z ? (uint64_t)(z - src) : n;
 
-		if (len >= size)
-			len = size - 1;
 		__builtin_memcpy(dst, src, len);
 		__builtin_memset(dst + len, 0, size - len);
 		return 0;

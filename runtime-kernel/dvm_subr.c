@@ -717,7 +717,14 @@ static bool jresult(const struct jdoc *j, uint64_t pos, uint64_t *out)
 	uint64_t end, d, n = 0;
 	int ch;
 
-	if (!jskip(j, pos, &end) || (d = strbuf(j->c)) == 0)
+	if (!jskip(j, pos, &end))
+		return false;
+	ch = jch(j, pos);
+	/* A number or literal is complete only once something follows it
+	 * (a document cut at strsize ends inside it: NULL, as DTrace). */
+	if (ch != '"' && ch != '{' && ch != '[' && jch(j, end) == 0)
+		return false;
+	if ((d = strbuf(j->c)) == 0)
 		return false;
 	if (jch(j, pos) != '"') {
 		for (uint64_t i = pos; i < end; i++)

@@ -221,7 +221,8 @@ static struct dvm_dchunk *insert(struct dvm_vstate *vs, const struct keybuf *k,
 
 /* ---- Values -------------------------------------------------------------- */
 
-/* Copy a by-reference value of at most size bytes into dst; false on fault. */
+/* Copy a by-reference value of at most size bytes into dst; false on fault.
+ * A string that fills all size bytes keeps no NUL (DTrace: strsize chars). */
 static bool copy_in(const struct dif_difo *dp, struct dvm_mstate *ms,
     uint32_t pc, uint8_t *dst, uint64_t src, uint32_t size, bool string)
 {
@@ -230,8 +231,6 @@ static bool copy_in(const struct dif_difo *dp, struct dvm_mstate *ms,
 	for (; i < size; i++) {
 		uint64_t c;
 
-		if (string && i + 1 == size)
-			break;
 		if (!dvm_load(dp, ms, pc, DVM_SPACE_CHECKED, src + i, 1, &c))
 			return false;
 		dst[i] = (uint8_t)c;
