@@ -5,7 +5,9 @@
 #include <check.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dasm.h"
 #include "dt_impl.h"
@@ -49,27 +51,62 @@ static size_t heap_in_use(void)
 	return mi.uordblks;
 }
 
-static const char faulting[] =
-	".object linked\n"
-	".difo bad rtype=ctf:integer:8\n	setx 0x10, %r1\n	ldx [%r1], %r1\n	ret %r1\n.end\n"
-	".clause\n	.probe profile:::tick-1000\n	.action difexpr difo=bad\n.end\n";
+static size_t rss_kb(void)
+{
+	FILE *fp = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, resident = 0;
 
-/* ASSERTION: a clause that faults a million times counts every fault, keeps the heap flat, and leaves the buffer bounded. */
+	if (fp != NULL) {
+		if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(fp);
+	}
+	return resident * (size_t)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A clause that loads from address 0x10, and an ERROR clause that counts. */
+static const char faulting[] =
+	".object linked\n.agg e id=1 func=count nkeys=0\n"
+	".difo bad rtype=ctf:integer:8\n	setx 0x10, %r1\n	ldx [%r1], %r1\n	ret %r1\n.end\n"
+	".difo id rtype=ctf:integer:8\n	setx 1, %r1\n	ret %r1\n.end\n"
+	".clause\n	.probe profile:::tick-1000\n	.action difexpr difo=bad\n.end\n"
+	".clause\n	.probe dtrace:::ERROR\n	.action difexpr difo=id\n"
+	"	.action count ntuple=1\n.end\n";
+
+/* The count of the only aggregation entry. */
+static int64_t first_count(void)
+{
+	struct dvm_aggent *a = (struct dvm_aggent *)(st.eng.aggmem + 8);
+
+	ck_assert_uint_gt(st.eng.aggused, 8);
+	return dvm_aggent__words(a)[0];
+}
+
+/* ASSERTION: a clause that faults two million times counts every fault, fires ERROR for each, and keeps heap and RSS flat. */
 START_TEST(fault_storm)
 {
 	struct dvm_probe *p;
-	size_t before;
+	size_t before, rss_before;
+	const int warm = 100000, storm = 2000000;
 
 	open_prog(faulting, NULL, NULL);
 	p = probe("tick-1000");
+	for (int i = 0; i < warm; i++) {	/* touch what the storm touches */
+		dt_fire(&st, p, NULL);
+		if ((i & 4095) == 4095)
+			st.eng.pbuf.head = st.eng.pbuf.acct = 0;
+	}
 	before = heap_in_use();
-	for (int i = 0; i < 1000000; i++) {
+	rss_before = rss_kb();
+	for (int i = 0; i < storm; i++) {
 		dt_fire(&st, p, NULL);
 		if ((i & 4095) == 4095)
 			st.eng.pbuf.head = st.eng.pbuf.acct = 0;	/* a consumer that discards */
 	}
-	ck_assert_uint_eq(st.eng.errors, 1000000);
+	ck_assert_uint_eq(st.eng.errors, (uint64_t)(warm + storm));
+	ck_assert_int_eq(first_count(), warm + storm);	/* ERROR fired each time */
 	ck_assert_uint_eq(heap_in_use(), before);
+	ck_assert_uint_le(rss_kb(), rss_before + 256);
 	close_prog();
 }
 END_TEST
