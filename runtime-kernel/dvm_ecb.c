@@ -477,6 +477,19 @@ static void commit_record(struct dvm_engine *eng, struct dvm_ecb *e,
 	}
 }
 
+/* The principal buffer's room for e's record; the common case inline. */
+static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
+{
+	const struct dvm_buf *b = &eng->pbuf;
+	uint32_t n = sizeof(struct dvm_rechdr) + e->datasize;
+
+	if (eng->bufpolicy == DVM_BUF_SWITCH && b->limit != 0 &&
+	    b->size - b->head >= n && b->acct <= b->limit &&
+	    b->limit - b->acct >= (uint64_t)e->dsize + 8)
+		return true;	/* room to spare even after alignment */
+	return dvm_buf__fits(eng, &eng->pbuf, n, e->dsize, e->dalign);
+}
+
 static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 {
 	uint8_t *data = eng->stage + sizeof(struct dvm_rechdr);
@@ -485,8 +498,7 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 
 	/* As DTrace does, the record's room is taken before the predicate:
 	 * an ECB that cannot record is skipped whole, side effects too. */
-	if (e->records && !dvm_buf__fits(eng, &eng->pbuf,
-	    sizeof(struct dvm_rechdr) + e->datasize, e->dsize, e->dalign))
+	if (e->records && !room_for(eng, e))
 		return;
 	/* One machine state per engine: a fault in this ECB fires ERROR
 	 * clauses that reuse it, after which this ECB stops. */
