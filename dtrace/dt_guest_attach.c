@@ -128,7 +128,8 @@ static int send_msg(int sock, uint16_t type, const void *payload, uint32_t len)
 	uint8_t buf[HTVM_MSG_HDR_SIZE + 8];
 
 	dvmm_msg__header(buf, type, len);
-	memcpy(buf + HTVM_MSG_HDR_SIZE, payload, len);
+	if (len > 0)
+		memcpy(buf + HTVM_MSG_HDR_SIZE, payload, len);
 	return send(sock, buf, HTVM_MSG_HDR_SIZE + len, MSG_NOSIGNAL | MSG_DONTWAIT) ==
 	    (ssize_t)(HTVM_MSG_HDR_SIZE + len) ? 0 : -EPIPE;
 }

@@ -76,6 +76,9 @@ run() {
 	drc=$?
 	wait_guests || { echo "$name: a guest failed:"; cat "$tmp"/guest.$name.*.err; return 1; }
 	[ $drc -eq 0 ] || { echo "$name: dtrace exited $drc:"; cat "$tmp/$name.err"; return 1; }
+	if grep -E 'runtime error|Sanitizer' "$tmp/$name.err" "$tmp"/guest.$name.*.err; then
+		echo "$name: sanitizer report"; return 1
+	fi
 	cat "$tmp"/truth.$name.* "$tmp"/times.$name.* >"$tmp/$name.truth"
 }
 

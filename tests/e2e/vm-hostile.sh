@@ -170,5 +170,6 @@ done
 grep -q "invalid address (0xffffffff80000008)" "$tmp/err" ||
 	{ echo "no BADADDR error for the unmapped curthread:"; cat "$tmp/err"; fail=1; }
 [ $drc -eq 0 ] || { echo "dtrace exited $drc"; cat "$tmp/err"; fail=1; }
+grep -E 'runtime error|Sanitizer' "$tmp/err" && { echo "sanitizer report"; fail=1; }
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
