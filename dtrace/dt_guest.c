@@ -621,15 +621,19 @@ void dt_guest_wait(struct dt_state *st, uint64_t until, const sigset_t *sigs,
 		if (st->eng.exiting)
 			return;
 		now = mono();
+		/* Signals are looked at when idle and at least every 50 ms of
+		 * work, so a guest that never stops posting cannot make
+		 * dtrace deaf to SIGINT. */
+		if ((!handled || now - start > 50000000) &&
+		    sigtimedwait(sigs, NULL, &zero) > 0) {
+			*stop = 1;
+			return;
+		}
 		if ((until != UINT64_MAX && now >= until) || (handled && now - start > 50000000))
 			return;
 		if (handled) {
 			idle = 0;
 			continue;
-		}
-		if (sigtimedwait(sigs, NULL, &zero) > 0) {
-			*stop = 1;
-			return;
 		}
 		if (++idle % 64 == 0 && all_done()) {
 			*stop = 1;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm-guests.sh — VM tracing end to end: three model guests (htguest) with
 # three different kernel layouts (examples/guests/guest-{a,b,c}.c; guest c
-# uses 5-level paging) fire syscall probes by hypercall from 2 vCPU
+# uses 5-level paging, guest b has no 1 GiB pages) fire syscall probes by hypercall from 2 vCPU
 # processes each; dtrace attaches to them through -x vmdir, links each
 # script once per guest against that guest's typefile and must report
 # EXACTLY what the guests' ground-truth files say they fired.
@@ -38,8 +38,9 @@ start_guests() {	# $1: run name
 	pids=""
 	for g in a b c; do
 		lv=4; [ $g = c ] && lv=5
+		gb=; [ $g = b ] && gb=--no-gbpages	# b: direct map in 2 MiB pages only
 		seed=$(printf %d "'$g")
-		"$HTGUEST" --name guest-$g --layout $g --typefile "$TFDIR/guest-model-$g.btf.o" \
+		"$HTGUEST" --name guest-$g --layout $g --typefile "$TFDIR/guest-model-$g.btf.o" $gb \
 		    --truth "$tmp/truth.$1.$g" --times "$tmp/times.$1.$g" --vmdir "$tmp/vms" --levels $lv --seed $seed \
 		    --vcpus 2 --events "$EVENTS" --timeout 60 2>"$tmp/guest.$1.$g.err" &
 		pids="$pids $!"
