@@ -206,6 +206,11 @@ static int attach_once(struct gm_vm *vm, int timeout_ms, char *err, size_t errle
 		rc = recv_all(vm->hostfd, att, HTVM_MSG_HDR_SIZE, timeout_ms);
 	if (rc == 0 && get(att + HTVM_MSG_OFF_TYPE, 2) == HTVM_MSG_ATTACH)
 		rc = recv_all(vm->hostfd, att + HTVM_MSG_HDR_SIZE, HTVM_ATT_SIZE, timeout_ms);
+	if (rc == -ECONNRESET || rc == -EPIPE) {
+		close(vm->hostfd);	/* host left before answering (dtrace -l): */
+		vm->hostfd = -1;	/* wait for the next one */
+		return 1;
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "announce: %s", strerror(-rc));
 		return rc;
