@@ -183,10 +183,24 @@ static int map_slots(struct dt_vm *vm, const struct dvmm_announce *a, const int 
 	return 0;
 }
 
-static int map_ring(struct dt_vm *vm, int fd, char *err, size_t errlen)
+/* The ring must not be one of the RAM objects: the host writes the ring,
+ * and it never writes guest memory. */
+static bool same_object(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	    sa.st_ino == sb.st_ino;
+}
+
+static int map_ring(struct dt_vm *vm, int fd, const int *ramfds, unsigned nram,
+    char *err, size_t errlen)
 {
 	int rc;
 
+	for (unsigned i = 0; i < nram; i++)
+		if (same_object(fd, ramfds[i]))
+			return fail(err, errlen, -EINVAL, "the exit ring is a RAM object");
 	if ((rc = check_object(fd, HTVM_RING_SIZE, "exit ring", err, errlen)) != 0)
 		return rc;
 	vm->ring = mmap(NULL, HTVM_RING_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -272,7 +286,7 @@ int dt_vm_open(const char *dir, const char *sockname, struct dt_vm **out,
 	}
 	if ((rc = dvmm_guest__init(vm->g, &a, msg)) != 0 ||
 	    (rc = map_slots(vm, &a, fds + 2, why, sizeof(why))) != 0 ||
-	    (rc = map_ring(vm, fds[0], why, sizeof(why))) != 0 ||
+	    (rc = map_ring(vm, fds[0], fds + 2, a.nramfds, why, sizeof(why))) != 0 ||
 	    (rc = read_typefile(vm, fds[1], a.typefile_len, why, sizeof(why))) != 0)
 		fail(err, errlen, rc, "%s: guest %s refused: %s", sockname, a.name, why);
 out:

@@ -11,6 +11,7 @@
 #   h1-nofds     a valid announce without its fds          -> rejected
 #   h2-short     RAM memfd smaller than its slots          -> rejected
 #   h3-unsealed  RAM memfd not sealed against shrinking    -> rejected
+#   h5-ringram   its exit ring is its RAM object           -> rejected
 #   h4-exits     valid; posts: a good probe (curthread unmapped -> ERROR),
 #                CPL 3, bad mode, block outside RAM, unknown probe,
 #                RCX too big, a block with a bad magic      -> each its code
@@ -80,8 +81,13 @@ def garbage(c): c.sendall(os.urandom(64))
 def nofds(c): c.sendall(announce('h1-nofds'))
 def short(c): socket.send_fds(c, [announce('h2-short')], [rfd, tf, memfd(RAM // 2)])
 def unsealed(c): socket.send_fds(c, [announce('h3-unsealed')], [rfd, tf, memfd(RAM, seal=False)])
+def ringram(c):
+    r = memfd(RAM)
+    struct.pack_into('<IHH', mmap.mmap(r, 4096), 0, 0x52585448, 1, 1)
+    socket.send_fds(c, [announce('h5-ringram')], [r, tf, r])
 threads = [threading.Thread(target=broken, args=a) for a in
-           [('h0-garbage', garbage), ('h1-nofds', nofds), ('h2-short', short), ('h3-unsealed', unsealed)]]
+           [('h0-garbage', garbage), ('h1-nofds', nofds), ('h2-short', short), ('h3-unsealed', unsealed),
+            ('h5-ringram', ringram)]]
 for t in threads: t.start()
 
 # h4-exits: a valid guest posting hostile exits
@@ -139,6 +145,7 @@ h0-garbage refused
 h1-nofds refused
 h2-short refused
 h3-unsealed refused
+h5-ringram refused
 h4 probe 0
 h4 cpl3 -1
 h4 mode -22
@@ -154,7 +161,7 @@ printf 'h*:syscall:::entry { trace(curthread->td_tid); }\n' >"$tmp/p.d"
 python3 "$tmp/guests.py" "$tmp/vms" "$TYPEFILE" "$tmp/got" &
 gpid=$!
 for i in $(seq 1 100); do
-	[ "$(ls "$tmp/vms" | wc -l)" -eq 5 ] && break
+	[ "$(ls "$tmp/vms" | wc -l)" -eq 6 ] && break
 	sleep 0.05
 done
 timeout 60 "$DTRACE" -q -x vmdir="$tmp/vms" -Y "$tmp/p.o" >"$tmp/out" 2>"$tmp/err"
@@ -164,7 +171,7 @@ fail=0
 if ! cmp -s "$tmp/want" "$tmp/got"; then
 	echo "hypercall answers differ:"; diff "$tmp/want" "$tmp/got"; fail=1
 fi
-for g in h0-garbage h1-nofds h2-short h3-unsealed; do
+for g in h0-garbage h1-nofds h2-short h3-unsealed h5-ringram; do
 	grep -q "$g" "$tmp/err" || { echo "no rejection message for $g"; fail=1; }
 done
 grep -q "invalid address (0xffffffff80000008)" "$tmp/err" ||
