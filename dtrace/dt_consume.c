@@ -47,9 +47,11 @@ int dt_drain_aggs(struct dt_state *st)
 				    DCONS_REC_STRING, len, k, 0 };
 				k += len;
 			} else {
-				keys[i] = (struct dcons_rec){ DIF_ACT_DIFEXPR,
+				bool sym = av->keys[i].action != DIF_ACT_DIFEXPR;
+
+				keys[i] = (struct dcons_rec){ av->keys[i].action,
 				    av->keys[i].flags, av->keys[i].size, k, 0 };
-				k += 8;
+				k += sym ? av->keys[i].size : 8;
 			}
 		}
 		if (rc == 0)

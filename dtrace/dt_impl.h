@@ -123,6 +123,9 @@ void dt_opts_default(struct dt_opts *o);
 
 /* dt_engine.c: the engine's host in this process, and firing. */
 extern const struct dvm_host dt_host;
+/* Load what the host needs before probes fire; name pcs of this process. */
+void dt_host_prime(void);
+int dt_host_lookup(void *cookie, uint32_t pid, uint64_t addr, struct dcons_sym *out);
 /* Fire p on the calling (host) thread.  HOOK: other hosts set
  * st->eng.tkey (and their dvm_host answers) before dvm_engine__fire. */
 void dt_fire(struct dt_state *st, struct dvm_probe *p, const uint64_t *args);

@@ -299,10 +299,42 @@ static bool is_recording(uint16_t k)
 	switch (k) {
 	case DIF_ACT_DIFEXPR: case DIF_ACT_PRINTF: case DIF_ACT_PRINTA:
 	case DIF_ACT_LIBACT: case DIF_ACT_TRACEMEM: case DIF_ACT_TRACEMEM_DYNSIZE:
-	case DIF_ACT_EXIT:
+	case DIF_ACT_EXIT: case DIF_ACT_STACK: case DIF_ACT_USTACK:
+	case DIF_ACT_JSTACK: case DIF_ACT_SYM: case DIF_ACT_MOD:
+	case DIF_ACT_USYM: case DIF_ACT_UMOD: case DIF_ACT_UADDR:
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* DTrace's default frame counts (the stackframes, ustackframes options). */
+#define DT_STACKFRAMES	20
+#define DT_USTACKFRAMES	100
+
+/*
+ * Record bytes of the actions whose size is not their DIFO's: stacks are
+ * pcs (a user stack has the pid first), usym/umod/uaddr the pid and the
+ * address; 0 for the others.
+ */
+static uint32_t action_record_size(const struct dobj_action *a)
+{
+	uint64_t n;
+
+	switch (a->kind) {
+	case DIF_ACT_STACK:
+		n = a->arg != 0 && a->arg <= 4096 ? a->arg : DT_STACKFRAMES;
+		return (uint32_t)n * 8;
+	case DIF_ACT_USTACK: case DIF_ACT_JSTACK:
+		n = (uint32_t)a->arg;
+		n = n != 0 && n <= 4096 ? n : DT_USTACKFRAMES;
+		return (uint32_t)(n + 1) * 8;
+	case DIF_ACT_SYM: case DIF_ACT_MOD:
+		return 8;
+	case DIF_ACT_USYM: case DIF_ACT_UMOD: case DIF_ACT_UADDR:
+		return 16;
+	default:
+		return 0;
 	}
 }
 
@@ -370,11 +402,25 @@ static int declare_agg(struct dt_state *st, struct dvm_ecb *e, struct dvm_step *
 		const struct dvm_step *ks = &e->steps[s->tuple_first + 1 + k];
 
 		av->keys[k].flags = ks->string ? DCONS_REC_STRING : DCONS_REC_SIGNED;
+		av->keys[k].action = DIF_ACT_DIFEXPR;
+		switch (ks->actkind) {
+		case DIF_ACT_SYM: case DIF_ACT_MOD:
+			av->keys[k].action = ks->actkind;
+			break;
+		case DIF_ACT_USYM: case DIF_ACT_UMOD: case DIF_ACT_UADDR:
+			av->keys[k].action = ks->actkind;
+			break;
+		default:
+			break;
+		}
 		av->keys[k].size = ks->string ? (uint32_t)st->opts.strsize + 1 :
 		    (ks->byref ? ks->size : (ks->size ? ks->size : 8));
 		if (ks->byref && !ks->string)
 			return fail(err, errlen, -EINVAL,
 			    "aggregation key of by-reference type is not supported");
+		if (!ks->has_difo)
+			return fail(err, errlen, -ENOTSUP, "aggregation keys of stack(), "
+			    "ustack() and jstack() are not supported by this runtime yet");
 	}
 	int nw = dcons_agg__nwords(av->func, av->arg);
 
@@ -388,7 +434,7 @@ static int declare_agg(struct dt_state *st, struct dvm_ecb *e, struct dvm_step *
 	ag = find_agg(st->obj, id);
 	d.name = ag ? dobj__str(st->obj, ag->name) : "_";
 	for (uint32_t k = 0; k < nkeys; k++)
-		d.keys[k] = (struct dcons_keydesc){ .action = DIF_ACT_DIFEXPR,
+		d.keys[k] = (struct dcons_keydesc){ .action = av->keys[k].action,
 		    .flags = av->keys[k].flags, .size = av->keys[k].size };
 	if (dcons_aggstore__declare(st->aggs, &d) != 0)
 		return fail(err, errlen, -EINVAL, "cannot declare aggregation %s", d.name);
@@ -526,7 +572,9 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 		if (!is_recording(a->kind))
 			return fail(err, errlen, -ENOTSUP,
 			    "action '%s' is not supported by this runtime yet", act_name(a->kind));
-		if (!s->has_difo && a->kind != DIF_ACT_PRINTA)
+		if (!s->has_difo && a->kind != DIF_ACT_PRINTA &&
+		    a->kind != DIF_ACT_STACK && a->kind != DIF_ACT_USTACK &&
+		    a->kind != DIF_ACT_JSTACK)
 			return fail(err, errlen, -EINVAL, "action #%" PRIu32 " has no DIFO", i + 1);
 		if (a->kind == DIF_ACT_DIFEXPR && s->size == 0) {
 			s->kind = DVM_STEP_VOID;
@@ -536,7 +584,11 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 		if (a->kind == DIF_ACT_EXIT || a->kind == DIF_ACT_PRINTA ||
 		    a->kind == DIF_ACT_TRACEMEM_DYNSIZE)
 			s->size = a->kind == DIF_ACT_EXIT ? 4 : 8;
-		if (!s->byref && s->size != 0 && s->size != 1 && s->size != 2 &&
+		if (action_record_size(a) != 0) {
+			s->size = action_record_size(a);
+			s->byref = false;
+			s->string = false;
+		} else if (!s->byref && s->size != 0 && s->size != 1 && s->size != 2 &&
 		    s->size != 4 && s->size != 8)
 			return fail(err, errlen, -EINVAL, "action #%" PRIu32 ": bad size", i + 1);
 		struct dvm_rec *r = &e->recs[e->nrecs];
@@ -814,6 +866,8 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 		return fail(err, errlen, -ENOMEM, "out of memory");
 	dcons_buf__init(&st->out);
 	dcons_ctx__init(&st->dctx);
+	st->dctx.lookup = dt_host_lookup;
+	dt_host_prime();
 	st->dctx.opts.quiet = st->opts.quiet;
 	for (uint32_t d = 0; d < obj->ndifos; d++)
 		if ((rc = check_difo(obj, d, err, errlen)) != 0)

@@ -236,6 +236,8 @@ static int copy_key_string(const struct dvm_engine *eng,
 /* ---- Firing ---------------------------------------------------------------- */
 
 static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e);
+static uint64_t current_pid(struct dvm_engine *eng);
+static bool is_user_sym_action(uint16_t k);
 
 static void write_error_record(struct dvm_engine *eng, const uint64_t *w)
 {
@@ -321,6 +323,11 @@ static bool agg_key(struct dvm_engine *eng, struct dvm_ecb *e,
 				return false;
 			}
 			n += len + 1;
+		} else if (is_user_sym_action(ks->actkind)) {
+			uint64_t w[2] = { current_pid(eng), v };
+
+			__builtin_memcpy(key + n, w, 16);
+			n += 16;
 		} else {
 			__builtin_memcpy(key + n, &v, 8);
 			n += 8;
@@ -422,6 +429,47 @@ static bool spec_step(struct dvm_engine *eng, struct dvm_ecb *e,
 	return true;
 }
 
+static uint64_t current_pid(struct dvm_engine *eng)
+{
+	uint64_t pid = 0;
+
+	if (eng->host->dh_builtin == 0 ||
+	    eng->host->dh_builtin(eng->hostctx, DIF_VAR_PID, 0, &pid) != 0)
+		return 0;
+	return pid;
+}
+
+/*
+ * stack(), ustack(), jstack(): the record is size / 8 words of pcs,
+ * zero-padded; a user stack puts the pid first (the consumer's layout).
+ */
+static void stack_record(struct dvm_engine *eng, const struct dvm_step *s,
+    uint8_t *dst, uint32_t size)
+{
+	uint64_t *w = (uint64_t *)(void *)dst;
+	uint32_t nw = size / 8, first = 0;
+	int user = s->actkind != DIF_ACT_STACK;
+
+	__builtin_memset(dst, 0, size);
+	if (user && nw > 0) {
+		w[0] = current_pid(eng);
+		first = 1;
+	}
+	if (eng->host->dh_stack != 0 && nw > first)
+		eng->host->dh_stack(eng->hostctx, user, w + first, nw - first);
+}
+
+static bool is_stack_action(uint16_t k)
+{
+	return k == DIF_ACT_STACK || k == DIF_ACT_USTACK || k == DIF_ACT_JSTACK;
+}
+
+/* usym(), umod(), uaddr() record the pid, then the address. */
+static bool is_user_sym_action(uint16_t k)
+{
+	return k == DIF_ACT_USYM || k == DIF_ACT_UMOD || k == DIF_ACT_UADDR;
+}
+
 /* A recording step: its value into the staged record. */
 static bool record_step(struct dvm_engine *eng, struct dvm_ecb *e,
     const struct dvm_step *s, uint8_t *data)
@@ -429,8 +477,18 @@ static bool record_step(struct dvm_engine *eng, struct dvm_ecb *e,
 	const struct dvm_rec *r = &e->recs[s->rec];
 	uint64_t v = 0;
 
+	if (is_stack_action(s->actkind)) {
+		stack_record(eng, s, data + r->off, r->size);
+		return true;
+	}
 	if (s->has_difo && !run(eng, e, &s->difo, s->actndx, &v))
 		return false;
+	if (is_user_sym_action(s->actkind) && r->size == 16) {
+		uint64_t w[2] = { current_pid(eng), v };
+
+		__builtin_memcpy(data + r->off, w, 16);
+		return true;
+	}
 	if (s->byref && s->actkind != DIF_ACT_PRINTA &&
 	    s->actkind != DIF_ACT_TRACEMEM_DYNSIZE) {
 		int f = copy_ref(eng, &s->difo, v, data + r->off, r->size, s->string);

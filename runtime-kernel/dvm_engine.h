@@ -167,10 +167,12 @@ struct dvm_aggent {
 	uint64_t	hash;
 };
 
-/* How a key is kept: strings with their NUL, integers as 8 bytes. */
+/* How a key is kept: strings with their NUL, integers as 8 bytes,
+ * usym/umod/uaddr as the pid and the address (16 bytes). */
 struct dvm_aggkey {
 	uint32_t	size;		/* declared value size */
 	uint8_t		flags;		/* consumer's flags (DCONS_REC_*) */
+	uint16_t	action;		/* DIF_ACT_DIFEXPR, or sym/usym/... */
 };
 
 struct dvm_aggvar {

@@ -96,6 +96,13 @@ struct dvm_host {
 	 * contract as dp_builtin.  NULL: ILLOP.
 	 */
 	int (*dh_builtin)(void *hctx, uint32_t id, uint64_t ndx, uint64_t *val);
+	/*
+	 * The firing thread's stack, innermost frame first: user pcs when
+	 * user is nonzero, else kernel pcs.  Fills at most max pcs and
+	 * returns how many (0: no such frames, e.g. no kernel frames for a
+	 * probe that fires in user space).  NULL: no frames.
+	 */
+	uint32_t (*dh_stack)(void *hctx, int user, uint64_t *pcs, uint32_t max);
 };
 
 #endif /* DVM_PLATFORM_H */
