@@ -29,6 +29,14 @@
  *   - Maps are named by ld_imm64 placeholders (DBPF_REF_*) that the loader
  *     (dbpf_set.c) replaces with fds.
  *
+ * Beyond records: aggregations (per-CPU hash per id, bucket arithmetic
+ * planned at translation time), variables (maps of the set), strings and
+ * subroutines (bounded copies and loops over scratch), speculations
+ * (buffers claimed with cmpxchg, reserved with fetch_add, committed as one
+ * ring-buffer sample), exit() (also in the set's state map), stacks
+ * (bpf_get_stack), and stores/allocs/copys confined to the scratch string
+ * and allocs areas by a bounds check patched once the size is known.
+ *
  * Ownership: the translation (struct dbpf_cprog) owns its arrays; the set
  * owns the maps, aggregation shapes included (dbpf_set_agg_ref).
  * Read next: dbpf_set.c (maps, loading, reading), dbpf_xlate.c (the DIF

@@ -6,6 +6,10 @@
  *   ringbuf   BPF_MAP_TYPE_RINGBUF: every trace and ERROR record
  *   gvars     ARRAY of u64, index = variable id - DIF_VAR_OTHER_UBASE
  *   tvars     HASH {u64 pid_tgid; u32 id; u32 0} -> u64 (thread-locals)
+ *   spec      ARRAY[nspec] speculation buffers {state, head, full, data}
+ *   state     ARRAY[1] {exited, status}: exit() outside the ring buffer
+ *   vars      one map per string variable or associative array, created
+ *             when the first clause using it is translated
  *   aggs      one PERCPU_HASH per aggregation id, created when the first
  *             clause using it is translated: key = the tuple laid out by
  *             struct dbpf_aggshape, value = [hits] + the function's words
