@@ -85,12 +85,55 @@ static void print_error(struct dt_state *st, const uint64_t *w)
 	    fault_msg(w[3]), details, where, offinfo);
 }
 
+/* Where output goes now: a freopen() file, or stdout / -o. */
+static FILE *out_fp(const struct dt_state *st)
+{
+	return st->redirect != NULL ? st->redirect : st->outfp;
+}
+
 static int flush_out(struct dt_state *st)
 {
-	if (st->out.len > 0 && fwrite(st->out.data, 1, st->out.len, st->outfp) != st->out.len)
+	FILE *fp = out_fp(st);
+
+	if (st->out.len > 0 && fwrite(st->out.data, 1, st->out.len, fp) != st->out.len)
 		return -EIO;
 	dcons_buf__reset(&st->out);
 	return 0;
+}
+
+/*
+ * freopen(fmt, ...): output from here on goes to the file the format
+ * names (appended to, created if need be); freopen("") goes back to
+ * stdout (or -o's file).  A file that cannot be opened is reported and
+ * output stays where it was, as DTrace does.
+ */
+static int do_freopen(struct dt_state *st, const struct dcons_rec *recs, uint32_t n)
+{
+	const struct dcons_fmt *f = dcons_fmttab__get(st->fmts, recs[0].fmtid);
+	struct dcons_buf path;
+	FILE *fp = NULL;
+	int rc;
+
+	if (f == NULL)
+		return -EINVAL;
+	if ((rc = flush_out(st)) != 0)
+		return rc;
+	dcons_buf__init(&path);
+	rc = dcons_fmt__format(f, recs, f->nargs ? n : 0, &st->dctx, &path);
+	if (rc == 0 && dcons_buf__append(&path, "", 1) != 0)
+		rc = -ENOMEM;
+	if (rc == 0 && path.data[0] != '\0' &&
+	    (fp = fopen(path.data, "a")) == NULL)
+		fprintf(stderr, "dtrace: failed to freopen %s: %s\n", path.data,
+		    strerror(errno));
+	if (rc == 0 && (fp != NULL || path.data[0] == '\0')) {
+		fflush(out_fp(st));
+		if (st->redirect != NULL)
+			fclose(st->redirect);
+		st->redirect = fp;
+	}
+	dcons_buf__free(&path);
+	return rc;
 }
 
 static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
@@ -134,10 +177,29 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 		st->header_printed = true;
 	}
 	struct dcons_probe probe = { 0, e->probe->id, e->probe->func, e->probe->name };
+	uint32_t from = 0;
 
-	rc = dcons_consume__probe(&st->dctx, st->fmts, st->aggs, &probe, recs,
-	    e->nrecs, &status, &st->out);
-	return rc;
+	/* freopen() acts between the records before and after it. */
+	for (uint32_t i = 0; i < e->nrecs; i++) {
+		uint32_t j = i;
+
+		if (recs[i].action != DIF_ACT_FREOPEN)
+			continue;
+		if (i > from && (rc = dcons_consume__probe(&st->dctx, st->fmts,
+		    st->aggs, &probe, recs + from, i - from, &status, &st->out)) != 0)
+			return rc;
+		while (j < e->nrecs && recs[j].action == DIF_ACT_FREOPEN &&
+		    recs[j].fmtid == recs[i].fmtid)
+			j++;
+		if ((rc = do_freopen(st, recs + i, j - i)) != 0)
+			return rc;
+		from = j;
+		i = j - 1;
+	}
+	if (from == e->nrecs && from != 0)
+		return 0;
+	return dcons_consume__probe(&st->dctx, st->fmts, st->aggs, &probe,
+	    recs + from, e->nrecs - from, &status, &st->out);
 }
 
 static int walk(struct dt_state *st, uint64_t from, uint64_t to)
@@ -171,7 +233,7 @@ int dt_consume(struct dt_state *st)
 	b->wrapped = false;
 	if ((rc = flush_out(st)) != 0)
 		return rc;
-	return fflush(st->outfp) == 0 ? 0 : -EIO;	/* output as it happens */
+	return fflush(out_fp(st)) == 0 ? 0 : -EIO;	/* output as it happens */
 }
 
 static void drops(uint64_t n, const char *what)
@@ -191,7 +253,7 @@ int dt_finish(struct dt_state *st)
 		return rc;
 	if ((rc = flush_out(st)) != 0)
 		return rc;
-	fflush(st->outfp);
+	fflush(out_fp(st));
 	if (st->eng.pbuf.drops != 0)
 		fprintf(stderr, "dtrace: %" PRIu64 " drop%s on CPU 0\n", st->eng.pbuf.drops,
 		    st->eng.pbuf.drops == 1 ? "" : "s");

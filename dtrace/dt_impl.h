@@ -109,6 +109,7 @@ struct dt_state {
 	struct dcons_rec	*consrecs;	/* one firing's records, grown */
 	uint32_t		nconsrecs;
 	FILE			*outfp;
+	FILE			*redirect;	/* freopen()'s file, or NULL */
 	bool			header_printed;
 	int			consume_error;
 };

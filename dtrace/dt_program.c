@@ -299,7 +299,7 @@ static bool is_recording(uint16_t k)
 	switch (k) {
 	case DIF_ACT_DIFEXPR: case DIF_ACT_PRINTF: case DIF_ACT_PRINTA:
 	case DIF_ACT_LIBACT: case DIF_ACT_TRACEMEM: case DIF_ACT_TRACEMEM_DYNSIZE:
-	case DIF_ACT_EXIT: case DIF_ACT_STACK: case DIF_ACT_USTACK:
+	case DIF_ACT_EXIT: case DIF_ACT_FREOPEN: case DIF_ACT_STACK: case DIF_ACT_USTACK:
 	case DIF_ACT_JSTACK: case DIF_ACT_SYM: case DIF_ACT_MOD:
 	case DIF_ACT_USYM: case DIF_ACT_UMOD: case DIF_ACT_UADDR:
 		return true;
@@ -933,6 +933,8 @@ void dt_state_close(struct dt_state *st)
 	free(st->eng.keybuf);
 	free(st->ro);
 	free(st->consrecs);
+	if (st->redirect != NULL)
+		fclose(st->redirect);
 	dcons_fmttab__free(st->fmts);
 	dcons_aggstore__free(st->aggs);
 	dcons_buf__free(&st->out);
