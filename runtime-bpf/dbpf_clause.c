@@ -758,6 +758,195 @@ static int subr_strlen(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 }
 
 /*
+ * The string at T[0] into tmpa and its length into r0 (0 for a zero
+ * address):  copy_string(T0, tmpa); r0 = probe_read_kernel_str again - 1
+ * is avoided: the length is counted by a bounded loop over tmpa.
+ *   r0 = 0; loop: r2 = tmpa[r0]; jeq r2, 0, out; r0 += 1; jlt r0, strsize, loop
+ */
+static void strlen_tmpa(struct dbpf_xl *x, struct cx *c, int16_t slot)
+{
+	uint32_t out = dbpf_label_new(x);
+	size_t loop;
+
+	copy_string(x, c, slot, c->lay.tmpa);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	loop = x->n;
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R0));
+	emit(x, LDXSZ(BPF_B, R2, R2, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R2, 0), out);
+	emit(x, ALU_K(BPF_ADD, R0, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R0, 0,
+	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)c->strsize));
+	dbpf_label_bind(x, out);
+}
+
+/*
+ * toupper(s) / tolower(s): tmpa = s; S[i] = tmpa[i] with the case mapped,
+ * up to the NUL (a bounded loop); %rd = SBASE + S
+ */
+static int subr_case(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool upper)
+{
+	uint32_t s = 0, out = dbpf_label_new(x);
+	int lo = upper ? 'a' : 'A', hi = upper ? 'z' : 'Z';
+	size_t loop;
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R3, 0, 2, lo));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGT | BPF_K, R3, 0, 1, hi));
+	emit(x, ALU_K(BPF_XOR, R3, 0x20));	/* flips the ASCII case bit */
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, STXSZ(BPF_B, R2, R3, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0,
+	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 1)));
+	dbpf_label_bind(x, out);
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + c->strsize), 0));
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * strchr(s, c) / strrchr(s, c): the first / last i <= strlen(s) with
+ * s[i] == c (the NUL counts), as s + i, or 0.  Both loops stop at their
+ * first hit (strrchr walks backwards from the NUL), which keeps the
+ * verifier's work linear in strsize:
+ *   strchr:  tmpa = s; r1 = 0
+ *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r3, 0, none
+ *                  r1 += 1; jlt r1, strsize + 1, loop; ja none
+ *   strrchr: r1 = strlen(s) (tmpa = s)
+ *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r1, 0, none
+ *                  r1 -= 1; ja loop (r1 only decreases from <= strsize)
+ *   hit: r0 = s + r1      none: r0 = 0
+ */
+static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool last)
+{
+	uint32_t hit = dbpf_label_new(x), none = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	size_t loop;
+
+	if (last) {
+		strlen_tmpa(x, c, SLOT_TUP(0));
+		emit(x, ALU_X(BPF_MOV, R1, R0));
+	} else {
+		copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
+		emit(x, ALU_K(BPF_MOV, R1, 0));
+	}
+	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
+	emit(x, ALU_K(BPF_AND, R4, 0xff));
+	loop = x->n;
+	dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)c->strsize), none);
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JX(BPF_JEQ, R3, R4), hit);
+	if (last) {
+		dbpf_jump(x, JK(BPF_JEQ, R1, 0), none);
+		emit(x, ALU_K(BPF_SUB, R1, 1));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	} else {
+		dbpf_jump(x, JK(BPF_JEQ, R3, 0), none);
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0,
+		    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 1)));
+		dbpf_jump(x, JA(), none);
+	}
+	dbpf_label_bind(x, hit);
+	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
+	emit(x, ALU_X(BPF_ADD, R0, R1));
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, none);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_label_bind(x, out);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * substr(s, index [, len]) with the emulator's rules (negative index counts
+ * from the end, negative len leaves bytes off the end, out of range is ""):
+ *   tmpa = s; l = strlen; i = index; r = len or strsize
+ *   i < 0: i += l; [i < 0 && i + r > 0: r += i; i = 0]
+ *   i >= l || i < 0: r = 0
+ *   else r < 0: r += l - i, < 0 -> 0;  else i + r > l: r = l - i
+ *   S = the r bytes at tmpa + i, then NUL
+ * Registers: r6 = l, r4 = i, r5 = r (helpers clobber r1..r5: i and r are
+ * kept in fp[A] / fp[B] across the copy).
+ */
+static int subr_substr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, zero = dbpf_label_new(x), ok = dbpf_label_new(x);
+	uint32_t pos = dbpf_label_new(x), neg = dbpf_label_new(x), copy = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	strlen_tmpa(x, c, SLOT_TUP(0));
+	emit(x, ALU_X(BPF_MOV, R6, R0));
+	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
+	if (c->ttop > 2)
+		emit(x, LDX64(R5, FP, SLOT_TUP(2)));
+	else
+		emit(x, ALU_K(BPF_MOV, R5, (int32_t)c->strsize));
+	dbpf_jump(x, JK(BPF_JSGE, R4, 0), pos);
+	emit(x, ALU_X(BPF_ADD, R4, R6));
+	dbpf_jump(x, JK(BPF_JSGE, R4, 0), pos);
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	dbpf_jump(x, JK(BPF_JSLE, R1, 0), pos);
+	emit(x, ALU_X(BPF_ADD, R5, R4));
+	emit(x, ALU_K(BPF_MOV, R4, 0));
+	dbpf_label_bind(x, pos);
+	dbpf_jump(x, JX(BPF_JSGE, R4, R6), zero);
+	dbpf_jump(x, JK(BPF_JSLT, R4, 0), zero);
+	dbpf_jump(x, JK(BPF_JSLT, R5, 0), neg);
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	dbpf_jump(x, JX(BPF_JSLE, R1, R6), ok);
+	emit(x, ALU_X(BPF_MOV, R5, R6));
+	emit(x, ALU_X(BPF_SUB, R5, R4));
+	dbpf_jump(x, JA(), ok);
+	dbpf_label_bind(x, neg);
+	emit(x, ALU_X(BPF_ADD, R5, R6));
+	emit(x, ALU_X(BPF_SUB, R5, R4));
+	dbpf_jump(x, JK(BPF_JSGE, R5, 0), ok);
+	dbpf_label_bind(x, zero);
+	emit(x, ALU_K(BPF_MOV, R5, 0));
+	emit(x, ALU_K(BPF_MOV, R4, 0));
+	dbpf_label_bind(x, ok);
+	/* bounds for the verifier: 0 <= i, r <= strsize */
+	dbpf_jump(x, JK(BPF_JGT, R4, (int32_t)c->strsize), zero);
+	dbpf_jump(x, JK(BPF_JGT, R5, (int32_t)c->strsize), zero);
+	emit(x, STX64(FP, R5, SLOT_B));
+	dbpf_jump(x, JK(BPF_JEQ, R5, 0), copy);
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_MOV, R2, R5));
+	scratch_ptr(x, R3, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R3, R4));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_label_bind(x, copy);
+	emit(x, LDX64(R5, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JGT, R5, (int32_t)c->strsize), zero);
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
  * strjoin(a, b) into a buffer of 2 * (strsize + 1) bytes (so the second
  * copy's offset and size need no correlation for the verifier):
  *   A[0] = 0; [n = probe_read_kernel_str(A, strsize + 1, a) - 1]
@@ -938,6 +1127,18 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 2)
 			break;
 		return subr_copyin(x, c, in);
+	case DIF_SUBR_TOUPPER: case DIF_SUBR_TOLOWER:
+		if (c->ttop < 1)
+			break;
+		return subr_case(x, c, in, subr == DIF_SUBR_TOUPPER);
+	case DIF_SUBR_STRCHR: case DIF_SUBR_STRRCHR:
+		if (c->ttop < 2)
+			break;
+		return subr_strchr(x, c, in, subr == DIF_SUBR_STRRCHR);
+	case DIF_SUBR_SUBSTR:
+		if (c->ttop < 2)
+			break;
+		return subr_substr(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
 	case DIF_SUBR_SPECULATION:

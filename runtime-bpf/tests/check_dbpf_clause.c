@@ -459,6 +459,70 @@ START_TEST(more_subroutines)
 }
 END_TEST
 
+/* ASSERTION: toupper, tolower, strchr, strrchr and substr follow the emulator's rules. */
+START_TEST(string_functions)
+{
+	/* "Hello/World" */
+	static const char hs[] = "Hello/World\0";
+	static const uint64_t k[] = { '/', 'o', (uint64_t)-5, 3, 2, 100, (uint64_t)-2, 'z' };
+#define S1(subr) { SETS(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1), \
+	DIF_INSTR_IMM16(DIF_OP_CALL, subr, 2), RET(2) }
+#define S2(subr, a) { SETS(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1), \
+	SETX(a, 3), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 3), \
+	DIF_INSTR_IMM16(DIF_OP_CALL, subr, 2), RET(2) }
+#define S3(subr, a, b) { SETS(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1), \
+	SETX(a, 3), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 3), \
+	SETX(b, 4), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 4), \
+	DIF_INSTR_IMM16(DIF_OP_CALL, subr, 2), RET(2) }
+	/* strchr results as offsets: ret r2 - r1 */
+#define C2(subr, a) { SETS(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, 1), \
+	SETX(a, 3), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 3), \
+	DIF_INSTR_IMM16(DIF_OP_CALL, subr, 2), DIF_INSTR_FMT(DIF_OP_SUB, 2, 1, 2), RET(2) }
+	static const dif_instr_t up[] = S1(DIF_SUBR_TOUPPER), low[] = S1(DIF_SUBR_TOLOWER);
+	static const dif_instr_t ch[] = C2(DIF_SUBR_STRCHR, 1), rch[] = C2(DIF_SUBR_STRRCHR, 1);
+	static const dif_instr_t nch[] = S2(DIF_SUBR_STRCHR, 7);
+	static const dif_instr_t sb1[] = S2(DIF_SUBR_SUBSTR, 2);	/* substr(s, -5) */
+	static const dif_instr_t sb2[] = S3(DIF_SUBR_SUBSTR, 3, 4);	/* substr(s, 3, 2) */
+	static const dif_instr_t sb3[] = S3(DIF_SUBR_SUBSTR, 3, 6);	/* substr(s, 3, -2) */
+	static const dif_instr_t sb4[] = S2(DIF_SUBR_SUBSTR, 5);	/* substr(s, 100) */
+	const dif_instr_t *progs[] = { up, low, sb1, sb2, sb3, sb4 };
+	uint32_t lens[] = { LEN(up), LEN(low), LEN(sb1), LEN(sb2), LEN(sb3), LEN(sb4) };
+	struct dif_difo d[9];
+	struct dbpf_step st[9];
+	struct dbpf_clause cl;
+	int idx;
+
+	memset(st, 0, sizeof(st));
+	for (int i = 0; i < 6; i++) {
+		d[i] = difo(progs[i], lens[i], k, LEN(k), hs, sizeof(hs), NULL, 0);
+		st[i] = (struct dbpf_step){ .kind = DBPF_STEP_RECORD, .actndx = (uint32_t)i + 1,
+		    .difo = &d[i], .off = 32 * (uint32_t)i, .size = 32, .byref = true,
+		    .string = true };
+	}
+	d[6] = difo(ch, LEN(ch), k, LEN(k), hs, sizeof(hs), NULL, 0);
+	d[7] = difo(rch, LEN(rch), k, LEN(k), hs, sizeof(hs), NULL, 0);
+	d[8] = difo(nch, LEN(nch), k, LEN(k), hs, sizeof(hs), NULL, 0);
+	for (int i = 6; i < 9; i++)
+		st[i] = (struct dbpf_step){ .kind = DBPF_STEP_RECORD, .actndx = (uint32_t)i + 1,
+		    .difo = &d[i], .off = 192 + 8 * (uint32_t)(i - 6), .size = 8 };
+	cl = (struct dbpf_clause){ .epid = 1, .what = "s", .steps = st, .nsteps = 9,
+	    .datasize = 216, .records = true };
+	idx = add(&cl, 1);
+	fire(idx, 0, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_str_eq((char *)recs[0].data + 0, "HELLO/WORLD");
+	ck_assert_str_eq((char *)recs[0].data + 32, "hello/world");
+	ck_assert_str_eq((char *)recs[0].data + 64, "World");
+	ck_assert_str_eq((char *)recs[0].data + 96, "lo");
+	ck_assert_str_eq((char *)recs[0].data + 128, "lo/Wor");
+	ck_assert_str_eq((char *)recs[0].data + 160, "");
+	ck_assert_uint_eq(u64_at(&recs[0], 192), 4);	/* first 'o' */
+	ck_assert_uint_eq(u64_at(&recs[0], 200), 7);	/* last 'o' */
+	ck_assert_uint_eq(u64_at(&recs[0], 208), 0);	/* no 'z' */
+}
+END_TEST
+
 /* Expected buckets, written from DTrace's rules independently of the translator. */
 static int q_bucket(int64_t v)
 {
@@ -1003,12 +1067,17 @@ START_TEST(perf_event_program)
 	ck_assert_int_eq(ioctl(fd, PERF_EVENT_IOC_SET_BPF, dbpf_set__prog_fd(set, idx)), 0);
 	ck_assert_int_eq(dbpf_set__adopt_fd(set, fd), 0);
 	ck_assert_int_eq(ioctl(fd, PERF_EVENT_IOC_ENABLE, 0), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
+	/* 100 ms of this thread's CPU time (a loaded machine gives it less per
+	 * wall-clock second), at most 10 s of waiting */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	for (int guard = 0; guard < 100000; guard++) {
 		for (int i = 0; i < 100000; i++)
 			spin += (uint64_t)i;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-	} while ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) < 100000000L);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+		if ((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) >=
+		    100000000L)
+			break;
+	}
 	ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 	ck_assert_int_eq(dbpf_set__counts(set, &cnt), 0);
 	ck_assert_uint_ge(cnt.dc_firings, 10);
@@ -1209,6 +1278,7 @@ int main(void)
 	T(record_bad_string);
 	T(string_subroutines);
 	T(more_subroutines);
+	T(string_functions);
 	T(aggregations);
 	T(stacks);
 	T(variables);
