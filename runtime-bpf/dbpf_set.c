@@ -16,7 +16,7 @@
  *   progs     per probe: the program, its PERCPU_ARRAY scratch map (one
  *             value per CPU, initialised from the translator's image so
  *             the read-only strings and aggregation initial values are in
- *             place), and the clause names for messages
+ *             place)
  *   fds       attachments (raw tracepoints, perf events) closed on free
  * Nothing is shared between programs except through these maps, so the
  * order of add_probe calls does not matter.
@@ -57,18 +57,11 @@ struct var {
 	int			fd;
 };
 
-struct clname {
-	uint32_t	epid;
-	char		*what;
-};
-
 struct prog {
 	int		fd;
 	int		scratch;
 	uint32_t	scratch_size;
 	int		ctx;
-	struct clname	*names;
-	uint32_t	nnames;
 };
 
 struct dbpf_set {
@@ -244,10 +237,6 @@ void dbpf_set__free(struct dbpf_set *s)
 
 		close(p->fd);
 		close(p->scratch);
-		for (uint32_t k = 0; k < p->nnames; k++) {
-			free(p->names[k].what);
-		}
-		free(p->names);
 	}
 	for (uint32_t i = 0; i < s->naggs; i++)
 		if (s->aggs[i].fd >= 0)
@@ -503,21 +492,6 @@ static int load(const struct dbpf_attach *at, const struct dbpf_cprog *cp,
 	    why, strerror(e));
 }
 
-static int keep_names(struct prog *p, const struct dbpf_clause *cls, uint32_t n)
-{
-	p->names = calloc(n ? n : 1, sizeof(*p->names));
-	if (p->names == NULL)
-		return -ENOMEM;
-	p->nnames = n;
-	for (uint32_t k = 0; k < n; k++) {
-		p->names[k].epid = cls[k].epid;
-		p->names[k].what = strdup(cls[k].what ? cls[k].what : "?");
-		if (p->names[k].what == NULL)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
     const struct dbpf_clause *clauses, uint32_t nclauses, int *idx,
     char *err, size_t errlen)
@@ -566,7 +540,7 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 		p.fd = load(at, &cp, clauses, nclauses, err, errlen);
 		rc = p.fd < 0 ? p.fd : 0;
 	}
-	if (rc == 0 && (rc = keep_names(&p, clauses, nclauses)) == 0) {
+	if (rc == 0) {
 		np = realloc(s->progs, (s->nprogs + 1) * sizeof(*np));
 		if (np == NULL)
 			rc = -ENOMEM;
@@ -584,9 +558,6 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 			close(p.fd);
 		if (p.scratch >= 0)
 			close(p.scratch);
-		for (uint32_t k = 0; k < p.nnames; k++)
-			free(p.names[k].what);
-		free(p.names);
 		if (rc == -ENOMEM)
 			say(err, errlen, rc, "out of memory");
 	}
