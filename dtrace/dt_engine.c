@@ -23,6 +23,8 @@
 #include <execinfo.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +36,7 @@
 static uint64_t h_time(void *hctx, enum dvm_clock clk)
 {
 	static const clockid_t ids[] = { CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID,
-	    CLOCK_REALTIME };
+	    CLOCK_REALTIME, CLOCK_BOOTTIME };
 	struct timespec ts;
 
 	(void)hctx;
@@ -57,6 +59,86 @@ static int h_load(void *hctx, enum dvm_space space, uint64_t addr, unsigned size
 	return 0;
 }
 
+/*
+ * Hardware counters: the probes fire on this thread, so the thread's own
+ * perf counters (opened at enable time; 0 where perf events are not
+ * available) serve for vcycles/vinstrs and, on the CPU the thread runs
+ * on, for cpucycles/cpuinstrs; x86 reads its cycle counter directly.
+ */
+static int perf_fd[2] = { -1, -1 };	/* cycles, instructions */
+
+static uint64_t counter(uint32_t id)
+{
+	uint64_t v = 0;
+	int fd = (id == DIF_VAR_CPUCYCLES || id == DIF_VAR_VCYCLES) ? perf_fd[0] : perf_fd[1];
+
+#if defined(__x86_64__)
+	if (id == DIF_VAR_CPUCYCLES)
+		return __builtin_ia32_rdtsc();
+#endif
+	if (fd < 0 || read(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return 0;
+	return v;
+}
+
+static void open_counters(void)
+{
+	static const uint64_t which[2] = { PERF_COUNT_HW_CPU_CYCLES,
+	    PERF_COUNT_HW_INSTRUCTIONS };
+
+	for (int i = 0; i < 2; i++) {
+		struct perf_event_attr a;
+
+		if (perf_fd[i] >= 0)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_HARDWARE;
+		a.config = which[i];
+		a.exclude_kernel = 1;
+		a.exclude_hv = 1;
+		perf_fd[i] = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1,
+		    PERF_FLAG_FD_CLOEXEC);
+	}
+}
+
+/* Is this process pid, or a descendant of it?  (/proc's parent links.) */
+static bool progeny_of(uint64_t pid)
+{
+	long cur = (long)getpid();
+
+	for (int depth = 0; cur > 0 && depth < 4096; depth++) {
+		char path[64], buf[512], *rp;
+		FILE *fp;
+		long ppid;
+
+		if ((uint64_t)cur == pid)
+			return true;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", cur);
+		if ((fp = fopen(path, "r")) == NULL)
+			return false;
+		rp = fgets(buf, sizeof(buf), fp);
+		fclose(fp);
+		/* "pid (comm) state ppid ...": comm may hold spaces */
+		if (rp == NULL || (rp = strrchr(buf, ')')) == NULL ||
+		    sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+			return false;
+		cur = ppid;
+	}
+	return false;
+}
+
+static int h_subr(void *hctx, uint32_t subr, const uint64_t *args, uint32_t nargs,
+    uint64_t *val)
+{
+	(void)hctx;
+	if (subr == DIF_SUBR_PROGENYOF && nargs >= 1) {
+		*val = progeny_of(args[0]);
+		return 0;
+	}
+	return DIF_FAULT_ILLOP;	/* kvtophys, locks, devices: no kernel here */
+}
+
 static int h_builtin(void *hctx, uint32_t id, uint64_t ndx, uint64_t *val)
 {
 	const struct dt_state *st = hctx;
@@ -74,6 +156,16 @@ static int h_builtin(void *hctx, uint32_t id, uint64_t ndx, uint64_t *val)
 	case DIF_VAR_CPU: case DIF_VAR_IPL: case DIF_VAR_ERRNO:
 	case DIF_VAR_STACKDEPTH: case DIF_VAR_CALLER:	/* no kernel frames */
 		*val = 0;
+		return 0;
+	case DIF_VAR_MACHTIMESTAMP:	/* mach time is nanoseconds here */
+		*val = h_time(hctx, DVM_CLOCK_MONOTONIC);
+		return 0;
+	case DIF_VAR_MACHCTIMESTAMP:	/* keeps counting across suspend */
+		*val = h_time(hctx, DVM_CLOCK_BOOT);
+		return 0;
+	case DIF_VAR_CPUCYCLES: case DIF_VAR_CPUINSTRS:
+	case DIF_VAR_VCYCLES: case DIF_VAR_VINSTRS:
+		*val = counter(id);
 		return 0;
 	case DIF_VAR_USTACKDEPTH: case DIF_VAR_UCALLER: {
 		void *pcs[DT_USTACK_MAX];
@@ -104,13 +196,14 @@ static uint32_t h_stack(void *hctx, int user, uint64_t *pcs, uint32_t max)
 	return n > 0 ? (uint32_t)n : 0;
 }
 
-const struct dvm_host dt_host = { h_time, h_load, h_builtin, h_stack };
+const struct dvm_host dt_host = { h_time, h_load, h_builtin, h_stack, h_subr };
 
 void dt_host_prime(void)
 {
 	void *pc;
 
 	backtrace(&pc, 1);	/* loads the unwinder now, not in a probe */
+	open_counters();
 }
 
 int dt_host_lookup(void *cookie, uint32_t pid, uint64_t addr, struct dcons_sym *out)

@@ -155,8 +155,18 @@ static uint64_t p_speculation(void *ctx)
 	return 0;
 }
 
+static int p_subr(void *ctx, uint32_t subr, const uint64_t *args,
+    uint32_t nargs, uint64_t *val)
+{
+	struct dvm_engine *eng = ctx;
+
+	if (eng->host->dh_subr == 0)
+		return DIF_FAULT_ILLOP;
+	return eng->host->dh_subr(eng->hostctx, subr, args, nargs, val);
+}
+
 static const struct dvm_platform engine_platform = {
-	p_load, p_store, p_scratch, p_builtin, p_speculation
+	p_load, p_store, p_scratch, p_builtin, p_speculation, p_subr
 };
 
 void dvm_engine__init(struct dvm_engine *eng)

@@ -62,6 +62,14 @@ struct dvm_platform {
 	 * buffer id, or 0 when none is free (the platform counts that drop).
 	 */
 	uint64_t (*dp_speculation)(void *ctx);
+	/*
+	 * Optional (NULL: ILLOP reason KERNEL_SUBR).  A subroutine that needs
+	 * the machine's own knowledge (progenyof, kvtophys, ...): args[0..n)
+	 * are its arguments.  Returns 0 with *val set, or a DIF_FAULT_*
+	 * code (ILLOP: not available here).
+	 */
+	int (*dp_subr)(void *ctx, uint32_t subr, const uint64_t *args,
+	    uint32_t nargs, uint64_t *val);
 };
 
 /*
@@ -76,7 +84,8 @@ struct dvm_platform {
 enum dvm_clock {
 	DVM_CLOCK_MONOTONIC = 0,	/* timestamp */
 	DVM_CLOCK_THREAD,		/* vtimestamp: CPU time of the thread */
-	DVM_CLOCK_REALTIME		/* walltimestamp */
+	DVM_CLOCK_REALTIME,		/* walltimestamp */
+	DVM_CLOCK_BOOT			/* monotonic, counting across suspend */
 };
 
 struct dvm_host {
@@ -103,6 +112,9 @@ struct dvm_host {
 	 * probe that fires in user space).  NULL: no frames.
 	 */
 	uint32_t (*dh_stack)(void *hctx, int user, uint64_t *pcs, uint32_t max);
+	/* Same contract as dp_subr (the engine forwards it).  NULL: ILLOP. */
+	int (*dh_subr)(void *hctx, uint32_t subr, const uint64_t *args,
+	    uint32_t nargs, uint64_t *val);
 };
 
 #endif /* DVM_PLATFORM_H */

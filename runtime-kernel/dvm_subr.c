@@ -994,6 +994,31 @@ static bool strings(const struct call *c, uint64_t *r)
 	}
 }
 
+/* A subroutine only the machine can answer, through dp_subr. */
+static bool machine_subr(const struct call *c, uint64_t *r)
+{
+	uint64_t args[DIF_DTR_NREGS];
+	unsigned n = nargs(c);
+	int f;
+
+	if (c->ms->dms_plat->dp_subr == NULL) {
+		illop(c, DVM_REASON_KERNEL_SUBR);
+		return false;
+	}
+	for (unsigned i = 0; i < n && i < DIF_DTR_NREGS; i++)
+		args[i] = arg(c, i);
+	f = c->ms->dms_plat->dp_subr(c->ms->dms_ctx, c->subr, args, n, r);
+	if (f == DIF_FAULT_ILLOP) {
+		illop(c, DVM_REASON_KERNEL_SUBR);
+		return false;
+	}
+	if (f != 0) {
+		dvm_fault(c->ms, c->pc, (enum dif_fault)f, c->subr, DVM_REASON_NONE);
+		return false;
+	}
+	return true;
+}
+
 static bool is_string_subr(uint32_t s)
 {
 	switch (s) {
@@ -1088,9 +1113,11 @@ static bool dispatch(const struct call *c, uint64_t *r)
 		return s_memref(c, r);
 	case DIF_SUBR_JSON:
 		return s_json(c, r);
-	default:	/* locks, STREAMS, devices, getf, progenyof */
-		illop(c, DVM_REASON_KERNEL_SUBR);
-		return false;
+	case DIF_SUBR_MTONS:	/* mach time is nanoseconds here */
+		*r = arg(c, 0);
+		return true;
+	default:	/* locks, STREAMS, devices, getf, progenyof, kvtophys */
+		return machine_subr(c, r);
 	}
 }
 
