@@ -117,10 +117,14 @@ struct cx {
 		uint32_t	width;
 	}			*lims;
 	uint32_t		nlims, caplims;
+	bool			slack;		/* MAX_COPYIN spare bytes after the
+						   scratch value (bcopy) */
 	bool			tup_string[DIF_DTR_NREGS];
 };
 
 static int subr_speculation(struct dbpf_xl *x, struct cx *c, dif_instr_t in);
+static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in);
+static int subr_bcopy(struct dbpf_xl *x, struct cx *c, dif_instr_t in);
 
 /* ---- Small emission helpers ---------------------------------------------- */
 
@@ -1139,6 +1143,14 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 2)
 			break;
 		return subr_substr(x, c, in);
+	case DIF_SUBR_ALLOCA:
+		if (c->ttop < 1)
+			break;
+		return subr_alloca(x, c, in);
+	case DIF_SUBR_BCOPY:
+		if (c->ttop < 3)
+			break;
+		return subr_bcopy(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
 	case DIF_SUBR_SPECULATION:
@@ -1318,13 +1330,13 @@ static bool known_size(const struct dif_difo *dp, uint32_t pc, unsigned reg,
  * Only the string buffers and allocs areas are storable: the counters,
  * constants and records before them are not.
  */
-static int scratch_offset(struct dbpf_xl *x, struct cx *c, unsigned reg,
+static int scratch_offset_slot(struct dbpf_xl *x, struct cx *c, int16_t slot,
     uint32_t width, uint32_t bad)
 {
 	struct limfix *nl;
 
 	c->needs_sbase = true;
-	dbpf_get(x, R1, reg);
+	emit(x, LDX64(R1, FP, slot));
 	emit(x, STX64(FP, R1, SLOT_FVAL));
 	emit(x, LDX64(R2, FP, SLOT_SBASE));
 	emit(x, ALU_X(BPF_SUB, R1, R2));
@@ -1340,6 +1352,14 @@ static int scratch_offset(struct dbpf_xl *x, struct cx *c, unsigned reg,
 	c->lims[c->nlims++] = (struct limfix){ x->n, width };
 	dbpf_jump(x, JK(BPF_JGT, R1, 0), bad);
 	return 0;
+}
+
+static int scratch_offset(struct dbpf_xl *x, struct cx *c, unsigned reg,
+    uint32_t width, uint32_t bad)
+{
+	dbpf_get(x, R1, reg);
+	emit(x, STX64(FP, R1, SLOT_B));
+	return scratch_offset_slot(x, c, SLOT_B, width, bad);
 }
 
 /*
@@ -1422,6 +1442,66 @@ static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 	dbpf_label_bind(x, bad);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
 	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * alloca(n): a MAX_COPYIN-byte area of the clause's scratch; n beyond it
+ * faults NOSCRATCH.  Like the kernel's, the memory is not cleared.
+ *   r1 = T[0]; jle r1, MAX, +5; fault NOSCRATCH(T[0]); %rd = SBASE + A
+ */
+static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t a = 0, ok = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_area(x, c, MAX_COPYIN, &a)) != 0)
+		return rc;
+	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JLE, R1, (int32_t)MAX_COPYIN), ok);
+	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(0));
+	dbpf_label_bind(x, ok);
+	scratch_addr(x, a);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * bcopy(src, dst, n): dst must be scratch; n up to MAX_COPYIN (the scratch
+ * value has that much slack after its end, so offset and size need no
+ * correlation for the verifier):
+ *   r5 = n; jgt r5, MAX, toobig; scratch_offset(dst, 0) -> bad
+ *   r1 += r8; r2 = n; r3 = src; call probe_read_kernel; jeq r0, 0, out
+ *   fault BADADDR(src); bad: fault BADADDR(dst); toobig: fault NOSCRATCH(n)
+ */
+static int subr_bcopy(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t bad = dbpf_label_new(x), big = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	int rc;
+
+	c->slack = true;
+	emit(x, LDX64(R5, FP, SLOT_TUP(2)));
+	dbpf_jump(x, JK(BPF_JGT, R5, (int32_t)MAX_COPYIN), big);
+	/* scratch_offset reads the address from a DIF register: use fp[B] */
+	emit(x, LDX64(R1, FP, SLOT_TUP(1)));
+	emit(x, STX64(FP, R1, SLOT_B));
+	if ((rc = scratch_offset_slot(x, c, SLOT_B, 0, bad)) != 0)
+		return rc;
+	emit(x, ALU_X(BPF_ADD, R1, R8));
+	emit(x, LDX64(R2, FP, SLOT_TUP(2)));
+	dbpf_jump(x, JK(BPF_JGT, R2, (int32_t)MAX_COPYIN), big);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	dbpf_label_bind(x, bad);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_B);
+	dbpf_label_bind(x, big);
+	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(2));
+	dbpf_label_bind(x, out);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
 }
 
@@ -2545,9 +2625,15 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 	emit(&x, EXIT());
 	if (rc == 0)
 		rc = dbpf_xl_finish(&x);
-	for (uint32_t i = 0; rc == 0 && i < c.nlims; i++)
-		x.insn[c.lims[i].at].imm = (int32_t)(round8(c.lay.strs + c.strs_max) -
-		    c.lims[i].width);
+	for (uint32_t i = 0; rc == 0 && i < c.nlims; i++) {
+		uint32_t end = round8(c.lay.strs + c.strs_max);
+
+		if (end < c.lay.strs + c.lims[i].width)
+			rc = fail(&x, "a copy of %u bytes into scratch that has only %u "
+			    "storable bytes", c.lims[i].width, end - c.lay.strs);
+		else
+			x.insn[c.lims[i].at].imm = (int32_t)(end - c.lims[i].width);
+	}
 	free(c.lims);
 	if (rc == 0) {
 		struct dbpf_xl head = { .curpc = -1, .err = err, .errlen = errlen,
@@ -2579,6 +2665,15 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 	out->pcmap = x.pcmap;
 	out->len = x.n;
 	out->image = c.image;
-	out->image_size = round8(c.lay.strs + c.strs_max);
+	out->image_size = round8(c.lay.strs + c.strs_max) + (c.slack ? MAX_COPYIN : 0);
+	if (out->image_size > MAX_SCRATCH) {
+		snprintf(err, errlen, "the clauses of this probe need more than %u bytes "
+		    "of per-CPU scratch", MAX_SCRATCH);
+		free(x.insn);
+		free(x.pcmap);
+		free(c.image);
+		memset(out, 0, sizeof(*out));
+		return -E2BIG;
+	}
 	return 0;
 }

@@ -1140,6 +1140,64 @@ START_TEST(scratch_memory)
 }
 END_TEST
 
+/* ASSERTION: alloca gives scratch that bcopy fills; too big or outside scratch faults. */
+START_TEST(alloca_bcopy)
+{
+	/* p = alloca(16); bcopy(arg4, p, 8); ret p */
+	static const uint64_t k[] = { 16, 8, 5000 };
+	static const dif_instr_t prog[] = {
+		SETX(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_ALLOCA, 2),
+		DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0),
+		LDGS(DIF_VAR_ARG0, 3), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 3),
+		DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 2),
+		LDGS(DIF_VAR_ARG1, 4), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 4),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_BCOPY, 5),
+		RET(2)
+	};
+	struct dif_difo d = difo(prog, LEN(prog), k, LEN(k), NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &d,
+	    .size = 8, .byref = true };
+	struct dbpf_clause cl = { .epid = 1, .what = "a", .steps = &st, .nsteps = 1,
+	    .datasize = 8, .records = true };
+	static const uint64_t src = 0x0807060504030201ull;
+	int idx = add(&cl, 1);
+
+	/* copying from user memory through bcopy (a kernel read) faults */
+	fire(idx, (uint64_t)(uintptr_t)&src, 8, 0);
+	fire(idx, 0, 5000, 0);	/* too big */
+	drain();
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(recs[0].epid, ERROR_EPID);
+	ck_assert_uint_eq(u64_at(&recs[0], 24), DIF_FAULT_BADADDR);
+	ck_assert_uint_eq(u64_at(&recs[0], 32), (uint64_t)(uintptr_t)&src);
+	ck_assert_uint_eq(recs[1].epid, ERROR_EPID);
+	ck_assert_uint_eq(u64_at(&recs[1], 24), DIF_FAULT_NOSCRATCH);
+	ck_assert_uint_eq(u64_at(&recs[1], 32), 5000);
+	/* from kernel memory (a constant string in scratch) it copies */
+	{
+		static const dif_instr_t cp[] = {
+			SETX(0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+			DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_ALLOCA, 2),
+			DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0),
+			SETS(0, 3), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 3),
+			DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 2),
+			SETX(1, 4), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 4),
+			DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_BCOPY, 5),
+			RET(2)
+		};
+		struct dif_difo e = difo(cp, LEN(cp), k, LEN(k), strs, sizeof(strs), NULL, 0);
+
+		st.difo = &e;
+		idx = add(&cl, 1);
+		fire(idx, 0, 0, 0);
+		drain();
+		ck_assert_int_eq(nrecs, 1);
+		ck_assert_int_eq(memcmp(recs[0].data, "hello\0ab", 8), 0);
+	}
+}
+END_TEST
+
 /* ASSERTION: speculation() hands out buffers; speculative records appear only on commit, never after discard. */
 START_TEST(speculations)
 {
@@ -1288,6 +1346,7 @@ int main(void)
 	T(task_clock_and_arg_kinds);
 	T(perf_event_program);
 	T(scratch_memory);
+	T(alloca_bcopy);
 	T(speculations);
 	T(errors_name_the_clause);
 	sr = srunner_create(s);
