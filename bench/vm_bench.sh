@@ -21,7 +21,7 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 events=${2:-20000}
-for f in runtime-kernel/libdvm.a runtime-kernel/vmm/libdvmm.a runtime-kernel/vmm/htguest \
+for f in runtime-kernel/libdvm.a runtime-kernel/vmm/libdvmm.a guests/model/htguest \
     dtrace/dtrace compiler/dtc; do
 	[ -e "$build/$f" ] || { echo "vm_bench.sh: $build/$f not built" >&2; exit 2; }
 done
@@ -143,8 +143,8 @@ rate() {	# rate NAME SCRIPT
 	pids=""
 	for g in 1 2 3 4; do
 		l=$(echo abc | cut -c$(( (g - 1) % 3 + 1 )))
-		"$build/runtime-kernel/vmm/htguest" --name bench-$g --layout $l \
-		    --typefile "$build/runtime-kernel/vmm/guest-model-$l.btf.o" \
+		"$build/guests/model/htguest" --name bench-$g --layout $l \
+		    --typefile "$build/guests/model/guest-model-$l.btf.o" \
 		    --truth "$tmp/truth.$g" --vmdir "$tmp/vms" --seed $g --vcpus 2 \
 		    --events "$events" --stats --timeout 120 2>>"$tmp/$1.stats" &
 		pids="$pids $!"
