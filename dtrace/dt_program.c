@@ -821,6 +821,20 @@ static int ro_regions(struct dt_state *st, char *err, size_t errlen)
 	return 0;
 }
 
+/* The locale's character set is UTF-8 (LC_ALL, else LC_CTYPE, else LANG). */
+static bool locale_is_utf8(void)
+{
+	const char *names[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+
+		if (v != NULL && *v != '\0')
+			return strcasestr(v, "utf-8") != NULL || strcasestr(v, "utf8") != NULL;
+	}
+	return false;
+}
+
 static char *read_comm(void)
 {
 	char buf[64] = "dtrace";
@@ -867,6 +881,7 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 	dcons_buf__init(&st->out);
 	dcons_ctx__init(&st->dctx);
 	st->dctx.lookup = dt_host_lookup;
+	st->dctx.opts.locale_utf8 = locale_is_utf8();	/* aggpack's default glyphs */
 	dt_host_prime();
 	st->dctx.opts.quiet = st->opts.quiet;
 	for (uint32_t d = 0; d < obj->ndifos; d++)

@@ -95,7 +95,9 @@ struct dcons_opts {
 	bool		aggzoom;	/* scale histogram bars to the largest bucket */
 	bool		agghist;	/* draw keyed count/sum aggregations as bars */
 	bool		aggpack;	/* one packed line per quantize/lquantize key */
-	bool		utf8;		/* aggpack glyphs as Unicode blocks, not ASCII */
+	bool		utf8;		/* encoding=utf8: Unicode blocks in histograms and aggpack */
+	bool		encoding_set;	/* the encoding option was given */
+	bool		locale_utf8;	/* unset encoding: aggpack follows the locale, as DTrace */
 	uint32_t	aggsortpos;
 	uint32_t	aggsortkeypos;
 	uint32_t	stackindent;	/* default 14 */

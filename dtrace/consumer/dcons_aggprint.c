@@ -39,6 +39,7 @@ static const char spaces[] = "                                        ";
 struct hist {
 	long double	total;
 	bool		pos, neg;
+	bool		utf8;		/* eighth-block bars (encoding=utf8) */
 	uint64_t	normal;
 };
 
@@ -52,6 +53,7 @@ static void hist_scan(const struct dcons_ctx *ctx, const int64_t *b, int first,
 {
 	h->total = 0;
 	h->pos = h->neg = false;
+	h->utf8 = ctx->opts.utf8;
 	h->normal = normal ? normal : 1;
 	for (int i = first; i <= last; i++) {
 		h->pos |= b[i] > 0;
@@ -78,13 +80,43 @@ static unsigned depth_of(int64_t v, unsigned len, long double total)
 	return (unsigned)(f + 0.5);
 }
 
+/*
+ * A positive bar in eighths of a column (UTF-8 block elements): the
+ * whole blocks, then the partial one, then spaces to len columns.
+ */
+static int utf8_bar(int64_t v, unsigned len, long double total, struct dcons_buf *out)
+{
+	static const char *const part[8] = { "", "\u258f", "\u258e", "\u258d",
+	    "\u258c", "\u258b", "\u258a", "\u2589" };
+	unsigned eighths = total == 0 ? 0 :
+	    (unsigned)((absl_(v) * len * 8) / total), cols = 0;
+	int rc = 0;
+
+	if (eighths > len * 8)
+		eighths = len * 8;
+	for (; rc == 0 && eighths >= 8; eighths -= 8, cols++)
+		rc = dcons_buf__append(out, "\u2588", strlen("\u2588"));
+	if (rc == 0 && eighths > 0) {
+		rc = dcons_buf__append(out, part[eighths], strlen(part[eighths]));
+		cols++;
+	}
+	return rc != 0 ? rc : dcons_buf__printf(out, "%*s", (int)(len - cols), "");
+}
+
 /* The bar and count of one bucket, after its "%16s " label. */
 static int quantline(const struct hist *h, int64_t v, struct dcons_buf *out)
 {
 	unsigned len = 40, d;
 	/* DTrace divides the count by the (unsigned) normalization factor */
 	long long shown = (long long)((uint64_t)v / h->normal);
+	int rc;
 
+	if (!h->neg && h->utf8) {
+		if ((rc = dcons_buf__append(out, "|", 1)) != 0 ||
+		    (rc = utf8_bar(h->pos ? v : 0, len, h->total, out)) != 0)
+			return rc;
+		return dcons_buf__printf(out, " %-9lld\n", shown);
+	}
 	if (!h->neg) {
 		d = h->pos ? depth_of(v, len, h->total) : 0;
 		return dcons_buf__printf(out, "|%s%s %-9lld\n", ats + len - d,
@@ -664,7 +696,7 @@ static int print_hist_rows(const struct dcons_aggvar *v, const struct row *rows,
 	size_t nrows, const struct dcons_ctx *ctx, struct dcons_buf *out)
 {
 	struct dcons_rec keys[DCONS_AGG_MAXKEYS];
-	struct hist h = { 0, false, false, v->normal };
+	struct hist h = { .total = 0, .normal = v->normal };
 	int64_t total = 0;
 	int width = 0, w, rc;
 
@@ -797,7 +829,7 @@ static int pack_glyph(const struct dcons_ctx *ctx, int64_t v, long double total,
 		return dcons_buf__append(out, &c, 1);
 	}
 	x = (long double)v * (long double)(sizeof(pos) - 2) / total;
-	if (ctx->opts.utf8) {
+	if (ctx->opts.utf8 || (!ctx->opts.encoding_set && ctx->opts.locale_utf8)) {
 		/* U+2581 .. U+2588: eight block heights */
 		unsigned cp = 0x2581 + (unsigned)(x + 0.5);
 		char u[3] = { (char)(0xe0 | (cp >> 12)),

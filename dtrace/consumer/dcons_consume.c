@@ -123,6 +123,7 @@ int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value
 		if (strcmp(value, "ascii") != 0 && strcmp(value, "utf8") != 0)
 			return -EINVAL;
 		o->utf8 = strcmp(value, "utf8") == 0;
+		o->encoding_set = true;
 		return 0;
 	}
 	return -ENOTSUP;
