@@ -20,11 +20,13 @@
  *   3. A probe "about" another task (sched:::on-cpu, which fires in the
  *      outgoing thread) reads pid, tid and curthread from that task: the
  *      catalog's task recipe goes into spare arguments and the clause's
- *      `ldgs pid/tid/curthread` become `ldgs arg9/arg8/arg7`.
- *   4. tick-N and profile-N in a kernel program run in the kernel too
- *      (sharing maps with the other clauses), fired by this process's
- *      timer through BPF_PROG_TEST_RUN.  So do BEGIN and END (in this
- *      process's context, as in DTrace) and ERROR, which the consumer
+ *      `ldgs pid/tid/curthread` become `ldgs arg9/arg8/arg7`; `self->`
+ *      is keyed by that task too (dbpf_attach.at_self_*).
+ *   4. tick-N and profile-N in a kernel program are perf software clocks
+ *      (profile-N on every online CPU, tick-N on CPU 0) running
+ *      PERF_EVENT programs of the same set.  BEGIN and END run in the
+ *      kernel set too, through BPF_PROG_TEST_RUN in this process's context
+ *      (as in DTrace), and so does ERROR, which the consumer
  *      fires with the error record's arguments when it reads one: every
  *      clause of the program sees the same variables.  When one of the
  *      BEGIN/END/ERROR clauses cannot be translated, all three run in the
@@ -80,19 +82,12 @@ struct aggshadow {		/* running totals seen at the last fold */
 	struct aggshadow *next;
 };
 
-struct timed {			/* a tick/profile probe fired by test-run */
-	int		idx;
-	uint64_t	period, next;
-};
-
 struct run {
 	struct dt_state		*st;
 	struct dbpf_catalog	*cat;
 	struct dbpf_set		*set;
 	struct dbpf_attachment	**atts;
 	uint32_t		natts;
-	struct timed		*timed;
-	uint32_t		ntimed;
 	void			**owned;	/* rewritten DIF, clause arrays */
 	uint32_t		nowned;
 	struct aggshadow	*shadow;
@@ -136,7 +131,6 @@ static void run_free(struct run *r)
 	for (uint32_t i = 0; i < r->nowned; i++)
 		free(r->owned[i]);
 	free(r->owned);
-	free(r->timed);
 	while (r->shadow != NULL) {
 		struct aggshadow *n = r->shadow->next;
 
@@ -146,14 +140,6 @@ static void run_free(struct run *r)
 		free(r->shadow);
 		r->shadow = n;
 	}
-}
-
-static uint64_t mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- DIF rewriting ------------------------------------------------------------------ */
@@ -273,27 +259,43 @@ static struct dbpf_argsrc argsrc_of(const struct dbpf_karg *k)
 	struct dbpf_argsrc a;
 
 	memset(&a, 0, sizeof(a));
+	a.as_size = k->size ? k->size : 8;
+	a.as_signed = k->sign;
+	a.as_off = (uint16_t)(8 * k->word);
 	switch (k->op) {
 	case DBPF_KARG_ZERO:
 		a.as_kind = DBPF_ARG_CONST;
 		a.as_value = k->off;
-		a.as_size = 8;
+		a.as_off = 0;
 		break;
 	case DBPF_KARG_CTX:
 		a.as_kind = DBPF_ARG_CTX;
-		a.as_off = (uint16_t)(8 * k->word);
-		a.as_size = k->size ? k->size : 8;
-		a.as_signed = k->sign;
 		break;
 	case DBPF_KARG_CTX_LOAD:
-	case DBPF_KARG_EXIT_REASON:	/* the raw exit code (see docs/providers.md) */
 		a.as_kind = DBPF_ARG_CTX_DEREF;
-		a.as_off = (uint16_t)(8 * k->word);
 		a.as_deref = (int32_t)k->off;
-		a.as_size = k->size;
-		a.as_signed = k->sign;
+		a.as_zero_on_fault = true;	/* an argument, not the program's load */
 		break;
-	default:			/* PCs of a timer firing in this process */
+	case DBPF_KARG_CTX_LOAD2:
+		a.as_kind = DBPF_ARG_CTX_DEREF2;
+		a.as_deref = (int32_t)k->off;
+		a.as_deref2 = (int32_t)k->off2;
+		a.as_zero_on_fault = true;
+		break;
+	case DBPF_KARG_PC_KERNEL:
+	case DBPF_KARG_PC_USER:		/* perf ctx: regs.ip, regs.cs */
+		a.as_kind = k->op == DBPF_KARG_PC_KERNEL ? DBPF_ARG_PC_KERNEL :
+		    DBPF_ARG_PC_USER;
+		a.as_off = (uint16_t)k->off;
+		a.as_deref = (int32_t)k->off2;
+		a.as_size = 8;
+		break;
+	case DBPF_KARG_EXIT_REASON:
+		a.as_kind = DBPF_ARG_EXIT_REASON;
+		a.as_deref = (int32_t)k->off;
+		a.as_zero_on_fault = true;
+		break;
+	default:
 		a.as_kind = DBPF_ARG_ZERO;
 		break;
 	}
@@ -450,7 +452,12 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 		return rc;
 	memset(&at, 0, sizeof(at));
 	memset(&fx, 0, sizeof(fx));
-	at.at_ctx = DBPF_CTX_RAW_TP;
+	at.at_ctx = k.hook.kind == DBPF_HOOK_PERF_CLOCK ? DBPF_CTX_PERF_EVENT :
+	    DBPF_CTX_RAW_TP;
+	at.at_off_real_parent = dbpf_catalog__task_off(r->cat)->real_parent;
+	at.at_off_tgid = dbpf_catalog__task_off(r->cat)->tgid;
+	if (strcmp(p->prov, "syscall") == 0 && strcmp(p->name, "return") == 0)
+		at.at_errno = argsrc_of(&k.args[0]);	/* the return value */
 	at.at_probe_id = p->id;
 	at.at_prov = p->prov;
 	at.at_mod = p->mod;
@@ -478,6 +485,8 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 		at.at_args[9] = argsrc_of(&tgid);
 		at.at_args[8] = argsrc_of(&tid);
 		at.at_args[7] = argsrc_of(&k.task);
+		at.at_self_tgid = at.at_args[9];	/* self-> is the task's too */
+		at.at_self_tid = at.at_args[8];
 	}
 	for (uint32_t i = 0; i < n; i++)
 		if ((rc = clause_of(r, ecbs[i], &fx, &cl[i], what)) != 0)
@@ -486,15 +495,6 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 			    "out of memory");
 	if ((rc = dbpf_set__add_probe(r->set, &at, cl, n, &idx, err, errlen)) != 0)
 		return rc;
-	if (k.hook.kind == DBPF_HOOK_PERF_CLOCK) {
-		struct timed *t = realloc(r->timed, (r->ntimed + 1) * sizeof(*t));
-
-		if (t == NULL)
-			return say(err, errlen, -ENOMEM, "out of memory");
-		r->timed = t;
-		r->timed[r->ntimed++] = (struct timed){ idx, k.hook.period_ns, 0 };
-		return 0;
-	}
 	struct dbpf_attachment *a, **na = realloc(r->atts, (r->natts + 1) * sizeof(*na));
 
 	if (na == NULL)
@@ -660,9 +660,30 @@ static int enable_all(struct run *r, char *err, size_t errlen)
 
 /* ---- Consuming ------------------------------------------------------------------------------- */
 
+static int on_one(struct run *r, const void *rec, size_t size);
+
+/* A sample: one record, or a committed speculation's records back to back. */
 static int on_record(void *arg, const void *rec, size_t size)
 {
-	struct run *r = arg;
+	const uint8_t *p = rec;
+
+	while (size >= sizeof(struct dvm_rechdr)) {
+		struct dvm_rechdr h;
+		size_t n;
+
+		memcpy(&h, p, sizeof(h));
+		n = sizeof(h) + h.size;
+		if (n > size)
+			break;
+		on_one(arg, p, n);
+		p += n;
+		size -= n;
+	}
+	return 0;
+}
+
+static int on_one(struct run *r, const void *rec, size_t size)
+{
 	struct dt_state *st = r->st;
 	struct dvm_rechdr h;
 	uint8_t *p;
@@ -888,33 +909,6 @@ static int round_done(struct run *r)
 	return dt_consume(r->st);
 }
 
-static void fire_timers(struct run *r, uint64_t now)
-{
-	static const uint64_t zero[DBPF_MAXARGS];
-	uint32_t ret;
-
-	for (uint32_t i = 0; i < r->ntimed; i++) {
-		struct timed *t = &r->timed[i];
-
-		if (t->next > now)
-			continue;
-		dbpf_set__test_run(r->set, t->idx, zero, 2, &ret);
-		t->next += t->period;
-		if (t->next <= now)
-			t->next = now + t->period;
-	}
-}
-
-static uint64_t next_deadline(const struct run *r)
-{
-	uint64_t next = UINT64_MAX;
-
-	for (uint32_t i = 0; i < r->ntimed; i++)
-		if (r->timed[i].next < next)
-			next = r->timed[i].next;
-	return next;
-}
-
 static bool stop_signal(const sigset_t *sigs)
 {
 	struct timespec zero = { 0, 0 };
@@ -923,25 +917,34 @@ static bool stop_signal(const sigset_t *sigs)
 	return sig == SIGINT || sig == SIGTERM;
 }
 
+/* The kernel's drop counters join the engine's, which dt_finish reports. */
+static void add_counts(struct run *r)
+{
+	struct dvm_engine *eng = &r->st->eng;
+	struct dbpf_counts c;
+
+	if (dbpf_set__counts(r->set, &c) != 0)
+		return;
+	eng->pbuf.drops += c.dc_bufdrops;
+	eng->aggdrops += c.dc_aggdrops;
+	eng->vs.dvs_drops += c.dc_dyndrops;
+	eng->specdrops += c.dc_specdrops;
+	eng->specbusy += c.dc_specbusy;
+}
+
 static int trace_loop(struct run *r, struct dt_bpf_target *t, const sigset_t *sigs,
     volatile int *stop)
 {
 	struct dt_state *st = r->st;
-	uint64_t t0 = mono();
-	int rc;
+	int rc, status;
 
-	for (uint32_t i = 0; i < r->ntimed; i++)
-		r->timed[i].next = t0 + r->timed[i].period;
 	while (!st->eng.exiting && !*stop) {
-		uint64_t now = mono(), next = next_deadline(r);
-		int wait = 100;
-
-		if (next != UINT64_MAX)
-			wait = next <= now ? 0 : (int)((next - now) / 1000000 < 100 ?
-			    (next - now) / 1000000 : 100);
-		if (dbpf_set__poll(r->set, wait, on_record, r) < 0)
+		if (dbpf_set__poll(r->set, 50, on_record, r) < 0)
 			return -EIO;
-		fire_timers(r, mono());
+		if (dbpf_set__exited(r->set, &status) == 1 && !st->eng.exiting) {
+			st->eng.exiting = true;		/* records may have been dropped */
+			st->eng.exit_status = status;
+		}
 		if (stop_signal(sigs))
 			*stop = 1;
 		if (t != NULL && t->pid != 0 && dt_bpf_target__done(t)) {
@@ -971,6 +974,8 @@ int dt_bpf_run(struct dt_state *st, struct dt_bpf_target *t, const sigset_t *sig
 	memset(&so, 0, sizeof(so));
 	so.so_strsize = (uint32_t)st->opts.strsize;
 	so.so_error_epid = st->eng.error_epid;
+	so.so_nspec = st->opts.nspec < 16 ? st->opts.nspec : 16;
+	so.so_specsize = st->opts.specsize < (1u << 20) ? (uint32_t)st->opts.specsize : 1u << 20;
 	if ((rc = dbpf_attach__setup(err, sizeof(err))) != 0 ||
 	    (rc = dbpf_catalog__new(NULL, &r.cat, err, sizeof(err))) != 0 ||
 	    (rc = dbpf_set__new(&so, &r.set, err, sizeof(err))) != 0 ||
@@ -1003,6 +1008,7 @@ int dt_bpf_run(struct dt_state *st, struct dt_bpf_target *t, const sigset_t *sig
 	fire_special(&r, 1);				/* END */
 	if (rc == 0)
 		rc = round_done(&r);
+	add_counts(&r);
 	if (rc == 0)
 		rc = dt_finish(st);
 	if (t != NULL)

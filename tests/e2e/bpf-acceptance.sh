@@ -90,11 +90,16 @@ check "tick exit status" "3" "$?"
 rc=$?
 grep -q "failed to execute" "$tmp/err" && check "-c missing program" 1 "$rc" ||
     check "-c missing program message" "failed to execute" "$(cat "$tmp/err")"
-"$D" -n 'syscall::getppid:entry { self->s = speculation(); speculate(self->s); trace(1); }' \
-    >/dev/null 2>"$tmp/err"
+# (a clause with a subroutine the translator lacks; -c bounds the run in
+# case it becomes translatable, which the check then reports)
+"$D" -n 'syscall::getppid:entry { trace(cleanpath("/a/../b")); }' \
+    -c "$T getppid 1" >/dev/null 2>"$tmp/err"
 rc=$?
-grep -q "could not enable tracing" "$tmp/err" && check "untranslatable clause" 1 "$rc" ||
-    check "untranslatable clause message" "could not enable tracing" "$(cat "$tmp/err")"
+if grep -q "could not enable tracing: epid 1 (syscall::getppid:entry): pc [0-9]" "$tmp/err"; then
+	check "untranslatable clause" 1 "$rc"
+else
+	check "untranslatable clause message" "could not enable tracing: epid 1 ... pc N" "$(cat "$tmp/err")"
+fi
 
 # 9. -l lists the kernel probes, filtered by -n / -P / -f
 got=$("$D" -l -n 'syscall::getppid:' | awk 'NR > 1 { print $2 ":" $3 ":" $4 }' | tr '\n' ' ')
