@@ -33,6 +33,21 @@ static uint64_t mono(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A tick/profile firing interrupts this thread in user space: arg0 (the
+ * kernel pc) is 0 and arg1 is the user pc it interrupted, here the
+ * instruction after this call in the run loop.
+ */
+static __attribute__((noinline)) void fire_timer(struct dt_state *st,
+    struct dvm_probe *p)
+{
+	uint64_t args[10] = { 0 };
+
+	args[1] = (uint64_t)(uintptr_t)__builtin_extract_return_addr(
+	    __builtin_return_address(0));
+	dt_fire(st, p, args);
+}
+
 static int round_done(struct dt_state *st)
 {
 	if (st->opts.bufpolicy == DVM_BUF_RING)
@@ -102,7 +117,7 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 
 			if (p->period_ns == 0 || p->ecbs == NULL || p->next_ns > now)
 				continue;
-			dt_fire(st, p, NULL);
+			fire_timer(st, p);
 			p->next_ns += p->period_ns;
 			if (p->next_ns <= now)	/* fell behind: skip, never burst */
 				p->next_ns = now + p->period_ns;
