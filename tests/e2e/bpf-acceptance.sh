@@ -84,6 +84,14 @@ check "copyinstr openat" "$tmp/opened-file" "$got"
     >/dev/null 2>&1
 check "tick exit status" "3" "$?"
 
+# 7b. profile-N samples every online CPU; proc:::exit gives CLD_EXITED (1)
+got=$("$D" -q -n 'profile-199 { @[cpu] = count(); } tick-1s { exit(0); }
+    syscall::getppid:entry { }' 2>/dev/null | awk 'NF' | wc -l)
+check "profile-199 on every CPU" "$(nproc)" "$got"
+got=$("$D" -q -n 'proc:::exit /pid == $target/ { printf("%d\n", args[0]); }' \
+    -c "$T getppid 1" 2>/dev/null | tr -d '\n')
+check "proc:::exit reason" "1" "$got"
+
 # 8. failures are exit 1 with a message, never a crash
 "$D" -n 'syscall::getppid:entry { @ = count(); }' -c "$tmp/no-such-program" \
     >/dev/null 2>"$tmp/err"
