@@ -55,5 +55,21 @@ cat >"$tmp/nomatch.s" <<'END'
 END
 "$dasm" -o "$tmp/nomatch.o" "$tmp/nomatch.s" || exit 1
 check nomatch 1 'does not match any probes' -- "$dtrace" -Y "$tmp/nomatch.o"
+# DTrace's session rules (engine activity, exit status, record room).
+check end-status 4 '' -- "$dtrace" -q -n 'BEGIN { exit(3); } END { exit(4); }'
+check begin-stops 0 '^a$' -- "$dtrace" -q -n 'BEGIN { printf("a\n"); exit(0); } BEGIN { printf("b\n"); }'
+if grep -q '^b$' "$tmp/out"; then
+	echo "FAIL begin-stops: a BEGIN clause ran after exit()"; fail=$((fail + 1))
+fi
+check tick-floor 1 'does not match any probes' -- "$dtrace" -n 'tick-1us { exit(0); }'
+check spec-zero 0 '^x=0$' -- "$dtrace" -q -n 'BEGIN { speculate(0); x = 1; } BEGIN { printf("x=%d\n", x); exit(0); }'
+check tiny-buf 1 'Enabling exceeds size of buffer' -- "$dtrace" -x bufsize=4 -n 'BEGIN { trace(1); exit(0); }'
+check end-reserve 1 'END enabling exceeds' -- "$dtrace" -x bufpolicy=fill -x bufsize=16 -n 'BEGIN { exit(0); } END { trace(execname); }'
+check strtok-clauses 0 '^b$' -- "$dtrace" -q -n 'BEGIN { this->s = strtok("a,b", ","); } BEGIN { printf("%s\n", strtok(NULL, ",")); exit(0); }'
+check ustack 0 'dtrace`' -- "$dtrace" -q -n 'BEGIN { ustack(); printf("%d %d\n", stackdepth, ustackdepth > 0); exit(0); }'
+check freopen 0 '^before$' -- "$dtrace" -q -x destructive -n "BEGIN { printf(\"before\\n\"); freopen(\"$tmp/fo.txt\"); printf(\"after\\n\"); exit(0); }"
+if ! grep -q '^after$' "$tmp/fo.txt" 2>/dev/null || grep -q '^after$' "$tmp/out"; then
+	echo "FAIL freopen: output after freopen() did not go to the file"; fail=$((fail + 1))
+fi
 echo "runtime cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
