@@ -92,6 +92,17 @@ got=$("$D" -q -n 'proc:::exit /pid == $target/ { printf("%d\n", args[0]); }' \
     -c "$T getppid 1" 2>/dev/null | tr -d '\n')
 check "proc:::exit reason" "1" "$got"
 
+# 7c. curthread is the task (typed from vmlinux); on-cpu's is the incoming one
+got=$("$D" -q -n 'syscall::getppid:entry /pid == $target/ {
+    @[((struct task_struct *)curthread)->pid == tid,
+      ((struct task_struct *)curthread)->tgid == pid] = count(); }' \
+    -c "$T getppid 7" 2>/dev/null | awk 'NF { print $1 $2 ":" $3 }')
+check "curthread->pid/tgid" "11:7" "$got"
+got=$("$D" -q -n 'sched:::on-cpu /pid == $target/ {
+    @[((struct task_struct *)curthread)->tgid == $target] = count(); }' \
+    -c "$T sleep 20" 2>/dev/null | awk 'NF { print $1 }')
+check "on-cpu curthread is the incoming task" "1" "$got"
+
 # 8. failures are exit 1 with a message, never a crash
 "$D" -n 'syscall::getppid:entry { @ = count(); }' -c "$tmp/no-such-program" \
     >/dev/null 2>"$tmp/err"
