@@ -62,7 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (dobj__read_mem_flags(data, size, DOBJ_READ_NO_IDENT, &in, &err) != 0)
 		return 0;
-	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "fuzzhost", "Fuzz-1.0", LNK_F_TYPE_WARN };
+	/* an empty symbol source: symbol roots fail to bind, never read /proc */
+	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "fuzzhost", "Fuzz-1.0", LNK_F_TYPE_WARN,
+		"/dev/null" };
 	struct lnk_diag diag = { NULL, NULL, 0, 0 };
 	const char *name = "fuzz.o";
 	if (lnk_link__objects(&in, &name, 1, tf, &o, &diag, &out) == 0) {

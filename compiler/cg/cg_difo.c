@@ -289,19 +289,14 @@ int cg_difo_finish(struct cg *g, int32_t *index)
 		uint32_t pc = d->labels[DIF_INSTR_LABEL(*ins)].pc;
 		*ins = DIF_INSTR_BRANCH(DIF_INSTR_OP(*ins), pc);
 	}
-	/* a label at the very end names no instruction: keep a ret there */
-	struct dif_reloc *vrels = cg_grow(g, NULL, &(uint32_t){ 0 }, d->nrels + 1,
-					  sizeof(*vrels));
-	dif_reloc_strip_roots(vrels, d->rels, d->nrels);
 	struct dif_difo view = { .dtdo_buf = d->text, .dtdo_len = d->len,
 		.dtdo_intlen = d->nints, .dtdo_inttab = d->ints, .dtdo_strtab = d->strs,
 		.dtdo_strlen = d->nstrs, .dtdo_varlen = d->nvars, .dtdo_vartab = d->vars,
-		.dtdo_reltab = vrels, .dtdo_rellen = d->nrels, .dtdo_rtype = d->rtype,
+		.dtdo_reltab = d->rels, .dtdo_rellen = d->nrels, .dtdo_rtype = d->rtype,
 		.dtdo_destructive = d->destructive };
 	struct dvm_validate_opts vo = { .dvo_flags = DVM_VF_RELOCATABLE };
 	struct dvm_verr errs[4];
 	unsigned n = dvm_difo__validate(&view, &vo, errs, 4);
-	free(vrels);
 	if (n != 0) {
 		char line[160];
 		dvm_verr__format(&errs[0], line, sizeof(line));

@@ -38,9 +38,10 @@
  *              BTF prototype).  Valid on MEMBER_OFFSET, MEMBER_SIZE, LOAD,
  *              ULOAD and STORE.
  *
- * Both are flags on existing kinds so that relocatable DIF stays valid for
- * the validator's kind/instruction pairing (a symbol address is a usetx
- * constant like any other).
+ * Both are flags on existing kinds: the root changes where the linker looks
+ * a name up, never the kind/instruction pairing the validator checks (a
+ * symbol address is a usetx constant like any other).  The validator accepts
+ * one root flag per relocation (rule RELOC_FLAGS).
  */
 #ifndef DIF_DIF_RELOC_H
 #define DIF_DIF_RELOC_H
@@ -72,20 +73,5 @@ struct dif_reloc {
 	uint32_t	dtr_type;	/* object strtab: type name, e.g. "struct thread" */
 	uint32_t	dtr_member;	/* object strtab: member path "a.b.c", 0 = none */
 };
-
-/*
- * Copy n relocations without their root flags (F_SYMBOL, F_ARG).  The root
- * only changes where the linker looks a name up, never the kind/instruction
- * pairing the validator checks; tools that validate relocatable DIF before
- * the linker has bound the roots validate the stripped copy.
- */
-static inline void dif_reloc_strip_roots(struct dif_reloc *dst, const struct dif_reloc *src,
-    uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		dst[i] = src[i];
-		dst[i].dtr_flags &= (uint16_t)~(DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG);
-	}
-}
 
 #endif /* DIF_DIF_RELOC_H */

@@ -1505,16 +1505,7 @@ static void validate_difo(struct asm_state *st, const struct dobj_difo *od)
 	dobj_difo__view(od, &view);
 	if (st->obj->kind == DOBJ_RELOCATABLE)
 		opts.dvo_flags |= DVM_VF_RELOCATABLE;
-	/* root flags are the linker's business (dif_reloc.h): validate without */
-	struct dif_reloc *vrels = malloc((od->rellen + 1) * sizeof(*vrels));
-	if (vrels == NULL) {
-		st->enomem = true;
-		return;
-	}
-	dif_reloc_strip_roots(vrels, od->reltab, od->rellen);
-	view.dtdo_reltab = vrels;
 	n = dvm_difo__validate(&view, &opts, errs, DASM_MAX_ERRORS);
-	free(vrels);
 	shown = n < DASM_MAX_ERRORS ? n : DASM_MAX_ERRORS;
 	for (unsigned i = 0; i < shown; i++) {
 		char msg[256];

@@ -289,7 +289,7 @@ START_TEST(test_loads_match_c)
 
 	/* The typer calls a by-value load of an array/struct an error; the
 	 * linker's answer (the address) is checked with type errors as warnings. */
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	for (int r = 0; r < f->n; r++)
 		load_difo(&s, r, f, r, "uload");
 	clauses(&s, f->n);
@@ -436,7 +436,7 @@ START_TEST(test_stores_match_c)
 	struct typ_file *tf = tf_open(layouts[_i].tf);
 	const struct layout_row *rows = layouts[_i].rows;
 	size_t n = *layouts[_i].count;
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	unsigned linked = 0, refused = 0;
 
 	for (size_t r = 0; r < n; r++) {
@@ -488,7 +488,7 @@ START_TEST(test_store_misuse)
 	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n"
 	    "\t.action difexpr difo=d1\n.end\n");
 	struct dobj *out;
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	ck_assert_int_eq(link_n(tf, &in, 1, &o, &out), -EINVAL);
 	ck_assert_msg(strstr(diag_buf, "storing into a bit-field member is not supported") &&
 	    strstr(diag_buf, "'mid'"), "%s", diag_buf);
@@ -520,7 +520,7 @@ START_TEST(test_pointer_casts_vanish)
 		    "\ttypecast cast(\"%s\"), %%r1\n\tret %%r1\n.end\n", i, types[i]);
 	clauses(&s, 4);
 	struct dobj *in = assemble(s);
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	struct dobj *out = link_ok(tf, &in, 1, &o);
 	for (uint32_t i = 0; i < 4; i++) {
 		ck_assert_msg(out->difos[i].len == 2, "cast to %s left code", types[i]);
@@ -765,7 +765,7 @@ START_TEST(test_ambiguous_type)
 	clauses(&s, 2);
 	in = assemble(s);
 	/* The typer looks at the first definition only: x is a type warning there. */
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	out = link_ok(tf, &in, 1, &o);
 	ck_assert_uint_eq(run(out, 0), 4);
 	ck_assert_uint_eq(run(out, 1), 0);
@@ -857,7 +857,7 @@ START_TEST(test_typer_integration)
 	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
 	ck_assert_msg(strstr(diag_buf, "a.o:0:0: error: clause 1 (dtrace:::BEGIN): type error at pc 1 "
 	    "(uload") && strstr(diag_buf, "td_name"), "%s", diag_buf);
-	struct lnk_opts o = { 0, NULL, NULL, LNK_F_TYPE_WARN };
+	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	struct lnk_diag d = { diag_line, NULL, 0, 0 };
 	const char *name = "a.o";
 	diag_buf[0] = '\0';
@@ -1009,7 +1009,8 @@ START_TEST(test_resolvers)
 {
 	struct typ_file *tf = tf_open("freebsd_a");
 	struct dobj *in = assemble(obj_targets);
-	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "web3", "FreeBSD-14.1-RELEASE", 0 };
+	struct lnk_opts o = { .resolvers = LNK_RESOLVE_HOSTNAME, .target_name = "web3",
+		.target_version = "FreeBSD-14.1-RELEASE" };
 	struct dobj *out = link_ok(tf, &in, 1, &o);
 
 	ck_assert_uint_eq(out->nclauses, 2);	/* web* and the untargeted one */
@@ -1054,7 +1055,7 @@ START_TEST(test_resolvers_skip_foreign_types)
 	    ".clause\n\t.probe \"linux*\", \"dtrace\", \"\", \"\", \"BEGIN\"\n"
 	    "\t.action difexpr difo=lx\n.end\n"
 	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d1\n.end\n");
-	struct lnk_opts o = { LNK_RESOLVE_HOSTNAME, "bsd1", NULL, 0 };
+	struct lnk_opts o = { .resolvers = LNK_RESOLVE_HOSTNAME, .target_name = "bsd1" };
 	struct dobj *out = link_ok(tf, &in, 1, &o);
 	ck_assert_uint_eq(out->nclauses, 1);
 	ck_assert_uint_eq(out->ndifos, 1);

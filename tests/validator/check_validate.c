@@ -770,6 +770,20 @@ START_TEST(test_reloc_flags)
 }
 END_TEST
 
+/* ASSERTION: one root flag (symbol or argument) is valid; both at once are RELOC_FLAGS. */
+START_TEST(test_reloc_root_flags)
+{
+	single_valid(&tdifo, DIF_OP_ULOAD);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_SYMBOL;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_ARG;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG;
+	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "both roots");
+}
+END_TEST
+
 /* ASSERTION: ustore needs one STORE relocation, is refused linked, and never stores to %r0. */
 START_TEST(test_ustore_rules)
 {
@@ -1431,7 +1445,7 @@ static Suite *validate_suite(void)
 		{ "calls", { test_subr_range, test_destructive, test_push_type } },
 		{ "relocations", { test_pseudo_linked, test_reloc_missing, test_reloc_multiple,
 		    test_reloc_kind, test_reloc_index, test_reloc_in_linked, test_reloc_orphan,
-		    test_reloc_flags, test_ustore_rules, test_hypercall } },
+		    test_reloc_flags, test_reloc_root_flags, test_ustore_rules, test_hypercall } },
 		{ "object", { test_null_table, test_empty_text, test_no_final_ret,
 		    test_text_too_long, test_inttab_too_long, test_strtab_too_long,
 		    test_difo_too_big, test_rtype_size, test_rtype_type } },
