@@ -20,7 +20,8 @@
  *   3. A probe "about" another task (sched:::on-cpu, which fires in the
  *      outgoing thread) reads pid, tid and curthread from that task: the
  *      catalog's task recipe goes into spare arguments and the clause's
- *      `ldgs pid/tid/curthread` become `ldgs arg9/arg8/arg7`; `self->`
+ *      `ldgs pid/tid/curthread` become `ldgs arg9/arg8/arg7`, `execname`
+ *      becomes the address of that task's comm (task_execname); `self->`
  *      is keyed by that task too (dbpf_attach.at_self_*).
  *   4. tick-N and profile-N in a kernel program are perf software clocks
  *      (profile-N on every online CPU, tick-N on CPU 0) running
@@ -319,11 +320,116 @@ struct fixctx {
 static const uint16_t task_from[3] = { DIF_VAR_PID, DIF_VAR_TID, DIF_VAR_CURTHREAD };
 static const uint16_t task_to[3] = { DIF_VAR_ARG9, DIF_VAR_ARG8, DIF_VAR_ARG7 };
 
+static const uint8_t op_form[256] = {
+#define OP_FORM_(num, name, mn, form, sem) [num] = form,
+	DIF_OPCODES(OP_FORM_)
+#undef OP_FORM_
+};
+
+/* Registers %r1..%r7 any instruction of d names, as a bit mask. */
+static unsigned regs_used(const struct dif_difo *d)
+{
+	unsigned m = 0;
+
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++) {
+		dif_instr_t in = d->dtdo_buf[pc];
+
+		switch (op_form[DIF_INSTR_OP(in)]) {
+		case DIF_FORM_R3: case DIF_FORM_CMP:
+			m |= 1u << DIF_INSTR_R2(in);
+			/* FALLTHROUGH */
+		case DIF_FORM_R2: case DIF_FORM_LOAD: case DIF_FORM_STORE:
+		case DIF_FORM_TST:
+			m |= 1u << DIF_INSTR_R1(in) | 1u << DIF_INSTR_RD(in);
+			break;
+		case DIF_FORM_LDA: case DIF_FORM_PUSH:
+			m |= 1u << DIF_INSTR_R2(in) | 1u << DIF_INSTR_RD(in);
+			break;
+		case DIF_FORM_BRANCH: case DIF_FORM_NONE:
+			break;
+		default:
+			m |= 1u << DIF_INSTR_RD(in);
+			break;
+		}
+	}
+	return m;
+}
+
+/*
+ * execname of the probe's task (a copy of d): each `ldgs execname, %rd`
+ * becomes the task's comm, with a register d never names as a temporary:
+ *     ldgs arg7, %rd           the task (see enable)
+ *     setx <comm offset>, %rt
+ *     add  %rd, %rt, %rd
+ * Branch labels move with the instructions.  d itself when d reads no
+ * execname or has no free register (execname then stays the current one).
+ */
+static const struct dif_difo *task_execname(struct run *r, const struct dif_difo *d)
+{
+	static const uint16_t ex[1] = { DIF_VAR_EXECNAME };
+	unsigned used, n = 0, rt = 0;
+	uint32_t *newpc, len = 0;
+	struct dif_difo *nd;
+	dif_instr_t *buf;
+	uint64_t *ints;
+
+	if (!difo_reads(d, ex, 1))
+		return d;
+	used = regs_used(d);
+	for (unsigned i = 1; i < 8 && rt == 0; i++)
+		if (!(used & (1u << i)))
+			rt = i;
+	if (rt == 0)
+		return d;
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++)
+		n += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
+		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == DIF_VAR_EXECNAME;
+	nd = zalloc(r, sizeof(*nd));
+	buf = zalloc(r, (d->dtdo_len + 2 * n) * sizeof(*buf));
+	newpc = zalloc(r, (d->dtdo_len + 1) * sizeof(*newpc));
+	ints = zalloc(r, (d->dtdo_intlen + 1) * sizeof(*ints));
+	if (nd == NULL || buf == NULL || newpc == NULL || ints == NULL)
+		return NULL;
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++) {
+		dif_instr_t in = d->dtdo_buf[pc];
+
+		newpc[pc] = len;
+		len += DIF_INSTR_OP(in) == DIF_OP_LDGS &&
+		    DIF_INSTR_VAR(in) == DIF_VAR_EXECNAME ? 3 : 1;
+	}
+	newpc[d->dtdo_len] = len;
+	if (d->dtdo_intlen > 0)
+		memcpy(ints, d->dtdo_inttab, d->dtdo_intlen * sizeof(*ints));
+	ints[d->dtdo_intlen] = dbpf_catalog__task_off(r->cat)->comm;
+	for (uint32_t pc = 0, o = 0; pc < d->dtdo_len; pc++) {
+		dif_instr_t in = d->dtdo_buf[pc];
+		unsigned rd = DIF_INSTR_RD(in);
+
+		if (DIF_INSTR_OP(in) == DIF_OP_LDGS && DIF_INSTR_VAR(in) == DIF_VAR_EXECNAME) {
+			buf[o++] = DIF_INSTR_IMM16(DIF_OP_LDGS, DIF_VAR_ARG7, rd);
+			buf[o++] = DIF_INSTR_IMM16(DIF_OP_SETX, d->dtdo_intlen, rt);
+			buf[o++] = DIF_INSTR_FMT(DIF_OP_ADD, rd, rt, rd);
+			continue;
+		}
+		if (is_branch((uint8_t)DIF_INSTR_OP(in)) && DIF_INSTR_LABEL(in) <= d->dtdo_len)
+			in = DIF_INSTR_BRANCH(DIF_INSTR_OP(in), newpc[DIF_INSTR_LABEL(in)]);
+		buf[o++] = in;
+	}
+	*nd = *d;
+	nd->dtdo_buf = buf;
+	nd->dtdo_len = len;
+	nd->dtdo_inttab = ints;
+	nd->dtdo_intlen = d->dtdo_intlen + 1;
+	return nd;
+}
+
 static const struct dif_difo *fix_difo(struct run *r, const struct dif_difo *d,
     const struct fixctx *fx)
 {
 	if (d == NULL || !fx->task)
 		return d;
+	if ((d = task_execname(r, d)) == NULL)
+		return NULL;
 	return retarget(r, d, task_from, task_to, 3);
 }
 
@@ -349,6 +455,8 @@ static int clause_of(struct run *r, const struct dvm_ecb *e, const struct fixctx
 		struct dbpf_step *d = &steps[n];
 		const struct dif_difo *dp = s->has_difo ? fix_difo(r, &s->difo, fx) : NULL;
 
+		if (s->has_difo && dp == NULL)
+			return -ENOMEM;
 		d->actndx = s->actndx;
 		d->difo = dp;
 		switch (s->kind) {
@@ -376,7 +484,8 @@ static int clause_of(struct run *r, const struct dvm_ecb *e, const struct fixctx
 			for (uint32_t k = 0; k < nkeys; k++) {
 				const struct dvm_step *ks = &e->steps[s->tuple_first + 1 + k];
 
-				keys[k].difo = fix_difo(r, &ks->difo, fx);
+				if ((keys[k].difo = fix_difo(r, &ks->difo, fx)) == NULL)
+					return -ENOMEM;
 				keys[k].actndx = ks->actndx;
 				keys[k].string = ks->string;
 			}
@@ -389,7 +498,8 @@ static int clause_of(struct run *r, const struct dvm_ecb *e, const struct fixctx
 			if (s->has_incr) {
 				const struct dvm_step *is = &e->steps[s->tuple_first + s->ntuple - 1];
 
-				d->incr = fix_difo(r, &is->difo, fx);
+				if ((d->incr = fix_difo(r, &is->difo, fx)) == NULL)
+					return -ENOMEM;
 				d->incr_actndx = is->actndx;
 			}
 			break;

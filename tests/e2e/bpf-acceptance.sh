@@ -102,6 +102,9 @@ got=$("$D" -q -n 'sched:::on-cpu /pid == $target/ {
     @[((struct task_struct *)curthread)->tgid == $target] = count(); }' \
     -c "$T sleep 20" 2>/dev/null | awk 'NF { print $1 }')
 check "on-cpu curthread is the incoming task" "1" "$got"
+got=$("$D" -q -n 'sched:::on-cpu /pid == $target/ { @[execname] = count(); }' \
+    -c "$T sleep 20" 2>/dev/null | awk '$1 == "bpf_target" { print ($2 >= 20) }')
+check "on-cpu execname is the incoming task's" "1" "$got"
 
 # 8. failures are exit 1 with a message, never a crash
 "$D" -n 'syscall::getppid:entry { @ = count(); }' -c "$tmp/no-such-program" \
