@@ -13,10 +13,12 @@
  *      prepended to each clause's predicate as DIF: the filter value is
  *      exposed as a spare argument (arg8/arg9) in the attach table and
  *      compared with the probe's constant.  When every probe of a hook is
- *      enabled with the same clauses, and nothing in them can tell the
- *      probes apart (probefunc, id, ... or a non-quiet record header),
- *      one unfiltered program serves them all: `syscall:::entry` costs
- *      one program, not 700.
+ *      enabled with the same clauses, and nothing in them needs the
+ *      probe's own id (id, epid, or a non-quiet record header), one
+ *      unfiltered program serves them all, probefunc coming from the
+ *      syscall number by a binary search compiled into the DIF:
+ *      `syscall:::entry { @[probefunc] = count(); }` is one program, not
+ *      360 (each of which would run on every syscall).
  *   3. A probe "about" another task (sched:::on-cpu, which fires in the
  *      outgoing thread) reads pid, tid and curthread from that task: the
  *      catalog's task recipe goes into spare arguments and the clause's
@@ -312,6 +314,8 @@ struct probe_plan {
 
 struct fixctx {
 	bool			filter, task;
+	bool			family;		/* one program for the whole family:
+						   probefunc from the syscall number */
 	enum dbpf_cmp		cmp;
 	bool			b_const;
 	uint64_t		b;
@@ -423,9 +427,173 @@ static const struct dif_difo *task_execname(struct run *r, const struct dif_difo
 	return nd;
 }
 
+/* ---- probefunc of a family program -------------------------------------- */
+
+struct tree {
+	dif_instr_t	*buf;
+	uint32_t	n;
+	uint32_t	*fix;		/* branches to END (bit 31: to MISS) */
+	uint32_t	nfix;
+	uint32_t	int0, str0;	/* first new inttab index / strtab offset */
+	const uint32_t	*stroff;	/* name offsets, by systab index */
+	unsigned	rd, rt;
+};
+
+/*
+ * The syscall name of the number in %rt into %rd, by binary search over
+ * the (sorted) syscall table, every branch forward:
+ *   node:  setx nr[mid], %rd; cmp %rt, %rd; bl LEFT; <right half>; LEFT: <left half>
+ *   leaf:  setx nr[i], %rd; cmp %rt, %rd; bne MISS; sets name[i], %rd; ba END
+ * then  MISS: sets "", %rd   END:
+ */
+static void tree_emit(struct tree *t, unsigned lo, unsigned hi)
+{
+	if (hi - lo == 1) {
+		t->buf[t->n++] = DIF_INSTR_IMM16(DIF_OP_SETX, t->int0 + lo, t->rd);
+		t->buf[t->n++] = DIF_INSTR_FMT(DIF_OP_CMP, t->rt, t->rd, 0);
+		t->fix[t->nfix++] = t->n | 0x80000000u;
+		t->buf[t->n++] = DIF_INSTR_BRANCH(DIF_OP_BNE, 0);
+		t->buf[t->n++] = DIF_INSTR_IMM16(DIF_OP_SETS, t->stroff[lo], t->rd);
+		t->fix[t->nfix++] = t->n;
+		t->buf[t->n++] = DIF_INSTR_BRANCH(DIF_OP_BA, 0);
+		return;
+	}
+	unsigned mid = (lo + hi) / 2;
+	uint32_t bl;
+
+	t->buf[t->n++] = DIF_INSTR_IMM16(DIF_OP_SETX, t->int0 + mid, t->rd);
+	t->buf[t->n++] = DIF_INSTR_FMT(DIF_OP_CMP, t->rt, t->rd, 0);
+	bl = t->n++;
+	tree_emit(t, mid, hi);
+	t->buf[bl] = DIF_INSTR_BRANCH(DIF_OP_BL, t->n);
+	tree_emit(t, lo, mid);
+}
+
+/* Instructions one probefunc lookup takes. */
+static uint32_t tree_len(void)
+{
+	return 5 * dbpf_nsys + 4 * (dbpf_nsys - 1) + 1;
+}
+
+/*
+ * A copy of d where each `ldgs probefunc, %rd` is the lookup above, with
+ * %rt (a register d never names) = arg9, the syscall number the family
+ * program exposes there.  NULL when out of memory; d when d has no
+ * probefunc; (void *)-1 when no register is free.
+ */
+static const struct dif_difo *family_probefunc(struct run *r, const struct dif_difo *d)
+{
+	static const uint16_t pf[1] = { DIF_VAR_PROBEFUNC };
+	unsigned used, rt = 0, n = 0;
+	uint32_t *newpc, len = 0, slen, tl = tree_len();
+	struct dif_difo *nd;
+	dif_instr_t *buf;
+	uint64_t *ints;
+	uint32_t *stroff;
+	char *str;
+	struct tree t;
+
+	if (!difo_reads(d, pf, 1))
+		return d;
+	used = regs_used(d);
+	for (unsigned i = 1; i < 8 && rt == 0; i++)
+		if (!(used & (1u << i)))
+			rt = i;
+	if (rt == 0)
+		return (const struct dif_difo *)(uintptr_t)-1;
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++)
+		n += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
+		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == DIF_VAR_PROBEFUNC;
+	slen = d->dtdo_strlen + 1;
+	for (unsigned i = 0; i < dbpf_nsys; i++)
+		slen += (uint32_t)strlen(dbpf_systab[i].name) + 1;
+	if (slen > 0xffff || d->dtdo_intlen + dbpf_nsys > 0xffff)
+		return (const struct dif_difo *)(uintptr_t)-1;
+	nd = zalloc(r, sizeof(*nd));
+	buf = zalloc(r, (d->dtdo_len + n * (tl + 1)) * sizeof(*buf));
+	newpc = zalloc(r, (d->dtdo_len + 1) * sizeof(*newpc));
+	ints = zalloc(r, (d->dtdo_intlen + dbpf_nsys) * sizeof(*ints));
+	str = zalloc(r, slen);
+	stroff = zalloc(r, dbpf_nsys * sizeof(*stroff));
+	t.fix = zalloc(r, 2 * dbpf_nsys * sizeof(*t.fix));
+	if (!nd || !buf || !newpc || !ints || !str || !stroff || !t.fix)
+		return NULL;
+	if (d->dtdo_intlen > 0)
+		memcpy(ints, d->dtdo_inttab, d->dtdo_intlen * sizeof(*ints));
+	if (d->dtdo_strlen > 0)
+		memcpy(str, d->dtdo_strtab, d->dtdo_strlen);
+	uint32_t so = d->dtdo_strlen, empty = so++;	/* "" */
+
+	for (unsigned i = 0; i < dbpf_nsys; i++) {
+		ints[d->dtdo_intlen + i] = (uint64_t)dbpf_systab[i].nr;
+		stroff[i] = so;
+		memcpy(str + so, dbpf_systab[i].name, strlen(dbpf_systab[i].name) + 1);
+		so += (uint32_t)strlen(dbpf_systab[i].name) + 1;
+	}
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++) {
+		newpc[pc] = len;
+		len += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
+		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == DIF_VAR_PROBEFUNC ? 1 + tl : 1;
+	}
+	newpc[d->dtdo_len] = len;
+	t.buf = buf;
+	t.n = 0;
+	t.int0 = d->dtdo_intlen;
+	t.stroff = stroff;
+	t.rt = rt;
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++) {
+		dif_instr_t in = d->dtdo_buf[pc];
+
+		if (DIF_INSTR_OP(in) == DIF_OP_LDGS && DIF_INSTR_VAR(in) == DIF_VAR_PROBEFUNC) {
+			uint32_t miss, end;
+
+			t.rd = DIF_INSTR_RD(in);
+			t.nfix = 0;
+			buf[t.n++] = DIF_INSTR_IMM16(DIF_OP_LDGS, DIF_VAR_ARG9, rt);
+			tree_emit(&t, 0, dbpf_nsys);
+			miss = t.n;
+			buf[t.n++] = DIF_INSTR_IMM16(DIF_OP_SETS, empty, t.rd);
+			end = t.n;
+			for (uint32_t i = 0; i < t.nfix; i++)
+				buf[t.fix[i] & 0x7fffffffu] = DIF_INSTR_BRANCH(
+				    DIF_INSTR_OP(buf[t.fix[i] & 0x7fffffffu]),
+				    (t.fix[i] & 0x80000000u) ? miss : end);
+			continue;
+		}
+		if (is_branch((uint8_t)DIF_INSTR_OP(in)) && DIF_INSTR_LABEL(in) <= d->dtdo_len)
+			in = DIF_INSTR_BRANCH(DIF_INSTR_OP(in), newpc[DIF_INSTR_LABEL(in)]);
+		buf[t.n++] = in;
+	}
+	*nd = *d;
+	nd->dtdo_buf = buf;
+	nd->dtdo_len = t.n;
+	nd->dtdo_inttab = ints;
+	nd->dtdo_intlen = d->dtdo_intlen + dbpf_nsys;
+	nd->dtdo_strtab = str;
+	nd->dtdo_strlen = slen;
+	return nd;
+}
+
+/* Can every DIFO of e take the family rewrite (a free register each)? */
+static bool family_ok(struct run *r, const struct dvm_ecb *e)
+{
+	if (e->has_pred && family_probefunc(r, &e->pred) == (void *)(uintptr_t)-1)
+		return false;
+	for (uint32_t i = 0; i < e->nsteps; i++)
+		if (e->steps[i].has_difo &&
+		    family_probefunc(r, &e->steps[i].difo) == (void *)(uintptr_t)-1)
+			return false;
+	return true;
+}
+
 static const struct dif_difo *fix_difo(struct run *r, const struct dif_difo *d,
     const struct fixctx *fx)
 {
+	if (d != NULL && fx->family) {
+		d = family_probefunc(r, d);
+		if (d == (void *)(uintptr_t)-1)
+			return NULL;
+	}
 	if (d == NULL || !fx->task)
 		return d;
 	if ((d = task_execname(r, d)) == NULL)
@@ -577,6 +745,11 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 		at.at_args[i].as_kind = DBPF_ARG_ZERO;
 	for (uint32_t i = 0; i < k.nargs && i < DBPF_MAXARGS; i++)
 		at.at_args[i] = argsrc_of(&k.args[i]);
+	if (!use_filter && k.cmp != DBPF_CMP_NONE) {	/* a family program */
+		fx.family = true;
+		at.at_args[9] = argsrc_of(&k.filt_a);	/* the syscall number */
+		at.at_func = "";
+	}
 	if (use_filter && k.cmp != DBPF_CMP_NONE) {
 		fx.filter = true;
 		fx.cmp = (enum dbpf_cmp)k.cmp;
@@ -633,8 +806,8 @@ static bool same_clauses(const struct dvm_probe *a, const struct dvm_probe *b)
 	return x == NULL && y == NULL;
 }
 
-static const uint16_t identity_vars[] = { DIF_VAR_ID, DIF_VAR_PROBEPROV,
-	DIF_VAR_PROBEMOD, DIF_VAR_PROBEFUNC, DIF_VAR_PROBENAME, DIF_VAR_EPID };
+/* What a family program cannot give per probe (probefunc it can). */
+static const uint16_t identity_vars[] = { DIF_VAR_ID, DIF_VAR_EPID };
 
 /*
  * Can one unfiltered program serve every probe on p's hook?  Every catalog
@@ -652,7 +825,7 @@ static bool whole_family(struct run *r, const struct dvm_probe *p,
 		return false;
 	for (const struct dvm_ecb *e = p->ecbs; e != NULL; e = e->next)
 		if (ecb_reads(e, identity_vars, sizeof(identity_vars) / 2) ||
-		    (e->records && !st->dctx.opts.quiet))
+		    (e->records && !st->dctx.opts.quiet) || !family_ok(r, e))
 			return false;
 	for (size_t i = 0; i < dbpf_catalog__count(r->cat); i++) {
 		const struct dbpf_kprobe *c = dbpf_catalog__probe(r->cat, i);

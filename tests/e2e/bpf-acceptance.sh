@@ -49,6 +49,14 @@ case $got in
 *) echo "FAIL syscall:::entry family: got '$got'"; fails=$((fails + 1));;
 esac
 
+# 2b. probefunc in the family program (a DIF binary search over the table)
+got=$("$D" -q -n 'syscall:::entry /pid == $target/ { @[probefunc] = count(); }' \
+    -c "$T getppid 321" 2>/dev/null | awk '$1 == "getppid" { print $2 }')
+check "syscall:::entry probefunc" "321" "$got"
+got=$("$D" -q -n 'syscall:::return /pid == $target/ { @[probefunc] = count(); }' \
+    -c "$T getppid 123" 2>/dev/null | awk '$1 == "getppid" { print $2 }')
+check "syscall:::return probefunc" "123" "$got"
+
 # 3. return probes: arg0 is the return value (getppid returns the parent: dtrace)
 "$D" -q -n 'syscall::getppid:return /pid == $target/ { @[arg0] = count(); }' \
     -c "$T getppid 5" >"$tmp/ret.out" 2>/dev/null &
