@@ -531,10 +531,10 @@ static struct dc_ty *check_unary(struct ctx *C, struct dc_node *n)
 		struct dc_node *l = n->l;
 		if (l->kind == DC_N_VAR && l->mod == NULL && l->scope == DC_VS_NONE &&
 		    check_ident(C, l, true) == NULL) {
-			/* ++/-- creates an int variable, like a first assignment */
-			l->var = var_new(p, l->name, DC_VS_GLOBAL, p->t_int);
+			/* ++/-- creates the variable, as an int64_t (DTrace's rule) */
+			l->var = var_new(p, l->name, DC_VS_GLOBAL, p->t_int64);
 			l->scope = DC_VS_GLOBAL;
-			l->type = p->t_int;
+			l->type = p->t_int64;
 			l->is_lvalue = l->is_writable = true;
 		}
 		struct dc_ty *t = check(C, n->l);
@@ -1223,7 +1223,7 @@ static void create_incdec_node(struct ctx *C, struct dc_node *n)
 		    var_find(C->p, n->l->name, DC_VS_SYMBOL) == NULL &&
 		    bvar(C->p, n->l->name) == NULL && bfunc(C->p, n->l->name) == NULL &&
 		    !dc_library_ident(n->l->name) && !pre_assigned(C, n->l->name))
-			var_new(C->p, n->l->name, DC_VS_GLOBAL, C->p->t_int);
+			var_new(C->p, n->l->name, DC_VS_GLOBAL, C->p->t_int64);
 		if (n->l)
 			create_incdec_node(C, n->l);
 		if (n->r)

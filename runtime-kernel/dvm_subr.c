@@ -1044,7 +1044,10 @@ static unsigned min_args(uint32_t s)
 	case DIF_SUBR_RINDEX: case DIF_SUBR_COPYIN: case DIF_SUBR_INET_NTOP:
 	case DIF_SUBR_STRTOK: case DIF_SUBR_MEMREF: case DIF_SUBR_JSON:
 		return 2;
+	case DIF_SUBR_PHYSMEM_READ:
+		return 2;
 	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO: case DIF_SUBR_MEMSTR:
+	case DIF_SUBR_PHYSMEM_WRITE:
 		return 3;
 	default:
 		return 1;

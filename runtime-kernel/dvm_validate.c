@@ -46,7 +46,8 @@
  *   33 DIFO_TOO_BIG     text + tables <= size limit
  *   34 RTYPE_SIZE       a by-value return type has size 0, 1, 2, 4 or 8
  *   35 RTYPE_TYPE       return type kind is CTF/STRING, flags known
- *   36 DESTRUCTIVE      copyout/copyoutstr only in a DIFO marked destructive
+ *   36 DESTRUCTIVE      copyout/copyoutstr/physmem_write only in a DIFO
+ *                       marked destructive
  *   Variable table (user variables are those with id >= 0x500)
  *   37 VAR_SCOPE        scope is global, thread or local
  *   38 VAR_KIND_BAD     kind is array or scalar
@@ -356,8 +357,8 @@ static void call(struct vctx *c, uint32_t pc, dif_instr_t in)
 	dest(c, pc, DIF_INSTR_RD(in));
 	if (subr > DIF_SUBR_MAX)
 		at_pc(c, pc, DVM_RULE_SUBR_RANGE, subr);
-	else if ((subr == DIF_SUBR_COPYOUT || subr == DIF_SUBR_COPYOUTSTR) &&
-	    !c->dp->dtdo_destructive)
+	else if ((subr == DIF_SUBR_COPYOUT || subr == DIF_SUBR_COPYOUTSTR ||
+	    subr == DIF_SUBR_PHYSMEM_WRITE) && !c->dp->dtdo_destructive)
 		at_pc(c, pc, DVM_RULE_DESTRUCTIVE, subr);
 }
 

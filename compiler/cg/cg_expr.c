@@ -1277,6 +1277,30 @@ static void store_aggregate(struct cg *g, const struct dc_node *lv, int v,
 		var->copy_type = "";
 }
 
+/*
+ * A value stored into a D variable takes the variable's integer type, as C's
+ * assignment conversion does: a uint16_t global keeps 16 bits.  Registers
+ * hold values sign- or zero-extended to 64 bits, so only a change that can
+ * alter bits within 64 needs int_convert's shifts: a narrower destination
+ * (below 8 bytes) that is narrower than the source, or of the other sign.
+ * Same width and sign need nothing (the register may hold a wider
+ * intermediate, which DTrace stores as it is).
+ */
+static void var_convert(struct cg *g, int v, const struct dc_ty *from, const struct dc_ty *to)
+{
+	const struct dc_ty *f = cg_resolve(from), *t = cg_resolve(to);
+
+	if (f == NULL || t == NULL || !known(f) || !known(t) ||
+	    (f->kind != DC_TY_INT && f->kind != DC_TY_ENUM) ||
+	    (t->kind != DC_TY_INT && t->kind != DC_TY_ENUM))
+		return;
+	uint64_t fs = cg_size(g, f), ts = cg_size(g, t);
+	if (ts >= 8 || (fs == ts && is_signed_ty(f) == is_signed_ty(t)) ||
+	    (ts > fs && (!is_signed_ty(f) || is_signed_ty(t))))
+		return;
+	int_convert(g, v, f, t);
+}
+
 /* Store %v into lvalue lv (variables: st?s; arrays: tuple + st?aa; memory). */
 static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc_ty *vt,
 		  const struct dc_node *src)
@@ -1290,6 +1314,7 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		struct cg_var *var = cg_var_get(g, sc, lv->name, DIFV_KIND_SCALAR,
 						var_type(lv, vt));
 		static const int ops[] = { DIF_OP_STGS, DIF_OP_STTS, DIF_OP_STLS };
+		var_convert(g, v, vt, var->type);
 		cg_use_var(g, var, DIFV_F_MOD);
 		cg_emit(g, DIF_INSTR_IMM16(ops[sc], var->id, v));
 		return;
@@ -1299,6 +1324,7 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 		struct cg_var *var = assoc_var(g, lv);
 		if (var->type == NULL)
 			var->type = vt;
+		var_convert(g, v, vt, var->type);
 		cg_use_var(g, var, DIFV_F_MOD);
 		cg_emit(g, DIF_INSTR_IMM16(var->scope == DIFV_SCOPE_THREAD ? DIF_OP_STTAA
 					   : DIF_OP_STGAA, var->id, v));
@@ -1327,6 +1353,20 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 	cg_free(g, a);
 }
 
+/*
+ * op= and ++/-- on a D variable of a narrower integer type: the 64-bit
+ * result wraps to the variable's width before it is stored (and is the
+ * expression's value), as C's compound assignment does.
+ */
+static void narrow_result(struct cg *g, const struct dc_node *lv, int v)
+{
+	bool var = lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL ||
+		lv->scope == DC_VS_SELF || lv->scope == DC_VS_THIS);
+
+	if (var || is_assoc(lv))
+		var_convert(g, v, g->prog->t_int64, lv->type);
+}
+
 static int assign(struct cg *g, const struct dc_node *n)
 {
 	if (n->l->kind == DC_N_AGG)
@@ -1340,6 +1380,7 @@ static int assign(struct cg *g, const struct dc_node *n)
 	int r = cg_expr(g, n->r);
 	arith(g, n, n->op, l, r, n->l->type, n->r->type);
 	cg_free(g, r);
+	narrow_result(g, n->l, l);
 	store(g, n->l, l, n->l->type, NULL);
 	return l;
 }
@@ -1355,6 +1396,7 @@ static int incdec(struct cg *g, const struct dc_node *n, bool post)
 	I3(MOV, old, 0, nv);
 	arith(g, n, n->op, nv, one, n->l->type, NULL);
 	cg_free(g, one);
+	narrow_result(g, n->l, nv);
 	store(g, n->l, nv, n->l->type, NULL);
 	if (post) {
 		cg_free(g, nv);
@@ -1516,7 +1558,7 @@ static int call(struct cg *g, const struct dc_node *n)
 	if (id < 0)
 		cg_fail(g, &n->loc, D_CG_EXPR, "%s( ) is an action and may not be used "
 			"inside an expression", name ? name : "function");
-	if (id == DIF_SUBR_COPYOUT || id == DIF_SUBR_COPYOUTSTR)
+	if (id == DIF_SUBR_COPYOUT || id == DIF_SUBR_COPYOUTSTR || id == DIF_SUBR_PHYSMEM_WRITE)
 		g->d->destructive = true;
 	cg_tuple(g, n->args);
 	int r = cg_reg(g);

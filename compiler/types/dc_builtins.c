@@ -276,7 +276,7 @@ static const struct func_row func_rows[] = {
 	ACT("print", PRINT, "@"),
 	{ "printm", DC_FN_ACTION, DIF_LIBACT_PRINTM, "void",
 	    "T:size_t;T:uintptr_t *", DC_BV_FREEBSD },
-	{ "livedump", DC_FN_ACTION, DIF_LIBACT_BASE + DIF_LIBACT_N_LIVEDUMP, "void",
+	{ "livedump", DC_FN_ACTION, DIF_LIBACT_LIVEDUMP, "void",
 	    "T:const char *", 0 },
 
 	AGG("count", COUNT, ""),

@@ -236,11 +236,20 @@ enum dif_op {
 /*
  * Built-in variables: X(id, NAME, "d-name").  Ids and names are DTrace's;
  * VMNAME is HyperTrace's (the guest a probe fired in; "" on the host).
+ * Apple DTrace's, with HyperTrace's meaning:
+ *   vmregs[f]       the VMCS field with Intel encoding f (VMX_* constants)
+ *                   of the guest vCPU the probe fired for; a fault elsewhere;
+ *   machtimestamp   monotonic nanoseconds (mach time is ns on HyperTrace);
+ *   machctimestamp  monotonic ns that keep counting across suspend;
+ *   cpucycles, cpuinstrs  this CPU's cycle / retired-instruction counters
+ *                   (0 where the platform has none);
+ *   vcycles, vinstrs      the same, counted for the current thread only.
  */
 #define DIF_BUILTIN_VARS(X)		\
 X(0x0000, ARGS,          "args")		\
 X(0x0001, REGS,          "regs")		\
 X(0x0002, UREGS,         "uregs")		\
+X(0x0003, VMREGS,        "vmregs")		\
 X(0x0100, CURTHREAD,     "curthread")	\
 X(0x0101, TIMESTAMP,     "timestamp")	\
 X(0x0102, VTIMESTAMP,    "vtimestamp")	\
@@ -278,6 +287,12 @@ X(0x0121, EXECARGS,      "execargs")	\
 X(0x0122, JID,           "jid")		\
 X(0x0123, JAILNAME,      "jailname")	\
 X(0x0124, VMNAME,        "vmname")		\
+X(0x0130, MACHTIMESTAMP, "machtimestamp")	\
+X(0x0131, MACHCTIMESTAMP,"machctimestamp")	\
+X(0x0132, CPUCYCLES,     "cpucycles")	\
+X(0x0133, CPUINSTRS,     "cpuinstrs")	\
+X(0x0134, VCYCLES,       "vcycles")		\
+X(0x0135, VINSTRS,       "vinstrs")		\
 X(0x0200, CPU,           "cpu")
 
 enum dif_var_id {
@@ -287,40 +302,15 @@ enum dif_var_id {
 };
 
 /*
- * Identifiers the front end knows (Apple DTrace's, HyperTrace's) whose
- * runtime support is not built yet.  They stay out of the X-lists above and
- * below until the VM implements them, so the validator and the code
- * generator keep refusing them; the ids are reserved here.
- *   vmregs[f]       the VMCS field with Intel encoding f (VMX_* constants)
- *                   of the guest vCPU the probe fired for; a fault elsewhere;
- *   machtimestamp   monotonic nanoseconds (mach time is ns on HyperTrace);
- *   machctimestamp  monotonic ns that keep counting across suspend;
- *   cpucycles, cpuinstrs  this CPU's cycle / retired-instruction counters
- *                   (0 where the platform has none);
- *   vcycles, vinstrs      the same, counted for the current thread only;
+ * Subroutines: X(id, NAME, "d-name").  FreeBSD numbering to 53; then
+ * Apple's machine subroutines (54 is reserved for the front end's
+ * vm_kernel_addrperm, which no runtime implements):
  *   mtons(t)        mach time to ns: the identity here;
  *   kvtophys(va)    kernel VA to physical (the page walker for guests, a
  *                   fault where the platform cannot translate);
  *   physmem_read(pa, size), physmem_write(pa, value, size)  1/2/4/8-byte
- *                   physical accesses (write is destructive);
- *   livedump(reason)  a destructive action: ask for a live kernel dump.
- * Subroutine ids above DIF_SUBR_MAX need DIF_SUBR_MAX raised, which moves
- * DIF_LIBACT_BASE; 54 is taken by the front end's vm_kernel_addrperm.
+ *                   physical accesses (write is destructive).
  */
-#define DIF_VAR_VMREGS		0x0003
-#define DIF_VAR_MACHTIMESTAMP	0x0130
-#define DIF_VAR_MACHCTIMESTAMP	0x0131
-#define DIF_VAR_CPUCYCLES	0x0132
-#define DIF_VAR_CPUINSTRS	0x0133
-#define DIF_VAR_VCYCLES		0x0134
-#define DIF_VAR_VINSTRS		0x0135
-#define DIF_SUBR_MTONS		55
-#define DIF_SUBR_KVTOPHYS	56
-#define DIF_SUBR_PHYSMEM_READ	57
-#define DIF_SUBR_PHYSMEM_WRITE	58
-#define DIF_LIBACT_N_LIVEDUMP	31	/* DIF_LIBACT_BASE + this */
-
-/* Subroutines: X(id, NAME, "d-name").  FreeBSD numbering. */
 #define DIF_SUBRS(X)				\
 X( 0, RAND,                "rand")			\
 X( 1, MUTEX_OWNED,         "mutex_owned")		\
@@ -375,13 +365,17 @@ X(49, SX_ISEXCLUSIVE,      "sx_isexclusive")		\
 X(50, MEMSTR,              "memstr")			\
 X(51, GETF,                "getf")			\
 X(52, JSON,                "json")			\
-X(53, STRTOLL,             "strtoll")
+X(53, STRTOLL,             "strtoll")			\
+X(55, MTONS,               "mtons")			\
+X(56, KVTOPHYS,            "kvtophys")		\
+X(57, PHYSMEM_READ,        "physmem_read")		\
+X(58, PHYSMEM_WRITE,       "physmem_write")
 
 enum dif_subr_id {
 #define DIF_SUBR_ENUM_(id, name, dn) DIF_SUBR_##name = id,
 	DIF_SUBRS(DIF_SUBR_ENUM_)
 #undef DIF_SUBR_ENUM_
-	DIF_SUBR_MAX = 53
+	DIF_SUBR_MAX = 58
 };
 
 /*
@@ -466,6 +460,9 @@ enum dif_action {
 
 /*
  * Library actions (dtad_arg of a LIBACT): DT_ACT(n) = DIF_SUBR_MAX + 1 + n.
+ * The base follows DIF_SUBR_MAX, so objects name library actions through
+ * these constants (the assembler by name), never by number.  livedump
+ * (Apple's) asks for a live kernel dump: destructive.
  */
 #define DIF_LIBACT_BASE		(DIF_SUBR_MAX + 1)
 #define DIF_LIBACTS(X)			\
@@ -499,7 +496,8 @@ X(26, UMOD,        "umod")		\
 X(27, UADDR,       "uaddr")		\
 X(28, SETOPT,      "setopt")		\
 X(29, PRINT,       "print")		\
-X(30, PRINTM,      "printm")
+X(30, PRINTM,      "printm")		\
+X(31, LIVEDUMP,    "livedump")
 
 enum dif_libact {
 #define DIF_LIBACT_ENUM_(n, name, s) DIF_LIBACT_##name = DIF_LIBACT_BASE + n,

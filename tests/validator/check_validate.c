@@ -489,7 +489,7 @@ END_TEST
 
 /* ---- Rules 12-18: arrays and variables ----------------------------------- */
 
-/* ASSERTION: ldga/ldta accept args/regs/uregs and reject other array ids. */
+/* ASSERTION: ldga/ldta accept args/regs/uregs/vmregs and reject other array ids. */
 START_TEST(test_array_id)
 {
 	static const unsigned ops[] = { DIF_OP_LDGA, DIF_OP_LDTA };
@@ -498,7 +498,7 @@ START_TEST(test_array_id)
 		for (unsigned arr = 0; arr <= 0xff; arr++) {
 			single_valid(&tdifo, ops[i]);
 			set0(&tdifo, DIF_INSTR_FMT(ops[i], arr, 1, 2));
-			if (arr <= DIF_VAR_UREGS) {
+			if (arr <= DIF_VAR_VMREGS) {
 				expect_none(&tdifo, 0);
 				continue;
 			}
@@ -629,12 +629,13 @@ START_TEST(test_subr_range)
 }
 END_TEST
 
-/* ASSERTION: copyout/copyoutstr need a DIFO marked destructive. */
+/* ASSERTION: copyout/copyoutstr/physmem_write need a DIFO marked destructive. */
 START_TEST(test_destructive)
 {
-	static const uint32_t ids[] = { DIF_SUBR_COPYOUT, DIF_SUBR_COPYOUTSTR };
+	static const uint32_t ids[] = { DIF_SUBR_COPYOUT, DIF_SUBR_COPYOUTSTR,
+	    DIF_SUBR_PHYSMEM_WRITE };
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		single_valid(&tdifo, DIF_OP_CALL);
 		set0(&tdifo, DIF_INSTR_IMM16(DIF_OP_CALL, ids[i], 1));
 		expect_one(&tdifo, 0, DVM_RULE_DESTRUCTIVE, 0, "copyout");
