@@ -1579,8 +1579,8 @@ START_TEST(g_aggpackzoom)
 {
 	int32_t i = 0;
 
-	/* this expected output was made on a UTF-8 terminal */
-	C.opts.utf8 = true;
+	/* made on a UTF-8 terminal with encoding unset: packed glyphs follow the locale */
+	C.opts.locale_utf8 = true;
 	decl(S, 1, "_", DIF_ACT_LQUANTIZE, lq_arg(0, 40, 1), 1, KI32);
 	for (;;) {
 		if (i++ < 30)
