@@ -652,6 +652,22 @@ int typ_infer__rtype(const struct typ_infer *inf, uint32_t difo, struct typ_type
 	return 0;
 }
 
+/* The CTF kind of a by-reference typefile type (struct when unknown). */
+static uint8_t ctf_kind(const struct typ_infer *inf, typ_id_t id)
+{
+	struct typ_info info;
+	int64_t r = inf->tf ? typ_file__resolve(inf->tf, id) : -1;
+
+	if (r < 0 || typ_file__info(inf->tf, (typ_id_t)r, &info) != 0)
+		return DIF_CTF_K_STRUCT;
+	switch (info.kind) {
+	case TYP_ARRAY: return DIF_CTF_K_ARRAY;
+	case TYP_UNION: return DIF_CTF_K_UNION;
+	case TYP_FLOAT: return DIF_CTF_K_FLOAT;
+	default: return DIF_CTF_K_STRUCT;
+	}
+}
+
 int typ_infer__rtype_dif(const struct typ_infer *inf, uint32_t difo, struct dif_type *out)
 {
 	struct typ_type t;
@@ -679,8 +695,8 @@ int typ_infer__rtype_dif(const struct typ_infer *inf, uint32_t difo, struct dif_
 		break;
 	case TYP_T_CTF:
 		sz = inf->tf ? typ_file__size(inf->tf, t.id) : -1;
-		out->dtdt_ckind = DIF_CTF_K_STRUCT;
-		out->dtdt_flags = DIF_TF_BYREF;
+		out->dtdt_ckind = ctf_kind(inf, t.id);
+		out->dtdt_flags = t.flags & TYP_TF_USER ? DIF_TF_BYUREF : DIF_TF_BYREF;
 		out->dtdt_size = sz > 0 && sz <= UINT32_MAX ? (uint32_t)sz : 0;
 		break;
 	case TYP_T_TARGET:

@@ -43,7 +43,7 @@ enum typ_tkind {
 };
 
 #define TYP_TF_SIGNED	0x1	/* TYP_T_INT: signed */
-#define TYP_TF_USER	0x2	/* pointer into user space (uuload path) */
+#define TYP_TF_USER	0x2	/* TYP_T_PTR, TYP_T_CTF: in user space (uuload path) */
 
 struct typ_type {
 	uint8_t		kind;	/* enum typ_tkind */

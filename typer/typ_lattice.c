@@ -373,8 +373,10 @@ struct typ_type typ_type__join(const struct typ_infer *inf, struct typ_type a,
 		return join_ptr(inf, a, b);
 	case TYP_T_CTF:
 		if (inf->tf != NULL && typ_file__resolve(inf->tf, a.id) ==
-		    typ_file__resolve(inf->tf, b.id))
+		    typ_file__resolve(inf->tf, b.id)) {
+			a.flags |= b.flags & TYP_TF_USER;
 			return a;
+		}
 		return typ_t_make(TYP_T_TOP);
 	default:
 		return typ_t_make(TYP_T_TOP);

@@ -120,14 +120,29 @@ static bool is_ptrlike(struct typ_type t)
 	return t.kind == TYP_T_PTR || t.kind == TYP_T_STRING;
 }
 
-/* An address operand: a pointer, an integer, NULL or a target value. */
+/*
+ * The typefile type an address operand points at: a pointer's pointee, or
+ * the type itself for a by-reference value (a struct, union or array whose
+ * register holds its address); 0 for void or loose, -1 for neither.
+ */
+static int64_t addr_pointee(const struct typ_infer *inf, struct typ_type t)
+{
+	if (t.kind == TYP_T_CTF)
+		return inf->tf != NULL ? typ_file__resolve(inf->tf, t.id) : 0;
+	return typ_t_pointee(inf, t);
+}
+
+/*
+ * An address operand: a pointer, an integer, NULL, a target value, or a
+ * by-reference value (its register holds the address).
+ */
 static bool check_addr(struct typ_infer *inf, uint32_t pc, struct aval a,
     const char *what)
 {
 	char x[160];
 
 	if (is_bad(a) || typ_t_is_scalar(a.t) || a.t.kind == TYP_T_PTR ||
-	    a.t.kind == TYP_T_STRING)
+	    a.t.kind == TYP_T_STRING || a.t.kind == TYP_T_CTF)
 		return true;
 	tstr(inf, a.t, x, sizeof(x));
 	typ_error(inf, pc, "%s: address is a %s, not a pointer or integer", what, x);
@@ -171,7 +186,9 @@ static struct aval arith_ints(const struct typ_infer *inf, struct aval a, struct
 
 /*
  * ptr + member_offset(T, path): a pointer to the member.  The pointer must
- * point at T (when both are known).
+ * point at T (when both are known).  A struct value loaded by reference
+ * (`(*p).m`, `this->copy.m`) is its own address, so it counts as a pointer
+ * to its type.
  */
 static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
     const struct dif_reloc *rel)
@@ -189,7 +206,7 @@ static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
 	}
 	if (ri->root < 0 || ri->member_rc != 0)
 		return av_reported();	/* reported at the usetx */
-	pe = typ_t_pointee(inf, p.t);
+	pe = addr_pointee(inf, p.t);
 	if (pe > 0 && pe != typ_file__resolve(inf->tf, (typ_id_t)ri->root)) {
 		tstr(inf, p.t, x, sizeof(x));
 		typ_error(inf, pc, "offset of member '%s' of %s added to a %s",
@@ -215,7 +232,8 @@ static struct aval rule_add(struct typ_infer *inf, uint32_t pc, struct aval a,
 		i = b;
 	}
 	if (i.rel && (p.t.kind == TYP_T_PTR || p.t.kind == TYP_T_NULL ||
-	    p.t.kind == TYP_T_TARGET || (p.t.kind == TYP_T_INT && p.t.size == 8))) {
+	    p.t.kind == TYP_T_TARGET || p.t.kind == TYP_T_CTF ||
+	    (p.t.kind == TYP_T_INT && p.t.size == 8))) {
 		const struct dif_reloc *rel = &inf->d->reltab[i.rel - 1];
 		return member_ptr(inf, pc, p, rel);
 	}
@@ -322,9 +340,13 @@ static struct aval rule_load(struct typ_infer *inf, uint32_t pc, unsigned op,
 }
 
 /*
- * uload / uuload: the member type named by the relocation.  ustore resolves
- * the same way (the type of the memory it writes) before rule_ustore checks
- * the value.
+ * uload / uuload: the member type named by the relocation.  A struct, union
+ * or array has no register value: the linker turns its load into the
+ * address itself (a whole-struct copy `this->x = *p`, `trace(*p)`,
+ * `trace(p->name)`), so the result is that type by reference — what copys,
+ * a later member offset and the DIFO's by-reference result type expect.
+ * ustore resolves the same way (the type of the memory it writes) before
+ * rule_ustore checks the value; storing a whole aggregate stays an error.
  */
 static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
     struct aval a)
@@ -375,25 +397,27 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 	if (*path == '\0')
 		acc.type = (typ_id_t)root;
 resolved:
-	if (acc.load.kind == TYP_LOAD_BYREF || acc.load.kind == TYP_LOAD_NONE) {
+	if (acc.load.kind == TYP_LOAD_NONE ||
+	    (acc.load.kind == TYP_LOAD_BYREF && op == DIF_OP_USTORE)) {
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), x, sizeof(x));
 		typ_error(inf, pc, "%s %s%s%s by value: a %s has no register value",
 		    op == DIF_OP_USTORE ? "store into" : "load of",
 		    tname, *path ? "." : "", path, x);
 		return av_reported();
 	}
-	pe = typ_t_pointee(inf, a.t);
+	pe = addr_pointee(inf, a.t);
 	if (pe > 0 && pe != typ_file__resolve(inf->tf, acc.type)) {
 		tstr(inf, a.t, x, sizeof(x));
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), y, sizeof(y));
-		typ_error(inf, pc, "%s %s.%s (%s) through a %s",
-		    op == DIF_OP_USTORE ? "store into" : "load of", tname, path, y, x);
+		typ_error(inf, pc, "%s %s%s%s (%s) through a %s",
+		    op == DIF_OP_USTORE ? "store into" : "load of", tname,
+		    *path ? "." : "", path, y, x);
 		return av_reported();
 	}
 	typ_note_id(inf, (typ_id_t)root);
 	{
 		struct typ_type t = typ_t_from_tf(inf, acc.type);
-		if (op == DIF_OP_UULOAD && t.kind == TYP_T_PTR)
+		if (op == DIF_OP_UULOAD && (t.kind == TYP_T_PTR || t.kind == TYP_T_CTF))
 			t.flags |= TYP_TF_USER;
 		return av_of(t);
 	}

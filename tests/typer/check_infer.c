@@ -353,14 +353,90 @@ START_TEST(unknown_type)
 }
 END_TEST
 
-/* ASSERTION: loading a struct or array member by value is an error. */
-START_TEST(load_struct_by_value)
+/* curthread->td_proc, a struct proc *, in %r2 (pcs 0..3). */
+#define P_PROC \
+	"\tldgs curthread, %r2\n" \
+	"\tusetx member_offset(\"struct thread\", \"td_proc\"), %r3\n\tadd %r2, %r3, %r2\n" \
+	"\tuload [%r2], %r2, load(\"struct thread\", \"td_proc\")\n"
+
+/* ASSERTION: a uload of a whole struct yields it by reference: copys takes it, a member offset of the same struct makes a member pointer, and the DIFO returns it by reference with the struct's size. */
+START_TEST(struct_load_by_ref)
 {
+	static const char *const tfs[] = { "freebsd_a", "freebsd_b" };
+	struct dif_type dt;
+
+	for (int i = 0; i < 2; i++) {
+		type_text(PROG1(P_PROC "\tuload [%r2], %r1, load(\"struct proc\")\n"
+		    "\tusetx type_size(\"struct proc\"), %r3\n\tallocs %r3, %r4\n"
+		    "\tcopys %r1, %r3, %r4\n"
+		    "\tusetx member_offset(\"struct proc\", \"p_pid\"), %r5\n"
+		    "\tadd %r1, %r5, %r6\n"
+		    "\tuload [%r6], %r6, load(\"struct proc\", \"p_pid\")\n"), tfs[i]);
+		ck_no_errors();
+		ck_assert_str_eq(def(0, 4), "struct proc");
+		ck_assert_str_eq(def(0, 9), "pid_t *");
+		ck_assert_str_eq(def(0, 10), "pid_t");
+		ck_assert_str_eq(rtype(0), "struct proc");
+		ck_assert_int_eq(typ_infer__rtype_dif(g_inf, 0, &dt), 0);
+		ck_assert_int_eq(dt.dtdt_kind, DIF_TYPE_CTF);
+		ck_assert_int_eq(dt.dtdt_ckind, DIF_CTF_K_STRUCT);
+		ck_assert_int_eq(dt.dtdt_flags, DIF_TF_BYREF);
+		ck_assert_int_eq(dt.dtdt_size,
+		    typ_file__size(g_tf, (typ_id_t)typ_file__lookup(g_tf, "struct proc", NULL)));
+	}
+}
+END_TEST
+
+/* ASSERTION: a uload of an array or struct member yields it by reference; a char array is a string to a DIFO declared to return one. */
+START_TEST(member_aggregate_by_ref)
+{
+	struct dif_type dt;
+
+	type_text(".difo d rtype=string:unknown:byref:256\n" P_PROC
+	    "\tusetx member_offset(\"struct proc\", \"p_comm\"), %r3\n\tadd %r2, %r3, %r3\n"
+	    "\tuload [%r3], %r1, load(\"struct proc\", \"p_comm\")\n"
+	    "\tusetx member_offset(\"struct proc\", \"p_list\"), %r4\n\tadd %r2, %r4, %r4\n"
+	    "\tuload [%r4], %r5, load(\"struct proc\", \"p_list\")\n"
+	    "\tret %r1\n.end\n", "freebsd_a");
+	ck_no_errors();
+	ck_assert_str_eq(def(0, 6), "char [20]");
+	ck_assert_str_eq(def(0, 9), "struct (anon)");
+	ck_assert_int_eq(typ_infer__rtype_dif(g_inf, 0, &dt), 0);
+	ck_assert_int_eq(dt.dtdt_kind, DIF_TYPE_CTF);
+	ck_assert_int_eq(dt.dtdt_ckind, DIF_CTF_K_ARRAY);
+	ck_assert_int_eq(dt.dtdt_flags, DIF_TF_BYREF);
+	ck_assert_int_eq(dt.dtdt_size, 20);
+}
+END_TEST
+
+/* ASSERTION: a struct loaded by reference keeps its type: another struct's member offset, a load through the wrong pointer, a store or a cast of it are errors. */
+START_TEST(struct_by_ref_misuse)
+{
+	type_text(PROG1(P_PROC "\tuload [%r2], %r1, load(\"struct proc\")\n"
+	    "\tusetx member_offset(\"struct thread\", \"td_tid\"), %r3\n"
+	    "\tadd %r1, %r3, %r4\n"), "freebsd_a");
+	ck_error_has("offset of member 'td_tid' of struct thread added to a struct proc");
 	type_text(PROG1("\tldgs curthread, %r2\n"
-	    "\tuload [%r2], %r1, load(\"struct proc\", \"p_list\")\n"
-	    "\tuload [%r2], %r3, load(\"struct proc\", \"p_comm\")\n"), "freebsd_a");
-	ck_error_has("load of struct proc.p_list by value");
-	ck_error_has("load of struct proc.p_comm by value: a char [20] has no register value");
+	    "\tuload [%r2], %r1, load(\"struct proc\")\n"), "freebsd_a");
+	ck_error_has("load of struct proc (struct proc) through a struct thread *");
+	type_text(PROG1(P_PROC "\tuload [%r2], %r1, load(\"struct proc\")\n"
+	    "\tsetx 8, %r3\n\tallocs %r3, %r3\n\tstx %r1, [%r3]\n\ttypecast cast(\"int\"), %r1\n"),
+	    "freebsd_a");
+	ck_error_has("stx of a struct proc");
+	ck_error_has("cannot cast a struct proc to int");
+}
+END_TEST
+
+/* ASSERTION: a uuload of a whole struct is a user-space struct by reference (BYUREF result). */
+START_TEST(uuload_struct_user)
+{
+	struct dif_type dt;
+
+	type_text(PROG1(P_PROC "\tuuload [%r2], %r1, uload(\"struct proc\")\n"), "freebsd_b");
+	ck_no_errors();
+	ck_assert_str_eq(def(0, 4), "struct proc (user)");
+	ck_assert_int_eq(typ_infer__rtype_dif(g_inf, 0, &dt), 0);
+	ck_assert_int_eq(dt.dtdt_flags, DIF_TF_BYUREF);
 }
 END_TEST
 
@@ -653,7 +729,10 @@ static Suite *infer_suite(void)
 		{ "member_loose", member_loose },
 		{ "bad_member", bad_member },
 		{ "unknown_type", unknown_type },
-		{ "load_struct_by_value", load_struct_by_value },
+		{ "struct_load_by_ref", struct_load_by_ref },
+		{ "member_aggregate_by_ref", member_aggregate_by_ref },
+		{ "struct_by_ref_misuse", struct_by_ref_misuse },
+		{ "uuload_struct_user", uuload_struct_user },
 		{ "member_wrong_struct", member_wrong_struct },
 		{ "uload_wrong_pointer", uload_wrong_pointer },
 		{ "compare_and_store", compare_and_store },
