@@ -37,7 +37,14 @@
 #include "dif/dif.h"
 #include "dif/dif_reloc.h"
 
-#define DOBJ_FORMAT_VERSION	1
+#define DOBJ_FORMAT_VERSION	2	/* what the writer stamps */
+/*
+ * The oldest version the reader still accepts.  Version 2 only added
+ * relocation kind STORE and the root flags SYMBOL/ARG, so every version-1
+ * byte string means the same under version 2's rules; writing such an
+ * object again stamps version 2 (docs/object-format.md §10).
+ */
+#define DOBJ_FORMAT_VERSION_MIN	1
 #define DOBJ_IDENT_LEN		32	/* SHA-256 */
 
 enum dobj_kind {

@@ -10,7 +10,8 @@
  *   2. each section header: name, type, flags, entsize, alignment, link,
  *      info, and its bytes inside the file, not overlapping any other
  *      section, the ELF header or the section header table;
- *   3. .ht.header: magic, versions, kind agreeing with e_type, and every
+ *   3. .ht.header: magic, versions (the format version from
+ *      DOBJ_FORMAT_VERSION_MIN to DOBJ_FORMAT_VERSION), kind agreeing with e_type, and every
  *      count times its record size equal to its section's size;
  *   4. the records, decoded field by field into a fresh struct dobj; DIFO
  *      records must tile the shared tables in order (so every byte of
@@ -50,6 +51,7 @@ struct rd {
 	const uint8_t	*data[SEC_COUNT];
 	uint32_t	counts[CNT_COUNT];
 	uint32_t	nundef;		/* undefined (type) symbols */
+	uint32_t	version;	/* the header's format version */
 	struct dobj	*obj;
 	struct dobj_err	*err;
 };
@@ -300,9 +302,11 @@ static int read_header(struct rd *rd)
 		    (unsigned long long)rd->size[SEC_HEADER], HDR_SIZE);
 	if (memcmp(h + HDR_OFF_MAGIC, HDR_MAGIC, sizeof(HDR_MAGIC)) != 0)
 		return FAIL(rd, SEC_HEADER, o, "bad magic: not a HyperTrace object");
-	if (get_u32(h + HDR_OFF_VERSION) != DOBJ_FORMAT_VERSION)
+	rd->version = get_u32(h + HDR_OFF_VERSION);
+	if (rd->version < DOBJ_FORMAT_VERSION_MIN || rd->version > DOBJ_FORMAT_VERSION)
 		return FAIL(rd, SEC_HEADER, o + HDR_OFF_VERSION, "format version %u, this "
-		    "reader knows version %d", get_u32(h + HDR_OFF_VERSION), DOBJ_FORMAT_VERSION);
+		    "reader knows versions %d to %d", rd->version, DOBJ_FORMAT_VERSION_MIN,
+		    DOBJ_FORMAT_VERSION);
 	kind = get_u16(h + HDR_OFF_KIND);
 	if ((kind != DOBJ_RELOCATABLE && kind != DOBJ_LINKED) ||
 	    (kind == DOBJ_RELOCATABLE) != (rd->nsec == SEC_COUNT))
@@ -805,10 +809,29 @@ static int section_at(const struct rd *rd, uint64_t off)
 }
 
 /*
+ * An older version's file (DOBJ_FORMAT_VERSION_MIN..) differs from today's
+ * encoding in the version word only, and so in the ident computed over it:
+ * stamp the encoding with the file's version and hash it again.
+ */
+static void restamp(uint8_t *enc, size_t n, uint32_t version)
+{
+	size_t at = dobj_ident_offset() - HDR_OFF_IDENT + HDR_OFF_VERSION;
+	uint8_t id[DOBJ_IDENT_LEN];
+
+	if (version == DOBJ_FORMAT_VERSION || n < dobj_ident_offset() + DOBJ_IDENT_LEN)
+		return;
+	for (int k = 0; k < 4; k++)
+		enc[at + (size_t)k] = (uint8_t)(version >> (8 * k));
+	dobj_hash_file(enc, n, id);
+	memcpy(enc + dobj_ident_offset(), id, DOBJ_IDENT_LEN);
+}
+
+/*
  * 7. Canonical form and integrity.  The file must be byte for byte the
  * encoding of the object it decodes to (so no byte is unaccounted for:
  * padding, layout, name tables), and its ident must be the SHA-256 the
- * writer computes for those bytes.
+ * writer computes for those bytes (for an older version, the encoding
+ * stamped with that version).
  */
 static int check_canonical(struct rd *rd, unsigned flags)
 {
@@ -820,6 +843,7 @@ static int check_canonical(struct rd *rd, unsigned flags)
 
 	if (rc != 0)
 		return rc;
+	restamp(enc, n, rd->version);
 	b = enc;
 	if (n != rd->len) {
 		free(enc);

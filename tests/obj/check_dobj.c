@@ -552,12 +552,38 @@ END_TEST
 
 /* --- reader: .ht.header ------------------------------------------------ */
 
+/* ASSERTION: a version-1 object (same bytes, version word 1, its own ident) reads as the same object, a stale ident is still refused, and writing it again stamps the current version. */
+START_TEST(read_version1)
+{
+	size_t len, n;
+	uint8_t *b = sample_bytes(DOBJ_RELOCATABLE, &len), *again;
+	struct dobj *obj;
+
+	ck_assert_uint_eq(rd32(b + soff(b, S_HEADER) + 8), DOBJ_FORMAT_VERSION);
+	wr32(b + soff(b, S_HEADER) + 8, 1);
+	expect_reject(b, len, ".ht.header", "ident");
+	rehash(b, len);
+	obj = decode(b, len);
+	again = encode(obj, &n);
+	ck_assert_uint_eq(n, len);
+	ck_assert_uint_eq(rd32(again + soff(again, S_HEADER) + 8), DOBJ_FORMAT_VERSION);
+	wr32(again + soff(again, S_HEADER) + 8, 1);
+	rehash(again, n);
+	ck_assert_mem_eq(again, b, len);
+	free(again);
+	dobj__free(obj);
+	free(b);
+}
+END_TEST
+
 /* ASSERTION: magic, versions, kind, flags and header size are checked. */
 START_TEST(rej_header_fields)
 {
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.header", "magic", b[soff(b, S_HEADER)] ^= 1);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.header", "format version",
-	    wr32(b + soff(b, S_HEADER) + 8, 2));
+	    wr32(b + soff(b, S_HEADER) + 8, DOBJ_FORMAT_VERSION + 1));
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.header", "format version",
+	    wr32(b + soff(b, S_HEADER) + 8, DOBJ_FORMAT_VERSION_MIN - 1));
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.header", "kind",
 	    wr16(b + soff(b, S_HEADER) + 12, 2));
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".ht.header", "kind",
@@ -1024,7 +1050,7 @@ static Suite *obj_suite(void)
 		det_same_bytes, det_ident_is_sha256, det_field_changes_ident,
 		rej_truncated, rej_ehdr_fields, rej_section_type, rej_section_geometry,
 		rej_section_placement, rej_section_names, rej_reloc_in_linked,
-		rej_header_fields, rej_header_counts, rej_ident_mismatch,
+		read_version1, rej_header_fields, rej_header_counts, rej_ident_mismatch,
 		rej_noncanonical_padding,
 		rej_clause_indexes, rej_action_fields, rej_string_offsets, rej_unterminated,
 		rej_duplicate_string, rej_difo_slices, rej_var_name, rej_lines,
