@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "qg_proto.h"
+#include "qg_record.h"	/* struct qr_record, qr_record__decode, qr_mode */
 
 #define QR_RAM_SIZE	(64u << 20)	/* the default guest RAM */
 #define QR_LOWMEM_HOLE	0xa0000u	/* VGA/ROM from here to 1 MiB */
@@ -46,27 +46,6 @@ struct qr_qemu {
 	char err[512];
 };
 
-/* A decoded guest record (qg_proto.h); fields not in the type are 0. */
-struct qr_record {
-	uint8_t type;
-	uint32_t seq;
-	/* exit */
-	uint64_t rax, rbx, rcx, rip, cr0, cr3, cr4, efer;
-	uint8_t cpl;
-	/* truth */
-	uint32_t expect, probe;
-	int64_t want_rax;
-	uint64_t curthread, tid, ucred;
-	uint32_t pid, ruid, rgid, uid;
-	char comm[QG_COMM_LEN + 1];
-	char uarg[QG_UARG_LEN + 1];
-	/* done */
-	uint32_t fired, bad_rax;
-	/* fault */
-	uint32_t vector;
-	uint64_t fault_rip, cr2, error;
-};
-
 /* Path of qemu-system-x86_64 ($QEMU, else $PATH), or NULL. */
 const char *qr_qemu__find(void);
 /* ram_mb: guest RAM in MiB (0: 64); append: kernel command line or NULL. */
@@ -90,10 +69,5 @@ int qr_qemu__hmp(struct qr_qemu *q, const char *cmd, char *out, size_t cap);
 /* Wait for QEMU to exit; *code = exit status, or -1 if killed. */
 int qr_qemu__wait(struct qr_qemu *q, int timeout_ms, int *code);
 void qr_qemu__stop(struct qr_qemu *q);
-
-/* Decode one QG_REC_SIZE record; -EBADMSG on bad magic or type. */
-int qr_record__decode(const uint8_t *buf, size_t len, struct qr_record *out);
-/* Paging-mode word (DVMM_MODE_* / HTVM_MODE_*) from CR0, CR4, EFER. */
-uint32_t qr_mode(uint64_t cr0, uint64_t cr4, uint64_t efer);
 
 #endif /* QEMU_RUN_H */
