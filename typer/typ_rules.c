@@ -171,7 +171,8 @@ static struct aval arith_ints(const struct typ_infer *inf, struct aval a, struct
 
 /*
  * ptr + member_offset(T, path): a pointer to the member.  The pointer must
- * point at T (when both are known).
+ * point at T (when both are known), or for a path through pointers
+ * ("a->b"), at the struct the last "->" points into.
  */
 static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
     const struct dif_reloc *rel)
@@ -190,7 +191,7 @@ static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
 	if (ri->root < 0 || ri->member_rc != 0)
 		return av_reported();	/* reported at the usetx */
 	pe = typ_t_pointee(inf, p.t);
-	if (pe > 0 && pe != typ_file__resolve(inf->tf, (typ_id_t)ri->root)) {
+	if (pe > 0 && pe != (int64_t)ri->acc.root) {	/* a "->" path: the last pointee */
 		tstr(inf, p.t, x, sizeof(x));
 		typ_error(inf, pc, "offset of member '%s' of %s added to a %s",
 		    dobj__str(inf->obj, rel->dtr_member),
@@ -375,6 +376,19 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 	if (*path == '\0')
 		acc.type = (typ_id_t)root;
 resolved:
+	/* A struct, union or array member is by reference: dld leaves its
+	 * address in the register (p->q->name for stringof, p->arr[i]), a
+	 * pointer to the element (arrays decay as in C) or to the member. */
+	if (acc.load.kind == TYP_LOAD_BYREF && op != DIF_OP_USTORE) {
+		struct typ_info ti;
+		int64_t mt = typ_file__resolve(inf->tf, acc.type);
+		typ_id_t to = acc.type;
+		if (mt > 0 && typ_file__info(inf->tf, (typ_id_t)mt, &ti) == 0 &&
+		    ti.kind == TYP_ARRAY)
+			to = ti.ref;
+		typ_note_id(inf, (typ_id_t)root);
+		return av_of(typ_t_ptr_to(inf, to, op == DIF_OP_UULOAD));
+	}
 	if (acc.load.kind == TYP_LOAD_BYREF || acc.load.kind == TYP_LOAD_NONE) {
 		typ_t_str(inf, typ_t_from_tf(inf, acc.type), x, sizeof(x));
 		typ_error(inf, pc, "%s %s%s%s by value: a %s has no register value",

@@ -672,6 +672,7 @@ static int64_t pointer_step(const struct typ_file *tf, typ_id_t member_type, con
 			 name, pe > 0 ? tn : "void");
 		return -EINVAL;
 	}
+	acc->root = (typ_id_t)pe;
 	acc->bit_offset = 0;
 	acc->bitfield_size = 0;
 	return pe;
@@ -681,7 +682,8 @@ static int64_t pointer_step(const struct typ_file *tf, typ_id_t member_type, con
  * path := component (("." | "->") component)*
  * component := ident ("[" number "]")*
  * The offset is the one inside the struct the last "->" points into (the
- * root's when there is none); the type is the last component's.
+ * root's when there is none; out->root says which); the type is the last
+ * component's.
  */
 int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *path,
 			  struct typ_access *out, struct typ_err *err)

@@ -929,7 +929,8 @@ START_TEST(test_pointer_hops)
 	ck_assert_uint_eq(hop.type, direct.type);
 	ck_assert_uint_eq(hop.size, direct.size);
 	ck_assert_int_eq(hop.load.kind, direct.load.kind);
-	ck_assert_uint_eq(hop.root, th);
+	ck_assert_uint_eq(hop.root, cr);
+	ck_assert_uint_eq(direct.root, cr);
 	/* two hops, then the pointer at the end loads as a pointer */
 	ck_assert_int_eq(typ_file__member_path(tf, th, "td_proc->p_ucred->cr_rgid", &hop, &err), 0);
 	ck_assert_int_eq(typ_file__member_path(tf, cr, "cr_rgid", &direct, &err), 0);
