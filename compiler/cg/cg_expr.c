@@ -827,6 +827,13 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			*tname = copy_type_of(g, m->l);
 			seg[k++].sep = "";
 			break;
+		} else if (m->l->kind == DC_N_VAR && m->l->scope == DC_VS_SYMBOL &&
+			   !library_ident(m->l)) {	/* `sym.a: the symbol's own memory */
+			*root = m->l;
+			*tname = symbol_name(m->l, argbuf, argsize);
+			*flags = DIF_RELOC_F_SYMBOL;
+			seg[k++].sep = "";
+			break;
 		} else {
 			return false;
 		}
@@ -866,6 +873,7 @@ static int expr_addr(struct cg *g, const struct dc_node *n);
 /*
  * Program-known member:  <base address>; setx off, %t; add %r, %t, %r
  * Target member:         <root pointer>; usetx MEMBER_OFFSET(T, path), %t; add
+ * Kernel symbol member:  usetx MEMBER_OFFSET("sym", path, symbol), %r (the address)
  * (*load: then ld*, or uload/uuload LOAD(T, path)).
  * Through a pointer dtc cannot name (p->q->r), each hop loads the pointer
  * with its own path prefix and offsets the next member by the full path:
@@ -924,11 +932,17 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
 			"(e.g. (struct proc *)) first", n->name);
-	int r = cg_expr(g, hop != NULL ? hop : root);
-	int t = cg_reg(g);
-	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
-	I3(ADD, r, t, r);
-	cg_free(g, t);
+	int r;
+	if (hop == NULL && (fl & DIF_RELOC_F_SYMBOL) && tname[0] != '*') {
+		r = cg_reg(g);		/* `sym.a: dld makes it the address itself */
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, r);
+	} else {
+		r = cg_expr(g, hop != NULL ? hop : root);
+		int t = cg_reg(g);
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
+		I3(ADD, r, t, r);
+		cg_free(g, t);
+	}
 	if (load) {
 		bool u = userland(root);
 		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,

@@ -75,5 +75,24 @@ err_link index-missing 'BEGIN { trace(curthread->td_ucred->cr_arr2[1]); }' \
 err_link index-pointer 'BEGIN { trace(curthread->td_proc->p_ucred[1]); }' \
 	"member 'p_ucred' is not an array"
 
+# Rooted at a kernel symbol's own memory (chain_thread, BTF VAR): the
+# first member's address is a constant, the hop's offset is in the pointee.
+printf 'ffffffff81000010 D chain_thread\n' >"$T/syms"
+link_sym() {
+	printf '%s\n' "$2" >"$T/$1.d"
+	"$DTC" -o "$T/$1.o" "$T/$1.d" 2>"$T/$1.err" &&
+	"$DLD" -T "$TF" --symbols "$T/syms" -o "$T/$1.lnk" "$T/$1.o" 2>"$T/$1.err" &&
+	"$DASM" -d "$T/$1.lnk" | sed -n 's/^	[0-9][0-9]*: [0-9a-f]*  *//p' |
+	    sed 's/setx DT_INTEGER\[[0-9]*\], \(%r[0-9]\) *! \(0x[0-9a-f]*\)/setx \2, \1/' |
+	    tr -s ' ' | tr '\n' ';' >"$T/$1.s"
+}
+link_sym symbol-hop 'BEGIN { trace(`chain_thread.td_proc->p_pid); }'
+grep -qF 'setx 0xffffffff81000018, %r1;ldx [%r1], %r1;setx 0x38, %r2;add %r1, %r2, %r1;ldsw [%r1], %r1;ret' \
+	"$T/symbol-hop.s"
+check symbol-hop $?
+link_sym symbol-member 'BEGIN { trace(`chain_thread.td_tid); }'
+grep -qF 'setx 0xffffffff81000028, %r1;ldsw [%r1], %r1;ret' "$T/symbol-member.s"
+check symbol-member $?
+
 echo "$n checks, $fails failures"
 [ "$fails" -eq 0 ]

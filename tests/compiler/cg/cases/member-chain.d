@@ -17,5 +17,6 @@ fbt::vn_open:entry
 {
 	trace(args[0]->ni_cnd.cn_cred->cr_uid);
 	trace(`rootvnode->v_mount->mnt_flag);
+	trace(`thread0.td_proc->p_pid);
 	curthread->td_proc->p_flag = 1;
 }
