@@ -10,9 +10,13 @@
  * Anything whose layout belongs to the target (kernel structs, curthread,
  * named incomplete types) is emitted as relocatable pseudo-instructions with
  * one relocation each (dif_reloc.h): usetx MEMBER_OFFSET/TYPE_SIZE/
- * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A value whose target
- * type has no name here (args[] of an unknown probe, a kernel symbol) cannot
- * be dereferenced: D_SYM_NOTYPES says so.  Read cg_prog.c next.
+ * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A target member that
+ * is itself a pointer (curthread->td_ucred) is dereferenced by extending the
+ * chain's member path with "->" ("td_ucred->cr_ruid"): one offset and one
+ * load per hop, all against the chain's root type (target_member).  Any other
+ * value whose target type has no name here (a variable holding such a
+ * pointer, a kernel symbol's value) cannot be dereferenced: D_SYM_NOTYPES
+ * says so.  Read cg_prog.c next.
  */
 #include <string.h>
 #include <stdio.h>
