@@ -15,7 +15,7 @@
  * chain's member path with "->" ("td_ucred->cr_ruid"): one offset and one
  * load per hop, all against the chain's root type (target_member).  Any other
  * value whose target type has no name here (a variable holding such a
- * pointer, a kernel symbol's value) cannot be dereferenced: D_SYM_NOTYPES
+ * pointer, arithmetic on one) cannot be dereferenced: D_SYM_NOTYPES
  * says so.  Read cg_prog.c next.
  */
 #include <string.h>
