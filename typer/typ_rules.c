@@ -122,14 +122,37 @@ static bool is_ptrlike(struct typ_type t)
 
 /*
  * The typefile type an address operand points at: a pointer's pointee, or
- * the type itself for a by-reference value (a struct, union or array whose
- * register holds its address); 0 for void or loose, -1 for neither.
+ * the type itself for a by-reference value (a struct or union whose register
+ * holds its address); an array by reference points at its first element, as
+ * arrays decay in C (p->arr[i]).  0 for void or loose, -1 for neither.
  */
 static int64_t addr_pointee(const struct typ_infer *inf, struct typ_type t)
 {
-	if (t.kind == TYP_T_CTF)
-		return inf->tf != NULL ? typ_file__resolve(inf->tf, t.id) : 0;
-	return typ_t_pointee(inf, t);
+	struct typ_info ti;
+	int64_t id;
+
+	if (t.kind != TYP_T_CTF)
+		return typ_t_pointee(inf, t);
+	if (inf->tf == NULL)
+		return 0;
+	id = typ_file__resolve(inf->tf, t.id);
+	if (id > 0 && typ_file__info(inf->tf, (typ_id_t)id, &ti) == 0 && ti.kind == TYP_ARRAY)
+		return typ_file__resolve(inf->tf, ti.ref);
+	return id;
+}
+
+/* The element type of an array held by reference, or -1. */
+static int64_t array_by_ref(const struct typ_infer *inf, struct typ_type t)
+{
+	struct typ_info ti;
+	int64_t id;
+
+	if (t.kind != TYP_T_CTF || inf->tf == NULL)
+		return -1;
+	id = typ_file__resolve(inf->tf, t.id);
+	if (id <= 0 || typ_file__info(inf->tf, (typ_id_t)id, &ti) != 0 || ti.kind != TYP_ARRAY)
+		return -1;
+	return (int64_t)ti.ref;
 }
 
 /*
@@ -186,9 +209,10 @@ static struct aval arith_ints(const struct typ_infer *inf, struct aval a, struct
 
 /*
  * ptr + member_offset(T, path): a pointer to the member.  The pointer must
- * point at T (when both are known).  A struct value loaded by reference
- * (`(*p).m`, `this->copy.m`) is its own address, so it counts as a pointer
- * to its type.
+ * point at T (when both are known), or for a path through pointers
+ * ("a->b"), at the struct the last "->" points into.  A struct value loaded
+ * by reference (`(*p).m`, `this->copy.m`) is its own address, so it counts
+ * as a pointer to its type.
  */
 static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
     const struct dif_reloc *rel)
@@ -207,7 +231,7 @@ static struct aval member_ptr(struct typ_infer *inf, uint32_t pc, struct aval p,
 	if (ri->root < 0 || ri->member_rc != 0)
 		return av_reported();	/* reported at the usetx */
 	pe = addr_pointee(inf, p.t);
-	if (pe > 0 && pe != typ_file__resolve(inf->tf, (typ_id_t)ri->root)) {
+	if (pe > 0 && pe != (int64_t)ri->acc.root) {	/* a "->" path: the last pointee */
 		tstr(inf, p.t, x, sizeof(x));
 		typ_error(inf, pc, "offset of member '%s' of %s added to a %s",
 		    dobj__str(inf->obj, rel->dtr_member),
@@ -237,6 +261,10 @@ static struct aval rule_add(struct typ_infer *inf, uint32_t pc, struct aval a,
 		const struct dif_reloc *rel = &inf->d->reltab[i.rel - 1];
 		return member_ptr(inf, pc, p, rel);
 	}
+	if (!i.rel && array_by_ref(inf, p.t) > 0)	/* p->arr[i]: arrays decay, as in C */
+		return check_int(inf, pc, i, "array index") ?
+		    av_of(typ_t_ptr_to(inf, (typ_id_t)array_by_ref(inf, p.t),
+		    p.t.flags & TYP_TF_USER)) : av_reported();
 	if (is_ptrlike(a.t) && is_ptrlike(b.t)) {
 		tstr(inf, a.t, x, sizeof(x));
 		tstr(inf, b.t, y, sizeof(y));

@@ -112,7 +112,8 @@ struct typ_load {
 
 /* Result of walking a member path "a.b[2].c" from a struct or union. */
 struct typ_access {
-	typ_id_t root;		/* the struct/union the path started from (resolved) */
+	typ_id_t root;		/* the struct/union bit_offset counts from (resolved): the
+				 * path's start, or the pointee of its last "->" */
 	typ_id_t type;		/* declared type of the last member */
 	uint64_t bit_offset;	/* from the start of root */
 	uint32_t bitfield_size;	/* 0 unless the last member is a bit-field */
@@ -182,8 +183,8 @@ int64_t typ_file__lookup(struct typ_file *tf, const char *cname, struct typ_err 
 int64_t typ_file__pointer_to(struct typ_file *tf, typ_id_t id);
 int64_t typ_file__array_of(struct typ_file *tf, typ_id_t id, uint32_t nelems);
 
-/* Walk "a.b.c" (also "a[3].b") from id (typedefs/qualifiers followed),
- * through anonymous struct/union members. */
+/* Walk "a.b.c" (also "a[3].b", and "a->b" through a pointer member) from id
+ * (typedefs/qualifiers followed), through anonymous struct/union members. */
 int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *path,
 			  struct typ_access *out, struct typ_err *err);
 

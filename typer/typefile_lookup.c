@@ -581,7 +581,7 @@ static int not_composite(const struct typ_file *tf, typ_id_t id, const char *bef
 	else if (before[0])
 		typ_errf(err, "%s: member '%s' has type %s, not a struct or union%s", tf->path,
 			 before, tn, typ_kind_of(tf, id) == TYP_PTR ?
-			 " (a member path does not go through pointers)" : "");
+			 " (use '->' to go through a pointer)" : "");
 	else
 		typ_errf(err, "%s: %s is not a struct or union", tf->path, tn);
 	return -EINVAL;
@@ -635,7 +635,56 @@ static int index_step(const struct typ_file *tf, struct typ_access *acc, uint64_
 	return 0;
 }
 
-/* path := component ("." component)* ; component := ident ("[" number "]")* */
+/*
+ * A "->" step: the member just walked must be a pointer to a struct or
+ * union; the walk continues in the pointee, whose offsets start again at 0
+ * (the code loads the pointer and adds the rest of the path to it).  A
+ * pointee the file only declares is looked up by its tag.
+ */
+static int64_t pointer_step(const struct typ_file *tf, typ_id_t member_type, const char *name,
+			    struct typ_access *acc, struct typ_err *err)
+{
+	int64_t r = typ_file__resolve(tf, member_type);
+	struct typ_info ti;
+	char tn[256];
+
+	if (r < 0 || typ_file__info(tf, (typ_id_t)r, &ti) < 0 || ti.kind != TYP_PTR) {
+		if (r >= 0)
+			typ_file__to_string(tf, (typ_id_t)r, tn, sizeof(tn));
+		typ_errf(err, "%s: member '%s' has type %s, not a pointer: '->' needs a "
+			 "pointer", tf->path, name, r >= 0 ? tn : "(unresolvable)");
+		return -EINVAL;
+	}
+	int64_t pe = typ_file__resolve(tf, ti.ref);
+	if (pe > 0 && typ_kind_of(tf, (typ_id_t)pe) == TYP_FWD &&
+	    typ_file__info(tf, (typ_id_t)pe, &ti) == 0 && ti.name[0] != '\0') {
+		typ_id_t def;
+		if (typ_file__find(tf, ti.fwd_is_union ? TYP_NS_UNION : TYP_NS_STRUCT, ti.name,
+				   &def, 1) > 0)
+			pe = def;
+	}
+	if (pe <= 0 || !is_composite(tf, pe)) {
+		if (pe > 0 && typ_kind_of(tf, (typ_id_t)pe) == TYP_FWD)
+			return not_composite(tf, (typ_id_t)pe, "", err);
+		if (pe > 0)
+			typ_file__to_string(tf, (typ_id_t)pe, tn, sizeof(tn));
+		typ_errf(err, "%s: member '%s' points to %s, not to a struct or union", tf->path,
+			 name, pe > 0 ? tn : "void");
+		return -EINVAL;
+	}
+	acc->root = (typ_id_t)pe;
+	acc->bit_offset = 0;
+	acc->bitfield_size = 0;
+	return pe;
+}
+
+/*
+ * path := component (("." | "->") component)*
+ * component := ident ("[" number "]")*
+ * The offset is the one inside the struct the last "->" points into (the
+ * root's when there is none; out->root says which); the type is the last
+ * component's.
+ */
 int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *path,
 			  struct typ_access *out, struct typ_err *err)
 {
@@ -653,7 +702,7 @@ int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *pa
 	out->root = (typ_id_t)cur;
 	const char *p = path;
 	for (;;) {
-		size_t n = strcspn(p, ".[");
+		size_t n = strcspn(p, ".[-");
 		if (n == 0 || n >= sizeof(name)) {
 			typ_errf(err, "%s: malformed member path '%s'", tf->path, path);
 			return -EINVAL;
@@ -683,6 +732,13 @@ int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *pa
 			if (rc < 0)
 				return rc;
 			p = end + 1;
+		}
+		if (p[0] == '-' && p[1] == '>') {
+			cur = pointer_step(tf, out->type, name, out, err);
+			if (cur < 0)
+				return (int)cur;
+			p += 2;
+			continue;
 		}
 		cur = typ_file__resolve(tf, out->type);
 		if (cur < 0) {

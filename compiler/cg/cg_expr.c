@@ -10,9 +10,13 @@
  * Anything whose layout belongs to the target (kernel structs, curthread,
  * named incomplete types) is emitted as relocatable pseudo-instructions with
  * one relocation each (dif_reloc.h): usetx MEMBER_OFFSET/TYPE_SIZE/
- * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A value whose target
- * type has no name here (args[] of an unknown probe, a kernel symbol) cannot
- * be dereferenced: D_SYM_NOTYPES says so.  Read cg_prog.c next.
+ * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A target member that
+ * is itself a pointer (curthread->td_ucred) is dereferenced by extending the
+ * chain's member path with "->" ("td_ucred->cr_ruid"): one offset and one
+ * load per hop, all against the chain's root type (target_member).  Any other
+ * value whose target type has no name here (a variable holding such a
+ * pointer, arithmetic on one) cannot be dereferenced: D_SYM_NOTYPES
+ * says so.  Read cg_prog.c next.
  */
 #include <string.h>
 #include <stdio.h>
@@ -767,47 +771,100 @@ static const char *copy_type_of(const struct cg *g, const struct dc_node *n)
 	return NULL;
 }
 
+/* A member of a struct or union only the target knows (not a translator's). */
+static bool is_target_member(const struct dc_node *n)
+{
+	if (n->kind != DC_N_MEMBER || n->l->kind == DC_N_XLATE)
+		return false;
+	const struct dc_ty *lt = n->l->type;
+	const struct dc_ty *st = n->is_arrow ? (lt ? lt->base : NULL) : lt;
+	return !(st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION));
+}
+
+/* a[i] of a target member array (p->arr[i]): the element's relocations use "arr[0]". */
+static bool is_target_element(const struct dc_node *n)
+{
+	return n->kind == DC_N_INDEX && !is_assoc(n) && n->args != NULL &&
+	       is_target_member(n->l) && !known(n->type);
+}
+
 /*
- * A target member chain: root pointer expression, type name and "a.b.c"
+ * A target member chain: root pointer expression, type name and member
  * path; *flags is DIF_RELOC_F_ARG when the root is an untyped args[N]
- * (tname is then "args[N]", written to argbuf).
+ * (tname is then "args[N]", written to argbuf).  The path crosses a
+ * pointer whose pointee dtc cannot name with "->" (p->q->r: "q->r";
+ * p->arr[i]->r: "arr[0]->r", the index does not matter past the hop):
+ * *hop is then the outermost such pointer expression, whose value the
+ * code computes first (NULL: the base is the root's value or address).
+ *
+ *   chain  := member | element "->" ident
+ *   member := base ("->" | ".") ident | "(*" base ")." ident
  */
 static bool target_member(const struct cg *g, const struct dc_node *n,
 			  const struct dc_node **root, const char **tname, char *path,
-			  size_t size, char *argbuf, size_t argsize, unsigned *flags)
+			  size_t size, char *argbuf, size_t argsize, unsigned *flags,
+			  const struct dc_node **hop)
 {
-	const struct dc_node *chain[32];
+	struct { const char *name, *sep; } seg[32];
 	int k = 0;
 	const struct dc_node *m = n;
 
-	while (k < 32) {
-		chain[k++] = m;
-		if (m->is_arrow || m->l->kind != DC_N_MEMBER || m->l->type == NULL ||
-		    known(m->l->type))
-			break;
-		m = m->l;
-	}
-	const struct dc_node *bottom = chain[k - 1];
-	const char *copied = bottom->is_arrow ? NULL : copy_type_of(g, bottom->l);
 	*flags = 0;
-	if (copied != NULL) {		/* this->x = *p: the copy's address */
-		*root = bottom->l;
-		*tname = copied;
-	} else if (bottom->is_arrow) {
-		*root = bottom->l;
-		*tname = reloc_root(g, bottom->l, argbuf, argsize, flags);
-	} else if (bottom->l->kind == DC_N_UNARY && bottom->l->op == T_STAR) {
-		*root = bottom->l->l;
-		*tname = reloc_root(g, bottom->l->l, argbuf, argsize, flags);
-	} else {
-		return false;
+	*hop = NULL;
+	*tname = NULL;
+	for (;;) {
+		const struct dc_node *ptr;
+		if (k == 32)
+			return false;
+		seg[k].name = m->name;
+		if (m->is_arrow) {
+			ptr = m->l;
+		} else if (m->l->kind == DC_N_UNARY && m->l->op == T_STAR) {
+			ptr = m->l->l;
+		} else if (m->l->kind == DC_N_MEMBER && m->l->type != NULL &&
+			   !known(m->l->type)) {
+			seg[k++].sep = ".";
+			m = m->l;
+			continue;
+		} else if (copy_type_of(g, m->l) != NULL) {	/* this->x = *p: the copy */
+			*root = m->l;
+			*tname = copy_type_of(g, m->l);
+			seg[k++].sep = "";
+			break;
+		} else if (m->l->kind == DC_N_VAR && m->l->scope == DC_VS_SYMBOL &&
+			   !library_ident(m->l)) {	/* `sym.a: the symbol's own memory */
+			*root = m->l;
+			*tname = symbol_name(m->l, argbuf, argsize);
+			*flags = DIF_RELOC_F_SYMBOL;
+			seg[k++].sep = "";
+			break;
+		} else {
+			return false;
+		}
+		const char *nm = reloc_root(g, ptr, argbuf, argsize, flags);
+		if (nm != NULL) {
+			*root = ptr;
+			*tname = nm;
+			seg[k++].sep = "";
+			break;
+		}
+		if (is_target_member(ptr)) {
+			seg[k++].sep = "->";
+			m = ptr;
+		} else if (is_target_element(ptr)) {
+			seg[k++].sep = "[0]->";
+			m = ptr->l;
+		} else {
+			return false;
+		}
+		if (*hop == NULL)
+			*hop = ptr;
 	}
-	if (*tname == NULL)
-		return false;
 	size_t len = 0;
 	path[0] = '\0';
 	for (int i = k - 1; i >= 0; i--) {
-		int w = snprintf(path + len, size - len, "%s%s", len ? "." : "", chain[i]->name);
+		int w = snprintf(path + len, size - len, "%s%s", seg[i].name,
+				 i > 0 ? seg[i - 1].sep : "");
 		if (w < 0 || (size_t)w >= size - len)
 			return false;
 		len += (size_t)w;
@@ -820,7 +877,12 @@ static int expr_addr(struct cg *g, const struct dc_node *n);
 /*
  * Program-known member:  <base address>; setx off, %t; add %r, %t, %r
  * Target member:         <root pointer>; usetx MEMBER_OFFSET(T, path), %t; add
+ * Kernel symbol member:  usetx MEMBER_OFFSET("sym", path, symbol), %r (the address)
  * (*load: then ld*, or uload/uuload LOAD(T, path)).
+ * Through a pointer dtc cannot name (p->q->r), each hop loads the pointer
+ * with its own path prefix and offsets the next member by the full path:
+ *   <p>; usetx MEMBER_OFFSET(T, "q"), %t; add; uload LOAD(T, "q")
+ *   usetx MEMBER_OFFSET(T, "q->r"), %t; add; uload LOAD(T, "q->r")
  */
 static int member(struct cg *g, const struct dc_node *n, bool load)
 {
@@ -864,19 +926,27 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	const struct dc_node *root;
 	const char *tname;
 	char path[512], arg[280];
+	const struct dc_node *hop;
 	unsigned fl;
-	if (!target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl) &&
-	    library_ident(n->l))
+	bool ok = target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg),
+				&fl, &hop);
+	if (!ok && library_ident(n->l))
 		fail_library(g, n);
-	if (!target_member(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl))
+	if (!ok)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
 			"(e.g. (struct proc *)) first", n->name);
-	int r = cg_expr(g, root);
-	int t = cg_reg(g);
-	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
-	I3(ADD, r, t, r);
-	cg_free(g, t);
+	int r;
+	if (hop == NULL && (fl & DIF_RELOC_F_SYMBOL) && tname[0] != '*') {
+		r = cg_reg(g);		/* `sym.a: dld makes it the address itself */
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, r);
+	} else {
+		r = cg_expr(g, hop != NULL ? hop : root);
+		int t = cg_reg(g);
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
+		I3(ADD, r, t, r);
+		cg_free(g, t);
+	}
 	if (load) {
 		bool u = userland(root);
 		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
@@ -885,13 +955,45 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 	return r;
 }
 
-/* p[i] / a[i]: address of the element. */
+/*
+ * The relocation of element 0 of a target member array (p->q->arr[i]):
+ * "q->arr[0]", which sizes and loads every element alike.
+ */
+static void target_element(struct cg *g, const struct dc_node *n, const struct dc_node **root,
+			   const char **tname, char *path, size_t size, char *arg, size_t argsize,
+			   unsigned *fl)
+{
+	const struct dc_node *hop;
+	size_t len;
+
+	if (!target_member(g, n->l, root, tname, path, size, arg, argsize, fl, &hop) ||
+	    (len = strlen(path)) + 4 > size)
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "index into a member whose target type is "
+			"not known to dtc: cast it to a named pointer type first");
+	memcpy(path + len, "[0]", 4);
+}
+
+/*
+ * p[i] / a[i]: address of the element.  A target member array scales by
+ * its element's size:  <p->arr>; <i>; usetx MEMBER_SIZE(T, "arr[0]"), %t;
+ * mul %i, %t, %i; add %r, %i, %r
+ */
 static int index_addr(struct cg *g, const struct dc_node *n)
 {
 	const struct dc_ty *bt = n->l->type;
 	int r = cg_expr(g, n->l);
 	int i = cg_expr(g, n->args);
-	if (bt && bt->kind == DC_TY_ARRAY) {
+	if (is_target_element(n)) {
+		const struct dc_node *root;
+		const char *tname;
+		char path[520], arg[280];
+		unsigned fl;
+		target_element(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl);
+		int t = cg_reg(g);
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, t);
+		I3(MUL, i, t, i);
+		cg_free(g, t);
+	} else if (bt && bt->kind == DC_TY_ARRAY) {
 		struct dc_ty pt = *bt;
 		pt.kind = DC_TY_PTR;
 		scale(g, n, &pt, i);
@@ -979,6 +1081,17 @@ static int index_expr(struct cg *g, const struct dc_node *n)
 	if (is_assoc(n))
 		return load_assoc(g, n);
 	int r = index_addr(g, n);
+	if (is_target_element(n)) {	/* uload LOAD(T, "arr[0]") */
+		const struct dc_node *root;
+		const char *tname;
+		char path[520], arg[280];
+		unsigned fl;
+		target_element(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl);
+		bool u = userland(root);
+		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
+			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
+		return r;
+	}
 	return load_through(g, n, n->type, r, b);
 }
 
@@ -1194,7 +1307,7 @@ static void store_mem(struct cg *g, const struct dc_node *lv, int v, int a,
 static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const char **tname,
 			  char *path, size_t size, char *arg, size_t argsize, unsigned *fl)
 {
-	const struct dc_node *root;
+	const struct dc_node *root, *hop;
 
 	path[0] = '\0';
 	*fl = 0;
@@ -1204,7 +1317,7 @@ static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const ch
 		if (lv->l->kind == DC_N_XLATE ||
 		    (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)))
 			return false;
-		return target_member(g, lv, &root, tname, path, size, arg, argsize, fl);
+		return target_member(g, lv, &root, tname, path, size, arg, argsize, fl, &hop);
 	}
 	if ((lv->kind == DC_N_UNARY && lv->op == T_STAR) ||
 	    (lv->kind == DC_N_INDEX && !is_assoc(lv) &&
@@ -1508,12 +1621,12 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 		cg_setx(g, cg_size(g, t), r);
 		return r;
 	}
-	const struct dc_node *root;
+	const struct dc_node *root, *hop;
 	const char *tname;
 	char path[512], arg[280];
 	unsigned fl;
 	if (e && e->kind == DC_N_MEMBER && target_member(g, e, &root, &tname, path, sizeof(path),
-							 arg, sizeof(arg), &fl)) {
+							 arg, sizeof(arg), &fl, &hop)) {
 		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, r);
 		return r;
 	}

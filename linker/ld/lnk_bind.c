@@ -476,6 +476,16 @@ static int bind_symbol(struct bind *b, uint32_t difo, struct dif_reloc *r, bool 
 		return bind_pointee(b, difo, r);
 	if (vt >= 0 && type_name(b, (typ_id_t)vt, tname, sizeof(tname)) != 0)
 		vt = -ENOENT;
+	/* `sym.a->b: an offset inside what a points to, not an address: a
+	 * plain relocation on the symbol's type (code added the loaded a). */
+	if (r->dtr_kind == DIF_RELOC_MEMBER_OFFSET && strstr(member, "->") != NULL) {
+		if (vt < 0)
+			return bind_error(b, difo, r->dtr_pc, "`%s.%s: the typefile has no "
+			    "type for kernel symbol `%s", qname, member, qname);
+		r->dtr_type = dobj__intern(b->obj, tname);
+		r->dtr_flags &= (uint16_t)~DIF_RELOC_F_SYMBOL;
+		return r->dtr_type ? 0 : -ENOMEM;
+	}
 	switch (r->dtr_kind) {
 	case DIF_RELOC_MEMBER_OFFSET: {
 		if ((rc = symbol(b, difo, r->dtr_pc, qname, &s)) != 0)

@@ -843,7 +843,7 @@ START_TEST(test_typer_integration)
 	    "\tret %r1\n.end\n"
 	    ".difo d1 rtype=ctf:integer:8\n"
 	    "\tldgs curthread, %r1\n"
-	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_name\")\n"
+	    "\tuload [%r1], %r1, load(\"struct thread\", \"td_tid\")\n"
 	    "\tret %r1\n.end\n"
 	    ".difo d2 rtype=ctf:integer:1\n"
 	    "\tldgs curthread, %r1\n"
@@ -856,7 +856,7 @@ START_TEST(test_typer_integration)
 	struct dobj *out;
 	ck_assert_int_eq(link_n(tf, &in, 1, NULL, &out), -EINVAL);
 	ck_assert_msg(strstr(diag_buf, "a.o:0:0: error: clause 1 (dtrace:::BEGIN): type error at pc 1 "
-	    "(uload") && strstr(diag_buf, "td_name"), "%s", diag_buf);
+	    "(uload") && strstr(diag_buf, "td_tid"), "%s", diag_buf);
 	struct lnk_opts o = { .flags = LNK_F_TYPE_WARN };
 	struct lnk_diag d = { diag_line, NULL, 0, 0 };
 	const char *name = "a.o";

@@ -51,7 +51,7 @@ expect_rc 0 "resolvers" "$DLD" -T "$TF/tf_freebsd_a.o" -x resolvers=hostname,ver
 cat >"$T/arr.s" <<'S'
 .difo d0 rtype=ctf:integer:8
 	ldgs curthread, %r1
-	uload [%r1], %r1, load("struct thread", "td_name")
+	uload [%r1], %r1, load("struct thread", "td_tid")
 	ret %r1
 .end
 .clause

@@ -469,7 +469,7 @@ START_TEST(test_missing_names_suggest)
 	ck_assert_int_eq(typ_file__member_path(tf, th, "td_sigstk.ss_szie", &acc, &err), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "'ss_size'"));
 	ck_assert_int_eq(typ_file__member_path(tf, th, "td_proc.p_pid", &acc, &err), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "does not go through pointers"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "use '->' to go through a pointer"));
 	ck_assert_int_eq(typ_file__member_path(tf, th, "td_name..x", &acc, &err), -EINVAL);
 	ck_assert_int_eq(typ_file__member_path(tf, th, "", &acc, &err), -EINVAL);
 	ck_assert_str_eq(typ_file__near_member(tf, th, "td_uncred"), "td_ucred");
@@ -911,6 +911,49 @@ START_TEST(test_min_bitfields)
 }
 END_TEST
 
+/* ASSERTION: "->" in a member path crosses a pointer: the offset, type and load are the
+ * pointee's member's; a non-pointer hop, a missing member, a dangling "->" are errors. */
+START_TEST(test_pointer_hops)
+{
+	struct typ_file *tf = open_ok("freebsd_b", ".o");
+	struct typ_err err = { "" };
+	struct typ_access hop, direct;
+	typ_id_t th = lookup_ok(tf, "struct thread");
+	typ_id_t cr = lookup_ok(tf, "struct ucred");
+	typ_id_t pr = lookup_ok(tf, "struct proc");
+
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_ucred->cr_ruid", &hop, &err), 0);
+	ck_assert_int_eq(typ_file__member_path(tf, cr, "cr_ruid", &direct, &err), 0);
+	ck_assert_uint_eq(hop.bit_offset, direct.bit_offset);
+	ck_assert_uint_ne(hop.bit_offset, 0);
+	ck_assert_uint_eq(hop.type, direct.type);
+	ck_assert_uint_eq(hop.size, direct.size);
+	ck_assert_int_eq(hop.load.kind, direct.load.kind);
+	ck_assert_uint_eq(hop.root, cr);
+	ck_assert_uint_eq(direct.root, cr);
+	/* two hops, then the pointer at the end loads as a pointer */
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_proc->p_ucred->cr_rgid", &hop, &err), 0);
+	ck_assert_int_eq(typ_file__member_path(tf, cr, "cr_rgid", &direct, &err), 0);
+	ck_assert_uint_eq(hop.bit_offset, direct.bit_offset);
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_proc->p_ucred", &hop, &err), 0);
+	ck_assert_int_eq(typ_file__member_path(tf, pr, "p_ucred", &direct, &err), 0);
+	ck_assert_uint_eq(hop.bit_offset, direct.bit_offset);
+	ck_assert_uint_eq(hop.size, 8);
+	/* the pointee must be a struct or union */
+	ck_assert_int_eq(typ_file__member_path(tf, cr, "cr_groups->x", &hop, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "member 'cr_groups' points to"));
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_tid->x", &hop, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "member 'td_tid' has type"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a pointer"));
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_ucred->cr_nope", &hop, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "struct ucred has no member 'cr_nope'"));
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_ucred->", &hop, &err), -EINVAL);
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_ucred-cr_ruid", &hop, &err), -EINVAL);
+	ck_assert_int_eq(typ_file__member_path(tf, th, "td_ucred->->cr_ruid", &hop, &err), -EINVAL);
+	typ_file__free(tf);
+}
+END_TEST
+
 static Suite *typefile_suite(void)
 {
 	Suite *s = suite_create("typefile");
@@ -959,6 +1002,10 @@ static Suite *typefile_suite(void)
 
 	tc = tcase_create("missing");
 	tcase_add_test(tc, test_missing_names_suggest);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pointer hops");
+	tcase_add_test(tc, test_pointer_hops);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

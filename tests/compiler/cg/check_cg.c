@@ -247,13 +247,19 @@ START_TEST(test_if_else)
 }
 END_TEST
 
-/* ASSERTION: member access through an unnamed target type is a D_SYM_NOTYPES error */
+/* ASSERTION: member access through a value whose target type nothing names (a
+ * variable holding a target pointer) is a D_SYM_NOTYPES error; a chain is not */
 START_TEST(test_err_notypes)
 {
 	struct diags dg = { 0 };
-	struct dobj *o = gen_src("t.d", "BEGIN { trace(curthread->td_proc->p_pid); }", &dg);
+	struct dobj *o = gen_src("t.d", "BEGIN { this->p = curthread->td_proc; "
+				 "trace(this->p->p_pid); }", &dg);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+	struct diags ok = { 0 };
+	o = gen_src("t.d", "BEGIN { trace(curthread->td_proc->p_pid); }", &ok);
+	ck_assert_msg(o != NULL, "%s", ok.msg);
+	dobj__free(o);
 }
 END_TEST
 
