@@ -534,7 +534,16 @@ static int g_builtin(void *hctx, uint32_t id, uint64_t ndx, uint64_t *val)
 	}
 }
 
-static const struct dvm_host guest_host = { g_time, g_load, g_builtin };
+/*
+ * No stacks and no machine subroutines in guest context yet: the host's
+ * would walk this process and answer for host pids (progenyof), not for
+ * the guest the probe fired in.  NULL makes stack() empty and the
+ * subroutines an ILLOP fault.
+ */
+static const struct dvm_host guest_host = {
+	.dh_time = g_time, .dh_load = g_load, .dh_builtin = g_builtin,
+	.dh_stack = NULL, .dh_subr = NULL,
+};
 
 static void fire(struct dt_state *st, struct dt_vm *vm, struct dvmm_gprobe *gp,
     const struct dvmm_ctx *ctx, uint32_t mode)

@@ -12,7 +12,7 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-	    "Usage: dtrace [-eqSV] [-o output] [-T typefile] [-x opt[=val]] [-c cmd | -p pid]\n"
+	    "Usage: dtrace [-eqSVw] [-o output] [-T typefile] [-x opt[=val]] [-c cmd | -p pid]\n"
 	    "              -Y program.o [macro arguments]\n"
 	    "       dtrace -y relocatable.o -o linked.o [-T typefile]\n"
 	    "       dtrace -l [-Y program.o | -n desc | -P prov | -m mod | -f func]\n"
@@ -24,6 +24,7 @@ static void usage(FILE *fp)
 	    "  -o file   output file (trace output, or the object of -y)\n"
 	    "  -T file   typefile to link against (default /sys/kernel/btf/vmlinux)\n"
 	    "  -q        quiet: only explicitly traced data\n"
+	    "  -w        permit destructive actions (-x destructive)\n"
 	    "  -e        exit after loading and checking the program\n"
 	    "  -S        print the DIF listing of the program\n"
 	    "  -x o[=v]  set an option (bufsize, bufpolicy, strsize, aggsortkey, ...)\n"
@@ -110,7 +111,14 @@ int main(int argc, char **argv)
 		case 'c': c.command = optarg; break;
 		case 'p': c.grab = optarg; break;
 		case 's': c.script = optarg; break;
-		case 'C': case 'w': case 'Z':
+		case 'w':	/* permit destructive actions */
+			if (c.nxopts == DT_CMD_MAXOPTS) {
+				fprintf(stderr, "dtrace: too many -x options\n");
+				return 2;
+			}
+			c.xopts[c.nxopts++] = "destructive";
+			break;
+		case 'C': case 'Z':
 			fprintf(stderr, "dtrace: -%c is not supported yet\n", opt);
 			return 2;
 		case 'h':
