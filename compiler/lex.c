@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "impl.h"
 
@@ -365,6 +366,33 @@ size_t dc_lex_word_len(struct dc_lexer *L)
 
 /* ---- macro variables ------------------------------------------------- */
 
+/*
+ * $pid, $ppid, $uid, $gid, $euid, $egid, $pgid, $sid: the ids of the process
+ * running the compiler (dtrace compiles in the process that traces);
+ * $projid and $taskid are Solaris ids, 0 here; $target is 0 unless the
+ * driver substituted a -c/-p process before compiling.
+ */
+static bool process_macro(const char *name, long *id)
+{
+	static const char *const zero[] = { "projid", "taskid", "target" };
+
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (strcmp(name, zero[i]) == 0) {
+			*id = 0;
+			return true;
+		}
+	if (strcmp(name, "pid") == 0) *id = (long)getpid();
+	else if (strcmp(name, "ppid") == 0) *id = (long)getppid();
+	else if (strcmp(name, "uid") == 0) *id = (long)getuid();
+	else if (strcmp(name, "gid") == 0) *id = (long)getgid();
+	else if (strcmp(name, "euid") == 0) *id = (long)geteuid();
+	else if (strcmp(name, "egid") == 0) *id = (long)getegid();
+	else if (strcmp(name, "pgid") == 0) *id = (long)getpgid(0);
+	else if (strcmp(name, "sid") == 0) *id = (long)getsid(0);
+	else return false;
+	return true;
+}
+
 const char *dc_macro_value(struct dc_program *p, const char *name, bool *is_str)
 {
 	const struct dc_options *o = p->opts;
@@ -388,12 +416,10 @@ const char *dc_macro_value(struct dc_program *p, const char *name, bool *is_str)
 		p->macro_used[n - 1] = true;
 		return o->macro_args[n - 1];
 	}
-	static const char *const ids[] = { "pid", "ppid", "uid", "gid", "euid",
-		"egid", "pgid", "sid", "projid", "taskid", "target" };
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		if (strcmp(name, ids[i]) == 0)
-			return "0";
-	return NULL;
+	long id;
+	if (!process_macro(name, &id))
+		return NULL;
+	return dc_arena_printf(&p->arena, "%ld", id);
 }
 
 /* Parse an integer literal text with C rules; false if not a clean integer. */
