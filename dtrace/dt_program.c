@@ -443,47 +443,6 @@ static int declare_agg(struct dt_state *st, struct dvm_ecb *e, struct dvm_step *
 }
 
 /*
- * Whether printa action i of clause c names another aggregation of the
- * printa() statement action i - 1 began.  The object does not mark
- * statements, so: a formatted printa() takes as many aggregations as its
- * format has %@ conversions; a formatless one, the aggregations written on
- * the same source line as the previous one (printa(@a, @b)).
- */
-static bool printa_continues(const struct dobj *obj, const struct dobj_clause *c,
-    uint32_t i)
-{
-	const struct dobj_action *a, *p;
-	uint32_t run = 1;
-
-	if (i == 0)
-		return false;
-	a = &obj->actions[c->action_first + i];
-	p = &obj->actions[c->action_first + i - 1];
-	if (p->kind != DIF_ACT_PRINTA || p->format != a->format)
-		return false;
-	if (a->format >= 0) {
-		struct dcons_fmt *f;
-		const char *text = dobj__str(obj, obj->formats[a->format].str);
-		uint32_t naggs;
-
-		if ((f = dcons_fmt__parse(text, strlen(text), true, NULL)) == NULL)
-			return false;
-		naggs = f->naggs > 0 ? f->naggs : 1;
-		dcons_fmt__free(f);
-		for (uint32_t k = i - 1; k > 0; k--) {	/* this statement so far */
-			const struct dobj_action *q = &obj->actions[c->action_first + k - 1];
-
-			if (q->kind != DIF_ACT_PRINTA || q->format != a->format)
-				break;
-			run++;
-		}
-		return run % naggs != 0;
-	}
-	return a->pos.line != 0 && a->pos.line == p->pos.line &&
-	    a->pos.file == p->pos.file;
-}
-
-/*
  * The room DTrace's kernel takes for this ECB's record, which decides how
  * many records a buffer of a given size holds: a 12-byte header (EPID and
  * timestamp), then each value at its natural alignment (the largest power
@@ -600,8 +559,9 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 		r->flags = (uint8_t)((s->string ? DCONS_REC_STRING : 0) |
 		    (a->flags & (DCONS_REC_SIGNED | DCONS_REC_FLOAT)));
 		r->fmtid = a->format >= 0 ? (uint32_t)a->format + 1 : 0;
-		if (a->kind == DIF_ACT_PRINTA && printa_continues(obj, c, i))
-			r->flags |= DCONS_REC_MORE;
+		/* the compiler marks a printa() statement's later aggregations */
+		if (a->kind == DIF_ACT_PRINTA)
+			r->flags |= (uint8_t)(a->flags & DCONS_REC_MORE);
 		off += (s->size + 7) & ~7u;
 	}
 	e->datasize = off;

@@ -1397,7 +1397,8 @@ static void store_aggregate(struct cg *g, const struct dc_node *lv, int v,
  * alter bits within 64 needs int_convert's shifts: a narrower destination
  * (below 8 bytes) that is narrower than the source, or of the other sign.
  * Same width and sign need nothing (the register may hold a wider
- * intermediate, which DTrace stores as it is).
+ * intermediate, which DTrace stores as it is); op= and ++/-- store their
+ * 64-bit result unconverted, as DTrace does (aggs/tst.negquant.d).
  */
 static void var_convert(struct cg *g, int v, const struct dc_ty *from, const struct dc_ty *to)
 {
@@ -1466,20 +1467,6 @@ static void store(struct cg *g, const struct dc_node *lv, int v, const struct dc
 	cg_free(g, a);
 }
 
-/*
- * op= and ++/-- on a D variable of a narrower integer type: the 64-bit
- * result wraps to the variable's width before it is stored (and is the
- * expression's value), as C's compound assignment does.
- */
-static void narrow_result(struct cg *g, const struct dc_node *lv, int v)
-{
-	bool var = lv->kind == DC_N_VAR && (lv->scope == DC_VS_GLOBAL ||
-		lv->scope == DC_VS_SELF || lv->scope == DC_VS_THIS);
-
-	if (var || is_assoc(lv))
-		var_convert(g, v, g->prog->t_int64, lv->type);
-}
-
 static int assign(struct cg *g, const struct dc_node *n)
 {
 	if (n->l->kind == DC_N_AGG)
@@ -1493,7 +1480,6 @@ static int assign(struct cg *g, const struct dc_node *n)
 	int r = cg_expr(g, n->r);
 	arith(g, n, n->op, l, r, n->l->type, n->r->type);
 	cg_free(g, r);
-	narrow_result(g, n->l, l);
 	store(g, n->l, l, n->l->type, NULL);
 	return l;
 }
@@ -1509,7 +1495,6 @@ static int incdec(struct cg *g, const struct dc_node *n, bool post)
 	I3(MOV, old, 0, nv);
 	arith(g, n, n->op, nv, one, n->l->type, NULL);
 	cg_free(g, one);
-	narrow_result(g, n->l, nv);
 	store(g, n->l, nv, n->l->type, NULL);
 	if (post) {
 		cg_free(g, nv);

@@ -7,7 +7,8 @@
  *   expr;        DIFEXPR, void return type (records nothing)
  *   trace(e)     DIFEXPR returning e
  *   printf(f,a..) one PRINTF per argument (format f), or one `ret %r0`
- *   printa(f,@a) one PRINTA per aggregation: setx <agg id>; ret
+ *   printa(f,@a) one PRINTA per aggregation: setx <agg id>; ret; every one
+ *                after the statement's first has flag 0x10 (same statement)
  *   @a[k..] = f(v[, incr])
  *                DIFEXPR setx <agg id>; ret, one record per key, [void
  *                DIFEXPR incr], then the aggregating action (ntuple = 1 +
@@ -311,6 +312,12 @@ static struct dobj_action *add_action(struct pstate *S, uint16_t kind, int32_t d
  */
 #define CG_ACT_F_SIGNED	0x01
 #define CG_ACT_F_FLOAT	0x04
+/*
+ * On a PRINTA action: this aggregation belongs to the same printa()
+ * statement as the PRINTA action before it (printa(@a, @b) is two actions,
+ * the second marked), so the consumer prints them together.
+ */
+#define CG_ACT_F_MORE	0x10
 
 static void value_flags(struct dobj_action *a, const struct dc_ty *t)
 {
@@ -674,11 +681,13 @@ static void action(struct pstate *S, const struct dc_node *e)
 			fi = add_format(S, x, DIF_ACT_PRINTA);
 			x = x->next;
 		}
-		for (; x; x = x->next) {
+		for (const struct dc_node *first = x; x; x = x->next) {
 			struct dobj_action *a = add_action(S, DIF_ACT_PRINTA, aggid_difo(S, x),
 							   &x->loc);
-			if (a)
+			if (a) {
 				a->format = fi;
+				a->flags |= x != first ? CG_ACT_F_MORE : 0;
+			}
 		}
 	} else if (strcmp(nm, "exit") == 0) {
 		value_flags(add_action(S, DIF_ACT_EXIT, expr_difo(S, a0, g->prog->t_int),
