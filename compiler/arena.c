@@ -3,11 +3,16 @@
  *
  * Every node, type and string of one compilation is carved out of large
  * chunks linked from struct dc_arena; nothing is freed individually and
- * dc_arena_free() drops the whole lot.  Allocation failure is fatal for the
- * compilation only: callers get NULL and report ENOMEM.  Allocations are
- * zero-filled and 16-byte aligned.
+ * dc_arena_free() drops the whole lot.  Allocation failure (malloc, or the
+ * compilation's memory limit) is fatal for the compilation only: while
+ * dc_compile runs, a->oom is set and the failure unwinds there, which
+ * reports D_NOMEM through the diagnostics sink and returns NULL with errno
+ * ENOMEM; outside it callers get NULL.  The library never prints or
+ * aborts.  Allocations are zero-filled and 16-byte aligned.
  */
 #include <errno.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +35,15 @@ void *dc_arena_alloc(struct dc_arena *a, size_t n)
 	if (c == NULL || c->cap - c->used < n) {
 		size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
 
-		c = malloc(sizeof(*c) + cap);
+		c = (a->limit != 0 && cap > a->limit - a->total) || n > SIZE_MAX / 2 ? NULL
+			: malloc(sizeof(*c) + cap);
 		if (c == NULL) {
-			fprintf(stderr, "dtc: out of memory\n");
-			abort();
+			if (a->oom != NULL)
+				longjmp(*a->oom, 1);
+			errno = ENOMEM;
+			return NULL;
 		}
+		a->total += cap;
 		c->cap = cap;
 		c->used = 0;
 		c->next = a->head;
@@ -50,6 +59,8 @@ char *dc_arena_strndup(struct dc_arena *a, const char *s, size_t n)
 {
 	char *r = dc_arena_alloc(a, n + 1);
 
+	if (r == NULL)
+		return NULL;
 	memcpy(r, s, n);
 	r[n] = '\0';
 	return r;
@@ -73,6 +84,8 @@ char *dc_arena_printf(struct dc_arena *a, const char *fmt, ...)
 	if (n < 0)
 		return dc_arena_strdup(a, "");
 	char *r = dc_arena_alloc(a, (size_t)n + 1);
+	if (r == NULL)
+		return NULL;
 	va_start(ap, fmt);
 	vsnprintf(r, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -89,4 +102,5 @@ void dc_arena_free(struct dc_arena *a)
 		c = n;
 	}
 	a->head = NULL;
+	a->total = 0;
 }

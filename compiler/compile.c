@@ -8,6 +8,7 @@
  * dc_program__free() releases it in one step.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,16 +79,9 @@ static bool has_content(const struct dc_program *p)
 	return false;
 }
 
-struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
-			      const struct dc_options *opts)
+static void compile_sources(struct dc_program *p, const struct dc_source *srcs,
+			    size_t nsrcs, const struct dc_options *opts)
 {
-	struct dc_program *p = calloc(1, sizeof(*p));
-
-	if (p == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p->opts = opts;
 	p->ext_tail = &p->exts;
 	p->version = DC_VERS_LATEST;
 	p->srcs = dc_arena_alloc(&p->arena, (nsrcs + 1) * sizeof(*p->srcs));
@@ -131,6 +125,43 @@ struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
 					 "referenced by the program", i + 1);
 				break;
 			}
+	}
+}
+
+/* compile_sources with out-of-memory unwinding here (arena.c); -ENOMEM then. */
+static int compile_guarded(struct dc_program *p, const struct dc_source *srcs,
+			   size_t nsrcs, const struct dc_options *opts)
+{
+	jmp_buf oom;
+
+	if (setjmp(oom) != 0)
+		return -ENOMEM;
+	p->arena.oom = &oom;
+	compile_sources(p, srcs, nsrcs, opts);
+	p->arena.oom = NULL;
+	return 0;
+}
+
+struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
+			      const struct dc_options *opts)
+{
+	struct dc_program *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p->opts = opts;
+	p->arena.limit = opts->max_memory;
+	if (compile_guarded(p, srcs, nsrcs, opts) != 0) {
+		struct dc_loc loc = { .file = nsrcs ? srcs[0].name : "<input>" };
+		p->arena.oom = NULL;
+		p->stopped = false;
+		p->nsrcs = 0;		/* no source line to quote */
+		dc_error(p, &loc, D_NOMEM, "out of memory");
+		dc_program__free(p);
+		errno = ENOMEM;
+		return NULL;
 	}
 	return p;
 }

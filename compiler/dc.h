@@ -66,6 +66,9 @@ struct dc_options {
 	size_t nxopts;
 	const char *typefile;           /* -T: recorded, not yet used */
 	unsigned max_errors;            /* stop after this many (0: 20) */
+	size_t max_memory;              /* arena bytes for the compilation (0: no
+					 * limit); beyond it, as when malloc fails:
+					 * D_NOMEM and dc_compile returns NULL */
 	dc_diag_sink_fn sink;
 	void *sink_ctx;
 };
@@ -75,7 +78,8 @@ struct dc_program;
 /*
  * Compile and check the sources.  Returns the program (also when it has
  * errors; see dc_program__nerrors) or NULL with errno set on a system
- * failure (out of memory).  Diagnostics go to opts->sink.
+ * failure: ENOMEM when memory ran out (malloc, or opts->max_memory), after
+ * one D_NOMEM diagnostic.  Diagnostics go to opts->sink.
  */
 struct dc_program *dc_compile(const struct dc_source *srcs, size_t nsrcs,
 			      const struct dc_options *opts);

@@ -12,6 +12,7 @@
 
 #define DC_ERRTAG_TABLE(X) \
 	X(D_UNKNOWN, "internal error") \
+	X(D_NOMEM, "out of memory") \
 	X(D_SYNTAX, "parse error") \
 	X(D_EMPTY, "no clauses or declarations") \
 	X(D_TYPE_ERR, "type lookup failed") \

@@ -8,6 +8,7 @@
 #ifndef DC_IMPL_H
 #define DC_IMPL_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,9 +21,12 @@
 
 struct dc_arena {
 	struct dc_chunk *head;
+	size_t total, limit;    /* bytes of chunks; limit 0: none */
+	jmp_buf *oom;           /* set while dc_compile runs: where OOM unwinds */
 };
 
-void *dc_arena_alloc(struct dc_arena *a, size_t n);   /* zeroed */
+/* Zeroed.  Out of memory: longjmp to a->oom when set, else NULL (ENOMEM). */
+void *dc_arena_alloc(struct dc_arena *a, size_t n);
 char *dc_arena_strndup(struct dc_arena *a, const char *s, size_t n);
 char *dc_arena_strdup(struct dc_arena *a, const char *s);
 char *dc_arena_printf(struct dc_arena *a, const char *fmt, ...)

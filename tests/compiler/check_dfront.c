@@ -4,6 +4,7 @@
  * dump), diagnostics and limits.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +462,31 @@ START_TEST(size_limits)
 }
 END_TEST
 
+/* ASSERTION: running out of memory is one D_NOMEM diagnostic and NULL with ENOMEM, never a
+ * print or an abort; a limit the program fits in changes nothing */
+START_TEST(out_of_memory)
+{
+	const char *text = "BEGIN { x = 1; trace(x + 2); }";
+	struct dc_source src = { .name = "prog.d", .text = text, .len = strlen(text) };
+	struct sinkbuf sb;
+	struct dc_options o = { .sink = sink, .sink_ctx = &sb, .max_memory = 1024 };
+
+	memset(&sb, 0, sizeof(sb));
+	errno = 0;
+	ck_assert_ptr_null(dc_compile(&src, 1, &o));
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_str_eq(sb.tags, "D_NOMEM");
+	ck_assert_int_eq(sb.n, 1);
+	memset(&sb, 0, sizeof(sb));
+	o.max_memory = 64 << 20;
+	struct dc_program *p = dc_compile(&src, 1, &o);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(dc_program__nerrors(p), 0);
+	ck_assert_str_eq(sb.tags, "");
+	dc_program__free(p);
+}
+END_TEST
+
 static Suite *dfront_suite(void)
 {
 	Suite *s = suite_create("dfront");
@@ -475,7 +501,7 @@ static Suite *dfront_suite(void)
 		{ "symbolic_types", symbolic_types }, { "deep_chains", deep_chains },
 		{ "huge_literal", huge_literal }, { "invalid_utf8", invalid_utf8 },
 		{ "unterminated_eof", unterminated_eof }, { "version_binding", version_binding },
-		{ "size_limits", size_limits },
+		{ "size_limits", size_limits }, { "out_of_memory", out_of_memory },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		TCase *tc = tcase_create(cases[i].name);
