@@ -20,6 +20,7 @@
  * Read next: parse.c (the grammar), sem.c (pragmas and options).
  */
 #include <ctype.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -664,9 +665,9 @@ static void string_literal(struct dc_lexer *L, struct dc_token *t)
 		if (n + 1 >= cap) {
 			cap *= 2;
 			char *nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				abort();
+			if (nb == NULL) {	/* the lexer runs inside dc_compile: */
+				free(buf);	/* unwind to its D_NOMEM report */
+				longjmp(*L->p->arena.oom, 1);
 			}
 			buf = nb;
 		}
