@@ -1062,6 +1062,28 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 	return r;
 }
 
+/*
+ * inline T name[T1 k1, ...] = e;  name[a1, ...]:  e with each ki bound to
+ * ai (evaluated where ai was written), converted to T like a scalar inline.
+ */
+static int array_inline(struct cg *g, const struct dc_node *n, const struct dc_var *iv)
+{
+	uint32_t saved = g->nbinds;
+	const struct dc_node *a = n->args;
+
+	for (const struct dc_param *k = iv->keys; k; k = k->next, a = a ? a->next : NULL) {
+		if (a == NULL || k->name == NULL)
+			cg_fail(g, &n->loc, D_PROTO_LEN, "inline %s[ ] needs %d subscripts",
+				iv->name, iv->nkeys);
+		bind(g, n, k->name, a);
+	}
+	int r = cg_expr(g, iv->inline_expr);
+	g->nbinds = saved;
+	if (dc_ty_is_integer(iv->type) && !cg_byref(iv->type))
+		int_convert(g, r, iv->inline_expr->type, iv->type);
+	return r;
+}
+
 static int index_expr(struct cg *g, const struct dc_node *n)
 {
 	const struct dc_node *b = n->l;
@@ -1078,6 +1100,9 @@ static int index_expr(struct cg *g, const struct dc_node *n)
 		cg_emit(g, DIF_INSTR_FMT(DIF_OP_LDGA, id, r, r));
 		return r;
 	}
+	const struct dc_var *iv = b->kind == DC_N_VAR ? (b->var ? b->var : n->var) : NULL;
+	if (iv && iv->scope == DC_VS_INLINE)
+		return array_inline(g, n, iv);
 	if (is_assoc(n))
 		return load_assoc(g, n);
 	int r = index_addr(g, n);
