@@ -44,8 +44,10 @@ done
 # 2. the same through the unfiltered family program (syscall:::entry)
 got=$("$D" -q -n 'syscall:::entry /pid == $target && execname == "bpf_target"/ {
     @[execname] = count(); }' -c "$T getppid 3000" 2>/dev/null | awk 'NF { print $2 }')
+# at least the 3000 getppid calls, plus the start-up syscalls of the target
+# (thousands more when it is built with ASan), never an absurd count
 case $got in
-3[0-9][0-9][0-9]) echo "ok   syscall:::entry family ($got >= 3000)";;
+[3-9][0-9][0-9][0-9]) echo "ok   syscall:::entry family ($got >= 3000)";;
 *) echo "FAIL syscall:::entry family: got '$got'"; fails=$((fails + 1));;
 esac
 
