@@ -1627,6 +1627,11 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 		cg_setx(g, strnlen(e->str, e->slen) + 1, r);
 		return r;
 	}
+	if (e && e->kind == DC_N_VAR && e->scope == DC_VS_SYMBOL && e->mod == NULL &&
+	    strcmp(e->name, "NULL") == 0) {	/* D's NULL is an int-sized 0 */
+		cg_setx(g, cg_size(g, g->prog->t_int), r);
+		return r;
+	}
 	if (known(t)) {
 		cg_setx(g, cg_size(g, t), r);
 		return r;
