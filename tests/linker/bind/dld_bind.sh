@@ -46,7 +46,7 @@ ok_link sym-module 'BEGIN { trace(&ext4`modvar); }' '0xffffffff81000050' --symbo
 ok_link sym-struct 'BEGIN { trace(&`kfile); }' '0xffffffff81000020' --symbols "$T/kallsyms"
 ok_link sym-deref-member 'BEGIN { trace(`fptr->f_flags); }' 'ldsw \[%r1\], %r1' --symbols "$T/kallsyms"
 grep -q 'setx .*0x8$' "$T/sym-deref-member.s"; check "sym-deref-member: offset of f_flags in struct file" $?
-ok_link sym-deref-struct 'BEGIN { trace(*`cfptr); }' '0xffffffff81000068' -x typewarn --symbols "$T/kallsyms"
+ok_link sym-deref-struct 'BEGIN { trace(*`cfptr); }' '0xffffffff81000068' --symbols "$T/kallsyms"
 err_link sym-deref-scalar 'BEGIN { trace(*`real_ncpus); }' \
 	'\*`real_ncpus: kernel symbol `real_ncpus is not a pointer or an array' --symbols "$T/kallsyms"
 err_link sym-deref-notype 'BEGIN { trace(*`hz16); }' '\*`hz16: the typefile has no type for kernel symbol' \
@@ -93,13 +93,13 @@ err_link arg-return0 'fbt::fget:return { trace(args[0]->f_pos); }' 'args\[0\] of
 err_link arg-member 'fbt::vfs_read:entry { trace(args[0]->f_nope); }' "f_nope"
 
 ok_link arg-deref 'fbt::vfs_read:entry { trace(*args[1]); }' 'ldsb \[%r1\], %r1'
-ok_link arg-deref-struct 'fbt::vfs_read:entry { trace(*args[0]); }' 'ret %r1' -x typewarn
+ok_link arg-deref-struct 'fbt::vfs_read:entry { trace(*args[0]); }' 'ret %r1'
 grep -Eq 'ld[su]?[bhwx] ' "$T/arg-deref-struct.s"; [ $? -ne 0 ]
 check "arg-deref-struct: a struct's value is its address" $?
 
 # ---- whole target structs copied into scratch (sized by type_size)
 ok_link struct-copy 'BEGIN { this->f = *(struct file *)arg0; trace(this->f.f_flags); }' \
-	'allocs %r2, %r3' -x typewarn
+	'allocs %r2, %r3'
 grep -q 'setx .*0x18$' "$T/struct-copy.s" && grep -q 'copys %r1, %r2, %r3' "$T/struct-copy.s" &&
 	grep -q 'ldsw' "$T/struct-copy.s"
 check "struct-copy: sizeof(struct file) bytes copied, member read from the copy" $?
