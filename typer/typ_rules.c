@@ -701,7 +701,7 @@ static struct aval rule_ldga(struct typ_infer *inf, uint32_t pc, unsigned op,
 	}
 	if (arr == DIF_VAR_ARGS)
 		return av_of(typ_t_int(8, true));
-	if (arr == DIF_VAR_REGS || arr == DIF_VAR_UREGS)
+	if (arr == DIF_VAR_REGS || arr == DIF_VAR_UREGS || arr == DIF_VAR_VMREGS)
 		return av_of(typ_t_int(8, false));
 	typ_error(inf, pc, "ldga of unknown built-in array %u", arr);
 	return av_reported();
@@ -798,6 +798,10 @@ static const char *const subr_sig[DIF_SUBR_MAX + 1] = {
 	[DIF_SUBR_GETF] = "p:i",
 	[DIF_SUBR_JSON] = "s:ss",
 	[DIF_SUBR_STRTOLL] = "i:sI",
+	[DIF_SUBR_MTONS] = "u:i",
+	[DIF_SUBR_KVTOPHYS] = "u:p",
+	[DIF_SUBR_PHYSMEM_READ] = "u:ii",
+	[DIF_SUBR_PHYSMEM_WRITE] = "v:iii",
 };
 
 static const char *subr_name(unsigned id)
