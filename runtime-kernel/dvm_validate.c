@@ -614,10 +614,10 @@ static void reloc_entry(struct vctx *c, uint32_t i)
 	if (r->dtr_pc >= c->len ||
 	    !DIF_OP_IS_RELOCATABLE(DIF_INSTR_OP(c->dp->dtdo_buf[r->dtr_pc])))
 		report(c, DVM_WHERE_RELTAB, DVM_PC_NONE, i, DVM_RULE_RELOC_ORPHAN, r->dtr_pc);
-	/* a root is a symbol or an argument, never both (dif_reloc.h) */
-	const uint16_t roots = DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG;
-	if ((r->dtr_flags & ~(DIF_RELOC_F_BITFIELD | roots)) != 0 ||
-	    (r->dtr_flags & roots) == roots)
+	/* a root is a symbol, an argument or a built-in: one at most (dif_reloc.h) */
+	const uint16_t root = r->dtr_flags & DIF_RELOC_F_ROOTS;
+	if ((r->dtr_flags & ~(DIF_RELOC_F_BITFIELD | DIF_RELOC_F_ROOTS)) != 0 ||
+	    (root & (root - 1)) != 0)
 		report(c, DVM_WHERE_RELTAB, DVM_PC_NONE, i, DVM_RULE_RELOC_FLAGS,
 		    r->dtr_flags);
 }

@@ -201,13 +201,22 @@ void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *memb
 	cg_reloc_root(g, op, kind, 0, type, member, r1, rd);
 }
 
+const char cg_curthread_root[] = "curthread";
+
 /* cg_reloc with root flags: DIF_RELOC_F_SYMBOL (type names a kernel
- * symbol) or DIF_RELOC_F_ARG (type is "args[N]"). */
+ * symbol) or DIF_RELOC_F_ARG (type is "args[N]").  A type that is
+ * cg_curthread_root itself (compared by address, so no target type that
+ * happens to be spelled "curthread" is caught) is rooted at the built-in:
+ * every path that names curthread's pointee, however deep the member
+ * chain or whatever the kind, gets DIF_RELOC_F_BUILTIN here. */
 void cg_reloc_root(struct cg *g, int op, int kind, unsigned flags, const char *type,
 		   const char *member, int r1, int rd)
 {
 	struct cg_difo *d = g->d;
 	uint32_t idx = d->nrels;
+
+	if (type == cg_curthread_root)
+		flags |= DIF_RELOC_F_BUILTIN;
 
 	d->rels = cg_grow(g, d->rels, &d->crels, d->nrels + 1, sizeof(*d->rels));
 	d->rels[idx] = (struct dif_reloc){ .dtr_pc = d->len, .dtr_kind = (uint16_t)kind,

@@ -1372,7 +1372,8 @@ static const char *target_aggregate(const struct cg *g, const struct dc_node *sr
 		return t->name;
 	if (src->kind == DC_N_UNARY && src->op == T_STAR && !known(t)) {
 		const char *nm = pointee_name(g, src->l);
-		if (nm && (strncmp(nm, "struct ", 7) == 0 || strncmp(nm, "union ", 6) == 0))
+		if (nm && (nm == cg_curthread_root || strncmp(nm, "struct ", 7) == 0 ||
+			   strncmp(nm, "union ", 6) == 0))	/* curthread: a struct */
 			return nm;
 	}
 	return NULL;

@@ -66,7 +66,9 @@ struct cg {
 	void *sink_ctx;
 	unsigned nerrors;
 	uint32_t strsize;
-	const char *curthread_type;	/* pointee of curthread (relocations) */
+	const char *curthread_type;	/* pointee of curthread (relocations):
+					 * cg_curthread_root unless the options
+					 * name a type */
 	struct cg_var *vars;
 	uint32_t nvars, cvars;
 	uint32_t next_id[3];		/* per DIFV_SCOPE_* */
@@ -105,6 +107,9 @@ void cg_reloc(struct cg *g, int op, int kind, const char *type, const char *memb
 	      int r1, int rd);
 void cg_reloc_root(struct cg *g, int op, int kind, unsigned flags, const char *type,
 		   const char *member, int r1, int rd);
+/* The relocation root of curthread's pointee when dtc is not told the type:
+ * a relocation naming this very string gets DIF_RELOC_F_BUILTIN. */
+extern const char cg_curthread_root[];
 void cg_use_var(struct cg *g, const struct cg_var *v, unsigned flag);
 int cg_difo_finish(struct cg *g, int32_t *index);
 void cg_line(struct cg *g, const struct dc_loc *loc);

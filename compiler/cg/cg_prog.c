@@ -937,7 +937,7 @@ int dc_cg__program(const struct dc_program *prog, const struct dc_cg_opts *opts,
 	g->sink_ctx = sink_ctx;
 	g->strsize = strsize_of(prog, opts);
 	g->curthread_type = opts && opts->curthread_type ? opts->curthread_type
-		: "struct thread";
+		: cg_curthread_root;
 	if (dc_program__nerrors(prog) != 0) {
 		cg_error(g, NULL, D_UNKNOWN, "the program has errors; no code is generated");
 		return -EINVAL;

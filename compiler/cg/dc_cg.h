@@ -29,8 +29,11 @@ struct dc_cg_opts {
 	size_t nxopts;
 	unsigned strsize;		/* string size for by-ref types; 0: option or 256 */
 	/*
-	 * What curthread points to on the target: NULL means "struct thread"
-	 * (FreeBSD, the default profile); "struct task_struct" for Linux.
+	 * What curthread points to, when the caller insists on one target
+	 * ("struct task_struct"): the object is then bound to it.  NULL (the
+	 * portable default): curthread's relocations are rooted at the
+	 * built-in (DIF_RELOC_F_BUILTIN "curthread") and dld picks the
+	 * pointee from the typefile's target profile.
 	 */
 	const char *curthread_type;
 };

@@ -22,7 +22,7 @@
  *                                  a pointer type needs no code (nop)
  *   STORE           ustore        stb/sth/stw/stx sized by the member type
  *
- * Two flags change what the relocation's root is (dtr_type), not what it
+ * Three flags change what the relocation's root is (dtr_type), not what it
  * resolves to; the linker binds them first (linker/ld/lnk_bind.c), turning
  * them into plain relocations or constants, so later stages never see them:
  *
@@ -37,8 +37,13 @@
  *              the clause's probe points to (dld reads the probe function's
  *              BTF prototype).  Valid on MEMBER_OFFSET, MEMBER_SIZE, LOAD,
  *              ULOAD and STORE.
+ *   F_BUILTIN  dtr_type names a built-in variable ("curthread"): the root
+ *              type is what that variable points to on the target, known
+ *              only from the typefile dld links against (struct thread on
+ *              FreeBSD, struct task_struct on Linux).  Valid on every kind
+ *              but CAST.
  *
- * Both are flags on existing kinds: the root changes where the linker looks
+ * All three are flags on existing kinds: the root changes where the linker looks
  * a name up, never the kind/instruction pairing the validator checks (a
  * symbol address is a usetx constant like any other).  The validator accepts
  * one root flag per relocation (rule RELOC_FLAGS).
@@ -64,7 +69,9 @@ enum dif_reloc_kind {
 #define DIF_RELOC_F_BITFIELD	0x1	/* member is a bit-field (width set by the linker) */
 #define DIF_RELOC_F_SYMBOL	0x2	/* root is a kernel symbol (see above) */
 #define DIF_RELOC_F_ARG		0x4	/* root is the pointee of a probe argument */
-#define DIF_RELOC_F_ALL		0x7
+#define DIF_RELOC_F_BUILTIN	0x8	/* root is what a built-in variable points to */
+#define DIF_RELOC_F_ROOTS	(DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG | DIF_RELOC_F_BUILTIN)
+#define DIF_RELOC_F_ALL		0xf
 
 struct dif_reloc {
 	uint32_t	dtr_pc;		/* index of the pseudo-instruction */

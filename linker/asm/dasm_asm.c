@@ -692,7 +692,7 @@ static bool add_reloc(struct asm_state *st, uint32_t pc, const struct dif_reloc 
 /*
  * RELOC := KIND '(' STRING [ ',' STRING ] [ ',' RFLAGS ] ')'
  * KIND   := member_offset | type_size | member_size | load | uload | cast | store | NUM
- * RFLAGS := bitfield | symbol | arg | NUM
+ * RFLAGS := bitfield | symbol | arg | builtin | NUM
  */
 static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 {
@@ -723,6 +723,9 @@ static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 			next(st);
 		} else if (is_ident(t, "arg")) {
 			r->dtr_flags |= DIF_RELOC_F_ARG;
+			next(st);
+		} else if (is_ident(t, "builtin")) {
+			r->dtr_flags |= DIF_RELOC_F_BUILTIN;
 			next(st);
 		} else if (t->kind == TK_NUM) {
 			if (!get_num(st, 0xffff, false, &v))

@@ -2,10 +2,11 @@
  * lnk_bind.c — binding relocation roots: kernel symbols and probe
  * arguments, before anything else looks at an input.
  *
- * Theory.  Two relocation flags (include/dif/dif_reloc.h) say that a
+ * Theory.  Three relocation flags (include/dif/dif_reloc.h) say that a
  * relocation's root is not a type name: DIF_RELOC_F_SYMBOL (a kernel symbol
- * "sym" or "mod`sym") and DIF_RELOC_F_ARG ("args[N]", what argument N of the
- * clause's probe points to).  Binding turns every such relocation into
+ * "sym" or "mod`sym"), DIF_RELOC_F_ARG ("args[N]", what argument N of the
+ * clause's probe points to) and DIF_RELOC_F_BUILTIN ("curthread", what the
+ * built-in points to on the target).  Binding turns every such relocation into
  * ordinary relocatable DIF on a private copy of the input, so that the
  * validator, the typer and lnk_reloc.c see only plain relocations:
  *
@@ -17,6 +18,7 @@
  *   type_size("sym", symbol)            BTF VAR: type_size("<its type>"), else setx size
  *   K("*sym", path, symbol)             K("<what sym's BTF type points to>", path)
  *   K("args[N]", path, arg)             K("<pointee of arg N>", path)
+ *   K("curthread", path, builtin)       K("<pointee of the profile's curthread>", path)
  *
  * Symbols come from a symbol source read once per link and only when an
  * input needs one: lnk_opts.symbols, else /proc/kallsyms (linking for the
@@ -28,7 +30,13 @@
  * function): args[N] of :entry is parameter N of the function's BTF
  * prototype, args[1] of :return its return type.  Every probe of the
  * clause must give the same type.  Anything else is a link error naming
- * the probe.  Read lnk_link.c (the caller) next.
+ * the probe.
+ *
+ * Built-in roots follow the typefile's target profile, detected from the
+ * types it defines (typ_profile__detect: struct task_struct is Linux,
+ * struct thread with struct proc is FreeBSD); curthread's pointee is what
+ * typ_profile__builtin_type gives, so one object links for either OS.
+ * Read lnk_link.c (the caller) next.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -456,6 +464,47 @@ static int bind_pointee(struct bind *b, uint32_t difo, struct dif_reloc *r)
 }
 
 /*
+ * A built-in root: the type the variable points to under the typefile's
+ * target profile (curthread: struct thread on FreeBSD, struct task_struct
+ * on Linux), as a plain type-named relocation.
+ */
+static int bind_builtin(struct bind *b, uint32_t difo, struct dif_reloc *r)
+{
+	const char *var = dobj__str(b->obj, r->dtr_type);
+	struct typ_file *tf = b->cx->tf;
+	const struct typ_profile *p = tf ? typ_profile__get(typ_profile__detect(tf)) : NULL;
+	struct typ_err e = { "" };
+	struct typ_info info;
+	char tname[512];
+
+	if (tf == NULL)
+		return bind_error(b, difo, r->dtr_pc, "%s: its type comes from the target and "
+		    "no typefile is given", var);
+	if (p == NULL)
+		return bind_error(b, difo, r->dtr_pc, "%s: cannot tell the target OS from the "
+		    "typefile %s: it defines neither struct task_struct (linux) nor struct "
+		    "thread and struct proc (freebsd)", var, typ_file__path(tf));
+	const struct typ_builtin *bi = typ_profile__builtin(p, var);
+	int64_t t = typ_profile__builtin_type(p, tf, var, &e);
+	if (t >= 0)
+		t = typ_file__resolve(tf, (typ_id_t)t);
+	if (t < 0 || typ_file__info(tf, (typ_id_t)t, &info) < 0 || info.kind != TYP_PTR)
+		return bind_error(b, difo, r->dtr_pc, "%s: the typefile %s has no %s (the %s "
+		    "target's type of %s)", var, typ_file__path(tf), bi && bi->ctype ?
+		    bi->ctype : "pointer type", p->name, var);
+	typ_id_t pe = info.ref;
+	while (typ_file__info(tf, pe, &info) == 0 && (info.kind == TYP_CONST ||
+	    info.kind == TYP_VOLATILE || info.kind == TYP_RESTRICT))
+		pe = info.ref;
+	if (type_name(b, pe, tname, sizeof(tname)) != 0)
+		return bind_error(b, difo, r->dtr_pc, "%s points to a type without a name in "
+		    "the typefile %s", var, typ_file__path(tf));
+	r->dtr_type = dobj__intern(b->obj, tname);
+	r->dtr_flags &= (uint16_t)~DIF_RELOC_F_BUILTIN;
+	return r->dtr_type ? 0 : -ENOMEM;
+}
+
+/*
  * One symbol root.  Returns 0 and *drop when the instruction was rewritten
  * to plain DIF (the relocation goes), 0 when it became a plain relocation.
  */
@@ -569,11 +618,12 @@ static int bind_difo(struct bind *b, uint32_t difo)
 	for (uint32_t j = 0; j < d->rellen; j++) {
 		struct dif_reloc r = d->reltab[j];
 		bool drop = false;
-		if ((r.dtr_flags & (DIF_RELOC_F_ARG | DIF_RELOC_F_SYMBOL)) &&
-		    r.dtr_type == failed)
+		if ((r.dtr_flags & DIF_RELOC_F_ROOTS) && r.dtr_type == failed)
 			rc = -EINVAL;
 		else if (r.dtr_flags & DIF_RELOC_F_ARG)
 			rc = bind_arg(b, difo, &r);
+		else if (r.dtr_flags & DIF_RELOC_F_BUILTIN)
+			rc = bind_builtin(b, difo, &r);
 		else if (r.dtr_flags & DIF_RELOC_F_SYMBOL)
 			rc = bind_symbol(b, difo, &r, &drop);
 		else
@@ -607,7 +657,7 @@ static bool has_roots(const struct dobj *o)
 {
 	for (uint32_t i = 0; i < o->ndifos; i++)
 		for (uint32_t j = 0; j < o->difos[i].rellen; j++)
-			if (o->difos[i].reltab[j].dtr_flags & (DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG))
+			if (o->difos[i].reltab[j].dtr_flags & DIF_RELOC_F_ROOTS)
 				return true;
 	return false;
 }

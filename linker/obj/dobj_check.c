@@ -383,11 +383,21 @@ static bool is_arg_root(const char *s)
  * The root flags (dif_reloc.h): a symbol root on member_offset (its
  * address), type_size, load, uload and store ("*sym", what it points to:
  * also member_size); an args[N] root on the member
- * kinds, load, uload and store; never both, never with a bit-field flag.
+ * kinds, load, uload and store; a built-in root ("curthread") on any kind
+ * but cast; one root at most, a symbol root never with a bit-field flag.
  */
 static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o)
 {
 	uint16_t f = r->dtr_flags, k = r->dtr_kind;
+
+	if ((f & DIF_RELOC_F_BUILTIN) && (f & (DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG)))
+		return FAIL(ck, SEC_RELA, o + 8, "a relocation has one root flag at most "
+		    "(0x%x)", f);
+	if ((f & DIF_RELOC_F_BUILTIN) && k == DIF_RELOC_CAST)
+		return FAIL(ck, SEC_RELA, o + 8, "a cast relocation cannot have a built-in root");
+	if ((f & DIF_RELOC_F_BUILTIN) && strcmp(dobj__str(ck->obj, r->dtr_type), "curthread") != 0)
+		return FAIL(ck, SEC_RELA, o + 12, "a built-in relocation root must name "
+		    "curthread");
 
 	if ((f & DIF_RELOC_F_SYMBOL) && (f & (DIF_RELOC_F_ARG | DIF_RELOC_F_BITFIELD)))
 		return FAIL(ck, SEC_RELA, o + 8, "a symbol-rooted relocation takes no other "

@@ -822,7 +822,12 @@ START_TEST(rej_reloc_fields)
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
 	    b[soff(b, S_RELA) + 8] = 9);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation flags",
+	    b[soff(b, S_RELA) + 9] = 0x10);
+	/* a built-in root names the built-in variable, not a type */
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "must name curthread",
 	    b[soff(b, S_RELA) + 9] = 8);
+	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "one root flag at most",
+	    b[soff(b, S_RELA) + 9] = 8 | 4);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "addend",
 	    wr64(b + soff(b, S_RELA) + 16, (uint64_t)-1));
 	/* kind LOAD on a usetx */

@@ -771,7 +771,7 @@ START_TEST(test_reloc_flags)
 }
 END_TEST
 
-/* ASSERTION: one root flag (symbol or argument) is valid; both at once are RELOC_FLAGS. */
+/* ASSERTION: one root flag (symbol, argument or built-in) is valid; two at once are RELOC_FLAGS. */
 START_TEST(test_reloc_root_flags)
 {
 	single_valid(&tdifo, DIF_OP_ULOAD);
@@ -782,6 +782,19 @@ START_TEST(test_reloc_root_flags)
 	tdifo.rels[0].dtr_flags = DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG;
 	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
 	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "both roots");
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_BUILTIN;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_BITFIELD;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_ARG;
+	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "built-in and argument roots");
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_SYMBOL;
+	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "built-in and symbol roots");
+	tdifo.rels[0].dtr_flags = 0x10;
+	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "unknown flag");
 }
 END_TEST
 

@@ -389,7 +389,28 @@ START_TEST(test_semantics)
 }
 END_TEST
 
-/* ASSERTION: curthread's relocations name the target profile's thread type */
+/* ASSERTION: by default every curthread-rooted relocation (chains, sizes, stores) has the built-in root "curthread" */
+START_TEST(test_curthread_builtin)
+{
+	struct dobj *o = gen("BEGIN { trace(curthread->td_proc->p_pid); "
+			     "trace(sizeof (*curthread)); curthread->td_x = 1; }");
+	unsigned n = 0;
+	for (uint32_t i = 0; i < o->ndifos; i++) {
+		const struct dobj_difo *d = &o->difos[i];
+		for (uint32_t j = 0; j < d->rellen; j++, n++) {
+			ck_assert_uint_eq(d->reltab[j].dtr_flags, DIF_RELOC_F_BUILTIN);
+			ck_assert_str_eq(dobj__str(o, d->reltab[j].dtr_type), "curthread");
+		}
+	}
+	ck_assert_uint_eq(n, 4 + 1 + 2);
+	ck_assert_str_eq(dobj__str(o, o->difos[0].reltab[3].dtr_member), "td_proc->p_pid");
+	struct dobj_err e;
+	ck_assert_int_eq(dobj__check(o, &e), 0);
+	dobj__free(o);
+}
+END_TEST
+
+/* ASSERTION: an explicit dc_cg_opts.curthread_type binds curthread's relocations to that type, no root flag */
 START_TEST(test_curthread_type)
 {
 	struct diags dg = { 0 };
@@ -402,6 +423,7 @@ START_TEST(test_curthread_type)
 	ck_assert_int_eq(dc_cg__program(p, &co, &obj, sink, &dg), 0);
 	ck_assert_uint_eq(obj->difos[0].rellen, 2);
 	ck_assert_str_eq(dobj__str(obj, obj->difos[0].reltab[0].dtr_type), "struct task_struct");
+	ck_assert_uint_eq(obj->difos[0].reltab[0].dtr_flags, 0);
 	ck_assert_str_eq(dobj__str(obj, obj->difos[0].reltab[0].dtr_member), "pid");
 	dobj__free(obj);
 	dc_program__free(p);
@@ -452,12 +474,14 @@ START_TEST(test_struct_copy)
 	const struct dobj_difo *d = &o->difos[0], *m = &o->difos[1];
 	ck_assert_uint_eq(d->rellen, 2);
 	ck_assert_uint_eq(d->reltab[1].dtr_kind, DIF_RELOC_TYPE_SIZE);
-	ck_assert_str_eq(dobj__str(o, d->reltab[1].dtr_type), "struct thread");
+	ck_assert_str_eq(dobj__str(o, d->reltab[1].dtr_type), "curthread");
+	ck_assert_uint_eq(d->reltab[1].dtr_flags, DIF_RELOC_F_BUILTIN);
 	ck_assert_uint_eq(DIF_INSTR_OP(d->text[d->reltab[1].dtr_pc + 1]), DIF_OP_ALLOCS);
 	ck_assert_uint_eq(DIF_INSTR_OP(d->text[d->reltab[1].dtr_pc + 2]), DIF_OP_COPYS);
 	/* the copy's members are read through the variable */
 	ck_assert_uint_eq(m->rellen, 2);
-	ck_assert_str_eq(dobj__str(o, m->reltab[0].dtr_type), "struct thread");
+	ck_assert_str_eq(dobj__str(o, m->reltab[0].dtr_type), "curthread");
+	ck_assert_uint_eq(m->reltab[0].dtr_flags, DIF_RELOC_F_BUILTIN);
 	ck_assert_str_eq(dobj__str(o, m->reltab[0].dtr_member), "td_tid");
 	ck_assert_uint_eq(DIF_INSTR_OP(m->text[0]), DIF_OP_LDLS);
 	dobj__free(o);
@@ -518,6 +542,7 @@ int main(void)
 		{ "err_notypes", test_err_notypes }, { "err_noreg", test_err_noreg },
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
 		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
+		{ "curthread_builtin", test_curthread_builtin },
 		{ "arg_root", test_arg_root }, { "symbol_root", test_symbol_root },
 		{ "struct_copy", test_struct_copy }, { "struct_copy_global", test_struct_copy_global },
 		{ "symptr", test_symptr },
