@@ -16,7 +16,6 @@
  * Read next: dbpf_prov.c (the hooks), dtrace/dt_bpf.c (the caller).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +31,7 @@
 #include <bpf/bpf.h>
 
 #include "dbpf_attach.h"
+#include "dbpf_say.h"
 
 #define MAXCPUS	1024
 
@@ -39,21 +39,6 @@ struct dbpf_attachment {
 	int	*fds;
 	int	nfds;
 };
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int dbpf_attach__setup(char *err, size_t errlen)
 {
@@ -68,12 +53,12 @@ int dbpf_attach__setup(char *err, size_t errlen)
 	}
 	e = errno;
 	if (e == EPERM || e == EACCES)
-		return say(err, errlen, -EPERM, "the kernel refused BPF: %s (kernel "
+		return dbpf_say(err, errlen, -EPERM, "the kernel refused BPF: %s (kernel "
 		    "probes need root, or CAP_BPF and CAP_PERFMON)", strerror(e));
 	if (e == ENOSYS)
-		return say(err, errlen, -ENOSYS,
+		return dbpf_say(err, errlen, -ENOSYS,
 		    "this kernel has no BPF support (bpf() is not implemented)");
-	return say(err, errlen, -e, "the kernel refused BPF: %s", strerror(e));
+	return dbpf_say(err, errlen, -e, "the kernel refused BPF: %s", strerror(e));
 }
 
 static int has_events(const char *dir)
@@ -96,10 +81,10 @@ int dbpf_attach__tracefs(char *path, size_t len, char *err, size_t errlen)
 			return 0;
 		}
 	if (mount("nodev", dirs[0], "tracefs", 0, NULL) != 0)
-		return say(err, errlen, -errno, "tracefs is not mounted and mounting "
+		return dbpf_say(err, errlen, -errno, "tracefs is not mounted and mounting "
 		    "it on %s failed: %s", dirs[0], strerror(errno));
 	if (!has_events(dirs[0]))
-		return say(err, errlen, -ENOENT, "tracefs on %s has no event list",
+		return dbpf_say(err, errlen, -ENOENT, "tracefs on %s has no event list",
 		    dirs[0]);
 	snprintf(path, len, "%s", dirs[0]);
 	return 0;
@@ -157,7 +142,7 @@ static int perf_clock(const struct dbpf_hook *h, int prog_fd,
 	int n = dbpf_attach__online_cpus(cpus, MAXCPUS);
 
 	if (n <= 0)
-		return say(err, errlen, n < 0 ? n : -ENOENT,
+		return dbpf_say(err, errlen, n < 0 ? n : -ENOENT,
 		    "cannot read the online CPUs for %s", h->name);
 	if (!h->all_cpus)
 		n = 1;
@@ -174,15 +159,15 @@ static int perf_clock(const struct dbpf_hook *h, int prog_fd,
 		fd = (int)syscall(SYS_perf_event_open, &pa, -1, cpus[i], -1,
 		    PERF_FLAG_FD_CLOEXEC);
 		if (fd < 0)
-			return say(err, errlen, -errno, "perf_event_open for %s on CPU %d: %s",
+			return dbpf_say(err, errlen, -errno, "perf_event_open for %s on CPU %d: %s",
 			    h->name, cpus[i], strerror(errno));
 		if (add_fd(a, fd) != 0) {
 			close(fd);
-			return say(err, errlen, -ENOMEM, "out of memory");
+			return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 		}
 		if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) != 0 ||
 		    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0)
-			return say(err, errlen, -errno, "attaching %s on CPU %d: %s",
+			return dbpf_say(err, errlen, -errno, "attaching %s on CPU %d: %s",
 			    h->name, cpus[i], strerror(errno));
 	}
 	return 0;
@@ -195,24 +180,24 @@ int dbpf_attach__hook(const struct dbpf_hook *h, int prog_fd,
 	int rc = 0, fd;
 
 	if (a == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	switch (h->kind) {
 	case DBPF_HOOK_RAW_TP:
 		fd = bpf_raw_tracepoint_open(h->name, prog_fd);
 		if (fd < 0) {
 			rc = -errno;
-			say(err, errlen, rc, "cannot attach to tracepoint %s:%s: %s",
+			dbpf_say(err, errlen, rc, "cannot attach to tracepoint %s:%s: %s",
 			    h->group, h->name, strerror(errno));
 		} else if ((rc = add_fd(a, fd)) != 0) {
 			close(fd);
-			say(err, errlen, rc, "out of memory");
+			dbpf_say(err, errlen, rc, "out of memory");
 		}
 		break;
 	case DBPF_HOOK_PERF_CLOCK:
 		rc = perf_clock(h, prog_fd, a, err, errlen);
 		break;
 	default:
-		rc = say(err, errlen, -EINVAL, "unknown hook kind %d", (int)h->kind);
+		rc = dbpf_say(err, errlen, -EINVAL, "unknown hook kind %d", (int)h->kind);
 		break;
 	}
 	if (rc != 0) {

@@ -157,6 +157,26 @@ void dbpf_vlog_reason(const char *log, char *out, size_t size);
 /* A tracepoint's id from tracefs (mounted if absent), or -errno + err. */
 int dbpf_tracepoint_id(const char *group, const char *name, char *err,
     size_t errlen);
+/* Why the verifier refused a program: the load's errno, the last BPF
+ * instruction its log names (or -1), and its reason in words. */
+struct dbpf_vreject {
+	int	e;
+	long	bad;
+	char	why[256];
+};
+/* Loads insn[0..len) (licence GPL).  When the kernel refuses with an errno
+ * in the 0-terminated vlog_errnos, loads again with a logsize-byte verifier
+ * log and fills *rej (rej->e != 0) for the caller to word; otherwise rej->e
+ * is 0 and a failure is -errno + err.  Returns the program fd or -errno. */
+int dbpf_load_logged(enum bpf_prog_type type, const char *name,
+    const struct bpf_insn *insn, size_t len, const int *vlog_errnos,
+    size_t logsize, struct dbpf_vreject *rej, char *err, size_t errlen);
+/* A raw-tracepoint link running prog_fd: its fd, or -errno + err. */
+int dbpf_open_raw_tp(const char *tp, int prog_fd, char *err, size_t errlen);
+/* An enabled perf event on tracepoint group:name (CPU 0) running prog_fd:
+ * its fd, or -errno + err (nothing left open). */
+int dbpf_open_tracepoint(const char *group, const char *name, int prog_fd,
+    char *err, size_t errlen);
 
 struct dbpf_prog {
 	struct bpf_insn	*dp_insn;

@@ -15,7 +15,6 @@
  * Read next: dbpf_xlate.c for the program shape, docs/bpf.md.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +31,7 @@
 
 #include "dbpf.h"
 #include "dbpf_impl.h"
+#include "dbpf_say.h"
 
 #define VLOG_SIZE	(1u << 20)
 
@@ -42,18 +42,6 @@ struct dbpf_probe {
 	int	pr_link;
 	int	pr_ncpu;
 };
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int dbpf_available(void)
 {
@@ -116,48 +104,63 @@ void dbpf_vlog_reason(const char *log, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)bestlen, best);
 }
 
-static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
-    char *err, size_t errlen)
+int dbpf_load_logged(enum bpf_prog_type type, const char *name,
+    const struct bpf_insn *insn, size_t len, const int *vlog_errnos,
+    size_t logsize, struct dbpf_vreject *rej, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
-	enum bpf_prog_type type = p->dp_ctx == DBPF_CTX_TRACEPOINT ?
-	    BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
-	char *log, why[256];
-	long bad;
+	char *log;
 	int fd, e;
+	bool verifier = false;
 
-	fd = bpf_prog_load(type, "dif", "GPL", text,
-	    p->dp_len, &o);
+	rej->e = 0;
+	fd = bpf_prog_load(type, name, "GPL", insn, len, &o);
 	if (fd >= 0)
 		return fd;
 	e = errno;
-	if (e != EACCES && e != EINVAL)
-		return say(err, errlen, -e, "cannot load BPF program: %s", strerror(e));
-	log = calloc(1, VLOG_SIZE);
+	for (const int *v = vlog_errnos; *v != 0; v++)
+		verifier = verifier || e == *v;
+	if (!verifier)
+		return dbpf_say(err, errlen, -e, "cannot load BPF program: %s", strerror(e));
+	log = calloc(1, logsize);
 	if (log == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	o.log_buf = log;
-	o.log_size = VLOG_SIZE;
+	o.log_size = (uint32_t)logsize;
 	o.log_level = 1;
-	fd = bpf_prog_load(type, "dif", "GPL", text,
-	    p->dp_len, &o);
+	fd = bpf_prog_load(type, name, "GPL", insn, len, &o);
 	if (fd >= 0) {	/* accepted on retry: keep it */
 		free(log);
 		return fd;
 	}
-	e = errno;
-	bad = dbpf_vlog_last_insn(log);
-	dbpf_vlog_reason(log, why, sizeof(why));
-	if (bad >= 0 && (size_t)bad < p->dp_len && p->dp_pcmap[bad] >= 0)
-		say(err, errlen, 0, "verifier rejected BPF insn %ld (from DIF pc %lld): %s",
-		    bad, (long long)p->dp_pcmap[bad], why);
-	else if (bad >= 0)
-		say(err, errlen, 0, "verifier rejected BPF insn %ld (prologue/epilogue): %s",
-		    bad, why);
-	else
-		say(err, errlen, 0, "verifier rejected the program: %s", why);
+	rej->e = errno;
+	rej->bad = dbpf_vlog_last_insn(log);
+	dbpf_vlog_reason(log, rej->why, sizeof(rej->why));
 	free(log);
-	return -e;
+	return -rej->e;
+}
+
+static int load_prog(const struct dbpf_prog *p, struct bpf_insn *text,
+    char *err, size_t errlen)
+{
+	static const int vlog_errnos[] = { EACCES, EINVAL, 0 };
+	enum bpf_prog_type type = p->dp_ctx == DBPF_CTX_TRACEPOINT ?
+	    BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
+	struct dbpf_vreject r;
+	int fd = dbpf_load_logged(type, "dif", text, p->dp_len, vlog_errnos,
+	    VLOG_SIZE, &r, err, errlen);
+
+	if (fd >= 0 || r.e == 0)
+		return fd;
+	if (r.bad >= 0 && (size_t)r.bad < p->dp_len && p->dp_pcmap[r.bad] >= 0)
+		dbpf_say(err, errlen, 0, "verifier rejected BPF insn %ld (from DIF pc %lld): %s",
+		    r.bad, (long long)p->dp_pcmap[r.bad], r.why);
+	else if (r.bad >= 0)
+		dbpf_say(err, errlen, 0, "verifier rejected BPF insn %ld (prologue/epilogue): %s",
+		    r.bad, r.why);
+	else
+		dbpf_say(err, errlen, 0, "verifier rejected the program: %s", r.why);
+	return -r.e;
 }
 
 int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
@@ -169,13 +172,13 @@ int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
 
 	*out = NULL;
 	if (ncpu <= 0)
-		return say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
+		return dbpf_say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
 	pr = calloc(1, sizeof(*pr));
 	text = malloc(p->dp_len * sizeof(*text));
 	if (pr == NULL || text == NULL) {
 		free(pr);
 		free(text);
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	}
 	pr->pr_ncpu = ncpu;
 	pr->pr_ctx = p->dp_ctx;
@@ -188,7 +191,7 @@ int dbpf_probe__load(const struct dbpf_prog *p, struct dbpf_probe **out,
 
 		free(text);
 		free(pr);
-		return say(err, errlen, -e, "cannot create BPF map: %s", strerror(e));
+		return dbpf_say(err, errlen, -e, "cannot create BPF map: %s", strerror(e));
 	}
 	memcpy(text, p->dp_insn, p->dp_len * sizeof(*text));
 	for (size_t i = 0; i < p->dp_len; i++)
@@ -228,16 +231,11 @@ int dbpf_probe__attach_raw_tp(struct dbpf_probe *pr, const char *tp,
 	int fd;
 
 	if (pr->pr_link >= 0)
-		return say(err, errlen, -EBUSY, "probe is already attached");
+		return dbpf_say(err, errlen, -EBUSY, "probe is already attached");
 	if (pr->pr_ctx != DBPF_CTX_RAW_TP)
-		return say(err, errlen, -EINVAL, "not a raw-tracepoint program");
-	fd = bpf_raw_tracepoint_open(tp, pr->pr_prog);
-	if (fd < 0) {
-		int e = errno;
-
-		return say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
-		    tp, strerror(e));
-	}
+		return dbpf_say(err, errlen, -EINVAL, "not a raw-tracepoint program");
+	if ((fd = dbpf_open_raw_tp(tp, pr->pr_prog, err, errlen)) < 0)
+		return fd;
 	pr->pr_link = fd;
 	return 0;
 }
@@ -255,13 +253,13 @@ int dbpf_tracepoint_id(const char *group, const char *name, char *err,
 
 	if (strchr(group, '/') || strchr(name, '/') || strstr(group, "..") ||
 	    strstr(name, ".."))
-		return say(err, errlen, -EINVAL, "bad tracepoint name '%s:%s'",
+		return dbpf_say(err, errlen, -EINVAL, "bad tracepoint name '%s:%s'",
 		    group, name);
 	if (stat(TRACEFS "/events", &st) != 0 &&
 	    mount("nodev", TRACEFS, "tracefs", 0, NULL) != 0) {
 		int e = errno;
 
-		return say(err, errlen, -e, "tracefs is not mounted on " TRACEFS
+		return dbpf_say(err, errlen, -e, "tracefs is not mounted on " TRACEFS
 		    " and mounting it failed: %s (mount -t tracefs nodev " TRACEFS ")",
 		    strerror(e));
 	}
@@ -270,27 +268,35 @@ int dbpf_tracepoint_id(const char *group, const char *name, char *err,
 	if (f == NULL) {
 		int e = errno;
 
-		return say(err, errlen, -e, "no tracepoint %s:%s (%s: %s)", group,
+		return dbpf_say(err, errlen, -e, "no tracepoint %s:%s (%s: %s)", group,
 		    name, path, strerror(e));
 	}
 	if (fscanf(f, "%d", &id) != 1 || id < 0)
-		id = say(err, errlen, -EINVAL, "%s does not hold a number", path);
+		id = dbpf_say(err, errlen, -EINVAL, "%s does not hold a number", path);
 	fclose(f);
 	return id;
 }
 
-int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
-    const char *name, char *err, size_t errlen)
+int dbpf_open_raw_tp(const char *tp, int prog_fd, char *err, size_t errlen)
+{
+	int fd = bpf_raw_tracepoint_open(tp, prog_fd);
+
+	if (fd < 0) {
+		int e = errno;
+
+		return dbpf_say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
+		    tp, strerror(e));
+	}
+	return fd;
+}
+
+int dbpf_open_tracepoint(const char *group, const char *name, int prog_fd,
+    char *err, size_t errlen)
 {
 	struct perf_event_attr a;
 	int id, fd;
 
-	if (pr->pr_link >= 0)
-		return say(err, errlen, -EBUSY, "probe is already attached");
-	if (pr->pr_ctx != DBPF_CTX_TRACEPOINT)
-		return say(err, errlen, -EINVAL, "not a tracepoint program");
-	id = dbpf_tracepoint_id(group, name, err, errlen);
-	if (id < 0)
+	if ((id = dbpf_tracepoint_id(group, name, err, errlen)) < 0)
 		return id;
 	memset(&a, 0, sizeof(a));
 	a.type = PERF_TYPE_TRACEPOINT;
@@ -303,17 +309,31 @@ int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
 	if (fd < 0) {
 		int e = errno;
 
-		return say(err, errlen, -e, "perf_event_open(%s:%s): %s", group,
+		return dbpf_say(err, errlen, -e, "perf_event_open(%s:%s): %s", group,
 		    name, strerror(e));
 	}
-	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, pr->pr_prog) != 0 ||
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) != 0 ||
 	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0) {
 		int e = errno;
 
 		close(fd);
-		return say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
+		return dbpf_say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
 		    name, strerror(e));
 	}
+	return fd;
+}
+
+int dbpf_probe__attach_tracepoint(struct dbpf_probe *pr, const char *group,
+    const char *name, char *err, size_t errlen)
+{
+	int fd;
+
+	if (pr->pr_link >= 0)
+		return dbpf_say(err, errlen, -EBUSY, "probe is already attached");
+	if (pr->pr_ctx != DBPF_CTX_TRACEPOINT)
+		return dbpf_say(err, errlen, -EINVAL, "not a tracepoint program");
+	if ((fd = dbpf_open_tracepoint(group, name, pr->pr_prog, err, errlen)) < 0)
+		return fd;
 	pr->pr_link = fd;
 	return 0;
 }

@@ -16,7 +16,6 @@
  * Read next: dbpf_attach.c (attaching hooks), docs/providers.md.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 
 #include "dbpf_attach.h"
 #include "dbpf_prov.h"
+#include "dbpf_say.h"
 
 #define DEFAULT_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -41,21 +41,6 @@ struct dbpf_catalog {
 	struct dbpf_task_off	task;
 	uint32_t		binprm_filename;
 };
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- BTF offsets --------------------------------------------------------------- */
 
@@ -99,7 +84,7 @@ static int struct_member(const struct btf *btf, const char *sname,
 	long off = id > 0 ? member_off(btf, id, mname) : -1;
 
 	if (off < 0)
-		return say(err, errlen, -ENOENT,
+		return dbpf_say(err, errlen, -ENOENT,
 		    "kernel BTF has no member %s in struct %s", mname, sname);
 	*out = (uint32_t)off;
 	return 0;
@@ -320,12 +305,12 @@ int dbpf_catalog__new(const char *btf_path, struct dbpf_catalog **out,
 	int rc;
 
 	if (c == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	if (btf_path != NULL && *btf_path == '\0') {	/* names only */
 		if ((rc = add_syscalls(c)) != 0 || (rc = add_proc(c)) != 0 ||
 		    (rc = add_sched(c)) != 0) {
 			dbpf_catalog__free(c);
-			return say(err, errlen, rc, "out of memory");
+			return dbpf_say(err, errlen, rc, "out of memory");
 		}
 		*out = c;
 		return 0;
@@ -334,14 +319,14 @@ int dbpf_catalog__new(const char *btf_path, struct dbpf_catalog **out,
 	if (c->btf == NULL) {
 		rc = errno ? -errno : -ENOENT;
 		free(c);
-		return say(err, errlen, rc, "cannot read kernel BTF %s: %s", path,
+		return dbpf_say(err, errlen, rc, "cannot read kernel BTF %s: %s", path,
 		    strerror(-rc));
 	}
 	if ((rc = read_offsets(c, err, errlen)) != 0 ||
 	    (rc = add_syscalls(c)) != 0 || (rc = add_proc(c)) != 0 ||
 	    (rc = add_sched(c)) != 0) {
 		if (rc == -ENOMEM)
-			say(err, errlen, rc, "out of memory");
+			dbpf_say(err, errlen, rc, "out of memory");
 		dbpf_catalog__free(c);
 		return rc;
 	}
@@ -420,7 +405,7 @@ int dbpf_catalog__tracepoint(const struct dbpf_catalog *c, const char *group,
 	int n = c->btf != NULL ? tp_nargs(c->btf, event) : -1;
 
 	if (n < 0)
-		return say(err, errlen, -ENOENT,
+		return dbpf_say(err, errlen, -ENOENT,
 		    "tracepoint %s:%s has no raw tracepoint type in the kernel's BTF",
 		    group, event);
 	memset(out, 0, sizeof(*out));
@@ -443,10 +428,10 @@ int dbpf_tracepoint__each(int (*fn)(const char *group, const char *event, void *
 	if ((rc = dbpf_attach__tracefs(path, sizeof(path), err, errlen)) != 0)
 		return rc;
 	if (strlen(path) + sizeof("/available_events") > sizeof(path))
-		return say(err, errlen, -ENAMETOOLONG, "tracefs path too long");
+		return dbpf_say(err, errlen, -ENAMETOOLONG, "tracefs path too long");
 	strcat(path, "/available_events");
 	if ((fp = fopen(path, "r")) == NULL)
-		return say(err, errlen, -errno, "cannot read %s: %s", path, strerror(errno));
+		return dbpf_say(err, errlen, -errno, "cannot read %s: %s", path, strerror(errno));
 	while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
 		char *colon = strchr(line, ':');
 

@@ -26,7 +26,6 @@
  * Read next: dbpf_clause.c (the program), docs/bpf.md.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +43,7 @@
 #include "dbpf_impl.h"
 #include "dbpf_set_impl.h"
 #include "dvm_validate.h"
+#include "dbpf_say.h"
 
 #define VLOG_SIZE	(16u << 20)
 
@@ -84,18 +84,6 @@ struct dbpf_set {
 	int			*fds;
 	uint32_t		nfds;
 };
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 uint32_t dbpf_set_strsize(const struct dbpf_set *s)
 {
@@ -147,7 +135,7 @@ static int mkmap(enum bpf_map_type type, const char *name, uint32_t ksize,
 	if (fd < 0) {
 		int e = errno;
 
-		return say(err, errlen, -e, "cannot create BPF map %s (%u entries of "
+		return dbpf_say(err, errlen, -e, "cannot create BPF map %s (%u entries of "
 		    "%u bytes): %s", name, n, vsize, strerror(e));
 	}
 	return fd;
@@ -162,17 +150,17 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 
 	*out = NULL;
 	if (ncpu <= 0)
-		return say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
+		return dbpf_say(err, errlen, ncpu ? ncpu : -EINVAL, "cannot count CPUs");
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	if (opts != NULL)
 		s->o = *opts;
 	if (s->o.so_strsize == 0)
 		s->o.so_strsize = DIF_DEFAULT_STRSIZE;
 	if (s->o.so_strsize > 4096) {
 		free(s);
-		return say(err, errlen, -EINVAL, "strsize %u is larger than BPF "
+		return dbpf_say(err, errlen, -EINVAL, "strsize %u is larger than BPF "
 		    "programs allow (4096)", opts->so_strsize);
 	}
 	s->o.so_bufsize = pow2_at_least(s->o.so_bufsize ? s->o.so_bufsize : 4u << 20,
@@ -188,7 +176,7 @@ int dbpf_set__new(const struct dbpf_set_opts *opts, struct dbpf_set **out,
 	s->o.so_specsize = (s->o.so_specsize + 7) & ~7u;
 	if (s->o.so_nspec > DBPF_SPEC_MAX || s->o.so_specsize > (1u << 24)) {
 		free(s);
-		return say(err, errlen, -EINVAL, "nspec %u / specsize %u: BPF programs "
+		return dbpf_say(err, errlen, -EINVAL, "nspec %u / specsize %u: BPF programs "
 		    "allow at most %u buffers of 16 MiB", opts->so_nspec, opts->so_specsize,
 		    DBPF_SPEC_MAX);
 	}
@@ -284,15 +272,15 @@ int dbpf_set_agg_ref(struct dbpf_set *s, const struct dbpf_aggshape *sh,
 		if (s->aggs[i].sh.id != sh->id)
 			continue;
 		if (!same_shape(&s->aggs[i].sh, sh))
-			return say(err, errlen, -EINVAL, "aggregation %u is used with "
+			return dbpf_say(err, errlen, -EINVAL, "aggregation %u is used with "
 			    "two different key or function shapes", sh->id);
 		return (int)(DBPF_REF_AGG0 + i);
 	}
 	if (DBPF_REF_AGG0 + s->naggs >= DBPF_REF_MAX)
-		return say(err, errlen, -E2BIG, "too many aggregations");
+		return dbpf_say(err, errlen, -E2BIG, "too many aggregations");
 	na = realloc(s->aggs, (s->naggs + 1) * sizeof(*na));
 	if (na == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	s->aggs = na;
 	snprintf(name, sizeof(name), "dt_agg%u", sh->id);
 	fd = s->o.so_no_kernel ? -1 : mkmap(BPF_MAP_TYPE_PERCPU_HASH, name, sh->keysize, sh->valsize,
@@ -317,15 +305,15 @@ int dbpf_set_var_ref(struct dbpf_set *s, const struct dbpf_varshape *vs,
 		if (o->id != vs->id || o->scope != vs->scope || o->assoc != vs->assoc)
 			continue;
 		if (o->keysize != vs->keysize || o->valsize != vs->valsize)
-			return say(err, errlen, -EINVAL, "variable 0x%x is used with two "
+			return dbpf_say(err, errlen, -EINVAL, "variable 0x%x is used with two "
 			    "different key or value shapes", vs->id);
 		return (int)(DBPF_REF_VAR0 + i);
 	}
 	if (DBPF_REF_VAR0 + s->nvars >= DBPF_REF_MAX)
-		return say(err, errlen, -E2BIG, "too many variables");
+		return dbpf_say(err, errlen, -E2BIG, "too many variables");
 	nv = realloc(s->vars, (s->nvars + 1) * sizeof(*nv));
 	if (nv == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	s->vars = nv;
 	snprintf(name, sizeof(name), "dt_var%x", vs->id);
 	if (s->o.so_no_kernel)
@@ -355,7 +343,7 @@ static int check_difo(const struct dif_difo *dp, const struct dbpf_clause *cl,
 	if (dvm_difo__validate(dp, NULL, &e, 1) == 0)
 		return 0;
 	dvm_verr__format(&e, msg, sizeof(msg));
-	return say(err, errlen, -EINVAL, "epid %u (%s) %s %u: invalid DIF: %s",
+	return dbpf_say(err, errlen, -EINVAL, "epid %u (%s) %s %u: invalid DIF: %s",
 	    cl->epid, cl->what ? cl->what : "?", actndx ? "action" : "predicate",
 	    actndx, msg);
 }
@@ -395,7 +383,7 @@ static int make_scratch(struct dbpf_set *s, const struct dbpf_cprog *cp,
 	int fd;
 
 	if (all == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	fd = mkmap(BPF_MAP_TYPE_PERCPU_ARRAY, "dt_scratch", 4, cp->image_size, 1,
 	    err, errlen);
 	if (fd >= 0) {
@@ -405,7 +393,7 @@ static int make_scratch(struct dbpf_set *s, const struct dbpf_cprog *cp,
 			int e = errno;
 
 			close(fd);
-			fd = say(err, errlen, -e, "cannot initialise the scratch map: %s",
+			fd = dbpf_say(err, errlen, -e, "cannot initialise the scratch map: %s",
 			    strerror(e));
 		}
 	}
@@ -454,42 +442,26 @@ static void describe(const struct dbpf_clause *cls, uint32_t n, int64_t tag,
 static int load(const struct dbpf_attach *at, const struct dbpf_cprog *cp,
     const struct dbpf_clause *cls, uint32_t n, char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_prog_load_opts, o);
+	/* A program too big or too complex for the verifier fails with
+	 * ENOSPC or E2BIG; its log says where. */
+	static const int vlog_errnos[] = { EACCES, EINVAL, ENOSPC, E2BIG, 0 };
 	enum bpf_prog_type type = at->at_ctx == DBPF_CTX_TRACEPOINT ?
 	    BPF_PROG_TYPE_TRACEPOINT : at->at_ctx == DBPF_CTX_PERF_EVENT ?
 	    BPF_PROG_TYPE_PERF_EVENT : BPF_PROG_TYPE_RAW_TRACEPOINT;
-	char *log, why[256], where[256];
-	long bad;
-	int fd, e;
+	struct dbpf_vreject r;
+	char where[256];
+	int fd = dbpf_load_logged(type, "dt_clauses", cp->insn, cp->len, vlog_errnos,
+	    VLOG_SIZE, &r, err, errlen);
 
-	fd = bpf_prog_load(type, "dt_clauses", "GPL", cp->insn, cp->len, &o);
-	if (fd >= 0)
+	if (fd >= 0 || r.e == 0)
 		return fd;
-	e = errno;
-	if (e != EACCES && e != EINVAL && e != ENOSPC && e != E2BIG)
-		return say(err, errlen, -e, "cannot load BPF program: %s", strerror(e));
-	log = calloc(1, VLOG_SIZE);
-	if (log == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
-	o.log_buf = log;
-	o.log_size = VLOG_SIZE;
-	o.log_level = 1;
-	fd = bpf_prog_load(type, "dt_clauses", "GPL", cp->insn, cp->len, &o);
-	if (fd >= 0) {
-		free(log);
-		return fd;
+	if (r.bad >= 0 && (size_t)r.bad < cp->len) {
+		describe(cls, n, cp->pcmap[r.bad], where, sizeof(where));
+		return dbpf_say(err, errlen, -EACCES, "%s: verifier rejected BPF insn %ld: %s",
+		    where, r.bad, r.why);
 	}
-	e = errno;
-	bad = dbpf_vlog_last_insn(log);
-	dbpf_vlog_reason(log, why, sizeof(why));
-	free(log);
-	if (bad >= 0 && (size_t)bad < cp->len) {
-		describe(cls, n, cp->pcmap[bad], where, sizeof(where));
-		return say(err, errlen, -EACCES, "%s: verifier rejected BPF insn %ld: %s",
-		    where, bad, why);
-	}
-	return say(err, errlen, -EACCES, "verifier rejected the program: %s (%s)",
-	    why, strerror(e));
+	return dbpf_say(err, errlen, -EACCES, "verifier rejected the program: %s (%s)",
+	    r.why, strerror(r.e));
 }
 
 int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
@@ -504,10 +476,10 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (at == NULL || (nclauses > 0 && clauses == NULL))
-		return say(err, errlen, -EINVAL, "no attach point or clauses");
+		return dbpf_say(err, errlen, -EINVAL, "no attach point or clauses");
 	if (at->at_ctx != DBPF_CTX_RAW_TP && at->at_ctx != DBPF_CTX_TRACEPOINT &&
 	    at->at_ctx != DBPF_CTX_PERF_EVENT)
-		return say(err, errlen, -EINVAL, "unknown context kind %d", (int)at->at_ctx);
+		return dbpf_say(err, errlen, -EINVAL, "unknown context kind %d", (int)at->at_ctx);
 	if ((rc = validate(clauses, nclauses, err, errlen)) != 0)
 		return rc;
 	if ((rc = dbpf_clauses_translate(s, at, clauses, nclauses, &cp, err, errlen)) != 0)
@@ -531,7 +503,7 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 			int fd = ref_fd(s, p.scratch, (uint32_t)in->imm & DBPF_REF_MAX);
 
 			if (fd < 0)
-				rc = say(err, errlen, -EINVAL, "internal error: unknown map "
+				rc = dbpf_say(err, errlen, -EINVAL, "internal error: unknown map "
 				    "reference %#x", (unsigned)in->imm);
 			in->imm = fd;
 		}
@@ -559,7 +531,7 @@ int dbpf_set__add_probe(struct dbpf_set *s, const struct dbpf_attach *at,
 		if (p.scratch >= 0)
 			close(p.scratch);
 		if (rc == -ENOMEM)
-			say(err, errlen, rc, "out of memory");
+			dbpf_say(err, errlen, rc, "out of memory");
 	}
 	return rc;
 }
@@ -596,18 +568,13 @@ int dbpf_set__attach_raw_tp(struct dbpf_set *s, int idx, const char *tp,
 	int fd;
 
 	if (p == NULL || p->ctx != DBPF_CTX_RAW_TP)
-		return say(err, errlen, -EINVAL, "probe %d is not a raw-tracepoint "
+		return dbpf_say(err, errlen, -EINVAL, "probe %d is not a raw-tracepoint "
 		    "program", idx);
-	fd = bpf_raw_tracepoint_open(tp, p->fd);
-	if (fd < 0) {
-		int e = errno;
-
-		return say(err, errlen, -e, "cannot attach to raw tracepoint '%s': %s",
-		    tp, strerror(e));
-	}
+	if ((fd = dbpf_open_raw_tp(tp, p->fd, err, errlen)) < 0)
+		return fd;
 	if (dbpf_set__adopt_fd(s, fd) != 0) {
 		close(fd);
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	}
 	return 0;
 }
@@ -616,35 +583,18 @@ int dbpf_set__attach_tracepoint(struct dbpf_set *s, int idx, const char *group,
     const char *name, char *err, size_t errlen)
 {
 	const struct prog *p = prog_at(s, idx);
-	struct perf_event_attr a;
-	int id, fd;
+	int fd;
 
 	if (p == NULL || p->ctx != DBPF_CTX_TRACEPOINT)
-		return say(err, errlen, -EINVAL, "probe %d is not a tracepoint program",
+		return dbpf_say(err, errlen, -EINVAL, "probe %d is not a tracepoint program",
 		    idx);
-	if ((id = dbpf_tracepoint_id(group, name, err, errlen)) < 0)
-		return id;
-	memset(&a, 0, sizeof(a));
-	a.type = PERF_TYPE_TRACEPOINT;
-	a.size = sizeof(a);
-	a.config = (uint64_t)id;
-	a.sample_period = 1;
-	a.wakeup_events = 1;
-	/* One event on CPU 0 suffices: the program runs wherever it fires. */
-	fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		return say(err, errlen, -e, "perf_event_open(%s:%s): %s", group,
-		    name, strerror(e));
-	}
-	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, p->fd) != 0 ||
-	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) != 0 ||
-	    dbpf_set__adopt_fd(s, fd) != 0) {
+	if ((fd = dbpf_open_tracepoint(group, name, p->fd, err, errlen)) < 0)
+		return fd;
+	if (dbpf_set__adopt_fd(s, fd) != 0) {
 		int e = errno;
 
 		close(fd);
-		return say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
+		return dbpf_say(err, errlen, -e, "cannot attach to %s:%s: %s", group,
 		    name, strerror(e));
 	}
 	return 0;
