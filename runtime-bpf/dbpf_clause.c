@@ -208,6 +208,80 @@ static int new_string(struct dbpf_xl *x, struct cx *c, uint32_t *off)
 	return new_area(x, c, c->strsize + 1, off);
 }
 
+/*
+ * A MAX_COPYIN-byte area whose wanted size is in fp[slot]; a larger size
+ * faults before anything is written:
+ *   reg = fp[slot]; jle reg, MAX_COPYIN, ok; fault NOSCRATCH(fp[slot]); ok:
+ */
+static int sized_area(struct dbpf_xl *x, struct cx *c, uint8_t reg, int16_t slot,
+    uint32_t *off)
+{
+	uint32_t ok = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_area(x, c, MAX_COPYIN, off)) != 0)
+		return rc;
+	emit(x, LDX64(reg, FP, slot));
+	dbpf_jump(x, JK(BPF_JLE, reg, (int32_t)MAX_COPYIN), ok);
+	fault_slot(x, DIF_FAULT_NOSCRATCH, slot);
+	dbpf_label_bind(x, ok);
+	return 0;
+}
+
+/*
+ * A scalar variable's value from its map (r1 = map, r2 = key already set),
+ * 0 when it has none:
+ *   call map_lookup_elem; jeq r0, 0, +1; r0 = *(u64 *)r0; %rd = r0
+ */
+static int lookup_scalar(struct dbpf_xl *x, dif_instr_t in)
+{
+	emit(x, CALL(BPF_FUNC_map_lookup_elem));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 1, 0));
+	emit(x, LDX64(R0, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * A dynamic variable's store (r1 = map, r2 = key, r3 = value already set);
+ * a full map counts a dynamic-variable drop:
+ *   r4 = ANY; call map_update_elem; jeq r0, 0, out; dyndrops++; ja out
+ */
+static void update_or_drop(struct dbpf_xl *x, uint32_t out)
+{
+	emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
+	emit(x, CALL(BPF_FUNC_map_update_elem));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
+	count(x, CNT_DYNDROPS);
+	dbpf_jump(x, JA(), out);
+}
+
+/*
+ * The end of a subroutine whose result is in r0, or 0 from `none`:
+ *   ja out; none: r0 = 0; out: %rd = r0
+ */
+static int result_or_zero(struct dbpf_xl *x, dif_instr_t in, uint32_t none, uint32_t out)
+{
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, none);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_label_bind(x, out);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * The end of a checked memory access whose address is in fp[FVAL]:
+ *   bad: fault BADADDR(fp[FVAL]); out:
+ */
+static int end_badaddr(struct dbpf_xl *x, uint32_t bad, uint32_t out)
+{
+	dbpf_label_bind(x, bad);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
 static const struct dif_var *find_var(const struct dif_difo *dp, unsigned id,
     unsigned scope)
 {
@@ -538,11 +612,7 @@ static int global_var(struct dbpf_xl *x, const struct dif_difo *dp,
 		emit(x, CALL(BPF_FUNC_map_update_elem));
 		return 1;
 	}
-	emit(x, CALL(BPF_FUNC_map_lookup_elem));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 1, 0));
-	emit(x, LDX64(R0, R0, 0));
-	dbpf_put(x, DIF_INSTR_RD(in));
-	return 1;
+	return lookup_scalar(x, in);
 }
 
 /*
@@ -566,22 +636,13 @@ static int thread_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp
 	emit(x, ST64(FP, SLOT_VKEY + 8, (int32_t)var));
 	map_ref(x, R1, DBPF_REF_TVARS);
 	dbpf_fp_addr(x, R2, SLOT_VKEY);
-	if (!store) {
-		emit(x, CALL(BPF_FUNC_map_lookup_elem));
-		emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 1, 0));
-		emit(x, LDX64(R0, R0, 0));
-		dbpf_put(x, DIF_INSTR_RD(in));
-		return 1;
-	}
+	if (!store)
+		return lookup_scalar(x, in);
 	dbpf_get(x, R0, DIF_INSTR_RS(in));
 	emit(x, STX64(FP, R0, SLOT_VVAL));
 	dbpf_jump(x, JK(BPF_JEQ, R0, 0), del);
 	dbpf_fp_addr(x, R3, SLOT_VVAL);
-	emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
-	emit(x, CALL(BPF_FUNC_map_update_elem));
-	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
-	count(x, CNT_DYNDROPS);
-	dbpf_jump(x, JA(), out);
+	update_or_drop(x, out);
 	dbpf_label_bind(x, del);
 	emit(x, CALL(BPF_FUNC_map_delete_elem));
 	dbpf_label_bind(x, out);
@@ -869,12 +930,7 @@ static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool las
 	dbpf_label_bind(x, hit);
 	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
 	emit(x, ALU_X(BPF_ADD, R0, R1));
-	dbpf_jump(x, JA(), out);
-	dbpf_label_bind(x, none);
-	emit(x, ALU_K(BPF_MOV, R0, 0));
-	dbpf_label_bind(x, out);
-	dbpf_put(x, DIF_INSTR_RD(in));
-	return 1;
+	return result_or_zero(x, in, none, out);
 }
 
 /*
@@ -1067,15 +1123,11 @@ static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
  */
 static int subr_copyin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
-	uint32_t a = 0, ok = dbpf_label_new(x);
+	uint32_t a = 0;
 	int rc;
 
-	if ((rc = new_area(x, c, MAX_COPYIN, &a)) != 0)
+	if ((rc = sized_area(x, c, R2, SLOT_TUP(1), &a)) != 0)
 		return rc;
-	emit(x, LDX64(R2, FP, SLOT_TUP(1)));
-	dbpf_jump(x, JK(BPF_JLE, R2, (int32_t)MAX_COPYIN), ok);
-	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(1));
-	dbpf_label_bind(x, ok);
 	scratch_ptr(x, R1, a);
 	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
 	emit(x, CALL(BPF_FUNC_probe_read_user));
@@ -1248,12 +1300,7 @@ static int dyn_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 		} else {
 			emit(x, LDX64(R0, R0, 0));
 		}
-		dbpf_jump(x, JA(), out);
-		dbpf_label_bind(x, none);
-		emit(x, ALU_K(BPF_MOV, R0, 0));
-		dbpf_label_bind(x, out);
-		dbpf_put(x, DIF_INSTR_RD(in));
-		return 1;
+		return result_or_zero(x, in, none, out);
 	}
 	dbpf_get(x, R0, DIF_INSTR_RS(in));
 	emit(x, STX64(FP, R0, SLOT_VVAL));
@@ -1279,11 +1326,7 @@ static int dyn_var(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 		scratch_ptr(x, R3, val);
 	else
 		dbpf_fp_addr(x, R3, SLOT_VVAL);
-	emit(x, ALU_K(BPF_MOV, R4, BPF_ANY));
-	emit(x, CALL(BPF_FUNC_map_update_elem));
-	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
-	count(x, CNT_DYNDROPS);
-	dbpf_jump(x, JA(), out);
+	update_or_drop(x, out);
 	if (!(vs.keysize == 4 && !assoc && scope == DIFV_SCOPE_GLOBAL)) {
 		dbpf_label_bind(x, none);
 		map_ref(x, R1, (uint32_t)ref);
@@ -1380,10 +1423,7 @@ static int store(struct dbpf_xl *x, struct cx *c, dif_instr_t in, unsigned w)
 	dbpf_get(x, R3, DIF_INSTR_R1(in));
 	emit(x, STXSZ(bsz[w], R2, R3, 0));
 	dbpf_jump(x, JA(), out);
-	dbpf_label_bind(x, bad);
-	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
-	dbpf_label_bind(x, out);
-	return 1;
+	return end_badaddr(x, bad, out);
 }
 
 /*
@@ -1439,10 +1479,7 @@ static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 	emit(x, CALL(BPF_FUNC_probe_read_kernel));
 	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_A);
-	dbpf_label_bind(x, bad);
-	fault_slot(x, DIF_FAULT_BADADDR, SLOT_FVAL);
-	dbpf_label_bind(x, out);
-	return 1;
+	return end_badaddr(x, bad, out);
 }
 
 /*
@@ -1452,15 +1489,11 @@ static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
  */
 static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
-	uint32_t a = 0, ok = dbpf_label_new(x);
+	uint32_t a = 0;
 	int rc;
 
-	if ((rc = new_area(x, c, MAX_COPYIN, &a)) != 0)
+	if ((rc = sized_area(x, c, R1, SLOT_TUP(0), &a)) != 0)
 		return rc;
-	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
-	dbpf_jump(x, JK(BPF_JLE, R1, (int32_t)MAX_COPYIN), ok);
-	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(0));
-	dbpf_label_bind(x, ok);
 	scratch_addr(x, a);
 	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
