@@ -49,7 +49,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -60,20 +59,8 @@
 #include "dbpf_attach.h"
 #include "dbpf_clause.h"
 #include "dbpf_prov.h"
+#include "dbpf_say.h"
 #include "dt_bpf.h"
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 /* ---- One run's state ------------------------------------------------------------ */
 
@@ -359,6 +346,28 @@ static unsigned regs_used(const struct dif_difo *d)
 	return m;
 }
 
+/* The lowest of %r1..%r7 no instruction of d names, or 0 when all are. */
+static unsigned spare_reg(const struct dif_difo *d)
+{
+	unsigned used = regs_used(d);
+
+	for (unsigned i = 1; i < 8; i++)
+		if (!(used & (1u << i)))
+			return i;
+	return 0;
+}
+
+/* How many `ldgs var, %rd` d holds. */
+static uint32_t count_ldgs(const struct dif_difo *d, unsigned var)
+{
+	uint32_t n = 0;
+
+	for (uint32_t pc = 0; pc < d->dtdo_len; pc++)
+		n += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
+		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == var;
+	return n;
+}
+
 /*
  * execname of the probe's task (a copy of d): each `ldgs execname, %rd`
  * becomes the task's comm, with a register d never names as a temporary:
@@ -371,7 +380,7 @@ static unsigned regs_used(const struct dif_difo *d)
 static const struct dif_difo *task_execname(struct run *r, const struct dif_difo *d)
 {
 	static const uint16_t ex[1] = { DIF_VAR_EXECNAME };
-	unsigned used, n = 0, rt = 0;
+	unsigned n, rt;
 	uint32_t *newpc, len = 0;
 	struct dif_difo *nd;
 	dif_instr_t *buf;
@@ -379,15 +388,9 @@ static const struct dif_difo *task_execname(struct run *r, const struct dif_difo
 
 	if (!difo_reads(d, ex, 1))
 		return d;
-	used = regs_used(d);
-	for (unsigned i = 1; i < 8 && rt == 0; i++)
-		if (!(used & (1u << i)))
-			rt = i;
-	if (rt == 0)
+	if ((rt = spare_reg(d)) == 0)
 		return d;
-	for (uint32_t pc = 0; pc < d->dtdo_len; pc++)
-		n += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
-		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == DIF_VAR_EXECNAME;
+	n = count_ldgs(d, DIF_VAR_EXECNAME);
 	nd = zalloc(r, sizeof(*nd));
 	buf = zalloc(r, (d->dtdo_len + 2 * n) * sizeof(*buf));
 	newpc = zalloc(r, (d->dtdo_len + 1) * sizeof(*newpc));
@@ -484,7 +487,7 @@ static uint32_t tree_len(void)
 static const struct dif_difo *family_probefunc(struct run *r, const struct dif_difo *d)
 {
 	static const uint16_t pf[1] = { DIF_VAR_PROBEFUNC };
-	unsigned used, rt = 0, n = 0;
+	unsigned rt, n;
 	uint32_t *newpc, len = 0, slen, tl = tree_len();
 	struct dif_difo *nd;
 	dif_instr_t *buf;
@@ -495,15 +498,9 @@ static const struct dif_difo *family_probefunc(struct run *r, const struct dif_d
 
 	if (!difo_reads(d, pf, 1))
 		return d;
-	used = regs_used(d);
-	for (unsigned i = 1; i < 8 && rt == 0; i++)
-		if (!(used & (1u << i)))
-			rt = i;
-	if (rt == 0)
+	if ((rt = spare_reg(d)) == 0)
 		return (const struct dif_difo *)(uintptr_t)-1;
-	for (uint32_t pc = 0; pc < d->dtdo_len; pc++)
-		n += DIF_INSTR_OP(d->dtdo_buf[pc]) == DIF_OP_LDGS &&
-		    DIF_INSTR_VAR(d->dtdo_buf[pc]) == DIF_VAR_PROBEFUNC;
+	n = count_ldgs(d, DIF_VAR_PROBEFUNC);
 	slen = d->dtdo_strlen + 1;
 	for (unsigned i = 0; i < dbpf_nsys; i++)
 		slen += (uint32_t)strlen(dbpf_systab[i].name) + 1;
@@ -703,8 +700,22 @@ static int describe(struct run *r, const struct dvm_probe *p, struct dbpf_kprobe
 			return 0;
 		}
 	}
-	return say(err, errlen, -ENOENT, "probe %s:%s:%s:%s is not in the kernel catalog",
+	return dbpf_say(err, errlen, -ENOENT, "probe %s:%s:%s:%s is not in the kernel catalog",
 	    p->prov, p->mod, p->func, p->name);
+}
+
+/* What a program for probe p in context ctx knows of it: its id and
+ * names; everything else zero for the caller to fill. */
+static void attach_init(struct dbpf_attach *at, const struct dvm_probe *p,
+    enum dbpf_ctx ctx)
+{
+	memset(at, 0, sizeof(*at));
+	at->at_ctx = ctx;
+	at->at_probe_id = p->id;
+	at->at_prov = p->prov;
+	at->at_mod = p->mod;
+	at->at_func = p->func;
+	at->at_name = p->name;
 }
 
 static void probe_desc(const struct dvm_probe *p, char *buf, size_t len)
@@ -724,23 +735,17 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 	int rc, idx;
 
 	if (cl == NULL || what == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	probe_desc(p, what, 256);
 	if ((rc = describe(r, p, &k, err, errlen)) != 0)
 		return rc;
-	memset(&at, 0, sizeof(at));
+	attach_init(&at, p, k.hook.kind == DBPF_HOOK_PERF_CLOCK ? DBPF_CTX_PERF_EVENT :
+	    DBPF_CTX_RAW_TP);
 	memset(&fx, 0, sizeof(fx));
-	at.at_ctx = k.hook.kind == DBPF_HOOK_PERF_CLOCK ? DBPF_CTX_PERF_EVENT :
-	    DBPF_CTX_RAW_TP;
 	at.at_off_real_parent = dbpf_catalog__task_off(r->cat)->real_parent;
 	at.at_off_tgid = dbpf_catalog__task_off(r->cat)->tgid;
 	if (strcmp(p->prov, "syscall") == 0 && strcmp(p->name, "return") == 0)
 		at.at_errno = argsrc_of(&k.args[0]);	/* the return value */
-	at.at_probe_id = p->id;
-	at.at_prov = p->prov;
-	at.at_mod = p->mod;
-	at.at_func = p->func;
-	at.at_name = p->name;
 	for (int i = 0; i < DBPF_MAXARGS; i++)
 		at.at_args[i].as_kind = DBPF_ARG_ZERO;
 	for (uint32_t i = 0; i < k.nargs && i < DBPF_MAXARGS; i++)
@@ -773,7 +778,7 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 	}
 	for (uint32_t i = 0; i < n; i++)
 		if ((rc = clause_of(r, ecbs[i], &fx, &cl[i], what)) != 0)
-			return say(err, errlen, rc, "%s: %s", what, rc == -ENOTSUP ?
+			return dbpf_say(err, errlen, rc, "%s: %s", what, rc == -ENOTSUP ?
 			    "an aggregation whose id is computed is not supported in the kernel" :
 			    "out of memory");
 	if ((rc = dbpf_set__add_probe(r->set, &at, cl, n, &idx, err, errlen)) != 0)
@@ -781,7 +786,7 @@ static int enable(struct run *r, const struct dvm_probe *p, const struct dvm_ecb
 	struct dbpf_attachment *a, **na = realloc(r->atts, (r->natts + 1) * sizeof(*na));
 
 	if (na == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	r->atts = na;
 	if ((rc = dbpf_attach__hook(&k.hook, dbpf_set__prog_fd(r->set, idx), &a,
 	    err, errlen)) != 0)
@@ -863,16 +868,10 @@ static int enable_special(struct run *r, const struct dvm_probe *p, int *idx,
 	if (n == 0)
 		return 0;
 	if ((cl = zalloc(r, n * sizeof(*cl))) == NULL || what == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	probe_desc(p, what, 256);
-	memset(&at, 0, sizeof(at));
+	attach_init(&at, p, DBPF_CTX_RAW_TP);
 	memset(&fx, 0, sizeof(fx));
-	at.at_ctx = DBPF_CTX_RAW_TP;
-	at.at_probe_id = p->id;
-	at.at_prov = p->prov;
-	at.at_mod = p->mod;
-	at.at_func = p->func;
-	at.at_name = p->name;
 	for (int i = 0; i < DBPF_MAXARGS; i++)
 		at.at_args[i] = (struct dbpf_argsrc){ .as_kind = DBPF_ARG_CTX,
 		    .as_size = 8, .as_off = (uint16_t)(8 * i) };

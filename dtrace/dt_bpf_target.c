@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,20 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dbpf_say.h"
 #include "dt_bpf.h"
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int say(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 static int pidfd_of(pid_t pid)
 {
@@ -59,28 +46,28 @@ int dt_bpf_target__create(const char *command, struct dt_bpf_target *t,
 	t->gate = t->pidfd = t->execfd[0] = t->execfd[1] = -1;
 
 	if (copy == NULL)
-		return say(err, errlen, -ENOMEM, "out of memory");
+		return dbpf_say(err, errlen, -ENOMEM, "out of memory");
 	for (char *w = strtok_r(copy, " \t\n", &save); w != NULL && n < 255;
 	    w = strtok_r(NULL, " \t\n", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
 	if (n == 0) {
 		free(copy);
-		return say(err, errlen, -EINVAL, "empty command for -c");
+		return dbpf_say(err, errlen, -EINVAL, "empty command for -c");
 	}
 	if (pipe2(gate, O_CLOEXEC) != 0) {
 		free(copy);
-		return say(err, errlen, -errno, "pipe: %s", strerror(errno));
+		return dbpf_say(err, errlen, -errno, "pipe: %s", strerror(errno));
 	}
 	if (pipe2(t->execfd, O_CLOEXEC) != 0) {
 		free(copy);
 		close(gate[0]);
 		close(gate[1]);
-		return say(err, errlen, -errno, "pipe: %s", strerror(errno));
+		return dbpf_say(err, errlen, -errno, "pipe: %s", strerror(errno));
 	}
 	if ((pid = fork()) < 0) {
 		free(copy);
-		return say(err, errlen, -errno, "fork: %s", strerror(errno));
+		return dbpf_say(err, errlen, -errno, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {		/* child: wait until tracing is enabled */
 		char c;
@@ -115,9 +102,9 @@ int dt_bpf_target__grab(const char *spec, struct dt_bpf_target *t, char *err,
 	long pid = strtol(spec, &end, 10);
 
 	if (*spec == '\0' || *end != '\0' || pid <= 0)
-		return say(err, errlen, -EINVAL, "invalid process id: %s", spec);
+		return dbpf_say(err, errlen, -EINVAL, "invalid process id: %s", spec);
 	if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-		return say(err, errlen, -ESRCH, "failed to grab pid %ld: no such process", pid);
+		return dbpf_say(err, errlen, -ESRCH, "failed to grab pid %ld: no such process", pid);
 	memset(t, 0, sizeof(*t));
 	t->pid = (pid_t)pid;
 	t->gate = t->execfd[0] = t->execfd[1] = -1;
@@ -136,14 +123,14 @@ int dt_bpf_target__go(struct dt_bpf_target *t, char *err, size_t errlen)
 	close(t->gate);
 	t->gate = -1;
 	if (n != 1)
-		return say(err, errlen, -EIO, "cannot start %s", t->name);
+		return dbpf_say(err, errlen, -EIO, "cannot start %s", t->name);
 	/* EOF: the exec succeeded (the pipe closed on exec); else its errno. */
 	while ((n = read(t->execfd[0], &e, sizeof(e))) < 0 && errno == EINTR)
 		;
 	close(t->execfd[0]);
 	t->execfd[0] = -1;
 	if (n == (ssize_t)sizeof(e))
-		return say(err, errlen, -e, "failed to execute %s: %s", t->name, strerror(e));
+		return dbpf_say(err, errlen, -e, "failed to execute %s: %s", t->name, strerror(e));
 	return 0;
 }
 
