@@ -2,7 +2,9 @@
  * dvm_ecb.c — fire a probe through its ECBs (probe context).
  *
  * Theory.  dvm_engine__fire() runs every ECB enabled on a probe, in EPID
- * order.  For each ECB the scratch area is reset, the predicate runs, and
+ * order.  For each ECB the scratch area is reset, the predicate runs (a
+ * predicate of simple shape, such as pid == 1 && cpu != 0, without the
+ * emulator: dvm_fastpred.h decides at the ECB's first firing), and
  * then each step: a recording step runs its DIFO and writes the value into
  * the staging record (one, sized at enable time for the largest ECB); an
  * aggregating step runs its tuple's DIFOs and updates the aggregation
@@ -558,12 +560,49 @@ static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
 	return dvm_buf__fits(eng, &eng->pbuf, n, e->dsize, e->dalign);
 }
 
-static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
+/* p_builtin with the host's per-thread ids first: the fast predicate's
+ * common loads (pid, tid) skip the engine's own switch. */
+static inline int fast_builtin(void *ctx, uint32_t id, uint64_t ndx,
+    uint64_t *val)
 {
-	uint8_t *data = eng->stage + sizeof(struct dvm_rechdr);
-	struct dvm_buf *target = &eng->pbuf;
+	struct dvm_engine *eng = ctx;
+
+	if ((id == DIF_VAR_PID || id == DIF_VAR_TID) && eng->host->dh_builtin != 0)
+		return eng->host->dh_builtin(eng->hostctx, id, ndx, val);
+	return p_builtin(ctx, id, ndx, val);
+}
+
+/* The predicate through the emulator (deciding the fast path first). */
+static __attribute__((noinline)) bool slow_predicate(struct dvm_engine *eng,
+    struct dvm_ecb *e)
+{
 	uint64_t v;
 
+	if (e->fastpred.state == DVM_FASTPRED_UNKNOWN) {
+		dvm_fastpred__prepare(&e->fastpred, &e->pred, &eng->vs);
+		if (e->fastpred.state == DVM_FASTPRED_ON &&
+		    dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static,
+		    fast_builtin, eng, &v))
+			return v != 0;
+	}
+	return run(eng, e, &e->pred, 0, &v) && v != 0;
+}
+
+/* The predicate's truth; simple shapes skip the emulator (dvm_fastpred.h). */
+static inline bool predicate(struct dvm_engine *eng, struct dvm_ecb *e)
+{
+	uint64_t v;
+
+	if (__builtin_expect(e->fastpred.state == DVM_FASTPRED_ON, 1) &&
+	    dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static, fast_builtin, eng, &v))
+		return v != 0;
+	return slow_predicate(eng, e);
+}
+
+static void run_steps(struct dvm_engine *eng, struct dvm_ecb *e);
+
+static inline void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
+{
 	/* As DTrace does, the record's room is taken before the predicate:
 	 * an ECB that cannot record is skipped whole, side effects too. */
 	if (e->records && !room_for(eng, e))
@@ -574,8 +613,20 @@ static void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 	eng->scratch_used = 0;
 	eng->exit_pending = false;
 	eng->ms.dms_tkey = eng->tkey;
-	if (e->has_pred && (!run(eng, e, &e->pred, 0, &v) || v == 0))
+	if (e->has_pred && !predicate(eng, e))
 		return;
+	run_steps(eng, e);
+}
+
+/* The clause's actions, once its predicate held; out of line so that a
+ * false predicate pays for none of this frame. */
+static __attribute__((noinline)) void run_steps(struct dvm_engine *eng,
+    struct dvm_ecb *e)
+{
+	uint8_t *data = eng->stage + sizeof(struct dvm_rechdr);
+	struct dvm_buf *target = &eng->pbuf;
+	uint64_t v;
+
 	for (uint32_t i = 0; i < e->nsteps; i++) {
 		const struct dvm_step *s = &e->steps[i];
 		bool ok;

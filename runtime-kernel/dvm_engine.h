@@ -32,6 +32,7 @@
 
 #include "dif/dif.h"
 #include "dvm_emul.h"
+#include "dvm_fastpred.h"
 #include "dvm_platform.h"
 #include "dvm_var.h"
 
@@ -104,6 +105,8 @@ struct dvm_ecb {
 	struct dvm_ecb		*next;		/* on the probe */
 	struct dif_difo		pred;
 	bool			has_pred;
+	struct dvm_fastpred	fastpred;	/* pred without the emulator;
+						   decided at its first firing */
 	struct dvm_step		*steps;
 	uint32_t		nsteps;
 	struct dvm_rec		*recs;
