@@ -244,6 +244,72 @@ static int walk(struct builder *b, uint32_t pc, struct sym *r, struct flags f,
 	}
 }
 
+bool dvm_fastpred__eval_tree(const struct dvm_fastpred *fp,
+    const uint8_t *arena, dvm_fastpred_builtin_fn builtin, void *ctx,
+    uint64_t *out)
+{
+	uint64_t s[DVM_FASTPRED_SLOTS];
+	const struct dvm_fastnode *nd = &fp->node[fp->root];
+
+	for (;;) {
+		uint64_t a, b;
+		unsigned ix;
+
+		switch (nd->kind) {
+		case DVM_FN_LOAD_BUILTIN:
+			if (builtin(ctx, (uint32_t)nd->k, 0, &s[nd->slot]) != 0)
+				return false;
+			nd = &fp->node[nd->next[0]];
+			break;
+		case DVM_FN_LOAD_GLOBAL:
+			__builtin_memcpy(&s[nd->slot], arena + nd->k, 8);
+			nd = &fp->node[nd->next[0]];
+			break;
+		case DVM_FN_CMP:
+			a = nd->swapped ? nd->k : s[nd->slot];
+			b = nd->swapped ? s[nd->slot] : nd->k;
+			ix = (unsigned)((int64_t)(a - b) < 0) | (unsigned)(a == b) << 1 |
+			    (unsigned)(a < b) << 2;
+			nd = &fp->node[nd->next[ix]];
+			break;
+		case DVM_FN_TST:
+			nd = &fp->node[nd->next[(unsigned)(s[nd->slot] == 0) << 1]];
+			break;
+		case DVM_FN_RETK:
+			*out = nd->k;
+			return true;
+		default:
+			*out = s[nd->slot];
+			return true;
+		}
+	}
+}
+
+/* Fill fp->one when the tree is load, one test of it, constant results. */
+static void flatten(struct dvm_fastpred *fp)
+{
+	const struct dvm_fastnode *ld = &fp->node[fp->root], *t;
+	struct dvm_fastone *o = &fp->one;
+
+	o->on = 0;
+	if (ld->kind != DVM_FN_LOAD_BUILTIN && ld->kind != DVM_FN_LOAD_GLOBAL)
+		return;
+	t = &fp->node[ld->next[0]];
+	if ((t->kind != DVM_FN_CMP && t->kind != DVM_FN_TST) || t->slot != ld->slot)
+		return;
+	for (int i = 0; i < 8; i++) {
+		if (fp->node[t->next[i]].kind != DVM_FN_RETK)
+			return;
+		o->res[i] = fp->node[t->next[i]].k;
+	}
+	o->kind = ld->kind;
+	o->src = ld->k;
+	o->test = t->kind;
+	o->swapped = t->swapped;
+	o->k = t->k;
+	o->on = 1;
+}
+
 void dvm_fastpred__prepare(struct dvm_fastpred *fp, const struct dif_difo *dp,
     const struct dvm_vstate *vs)
 {
@@ -253,6 +319,7 @@ void dvm_fastpred__prepare(struct dvm_fastpred *fp, const struct dif_difo *dp,
 
 	fp->state = DVM_FASTPRED_OFF;
 	fp->nnodes = 0;
+	fp->one.on = 0;
 	if (dp == 0 || dp->dtdo_buf == 0 || vs == 0 || dp->dtdo_len == 0 ||
 	    dp->dtdo_len > DVM_FASTPRED_MAXLEN)
 		return;
@@ -261,4 +328,5 @@ void dvm_fastpred__prepare(struct dvm_fastpred *fp, const struct dif_difo *dp,
 		return;
 	fp->root = (uint8_t)root;
 	fp->state = DVM_FASTPRED_ON;
+	flatten(fp);
 }

@@ -49,10 +49,25 @@ struct dvm_fastnode {
 
 enum { DVM_FASTPRED_UNKNOWN, DVM_FASTPRED_ON, DVM_FASTPRED_OFF };
 
+/*
+ * The commonest tree, one load compared with a constant and constant
+ * results, flattened: load, then res[flags].
+ */
+struct dvm_fastone {
+	uint8_t		on;
+	uint8_t		kind;		/* DVM_FN_LOAD_BUILTIN or _GLOBAL */
+	uint8_t		test;		/* DVM_FN_CMP or DVM_FN_TST */
+	uint8_t		swapped;
+	uint64_t	src;		/* built-in id or arena offset */
+	uint64_t	k;
+	uint64_t	res[8];
+};
+
 struct dvm_fastpred {
 	uint8_t			state;	/* DVM_FASTPRED_*; zero: not yet looked at */
 	uint8_t			root;
 	uint8_t			nnodes;
+	struct dvm_fastone	one;
 	struct dvm_fastnode	node[DVM_FASTPRED_NODES];
 };
 
@@ -69,45 +84,39 @@ typedef int (*dvm_fastpred_builtin_fn)(void *ctx, uint32_t id, uint64_t ndx,
  * instead (the host refused a built-in: the emulator then faults the same
  * way).  Inline so that the engine's built-in callback is a direct call.
  */
+/* The general tree (dvm_fastpred.c); dvm_fastpred_eval's slow half. */
+bool dvm_fastpred__eval_tree(const struct dvm_fastpred *fp,
+    const uint8_t *arena, dvm_fastpred_builtin_fn builtin, void *ctx,
+    uint64_t *out);
+
 static inline bool dvm_fastpred_eval(const struct dvm_fastpred *fp,
     const uint8_t *arena, dvm_fastpred_builtin_fn builtin, void *ctx,
     uint64_t *out)
 {
-	uint64_t s[DVM_FASTPRED_SLOTS];
-	const struct dvm_fastnode *nd = &fp->node[fp->root];
-
-	for (;;) {
+	if (fp->one.on) {
+		const struct dvm_fastone *o = &fp->one;
 		uint64_t a, b;
 		unsigned ix;
 
-		switch (nd->kind) {
-		case DVM_FN_LOAD_BUILTIN:
-			if (builtin(ctx, (uint32_t)nd->k, 0, &s[nd->slot]) != 0)
-				return false;
-			nd = &fp->node[nd->next[0]];
-			break;
-		case DVM_FN_LOAD_GLOBAL:
-			__builtin_memcpy(&s[nd->slot], arena + nd->k, 8);
-			nd = &fp->node[nd->next[0]];
-			break;
-		case DVM_FN_CMP:
-			a = nd->swapped ? nd->k : s[nd->slot];
-			b = nd->swapped ? s[nd->slot] : nd->k;
+		if (o->kind == DVM_FN_LOAD_GLOBAL)
+			__builtin_memcpy(&a, arena + o->src, 8);
+		else if (builtin(ctx, (uint32_t)o->src, 0, &a) != 0)
+			return false;
+		if (o->test == DVM_FN_TST) {
+			ix = (unsigned)(a == 0) << 1;
+		} else {
+			b = o->k;
+			if (o->swapped) {
+				b = a;
+				a = o->k;
+			}
 			ix = (unsigned)((int64_t)(a - b) < 0) | (unsigned)(a == b) << 1 |
 			    (unsigned)(a < b) << 2;
-			nd = &fp->node[nd->next[ix]];
-			break;
-		case DVM_FN_TST:
-			nd = &fp->node[nd->next[(unsigned)(s[nd->slot] == 0) << 1]];
-			break;
-		case DVM_FN_RETK:
-			*out = nd->k;
-			return true;
-		default:
-			*out = s[nd->slot];
-			return true;
 		}
+		*out = o->res[ix];
+		return true;
 	}
+	return dvm_fastpred__eval_tree(fp, arena, builtin, ctx, out);
 }
 
 #endif
