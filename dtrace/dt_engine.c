@@ -226,5 +226,8 @@ int dt_host_lookup(void *cookie, uint32_t pid, uint64_t addr, struct dcons_sym *
 void dt_fire(struct dt_state *st, struct dvm_probe *p, const uint64_t *args)
 {
 	st->eng.tkey = (uint64_t)(uint32_t)st->tid;	/* host namespace 0 */
+	st->eng.has_ids = true;		/* the same answers h_builtin gives */
+	st->eng.fire_pid = (uint64_t)st->pid;
+	st->eng.fire_tid = (uint64_t)st->tid;
 	dvm_engine__fire(&st->eng, p, args);
 }

@@ -557,6 +557,7 @@ static void fire(struct dt_state *st, struct dt_vm *vm, struct dvmm_gprobe *gp,
 	st->eng.host = &guest_host;
 	st->eng.hostctx = &f;
 	st->eng.tkey = ((uint64_t)vm->g->vmid << 48) | (ctx->tid & UINT64_C(0xffffffffffff));
+	st->eng.has_ids = false;	/* the guest's ids come from g_builtin */
 	dvm_engine__fire(&st->eng, gp->cookie, ctx->args);
 	st->eng.host = host;
 	st->eng.hostctx = hostctx;

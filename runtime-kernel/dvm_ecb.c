@@ -560,13 +560,18 @@ static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
 	return dvm_buf__fits(eng, &eng->pbuf, n, e->dsize, e->dalign);
 }
 
-/* p_builtin with the host's per-thread ids first: the fast predicate's
- * common loads (pid, tid) skip the engine's own switch. */
+/* p_builtin with the per-thread ids first: the fast predicate's common
+ * loads (pid, tid) come from the firing's fields when the host set them,
+ * else straight from the host, skipping the engine's own switch. */
 static inline int fast_builtin(void *ctx, uint32_t id, uint64_t ndx,
     uint64_t *val)
 {
 	struct dvm_engine *eng = ctx;
 
+	if (eng->has_ids && (id == DIF_VAR_PID || id == DIF_VAR_TID)) {
+		*val = id == DIF_VAR_PID ? eng->fire_pid : eng->fire_tid;
+		return 0;
+	}
 	if ((id == DIF_VAR_PID || id == DIF_VAR_TID) && eng->host->dh_builtin != 0)
 		return eng->host->dh_builtin(eng->hostctx, id, ndx, val);
 	return p_builtin(ctx, id, ndx, val);

@@ -241,6 +241,11 @@ struct dvm_engine {
 
 	/* Set by the host before each firing. */
 	uint64_t		tkey;		/* thread key (dvm_var.h) */
+	/* The firing thread's pid and tid when the host knows them up front
+	 * (has_ids); fast predicates read them without a host call.  false:
+	 * every pid/tid goes through dh_builtin. */
+	bool			has_ids;
+	uint64_t		fire_pid, fire_tid;
 	enum dvm_activity	activity;	/* the driver moves it on */
 
 	/* Counters (read by the consumer). */
