@@ -14,6 +14,7 @@
  * aggregation not printed yet, then the drop counters on stderr.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,33 @@ static int do_freopen(struct dt_state *st, const struct dcons_rec *recs, uint32_
 	return rc;
 }
 
+/*
+ * system(fmt, ...): the command the format makes runs through /bin/sh
+ * when its record is consumed, after dtrace's own output so far is out;
+ * its exit status is ignored, as DTrace ignores it.
+ */
+static int do_system(struct dt_state *st, const struct dcons_rec *recs, uint32_t n)
+{
+	const struct dcons_fmt *f = dcons_fmttab__get(st->fmts, recs[0].fmtid);
+	struct dcons_buf cmd;
+	int rc;
+
+	if (f == NULL)
+		return -EINVAL;
+	if ((rc = flush_out(st)) != 0)
+		return rc;
+	fflush(NULL);
+	dcons_buf__init(&cmd);
+	rc = dcons_fmt__format(f, recs, f->nargs ? n : 0, &st->dctx, &cmd);
+	if (rc == 0 && dcons_buf__append(&cmd, "", 1) != 0)
+		rc = -ENOMEM;
+	if (rc == 0 && system(cmd.data) == -1)
+		fprintf(stderr, "dtrace: failed to run \"%s\": %s\n", cmd.data,
+		    strerror(errno));
+	dcons_buf__free(&cmd);
+	return rc;
+}
+
 static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 {
 	struct dvm_rechdr h;
@@ -179,22 +207,45 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 	struct dcons_probe probe = { 0, e->probe->id, e->probe->func, e->probe->name };
 	uint32_t from = 0;
 
-	/* freopen() acts between the records before and after it. */
+	bool sys = false;
+
+	for (uint32_t i = 0; i < e->nrecs; i++)
+		sys |= recs[i].action == DIF_ACT_SYSTEM;
+	/* A firing with system() is one probe line: its command runs between
+	 * the output of the records before and after it. */
+	if (sys && (rc = dcons_print__probe(&st->dctx, probe.cpu, probe.id,
+	    probe.func, probe.name, &st->out)) != 0)
+		return rc;
+	/* freopen() and system() act between the records before and after. */
 	for (uint32_t i = 0; i < e->nrecs; i++) {
 		uint32_t j = i;
 
-		if (recs[i].action != DIF_ACT_FREOPEN)
+		if (recs[i].action != DIF_ACT_FREOPEN && recs[i].action != DIF_ACT_SYSTEM)
 			continue;
-		if (i > from && (rc = dcons_consume__probe(&st->dctx, st->fmts,
-		    st->aggs, &probe, recs + from, i - from, &status, &st->out)) != 0)
+		if (i > from && (rc = sys ? dcons_consume__records(&st->dctx, st->fmts,
+		    st->aggs, recs + from, i - from, &status, &st->out) :
+		    dcons_consume__probe(&st->dctx, st->fmts, st->aggs, &probe,
+		    recs + from, i - from, &status, &st->out)) != 0)
 			return rc;
-		while (j < e->nrecs && recs[j].action == DIF_ACT_FREOPEN &&
+		const struct dcons_fmt *f = dcons_fmttab__get(st->fmts, recs[i].fmtid);
+		uint32_t max = f != NULL && f->nargs ? f->nargs : 1;
+
+		/* two calls of one format in a row share a format id */
+		while (j < e->nrecs && j - i < max && recs[j].action == recs[i].action &&
 		    recs[j].fmtid == recs[i].fmtid)
 			j++;
-		if ((rc = do_freopen(st, recs + i, j - i)) != 0)
+		rc = recs[i].action == DIF_ACT_SYSTEM ? do_system(st, recs + i, j - i) :
+		    do_freopen(st, recs + i, j - i);
+		if (rc != 0)
 			return rc;
 		from = j;
 		i = j - 1;
+	}
+	if (sys) {
+		if ((rc = dcons_consume__records(&st->dctx, st->fmts, st->aggs,
+		    recs + from, e->nrecs - from, &status, &st->out)) != 0)
+			return rc;
+		return dcons_print__probe_end(&st->dctx, &st->out);
 	}
 	if (from == e->nrecs && from != 0)
 		return 0;

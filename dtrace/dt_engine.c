@@ -20,6 +20,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <execinfo.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,7 +197,55 @@ static uint32_t h_stack(void *hctx, int user, uint64_t *pcs, uint32_t max)
 	return n > 0 ? (uint32_t)n : 0;
 }
 
-const struct dvm_host dt_host = { h_time, h_load, h_builtin, h_stack, h_subr };
+/*
+ * DTrace's chill() limits: one call, and all the calls of one interval
+ * together, spin at most 500 ms of each second; beyond that the action
+ * faults (ILLOP) instead of spinning.
+ */
+#define DT_CHILL_MAX		500000000ULL
+#define DT_CHILL_INTERVAL	1000000000ULL
+
+static int h_chill(void *hctx, uint64_t ns)
+{
+	static uint64_t mark, chilled;
+	uint64_t now = h_time(hctx, DVM_CLOCK_MONOTONIC), end;
+
+	if (now - mark > DT_CHILL_INTERVAL) {
+		mark = now;
+		chilled = 0;
+	}
+	if (ns > DT_CHILL_MAX || chilled + ns > DT_CHILL_MAX)
+		return DIF_FAULT_ILLOP;
+	chilled += ns;
+	for (end = now + ns; h_time(hctx, DVM_CLOCK_MONOTONIC) < end; )
+		;	/* spin: chill() holds the probe's CPU */
+	return 0;
+}
+
+/*
+ * raise() and stop() act on the process whose thread fired the probe;
+ * dtrace and profile probes fire in the dtrace process itself.  raise()
+ * signals it (a SIGINT ends tracing as ^C does); stopping it would hang
+ * the session with nobody to continue it, so stop() is refused (ILLOP).
+ */
+static int h_action(void *hctx, uint16_t kind, uint64_t arg)
+{
+	switch (kind) {
+	case DIF_ACT_RAISE:
+		if (arg == 0 || arg >= (uint64_t)NSIG)
+			return DIF_FAULT_ILLOP;
+		return kill(getpid(), (int)arg) == 0 ? 0 : DIF_FAULT_ILLOP;
+	case DIF_ACT_STOP:
+		return DIF_FAULT_ILLOP;
+	case DIF_ACT_CHILL:
+		return h_chill(hctx, arg);
+	default:
+		return DIF_FAULT_ILLOP;
+	}
+}
+
+const struct dvm_host dt_host = { h_time, h_load, h_builtin, h_stack, h_subr,
+    h_action };
 
 void dt_host_prime(void)
 {

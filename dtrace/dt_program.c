@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "dt_guest.h"
+#include "dt_bpf.h"
 #include "dt_impl.h"
 #include "dvm_validate.h"
 
@@ -299,13 +300,32 @@ static bool is_recording(uint16_t k)
 	switch (k) {
 	case DIF_ACT_DIFEXPR: case DIF_ACT_PRINTF: case DIF_ACT_PRINTA:
 	case DIF_ACT_LIBACT: case DIF_ACT_TRACEMEM: case DIF_ACT_TRACEMEM_DYNSIZE:
-	case DIF_ACT_EXIT: case DIF_ACT_FREOPEN: case DIF_ACT_STACK: case DIF_ACT_USTACK:
+	case DIF_ACT_EXIT: case DIF_ACT_FREOPEN: case DIF_ACT_SYSTEM:
+	case DIF_ACT_STACK: case DIF_ACT_USTACK:
 	case DIF_ACT_JSTACK: case DIF_ACT_SYM: case DIF_ACT_MOD:
 	case DIF_ACT_USYM: case DIF_ACT_UMOD: case DIF_ACT_UADDR:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/*
+ * As DTrace counts them: the process- and kernel-destructive action
+ * classes (stop, raise, system, freopen, breakpoint, panic, chill) and any
+ * DIFO that calls copyout() or copyoutstr().
+ */
+static bool is_destructive(const struct dobj *obj, const struct dobj_action *a)
+{
+	struct dif_difo d;
+
+	if (DIF_ACT_CLASS(a->kind) == DIF_ACT_CLASS_PROC_DESTRUCTIVE ||
+	    DIF_ACT_CLASS(a->kind) == DIF_ACT_CLASS_KERNEL_DESTRUCTIVE)
+		return true;
+	if (a->difo < 0)
+		return false;
+	dobj_difo__view(&obj->difos[a->difo], &d);
+	return d.dtdo_destructive != 0;
 }
 
 /* DTrace's default frame counts (the stackframes, ustackframes options). */
@@ -485,6 +505,9 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 		const struct dobj_action *a = &obj->actions[c->action_first + i];
 		struct dvm_step *s = &e->steps[i];
 
+		if (!st->opts.destructive && is_destructive(obj, a))
+			return fail(err, errlen, -EPERM,
+			    "could not enable tracing: Destructive actions not allowed");
 		s->actkind = a->kind;
 		s->actndx = i + 1;
 		s->arg = a->arg;
@@ -525,7 +548,17 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 		case DIF_ACT_SPECULATE: s->kind = DVM_STEP_SPECULATE; continue;
 		case DIF_ACT_COMMIT:	s->kind = DVM_STEP_COMMIT; continue;
 		case DIF_ACT_DISCARD:	s->kind = DVM_STEP_DISCARD; continue;
-		case DIF_ACT_CHILL:	s->kind = DVM_STEP_VOID; continue;
+		case DIF_ACT_RAISE: case DIF_ACT_STOP: case DIF_ACT_CHILL:
+			/* the engine's host acts; BPF programs have no such step */
+			if (e->probe->kind == DT_PROBE_KERNEL)
+				return fail(err, errlen, -ENOTSUP, "action '%s' on "
+				    "kernel probes is not supported by this runtime",
+				    act_name(a->kind));
+			s->kind = DVM_STEP_HOSTACT;
+			continue;
+		case DIF_ACT_BREAKPOINT: case DIF_ACT_PANIC:
+			return fail(err, errlen, -ENOTSUP, "action '%s' has no kernel "
+			    "to act on in this user-space runtime", act_name(a->kind));
 		default: break;
 		}
 		if (!is_recording(a->kind))

@@ -560,6 +560,24 @@ static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
 	return dvm_buf__fits(eng, &eng->pbuf, n, e->dsize, e->dalign);
 }
 
+/* raise(), stop(), chill(): the host acts; a refusal is a fault. */
+static bool host_action(struct dvm_engine *eng, struct dvm_ecb *e,
+    const struct dvm_step *s)
+{
+	uint64_t v = 0;
+	int f;
+
+	if (s->has_difo && !run(eng, e, &s->difo, s->actndx, &v))
+		return false;
+	f = eng->host != 0 && eng->host->dh_action != 0 ?
+	    eng->host->dh_action(eng->hostctx, s->actkind, v) : DIF_FAULT_ILLOP;
+	if (f != 0) {
+		report_error(eng, e, s->actndx, 0, f, 0);
+		return false;
+	}
+	return true;
+}
+
 /* p_builtin with the per-thread ids first: the fast predicate's common
  * loads (pid, tid) come from the firing's fields when the host set them,
  * else straight from the host, skipping the engine's own switch. */
@@ -647,6 +665,9 @@ static __attribute__((noinline)) void run_steps(struct dvm_engine *eng,
 			break;
 		case DVM_STEP_SPECULATE: case DVM_STEP_COMMIT: case DVM_STEP_DISCARD:
 			ok = spec_step(eng, e, s, &target);
+			break;
+		case DVM_STEP_HOSTACT:
+			ok = host_action(eng, e, s);
 			break;
 		default:	/* RECORD, EXIT */
 			ok = record_step(eng, e, s, data);

@@ -70,7 +70,8 @@ enum dvm_step_kind {
 	DVM_STEP_SPECULATE,
 	DVM_STEP_COMMIT,
 	DVM_STEP_DISCARD,
-	DVM_STEP_EXIT		/* a record too; also stops tracing */
+	DVM_STEP_EXIT,		/* a record too; also stops tracing */
+	DVM_STEP_HOSTACT	/* run the DIFO if any, hand its value to dh_action */
 };
 
 /* One value in an ECB's record. */

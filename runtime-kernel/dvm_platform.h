@@ -115,6 +115,13 @@ struct dvm_host {
 	/* Same contract as dp_subr (the engine forwards it).  NULL: ILLOP. */
 	int (*dh_subr)(void *hctx, uint32_t subr, const uint64_t *args,
 	    uint32_t nargs, uint64_t *val);
+	/*
+	 * A destructive process or kernel action acting in probe context:
+	 * kind is DIF_ACT_RAISE (arg: the signal), DIF_ACT_STOP or
+	 * DIF_ACT_CHILL (arg: nanoseconds to spin).  Returns 0 or a fault
+	 * (DIF_FAULT_ILLOP for an action the host refuses).  NULL: ILLOP.
+	 */
+	int (*dh_action)(void *hctx, uint16_t kind, uint64_t arg);
 };
 
 #endif /* DVM_PLATFORM_H */

@@ -269,6 +269,15 @@ int dcons_consume__probe(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 	const struct dcons_rec *recs, size_t n, int *exit_status,
 	struct dcons_buf *out);
 
+/*
+ * The same for a run of one firing's records without the probe columns
+ * and the end of line, for a driver that acts between records (system,
+ * freopen) and prints those itself.
+ */
+int dcons_consume__records(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
+	struct dcons_aggstore *aggs, const struct dcons_rec *recs, size_t n,
+	int *exit_status, struct dcons_buf *out);
+
 /* Apply setopt(name, value) for the options the printers use. */
 int dcons_ctx__setopt(struct dcons_ctx *ctx, const char *name, const char *value);
 

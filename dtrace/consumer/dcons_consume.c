@@ -319,16 +319,13 @@ static int consume_one(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 	}
 }
 
-int dcons_consume__probe(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
-	struct dcons_aggstore *aggs, const struct dcons_probe *probe,
-	const struct dcons_rec *recs, size_t n, int *exit_status,
-	struct dcons_buf *out)
+int dcons_consume__records(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
+	struct dcons_aggstore *aggs, const struct dcons_rec *recs, size_t n,
+	int *exit_status, struct dcons_buf *out)
 {
 	uint64_t dynsize = 0;
-	int rc;
+	int rc = 0;
 
-	rc = dcons_print__probe(ctx, probe->cpu, probe->id, probe->func,
-		probe->name, out);
 	for (size_t i = 0; rc == 0 && i < n; ) {
 		size_t used;
 
@@ -338,6 +335,20 @@ int dcons_consume__probe(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
 			&dynsize, &used, out);
 		i += used;
 	}
+	return rc;
+}
+
+int dcons_consume__probe(struct dcons_ctx *ctx, const struct dcons_fmttab *fmts,
+	struct dcons_aggstore *aggs, const struct dcons_probe *probe,
+	const struct dcons_rec *recs, size_t n, int *exit_status,
+	struct dcons_buf *out)
+{
+	int rc;
+
+	rc = dcons_print__probe(ctx, probe->cpu, probe->id, probe->func,
+		probe->name, out);
+	if (rc == 0)
+		rc = dcons_consume__records(ctx, fmts, aggs, recs, n, exit_status, out);
 	if (rc == 0)
 		rc = dcons_print__probe_end(ctx, out);
 	return rc;

@@ -143,6 +143,52 @@ START_TEST(drops_not_growth)
 }
 END_TEST
 
+static const char chilling[] =
+	".object linked\n"
+	".difo ns rtype=ctf:integer:8\n	setx 1234, %r1\n	ret %r1\n.end\n"
+	".clause\n	.probe profile:::tick-1000\n	.action chill difo=ns\n.end\n";
+
+static uint16_t seen_kind;
+static uint64_t seen_arg;
+static int host_answer;
+
+static int rec_action(void *hctx, uint16_t kind, uint64_t arg)
+{
+	(void)hctx;
+	seen_kind = kind;
+	seen_arg = arg;
+	return host_answer;
+}
+
+/* ASSERTION: a destructive action is refused at enable without the destructive option, and with it reaches the host's dh_action with its DIFO's value; a refusal by the host is a counted fault. */
+START_TEST(destructive_through_host)
+{
+	struct dt_opts o;
+	struct dvm_host h;
+	char err[256];
+
+	ck_assert_int_eq(dasm__assemble(chilling, strlen(chilling), "t.s", &obj, NULL), 0);
+	dt_opts_default(&o);
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_ne(dt_state_open(&st, obj, &o, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "Destructive actions not allowed"));
+	close_prog();	/* a failed open is closed too */
+	open_prog(chilling, "destructive", NULL);
+	h = *st.eng.host;
+	h.dh_action = rec_action;
+	st.eng.host = &h;
+	host_answer = 0;
+	dt_fire(&st, probe("tick-1000"), NULL);
+	ck_assert_uint_eq(seen_kind, DIF_ACT_CHILL);
+	ck_assert_uint_eq(seen_arg, 1234);
+	ck_assert_uint_eq(st.eng.errors, 0);
+	host_answer = DIF_FAULT_ILLOP;
+	dt_fire(&st, probe("tick-1000"), NULL);
+	ck_assert_uint_eq(st.eng.errors, 1);
+	close_prog();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine");
@@ -156,6 +202,9 @@ int main(void)
 	tc = tcase_create("drops_not_growth");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, drops_not_growth);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("destructive_through_host");
+	tcase_add_test(tc, destructive_through_host);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

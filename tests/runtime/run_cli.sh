@@ -71,5 +71,39 @@ check freopen 0 '^before$' -- "$dtrace" -q -x destructive -n "BEGIN { printf(\"b
 if ! grep -q '^after$' "$tmp/fo.txt" 2>/dev/null || grep -q '^after$' "$tmp/out"; then
 	echo "FAIL freopen: output after freopen() did not go to the file"; fail=$((fail + 1))
 fi
+# Destructive actions: refused without -w / -x destructive / the pragma.
+for a in 'system("true")' 'raise(2)' 'stop()' 'chill(1)' 'freopen("/dev/null")' \
+    'panic()' 'breakpoint()' 'copyoutstr("a", 0, 1)'; do
+	check "destructive-refused-${a%%(*}" 1 'Destructive actions not allowed' -- \
+	    "$dtrace" -q -n "BEGIN { $a; exit(0); }"
+done
+check destructive-pragma-allows 0 '^pragma$' -- "$dtrace" -q -n \
+    '#pragma D option destructive
+BEGIN { system("echo pragma"); exit(0); }'
+check panic-refused 1 "no kernel to act on" -- "$dtrace" -w -n 'BEGIN { panic(); }'
+# system(): formatted like printf, run after dtrace's own output so far.
+"$dtrace" -q -w -n 'BEGIN { printf("before\n"); system("echo %s %d", "sys", 42);
+    system("echo %d", 43); printf("after\n"); exit(0); }' >"$tmp/sys.out" 2>&1
+printf 'before\nsys 42\n43\nafter\n\n' | cmp -s - "$tmp/sys.out" &&
+    pass=$((pass + 1)) || { echo "FAIL system-runs-in-order:"; cat "$tmp/sys.out"; fail=$((fail + 1)); }
+"$dtrace" -w -n 'BEGIN { system("echo hi"); exit(0); }' >"$tmp/sysv.out" 2>/dev/null
+printf 'CPU     ID                    FUNCTION:NAME\n  0      1                           :BEGIN hi\n\n\n' |
+    cmp -s - "$tmp/sysv.out" && pass=$((pass + 1)) ||
+    { echo "FAIL system-one-probe-line:"; cat "$tmp/sysv.out"; fail=$((fail + 1)); }
+check system-status-ignored 0 '^on$' -- "$dtrace" -q -w -n 'BEGIN { system("exit 7"); printf("on\n"); exit(0); }'
+# raise(): signals the firing process, here dtrace itself: SIGINT ends tracing.
+check raise-sigint-ends 0 '^end$' -- "$dtrace" -q -w -n 'BEGIN { raise(2); } END { printf("end\n"); }'
+check raise-bad-signal 0 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { raise(0); } BEGIN { exit(0); }'
+# stop(): stopping dtrace itself would hang the session: a fault instead.
+check stop-self-refused 3 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { stop(); } BEGIN { exit(3); }'
+# chill(): spins in probe context, within DTrace's 500 ms limit.
+t0=$(date +%s%N)
+check chill-spins 0 '^ok$' -- "$dtrace" -q -w -n 'BEGIN { chill(300000000); printf("ok\n"); exit(0); }'
+t1=$(date +%s%N)
+if [ $((t1 - t0)) -lt 300000000 ]; then
+	echo "FAIL chill-spins: took $((t1 - t0)) ns"; fail=$((fail + 1))
+fi
+check chill-over-limit-faults 0 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { chill(600000000); } BEGIN { exit(0); }'
+check chill-interval-limit-faults 0 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { chill(400000000); } BEGIN { chill(200000000); } BEGIN { exit(0); }'
 echo "runtime cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
