@@ -1,5 +1,5 @@
 /*
- * boot.S — multiboot entry of the QEMU test guest, and its exception stubs.
+ * boot.S — multiboot entry of the QEMU test guest, and its exception entry points.
  *
  * QEMU's -kernel loads the image at 1 MiB in 32-bit protected mode with
  * paging off.  mb_entry switches to long mode on small static boot tables:
@@ -10,7 +10,7 @@
  * runs with 5-level paging, as Linux does when the CPU offers it.
  * kmain (kernel.c) builds the real tables and leaves these behind.
  *
- * The second half holds the IDT entry stubs: #UD (vector 6) is the
+ * The second half holds the IDT entry points: #UD (vector 6) is the
  * hypercall exit path (kernel.c: ud_handler); every other exception is
  * fatal and reported.
  */
@@ -116,7 +116,7 @@ boot_pd:
 	.fill 1024, 1, 0
 boot_stack_top:
 
-/* ---- 64-bit kernel entry and exception stubs (higher half) ---- */
+/* ---- 64-bit kernel entry and exception entry points (higher half) ---- */
 	.text
 	.code64
 kernel_entry:
@@ -172,7 +172,7 @@ qg_ud_entry:
 /*
  * int64_t qg_enter_user(rip, rax, rbx, rcx): save the callee-saved
  * registers and RSP, then iretq to CPL 3 at rip with RAX/RBX/RCX loaded
- * and interrupts off.  The user stub never returns by itself: its ud2
+ * and interrupts off.  The user routine never returns by itself: its ud2
  * traps to ud_handler, which calls qg_leave_user(rax) on the ring-0 stack
  * of the TSS; that restores the saved state and returns rax from here.
  */
@@ -189,7 +189,7 @@ qg_enter_user:
 	movq %rsi, %rax
 	movq %rdx, %rbx
 	pushq $0x1b			/* SS: user data */
-	pushq $0			/* RSP: the stub uses no stack */
+	pushq $0			/* RSP: the routine uses no stack */
 	pushq $0x2			/* RFLAGS: IF = 0 */
 	pushq $0x23			/* CS: user code */
 	pushq %r8			/* RIP */

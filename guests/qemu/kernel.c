@@ -192,12 +192,12 @@ struct qg_frame {			/* pushed by qg_ud_entry, then the CPU */
 };
 
 void ud_handler(struct qg_frame *f);
-/* boot.S: run the user stub at rip with RAX/RBX/RCX in CPL 3; returns the
- * RAX the stub ends with (qg_leave_user, called from the #UD of its ud2). */
+/* boot.S: run the user routine at rip with RAX/RBX/RCX in CPL 3; returns the
+ * RAX the routine ends with (qg_leave_user, called from the #UD of its ud2). */
 int64_t qg_enter_user(uint64_t rip, uint64_t rax, uint64_t rbx, uint64_t rcx);
 __attribute__((noreturn)) void qg_leave_user(int64_t rax);
 
-/* The user stub, one page of its own mapped U/S at QG_UCODE_GVA in every
+/* The user routine, one page of its own mapped U/S at QG_UCODE_GVA in every
  * process: a hypercall from CPL 3 (which the host must refuse), then ud2
  * to come back to the kernel. */
 __asm__(".pushsection .user_text, \"ax\"\n"
@@ -246,7 +246,7 @@ void ud_handler(struct qg_frame *f)
 	uint64_t rax = 0;
 
 	if ((f->cs & 3) == 3 && ip[0] == 0x0f && ip[1] == 0x0b)
-		qg_leave_user((int64_t)f->rax);	/* ud2: the user stub is done */
+		qg_leave_user((int64_t)f->rax);	/* ud2: the user routine is done */
 	if (ip[0] != 0x0f || ip[1] != 0x01 || (ip[2] != 0xc1 && ip[2] != 0xd9))
 		fatal_exception(6, &f->rip);
 	rec_begin(r, QG_REC_EXIT);

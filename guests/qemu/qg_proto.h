@@ -96,7 +96,7 @@
 #define QG_SYSCALL_NAMES	{ "read", "write", "open" }
 #define QG_NPROBES		(2 * QG_NSYSCALLS)
 #define QG_UARG_GVA		0x400000ull	/* user page holding args[1]'s string */
-#define QG_UCODE_GVA		0x401000ull	/* the user stub's page (U, RO, exec) */
+#define QG_UCODE_GVA		0x401000ull	/* the user routine's page (U, RO, exec) */
 #define QG_DMAP_GVA		0xffff888000000000ull	/* direct map (RW, NX) */
 
 #endif /* QG_PROTO_H */
