@@ -360,32 +360,82 @@ static uint64_t align_of(const struct dc_ty *t)
 	return align_depth(t, 0);
 }
 
-/* C layout: members at natural alignment, bit-fields packed into units. */
+/*
+ * Bytes a bit-field of `bits` occupies in a D-defined struct, as DTrace's
+ * CTF builder sizes the integer type it makes for one: the whole bytes that
+ * hold the bits, rounded up to a power of two (1, 2, 4 or 8).  That size is
+ * also the bit-field's alignment.
+ */
+static uint32_t bitfield_bytes(int bits)
+{
+	uint32_t b = ((uint32_t)bits + 7) / 8, p = 1;
+
+	while (p < b)
+		p *= 2;
+	return p;
+}
+
+/*
+ * A bit-field member gets an integer type of its own, sized as above and
+ * otherwise its declared type's, so that loads and read-modify-write stores
+ * touch exactly the bytes the layout gives it.
+ */
+static void bitfield_type(struct dc_program *p, struct dc_member *m)
+{
+	struct dc_ty *r = dc_ty_resolve(m->type);
+	struct dc_ty *t = dc_arena_alloc(&p->arena, sizeof(*t));
+
+	*t = *r;
+	t->size = bitfield_bytes(m->bits);
+	m->type = t;
+}
+
+/*
+ * D's layout of a program-defined struct.  Without bit-fields it is C's:
+ * each member at the next multiple of its alignment, the size rounded up to
+ * the struct's alignment, so that arrays of it keep their members aligned
+ * for the VM's alignment checks.  With bit-fields it is DTrace's (its CTF
+ * builder's): each member, bit-field or not, starts at the first whole byte
+ * after the end of the previous one (a bit-field ends after its width),
+ * rounded up to the member's alignment; a bit-field is a 1/2/4/8-byte
+ * integer (bitfield_bytes) holding its value in the low bits; and there is
+ * no padding at the end: the size is where the furthest member's bytes end
+ * (`struct { int a : 1; int b : 3; }` is 2 bytes).  DTrace takes the last
+ * member's end instead, which is smaller when a short member follows a
+ * bit-field whose bytes reach further (`long long a : 33; char b;` would be
+ * 6 bytes while a's 8 bytes are loaded); the furthest end keeps every load
+ * inside the struct.  (DTrace leaves out the end padding of every struct;
+ * dtc keeps C's where no bit-field forces DTrace's sizes.)  Union members
+ * all start at 0; a union's size is its largest member's.  The alignment,
+ * for arrays and enclosing structs, is the largest member alignment.
+ * cg_member_bits (cg/cg_types.c) finds the same offsets.
+ */
 void dc_ty_layout(struct dc_program *p, struct dc_ty *t)
 {
-	uint64_t off = 0, size = 0, bitoff = 0;
+	uint64_t endbits = 0, size = 0, al = 1;
+	bool has_bitfield = false;
 
-	(void)p;
 	for (struct dc_member *m = t->members; m; m = m->next) {
-		uint64_t sz = dc_ty_size(m->type), al = align_of(m->type);
+		if (m->bits) {
+			bitfield_type(p, m);
+			has_bitfield = true;
+		}
+		uint64_t sz = dc_ty_size(m->type), mal = align_of(m->type);
+		if (mal > al)
+			al = mal;
 		if (t->kind == DC_TY_UNION) {
 			if (sz > size)
 				size = sz;
 			continue;
 		}
-		if (m->bits) {
-			bitoff += (uint64_t)m->bits;
-			continue;
-		}
-		off += (bitoff + 7) / 8;
-		bitoff = 0;
-		off = (off + al - 1) / al * al;
-		off += sz;
+		uint64_t off = (endbits + 7) / 8;
+		off = (off + mal - 1) / mal * mal;
+		endbits = off * 8 + (m->bits ? (uint64_t)m->bits : sz * 8);
+		if (off + sz > size)
+			size = off + sz;
 	}
-	if (t->kind != DC_TY_UNION)
-		size = off + (bitoff + 7) / 8;
-	uint64_t al = align_of(t);
-	size = (size + al - 1) / al * al;
+	if (!has_bitfield)
+		size = (size + al - 1) / al * al;
 	t->size = (uint32_t)size;
 	t->align = (uint32_t)al;
 }

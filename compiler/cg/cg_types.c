@@ -2,7 +2,7 @@
  * cg_types.c -- what the back end needs to know about D types: the DIF type
  * record of a value (by value or by reference, size), sizes and alignments
  * of program-defined types, member offsets of program-defined structs and
- * unions (C layout: each member at the next multiple of its alignment; union
+ * unions (dc_ty_layout's: C's without bit-fields, DTrace's with them; union
  * members at 0), the D spelling of a type for symbols, and the program's user
  * variables with their per-scope ids.
  *
@@ -120,59 +120,41 @@ struct dif_type cg_diftype(const struct cg *g, const struct dc_ty *t)
 }
 
 /*
- * Bit offset of member `name` (anonymous members searched too), C layout
- * as the SysV ABIs do it: a bit-field goes at the current bit position
- * unless it would straddle a unit of its declared type, then at the next
- * unit; a zero-width bit-field aligns to its unit; other members start at
- * the next multiple of their alignment.
+ * Bit offset of member `name` (anonymous members searched too) in D's
+ * layout of a program-defined struct (dc_ty_layout in ../types.c): each
+ * member starts at the first whole byte after the previous member's end --
+ * its offset plus its width in bits for a bit-field, plus its size otherwise
+ * -- rounded up to its alignment.  A laid-out bit-field's type is already
+ * the 1/2/4/8-byte integer that holds it, aligned to its size, and its value
+ * is in the low bits of it.  Union members are all at 0.
  */
 bool cg_member_bits(const struct dc_ty *sou, const char *name, uint64_t *bitoff,
 		    const struct dc_member **mp)
 {
-	uint64_t pos = 0;		/* in bits */
+	uint64_t endbits = 0;
 	bool is_union = sou->kind == DC_TY_UNION;
 
 	for (const struct dc_member *m = sou->members; m; m = m->next) {
-		uint64_t at;
-		if (m->bits != 0 || (m->name == NULL && m->type->kind == DC_TY_INT)) {
-			uint64_t unit = 8ull * (m->type->size ? m->type->size : 4);
-			if (is_union)
-				at = 0;
-			else if (m->bits == 0)
-				at = (pos + unit - 1) / unit * unit;
-			else if (pos / unit != (pos + (uint64_t)m->bits - 1) / unit)
-				at = (pos + unit - 1) / unit * unit;
-			else
-				at = pos;
-			if (m->name && strcmp(m->name, name) == 0) {
-				*bitoff = at;
-				*mp = m;
-				return true;
-			}
-			if (!is_union)
-				pos = at + (uint64_t)m->bits;
-			continue;
-		}
-		uint64_t a = 8ull * cg_align(m->type);
-		at = is_union ? 0 : (pos + a - 1) / a * a;
+		uint64_t sz = m->type->kind == DC_TY_ARRAY
+			? m->type->nelem * (m->type->base ? m->type->base->size : 0)
+			: m->type->size;
+		uint64_t a = m->bits != 0 ? m->type->size : cg_align(m->type), at = 0;
+		if (!is_union)
+			at = ((endbits + 7) / 8 + a - 1) / a * a * 8;
 		if (m->name && strcmp(m->name, name) == 0) {
 			*bitoff = at;
 			*mp = m;
 			return true;
 		}
-		if (m->name == NULL && (m->type->kind == DC_TY_STRUCT ||
-					m->type->kind == DC_TY_UNION)) {
+		if (m->name == NULL && m->bits == 0 && (m->type->kind == DC_TY_STRUCT ||
+							 m->type->kind == DC_TY_UNION)) {
 			uint64_t inner;
 			if (cg_member_bits(m->type, name, &inner, mp)) {
 				*bitoff = at + inner;
 				return true;
 			}
 		}
-		uint64_t sz = m->type->kind == DC_TY_ARRAY
-			? m->type->nelem * (m->type->base ? m->type->base->size : 0)
-			: m->type->size;
-		if (!is_union)
-			pos = at + 8 * sz;
+		endbits = at + (m->bits != 0 ? (uint64_t)m->bits : 8 * sz);
 	}
 	return false;
 }
