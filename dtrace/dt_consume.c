@@ -9,7 +9,8 @@
  * store (dcons_aggstore__merge), the way DTrace's consumer snapshots the
  * kernel's aggregation buffers, so a printa() sees every value aggregated
  * before it.  Error records (the internal ERROR ECB) become DTrace's
- * "dtrace: error on enabled probe ID ..." lines on stderr.  When tracing
+ * "dtrace: error on enabled probe ID ..." lines on stderr (none under the
+ * noerror option).  When tracing
  * ends, the END output is followed by dcons_print__exit and every
  * aggregation not printed yet, then the drop counters on stderr.
  */
@@ -177,6 +178,8 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 		uint64_t w[5];
 
 		memcpy(w, p + sizeof(h), sizeof(w));
+		if (st->opts.noerror)
+			return 0;
 		if ((rc = flush_out(st)) != 0)
 			return rc;
 		print_error(st, w);

@@ -72,6 +72,7 @@ struct dt_opts {
 	bool		destructive;
 	uint64_t	statusrate;	/* ns; 0: notice exit() at once */
 	bool		bufresize_manual;
+	bool		noerror;	/* no "error on enabled probe" reports */
 };
 
 struct dt_state {

@@ -161,6 +161,15 @@ int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
 		o->destructive = true;
 		return 0;
 	}
+	/*
+	 * noerror: dtrace(1) leaves out its own ERROR enabling, the one that
+	 * reports every fault on stderr.  Faults still abort their clause,
+	 * count, and fire the program's own ERROR clauses.
+	 */
+	if (strcmp(name, "noerror") == 0) {
+		o->noerror = true;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(inert_opts) / sizeof(inert_opts[0]); i++)
 		if (strcmp(name, inert_opts[i]) == 0)
 			return 0;
