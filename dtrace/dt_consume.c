@@ -8,7 +8,9 @@
  * consumed the aggregation arena is drained into libdcons's aggregation
  * store (dcons_aggstore__merge), the way DTrace's consumer snapshots the
  * kernel's aggregation buffers, so a printa() sees every value aggregated
- * before it.  Error records (the internal ERROR ECB) become DTrace's
+ * before its snapshot; with the aggrate and switchrate options the
+ * snapshots and the reads happen once per period of each (dt_work), and
+ * dt_runopt applies a setopt() of either from the trace.  Error records (the internal ERROR ECB) become DTrace's
  * "dtrace: error on enabled probe ID ..." lines on stderr (none under the
  * noerror option).  When tracing
  * ends, the END output is followed by dcons_print__exit and every
@@ -270,13 +272,47 @@ static int walk(struct dt_state *st, uint64_t from, uint64_t to)
 	return 0;
 }
 
+/* An aggregation snapshot and a buffer read now, whatever the rates. */
 int dt_consume(struct dt_state *st)
+{
+	st->lastagg = st->lastswitch = 0;
+	return dt_work(st, 0);
+}
+
+/*
+ * Whether a rate's period is due at now, DTrace's way: the first call is
+ * (and starts the clock); later ones once a period went by, the clock then
+ * moving on by one period.  An unset rate (0) is due every round.
+ */
+static bool due(uint64_t rate, uint64_t *last, uint64_t now)
+{
+	if (rate == 0)
+		return true;
+	if (*last == 0) {
+		*last = now;
+		return true;
+	}
+	if (now - *last < rate)
+		return false;
+	*last += rate;
+	return true;
+}
+
+/*
+ * The aggregation snapshot and the buffer read run on their own clocks, as
+ * DTrace's consumer runs them (aggrate, switchrate): a printa() shows the
+ * aggregation as of the last snapshot, and records wait in the buffer
+ * until the next read.  dt_finish reads and snapshots whatever is left.
+ */
+int dt_work(struct dt_state *st, uint64_t now)
 {
 	struct dvm_buf *b = &st->eng.pbuf;
 	int rc;
 
-	if ((rc = dt_drain_aggs(st)) != 0)
+	if (due(st->opts.aggrate, &st->lastagg, now) && (rc = dt_drain_aggs(st)) != 0)
 		return rc;
+	if (!due(st->opts.switchrate, &st->lastswitch, now))
+		return 0;
 	if (b->wrapped) {
 		if ((rc = walk(st, b->tail, b->end)) != 0)
 			return rc;
@@ -288,6 +324,34 @@ int dt_consume(struct dt_state *st)
 	if ((rc = flush_out(st)) != 0)
 		return rc;
 	return fflush(out_fp(st)) == 0 ? 0 : -EIO;	/* output as it happens */
+}
+
+uint64_t dt_work_due(const struct dt_state *st)
+{
+	const struct dvm_buf *b = &st->eng.pbuf;
+
+	if (st->opts.switchrate == 0 || st->lastswitch == 0 ||
+	    (b->head == 0 && !b->wrapped))
+		return UINT64_MAX;
+	return st->lastswitch + st->opts.switchrate;
+}
+
+/*
+ * setopt() of a run-time option, applied when its record is consumed:
+ * switchrate and aggrate take their new period from the next round on.  A
+ * bad value leaves the option as it was, as DTrace leaves it.
+ */
+int dt_runopt(void *arg, const char *name, const char *value)
+{
+	struct dt_state *st = arg;
+	uint64_t ns;
+
+	if (strcmp(name, "switchrate") != 0 && strcmp(name, "aggrate") != 0)
+		return -ENOTSUP;
+	if (dt_parse_rate(value, true, &ns) != 0)
+		return -EINVAL;
+	*(name[0] == 's' ? &st->opts.switchrate : &st->opts.aggrate) = ns;
+	return 0;
 }
 
 static void drops(uint64_t n, const char *what)

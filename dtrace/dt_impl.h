@@ -73,6 +73,9 @@ struct dt_opts {
 	uint64_t	statusrate;	/* ns; 0: notice exit() at once */
 	bool		bufresize_manual;
 	bool		noerror;	/* no "error on enabled probe" reports */
+	/* ns between buffer reads / aggregation snapshots; 0 (unset): every
+	 * round.  Dynamic: a setopt() in the trace changes them. */
+	uint64_t	switchrate, aggrate;
 };
 
 struct dt_state {
@@ -113,6 +116,7 @@ struct dt_state {
 	FILE			*redirect;	/* freopen()'s file, or NULL */
 	bool			header_printed;
 	int			consume_error;
+	uint64_t		lastswitch, lastagg;	/* dt_work's clocks; 0: never */
 };
 
 /* dt_program.c */
@@ -134,6 +138,13 @@ void dt_fire(struct dt_state *st, struct dvm_probe *p, const uint64_t *args);
 
 /* dt_consume.c */
 int dt_consume(struct dt_state *st);
+/* One round's consumer work at monotonic time now (ns): an aggregation
+ * snapshot when aggrate is due, a buffer read when switchrate is due. */
+int dt_work(struct dt_state *st, uint64_t now);
+/* The next time (ns) dt_work has something due, or UINT64_MAX. */
+uint64_t dt_work_due(const struct dt_state *st);
+/* A setopt() of a run-time option from the trace (dcons_runopt_fn). */
+int dt_runopt(void *arg, const char *name, const char *value);
 int dt_drain_aggs(struct dt_state *st);
 int dt_finish(struct dt_state *st);
 

@@ -82,7 +82,7 @@ static int parse_size(const char *v, uint64_t *out)
 
 /* Options accepted and without effect at run time. */
 static const char *const inert_opts[] = {
-	"aggrate", "switchrate", "cleanrate",
+	"cleanrate",
 	"cpu", "grabanon", "flowindent", "stackframes", "ustackframes",
 	"jstackframes", "jstackstrsize", "temporal", "zone",
 	/* compile-time options the compiler records in the object */
@@ -113,6 +113,14 @@ int dt_opts_set(struct dt_opts *o, const char *name, const char *value,
 			    "invalid value for option %s: %s", name,
 			    value ? value : "(none)");
 		*sizes[i].p = v;
+		return 0;
+	}
+	if (strcmp(name, "switchrate") == 0 || strcmp(name, "aggrate") == 0) {
+		uint64_t *rate = name[0] == 's' ? &o->switchrate : &o->aggrate;
+
+		if (value == NULL || dt_parse_rate(value, true, rate) != 0)
+			return fail(err, errlen, -EINVAL, "invalid value for option %s: %s",
+			    name, value ? value : "(none)");
 		return 0;
 	}
 	if (strcmp(name, "statusrate") == 0) {
@@ -883,6 +891,8 @@ int dt_state_open(struct dt_state *st, struct dobj *obj, const struct dt_opts *o
 	dcons_buf__init(&st->out);
 	dcons_ctx__init(&st->dctx);
 	st->dctx.lookup = dt_host_lookup;
+	st->dctx.runopt = dt_runopt;
+	st->dctx.runopt_arg = st;
 	st->dctx.opts.locale_utf8 = locale_is_utf8();	/* aggpack's default glyphs */
 	dt_host_prime();
 	st->dctx.opts.quiet = st->opts.quiet;

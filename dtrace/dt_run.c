@@ -7,9 +7,13 @@
  * drift with the time spent firing) or a signal; due probes fire; the
  * principal buffer is consumed after each round (switch and fill
  * policies; ring is consumed only at the end, which is the point of a
- * ring).  exit(), SIGINT, SIGTERM or a full fill-policy buffer end the
- * loop; then END fires and the final output is printed, so nothing
- * recorded is lost.  Without timers the loop waits for a signal.
+ * ring).  With the switchrate option set, the buffer is read once per
+ * switchrate period instead, and with aggrate the aggregations are
+ * snapshotted once per aggrate period (dt_work; a setopt() in the trace
+ * may change both).  exit(), SIGINT, SIGTERM or a full fill-policy
+ * buffer end the loop; then END fires and the final output is printed,
+ * so nothing recorded is lost.  Without timers the loop waits for a
+ * signal, or for the next read of records waiting in the buffer.
  *
  * The engine's activity follows DTrace's: WARMUP for BEGIN, ACTIVE after
  * it, DRAINING once exit() ran (no probe fires), COOLDOWN for END.  As in
@@ -54,7 +58,7 @@ static int round_done(struct dt_state *st)
 		return 0;
 	if (st->opts.bufpolicy == DVM_BUF_FILL && st->eng.pbuf.full)
 		st->eng.exiting = true;
-	return dt_consume(st);
+	return dt_work(st, mono());
 }
 
 /*
@@ -105,6 +109,8 @@ int dt_run(struct dt_state *st, const sigset_t *sigs, volatile int *stop)
 			if (p->period_ns != 0 && p->ecbs != NULL && p->next_ns < next)
 				next = p->next_ns;
 		}
+		if (dt_work_due(st) < next)	/* records wait for switchrate */
+			next = dt_work_due(st);
 		if (dt_guest_active())		/* guests' exits (dt_guest.c) */
 			dt_guest_wait(st, next, sigs, stop);
 		else

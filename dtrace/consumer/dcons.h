@@ -103,10 +103,19 @@ struct dcons_opts {
 	uint32_t	stackindent;	/* default 14 */
 };
 
+/*
+ * A setopt() of an option the printers do not use (switchrate, aggrate):
+ * the driver's to apply; 0 taken, non-zero refused (ignored, as DTrace
+ * ignores a setopt() that cannot take effect).
+ */
+typedef int dcons_runopt_fn(void *arg, const char *name, const char *value);
+
 struct dcons_ctx {
 	struct dcons_opts	opts;
 	dcons_symlookup_fn	*lookup;	/* may be NULL: no symbols */
 	void			*cookie;
+	dcons_runopt_fn		*runopt;	/* may be NULL: such setopt()s ignored */
+	void			*runopt_arg;
 };
 
 /* Default options: everything off, stackindent 14. */

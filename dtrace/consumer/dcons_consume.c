@@ -10,7 +10,8 @@
  * DIF_LIBACT_* value: clear/denormalize carry the aggregation id, normalize
  * and trunc carry the id then the count, setopt carries the option's name
  * then its value and changes the context's options for what follows (the
- * way tst.keysort switches sort orders between printa()s).  Actions that
+ * way tst.keysort switches sort orders between printa()s); an option the
+ * printers do not use goes to the driver's runopt hook.  Actions that
  * act on the world (system, freopen, ftruncate) belong to the driver and
  * are refused with -ENOTSUP.  The format table owns its parsed formats.
  * Read next: docs/output-format.md.
@@ -246,6 +247,8 @@ static int do_setopt(struct dcons_ctx *ctx, const struct dcons_rec *recs,
 	value = (recs[1].flags & DCONS_REC_STRING) ? rec_string(&recs[1]) :
 		strdup("1");
 	rc = (name && value) ? dcons_ctx__setopt(ctx, name, value) : -ENOMEM;
+	if (rc == -ENOTSUP && ctx->runopt != NULL)
+		(void)ctx->runopt(ctx->runopt_arg, name, value);
 	free(name);
 	free(value);
 	/* As in DTrace, a setopt() that cannot take effect (an unknown

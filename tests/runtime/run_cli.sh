@@ -105,5 +105,8 @@ if [ $((t1 - t0)) -lt 300000000 ]; then
 fi
 check chill-over-limit-faults 0 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { chill(600000000); } BEGIN { exit(0); }'
 check chill-interval-limit-faults 0 'illegal operation in action #1' -- "$dtrace" -q -w -n 'BEGIN { chill(400000000); } BEGIN { chill(200000000); } BEGIN { exit(0); }'
+# setopt() of a run-time option with a bad value: ignored, as DTrace does.
+check setopt-bad-rate 0 '^ok$' -- "$dtrace" -q -n 'BEGIN { setopt("switchrate", "fast");
+    setopt("aggrate", "0"); printf("ok\n"); exit(0); }'
 echo "runtime cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]
