@@ -343,10 +343,15 @@ static int32_t const_difo(struct pstate *S, uint64_t k, const struct dc_ty *rt,
 	return gen_difo(S, &b, loc);
 }
 
+/*
+ * The DIFO of an action with no value (printf with only a format, ftruncate):
+ * returns 0 as a 64-bit integer, so its record takes 8 bytes as DTrace's do;
+ * a clause's record size decides whether it fits a small buffer.
+ */
 static int32_t ret0_difo(struct pstate *S, const struct dc_loc *loc, bool is_void)
 {
 	struct body b = { .kind = B_RET0, .rtype_void = is_void,
-		.rtype = S->g.prog->t_int };
+		.rtype = S->g.prog->t_uint64 };
 	return gen_difo(S, &b, loc);
 }
 
