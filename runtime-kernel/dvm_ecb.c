@@ -768,6 +768,8 @@ static inline bool quiet(const struct dvm_engine *eng, const struct dvm_ecb *e,
 		v = eng->fire_pid;
 		goto test;
 	}
+	if (g->src == DVM_GUARD_NONE)
+		return false;
 	switch (g->src) {
 	case DVM_GUARD_TID:
 		if (!eng->has_ids)
@@ -829,7 +831,26 @@ static __attribute__((noinline)) void run_steps(struct dvm_engine *eng,
 			commit_spec(eng, &eng->specs[i]);
 }
 
-/* The firing from its first ECB that is not quiet on. */
+/* One ECB that quiet() could not dismiss. */
+static inline void fire_one(struct dvm_engine *eng, struct dvm_ecb *e)
+{
+	uint64_t v;
+
+	/* A fast predicate runs first (fire_known says why that is DTrace's
+	 * order in effect); epid reads cur_ecb. */
+	if (e->fastpred.state == DVM_FASTPRED_ON) {
+		eng->cur_ecb = e;
+		if (dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static,
+		    fast_builtin, eng, &v))
+			fire_known(eng, e, v != 0);
+		else
+			fire_refused(eng, e);
+		return;
+	}
+	fire_ecb(eng, e);
+}
+
+/* The firing from e, its first ECB that is not quiet, on. */
 static __attribute__((noinline)) void fire_from(struct dvm_engine *eng,
     struct dvm_probe *p, const uint64_t *args, struct dvm_ecb *e)
 {
@@ -837,26 +858,14 @@ static __attribute__((noinline)) void fire_from(struct dvm_engine *eng,
 	eng->args = args;
 	eng->timestamp = 0;
 	eng->ms.dms_strtok = 0;		/* strtok(NULL) goes on across clauses */
-	for (; e != 0; e = e->next) {
-		uint64_t v;
-
+	do {
 		if (eng->activity == DVM_ACTIVITY_DRAINING)
 			break;		/* exit() ran: nothing more until END */
-		if (quiet(eng, e, args))
-			continue;
-		/* A fast predicate runs first (fire_known says why that is
-		 * DTrace's order in effect); epid reads cur_ecb. */
-		if (e->fastpred.state == DVM_FASTPRED_ON) {
-			eng->cur_ecb = e;
-			if (dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static,
-			    fast_builtin, eng, &v))
-				fire_known(eng, e, v != 0);
-			else
-				fire_refused(eng, e);
-			continue;
-		}
-		fire_ecb(eng, e);
-	}
+		fire_one(eng, e);
+		do
+			e = e->next;
+		while (e != 0 && quiet(eng, e, args));
+	} while (e != 0);
 	eng->cur_ecb = 0;
 }
 
