@@ -794,7 +794,9 @@ static inline bool quiet(const struct dvm_engine *eng, const struct dvm_ecb *e,
 		return false;
 	}
 test:
-	return (v == g->k) != g->true_if_eq && g->need <= eng->room_cert;
+	if (g->need > eng->room_cert)
+		return false;
+	return g->true_if_eq ? v != g->k : v == g->k;
 }
 
 /* The clause's actions, once its predicate held; out of line so that a
