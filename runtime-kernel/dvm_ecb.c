@@ -640,8 +640,8 @@ static int equality_sense(const struct dvm_fastone *o)
 	return eq;
 }
 
-/* The quiet guard of an ECB whose fast predicate is one equality test of
- * pid, tid, an argument or a global (struct dvm_guard). */
+/* The quiet guard of an ECB whose fast predicate is one test of pid, tid,
+ * an argument or a global against a constant (struct dvm_guard). */
 static void build_guard(struct dvm_ecb *e)
 {
 	const struct dvm_fastone *o = &e->fastpred.one;
@@ -649,8 +649,7 @@ static void build_guard(struct dvm_ecb *e)
 	int sense;
 	uint32_t n = sizeof(struct dvm_rechdr) + e->datasize;
 
-	if (e->fastpred.state != DVM_FASTPRED_ON || !o->on ||
-	    (sense = equality_sense(o)) < 0)
+	if (e->fastpred.state != DVM_FASTPRED_ON || !o->on)
 		return;
 	if (o->kind == DVM_FN_LOAD_GLOBAL) {
 		g.src = DVM_GUARD_GLOBAL;
@@ -663,8 +662,16 @@ static void build_guard(struct dvm_ecb *e)
 	} else {
 		return;
 	}
-	g.true_if_eq = (uint8_t)sense;
 	g.k = o->test == DVM_FN_TST ? 0 : o->k;
+	if ((sense = equality_sense(o)) >= 0) {
+		g.test = sense ? DVM_GUARD_EQ : DVM_GUARD_NE;
+	} else {
+		g.test = DVM_GUARD_FLAGS;
+		g.tst = o->test == DVM_FN_TST;
+		g.swapped = o->swapped;
+		for (unsigned ix = 0; ix < 8; ix++)
+			g.truemask |= (uint8_t)((o->res[ix] != 0) << ix);
+	}
 	g.need = !e->records ? 0 : n > e->dsize ? n : e->dsize;
 	e->guard = g;
 }
@@ -758,6 +765,18 @@ static __attribute__((noinline)) void fire_refused(struct dvm_engine *eng,
 		run_steps(eng, e);
 }
 
+/* The flags index (n | z << 1 | c << 2) the guard's cmp or tst gives v,
+ * as dvm_fastpred_eval computes it. */
+static inline unsigned guard_flags(const struct dvm_guard *g, uint64_t v)
+{
+	uint64_t a = g->swapped ? g->k : v, b = g->swapped ? v : g->k;
+
+	if (g->tst)
+		return (unsigned)(v == 0) << 1;
+	return (unsigned)((int64_t)(a - b) < 0) | (unsigned)(a == b) << 1 |
+	    (unsigned)(a < b) << 2;
+}
+
 /*
  * Would DTrace's kernel do nothing observable for e in this firing?  True
  * when e's guard (struct dvm_guard) says its predicate is false and the
@@ -796,7 +815,11 @@ static inline bool quiet(const struct dvm_engine *eng, const struct dvm_ecb *e,
 test:
 	if (g->need > eng->room_cert)
 		return false;
-	return g->true_if_eq ? v != g->k : v == g->k;
+	if (g->test == DVM_GUARD_EQ)
+		return v != g->k;
+	if (g->test == DVM_GUARD_NE)
+		return v == g->k;
+	return !((g->truemask >> guard_flags(g, v)) & 1);
 }
 
 /* The clause's actions, once its predicate held; out of line so that a

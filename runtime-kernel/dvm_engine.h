@@ -101,10 +101,10 @@ struct dvm_step {
 
 /*
  * A quiet guard (dvm_ecb.c, quiet()): for a predicate that is one value
- * compared for equality with a constant — pid == 1, arg0 != 0, !flag —
- * the test in its cheapest form, so that a firing whose predicate is
- * false and whose record room is certain touches nothing else.  Built
- * with the fast predicate at the ECB's first firing; src NONE: no guard.
+ * compared with a constant — pid == 1, arg0 != 0, !flag, tid < 100 — the
+ * test in its cheapest form, so that a firing whose predicate is false and
+ * whose record room is certain touches nothing else.  Built with the fast
+ * predicate at the ECB's first firing; src NONE: no guard.
  */
 enum dvm_guard_src {
 	DVM_GUARD_NONE = 0,
@@ -114,10 +114,19 @@ enum dvm_guard_src {
 	DVM_GUARD_GLOBAL	/* 8 bytes at vs.dvs_static + off */
 };
 
+enum dvm_guard_test {
+	DVM_GUARD_NE = 0,	/* the predicate holds iff value != k */
+	DVM_GUARD_EQ,		/* ... iff value == k */
+	DVM_GUARD_FLAGS		/* ... iff bit ix of truemask, ix the flags
+				   index of dvm_fastpred.h for the test */
+};
+
 struct dvm_guard {
 	uint8_t		src;		/* enum dvm_guard_src */
-	uint8_t		true_if_eq;	/* the predicate holds iff
-					   (value == k) == true_if_eq */
+	uint8_t		test;		/* enum dvm_guard_test */
+	uint8_t		tst;		/* FLAGS: tst value, not cmp */
+	uint8_t		swapped;	/* FLAGS: cmp k, value */
+	uint8_t		truemask;	/* FLAGS */
 	uint32_t	need;		/* record room the ECB takes (0: none),
 					   compared with dvm_engine.room_cert */
 	uint64_t	off;
