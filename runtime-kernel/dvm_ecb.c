@@ -20,9 +20,10 @@
  *
  * DTrace takes an ECB's record room before its predicate; a fast predicate
  * here runs first and the room check after it, to the same effect
- * (fire_known says why).  An equality predicate also has a guard (struct
- * dvm_guard): when it is false and the room certificate (room_cert) covers
- * the record, DTrace would leave nothing behind, and the ECB is "quiet" —
+ * (fire_known says why).  A predicate of one value against a constant
+ * also has a guard (struct dvm_guard): when it is false and the room
+ * certificate (room_cert) covers the record, DTrace would leave nothing
+ * behind, and the ECB is "quiet" —
  * dvm_engine__fire skips it without even setting up the firing, which
  * fire_from does from the first ECB that is not quiet.
  *
