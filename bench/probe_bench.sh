@@ -1,6 +1,7 @@
 #!/bin/sh
 # probe_bench.sh [BUILDDIR] [ITERATIONS] — the cost of one probe firing
-# through the engine for four clauses, next to the same work in C, measured
+# through the engine for four clauses, next to the same work in C (a probe
+# handler called through a pointer; the older direct-call baseline too), measured
 # in the same run (bench/probe_bench.c).  A benchmark, not a test.
 # Targets: false predicate < 20 ns, the aggregation < 100 ns, every clause
 # within 10x of its C equivalent.

@@ -101,6 +101,8 @@ bool dvm_buf__fits(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
 int dvm_buf__reserve_acct(struct dvm_engine *eng, struct dvm_buf *b, uint32_t n,
     uint32_t acct, uint32_t align, uint8_t **out)
 {
+	if (b == &eng->pbuf)
+		eng->room_cert = 0;	/* room shrinks: certain no more */
 	if (b == &eng->pbuf && eng->bufpolicy == DVM_BUF_RING) {
 		/* The ring holds real records: what DTrace's would keep
 		 * when their sizes agree, fewer when ours are larger. */

@@ -18,6 +18,15 @@
  * into "dtrace: error on enabled probe ID ...".  A fault inside an ERROR
  * clause is counted, never re-fired.
  *
+ * DTrace takes an ECB's record room before its predicate; a fast predicate
+ * here runs first and the room check after it, to the same effect
+ * (fire_known says why).  A predicate of one value against a constant
+ * also has a guard (struct dvm_guard): when it is false and the room
+ * certificate (room_cert) covers the record, DTrace would leave nothing
+ * behind, and the ECB is "quiet" —
+ * dvm_engine__fire skips it without even setting up the firing, which
+ * fire_from does from the first ECB that is not quiet.
+ *
  * The engine is the emulator's platform (dvm_platform.h): loads and stores
  * land in the memory it owns — scratch, the static variable arena, the
  * dynamic-variable chunks — or, read-only, in the regions the driver
@@ -178,6 +187,7 @@ void dvm_engine__init(struct dvm_engine *eng)
 	eng->ms.dms_strsize = eng->strsize;
 	dvm_vstate__reset(&eng->vs);
 	dvm_agg__reset(eng);
+	eng->room_cert = 0;
 }
 
 /* ---- Values -------------------------------------------------------------- */
@@ -547,17 +557,37 @@ static void commit_record(struct dvm_engine *eng, struct dvm_ecb *e,
 	}
 }
 
-/* The principal buffer's room for e's record; the common case inline. */
-static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
+/* Room to spare for e's record in a switch buffer, even after alignment:
+ * certainly fits, and asking dvm_buf__fits would change nothing. */
+static inline bool room_for_fast(const struct dvm_engine *eng,
+    const struct dvm_ecb *e)
 {
 	const struct dvm_buf *b = &eng->pbuf;
 	uint32_t n = sizeof(struct dvm_rechdr) + e->datasize;
 
-	if (eng->bufpolicy == DVM_BUF_SWITCH && b->limit != 0 &&
+	return eng->bufpolicy == DVM_BUF_SWITCH && b->limit != 0 &&
 	    b->size - b->head >= n && b->acct <= b->limit &&
-	    b->limit - b->acct >= (uint64_t)e->dsize + 8)
-		return true;	/* room to spare even after alignment */
-	return dvm_buf__fits(eng, &eng->pbuf, n, e->dsize, e->dalign);
+	    b->limit - b->acct >= (uint64_t)e->dsize + 8;
+}
+
+/*
+ * The principal buffer's room for e's record; the common case inline.
+ * Room to spare also becomes the engine's room certificate: the most any
+ * record may need (max of real and DTrace bytes, the guard's need) and
+ * still certainly fit, which lets quiet() skip this check.
+ */
+static inline bool room_for(struct dvm_engine *eng, const struct dvm_ecb *e)
+{
+	const struct dvm_buf *b = &eng->pbuf;
+
+	if (room_for_fast(eng, e)) {	/* so limit - acct >= 8 */
+		uint64_t real = b->size - b->head, acct = b->limit - b->acct - 8;
+
+		eng->room_cert = real < acct ? real : acct;
+		return true;
+	}
+	return dvm_buf__fits(eng, &eng->pbuf,
+	    sizeof(struct dvm_rechdr) + e->datasize, e->dsize, e->dalign);
 }
 
 /* raise(), stop(), chill(): the host acts; a refusal is a fault. */
@@ -595,6 +625,58 @@ static inline int fast_builtin(void *ctx, uint32_t id, uint64_t ndx,
 	return p_builtin(ctx, id, ndx, val);
 }
 
+/* Does the flattened test say "true iff equal" (1), "true iff not" (0),
+ * or something else (-1)?  Results by the flags index n | z << 1 | c << 2:
+ * equality is index 2; every other index cmp or tst can give is unequal. */
+static int equality_sense(const struct dvm_fastone *o)
+{
+	static const uint8_t cmp_ne[] = { 0, 1, 4, 5 }, tst_ne[] = { 0 };
+	const uint8_t *ne = o->test == DVM_FN_TST ? tst_ne : cmp_ne;
+	unsigned nne = o->test == DVM_FN_TST ? 1 : 4;
+	bool eq = o->res[2] != 0;
+
+	for (unsigned i = 0; i < nne; i++)
+		if ((o->res[ne[i]] != 0) == eq)
+			return -1;
+	return eq;
+}
+
+/* The quiet guard of an ECB whose fast predicate is one test of pid, tid,
+ * an argument or a global against a constant (struct dvm_guard). */
+static void build_guard(struct dvm_ecb *e)
+{
+	const struct dvm_fastone *o = &e->fastpred.one;
+	struct dvm_guard g = { 0 };
+	int sense;
+	uint32_t n = sizeof(struct dvm_rechdr) + e->datasize;
+
+	if (e->fastpred.state != DVM_FASTPRED_ON || !o->on)
+		return;
+	if (o->kind == DVM_FN_LOAD_GLOBAL) {
+		g.src = DVM_GUARD_GLOBAL;
+		g.off = o->src;
+	} else if (o->src == DIF_VAR_PID || o->src == DIF_VAR_TID) {
+		g.src = o->src == DIF_VAR_PID ? DVM_GUARD_PID : DVM_GUARD_TID;
+	} else if (o->src >= DIF_VAR_ARG0 && o->src <= DIF_VAR_ARG9) {
+		g.src = DVM_GUARD_ARG;
+		g.off = o->src - DIF_VAR_ARG0;
+	} else {
+		return;
+	}
+	g.k = o->test == DVM_FN_TST ? 0 : o->k;
+	if ((sense = equality_sense(o)) >= 0) {
+		g.test = sense ? DVM_GUARD_EQ : DVM_GUARD_NE;
+	} else {
+		g.test = DVM_GUARD_FLAGS;
+		g.tst = o->test == DVM_FN_TST;
+		g.swapped = o->swapped;
+		for (unsigned ix = 0; ix < 8; ix++)
+			g.truemask |= (uint8_t)((o->res[ix] != 0) << ix);
+	}
+	g.need = !e->records ? 0 : n > e->dsize ? n : e->dsize;
+	e->guard = g;
+}
+
 /* The predicate through the emulator (deciding the fast path first). */
 static __attribute__((noinline)) bool slow_predicate(struct dvm_engine *eng,
     struct dvm_ecb *e)
@@ -603,6 +685,7 @@ static __attribute__((noinline)) bool slow_predicate(struct dvm_engine *eng,
 
 	if (e->fastpred.state == DVM_FASTPRED_UNKNOWN) {
 		dvm_fastpred__prepare(&e->fastpred, &e->pred, &eng->vs);
+		build_guard(e);
 		if (e->fastpred.state == DVM_FASTPRED_ON &&
 		    dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static,
 		    fast_builtin, eng, &v))
@@ -624,21 +707,120 @@ static inline bool predicate(struct dvm_engine *eng, struct dvm_ecb *e)
 
 static void run_steps(struct dvm_engine *eng, struct dvm_ecb *e);
 
+/* What every clause that runs starts from: its own scratch and exit state,
+ * the firing thread's key.  One machine state per engine: a fault in this
+ * ECB fires ERROR clauses that reuse it, after which this ECB stops. */
+static inline void begin_clause(struct dvm_engine *eng, struct dvm_ecb *e)
+{
+	eng->cur_ecb = e;
+	eng->scratch_used = 0;
+	eng->exit_pending = false;
+	eng->ms.dms_tkey = eng->tkey;
+}
+
 static inline void fire_ecb(struct dvm_engine *eng, struct dvm_ecb *e)
 {
 	/* As DTrace does, the record's room is taken before the predicate:
 	 * an ECB that cannot record is skipped whole, side effects too. */
 	if (e->records && !room_for(eng, e))
 		return;
-	/* One machine state per engine: a fault in this ECB fires ERROR
-	 * clauses that reuse it, after which this ECB stops. */
-	eng->cur_ecb = e;
-	eng->scratch_used = 0;
-	eng->exit_pending = false;
-	eng->ms.dms_tkey = eng->tkey;
+	begin_clause(eng, e);
 	if (e->has_pred && !predicate(eng, e))
 		return;
 	run_steps(eng, e);
+}
+
+/*
+ * An ECB whose predicate is fast (dvm_fastpred.h) and whose fast run
+ * answered: its truth is known before the room check, and the two are
+ * independent — the fast form only reads built-ins and globals, which the
+ * room check does not touch, and the room check (dvm_buf__fits) only
+ * reads the buffer and, when there is no room, counts the drop, which the
+ * predicate does not touch.  So checking after the predicate, in both
+ * outcomes, leaves exactly what DTrace's order leaves: a true predicate
+ * with no room skips the clause and counts a drop; a false one runs
+ * nothing and still counts the drop a full buffer takes.
+ */
+static inline void fire_known(struct dvm_engine *eng, struct dvm_ecb *e,
+    bool truth)
+{
+	if (e->records && !room_for(eng, e))
+		return;
+	if (!truth)
+		return;
+	begin_clause(eng, e);
+	run_steps(eng, e);
+}
+
+/* The host refused a built-in the fast form loads: DTrace's order, the
+ * predicate in the emulator, which faults the way it always did. */
+static __attribute__((noinline)) void fire_refused(struct dvm_engine *eng,
+    struct dvm_ecb *e)
+{
+	uint64_t v;
+
+	if (e->records && !room_for(eng, e))
+		return;
+	begin_clause(eng, e);
+	if (run(eng, e, &e->pred, 0, &v) && v != 0)
+		run_steps(eng, e);
+}
+
+/* The flags index (n | z << 1 | c << 2) the guard's cmp or tst gives v,
+ * as dvm_fastpred_eval computes it. */
+static inline unsigned guard_flags(const struct dvm_guard *g, uint64_t v)
+{
+	uint64_t a = g->swapped ? g->k : v, b = g->swapped ? v : g->k;
+
+	if (g->tst)
+		return (unsigned)(v == 0) << 1;
+	return (unsigned)((int64_t)(a - b) < 0) | (unsigned)(a == b) << 1 |
+	    (unsigned)(a < b) << 2;
+}
+
+/*
+ * Would DTrace's kernel do nothing observable for e in this firing?  True
+ * when e's guard (struct dvm_guard) says its predicate is false and the
+ * room certificate covers its record: the room check would pass without a
+ * drop and the predicate would stop the clause.  Such an ECB needs none of
+ * the firing's state, not even the exit() check (it would run nothing
+ * while draining either).  False means "not known": the full path runs.
+ */
+static inline bool quiet(const struct dvm_engine *eng, const struct dvm_ecb *e,
+    const uint64_t *args)
+{
+	const struct dvm_guard *g = &e->guard;
+	uint64_t v;
+
+	if (g->src == DVM_GUARD_PID && eng->has_ids) {	/* the commonest */
+		v = eng->fire_pid;
+		goto test;
+	}
+	if (g->src == DVM_GUARD_NONE)
+		return false;
+	switch (g->src) {
+	case DVM_GUARD_TID:
+		if (!eng->has_ids)
+			return false;
+		v = eng->fire_tid;
+		break;
+	case DVM_GUARD_ARG:
+		v = args[g->off];
+		break;
+	case DVM_GUARD_GLOBAL:
+		__builtin_memcpy(&v, eng->vs.dvs_static + g->off, 8);
+		break;
+	default:	/* none, or pid without the host's ids */
+		return false;
+	}
+test:
+	if (g->need > eng->room_cert)
+		return false;
+	if (g->test == DVM_GUARD_EQ)
+		return v != g->k;
+	if (g->test == DVM_GUARD_NE)
+		return v == g->k;
+	return !((g->truemask >> guard_flags(g, v)) & 1);
 }
 
 /* The clause's actions, once its predicate held; out of line so that a
@@ -683,19 +865,58 @@ static __attribute__((noinline)) void run_steps(struct dvm_engine *eng,
 			commit_spec(eng, &eng->specs[i]);
 }
 
+/* One ECB that quiet() could not dismiss. */
+static inline void fire_one(struct dvm_engine *eng, struct dvm_ecb *e)
+{
+	uint64_t v;
+
+	/* A fast predicate runs first (fire_known says why that is DTrace's
+	 * order in effect); epid reads cur_ecb. */
+	if (e->fastpred.state == DVM_FASTPRED_ON) {
+		eng->cur_ecb = e;
+		if (dvm_fastpred_eval(&e->fastpred, eng->vs.dvs_static,
+		    fast_builtin, eng, &v))
+			fire_known(eng, e, v != 0);
+		else
+			fire_refused(eng, e);
+		return;
+	}
+	fire_ecb(eng, e);
+}
+
+/* The firing from e, its first ECB that is not quiet, on. */
+static __attribute__((noinline)) void fire_from(struct dvm_engine *eng,
+    struct dvm_probe *p, const uint64_t *args, struct dvm_ecb *e)
+{
+	eng->cur_probe = p;
+	eng->args = args;
+	eng->timestamp = 0;
+	eng->ms.dms_strtok = 0;		/* strtok(NULL) goes on across clauses */
+	do {
+		if (eng->activity == DVM_ACTIVITY_DRAINING)
+			break;		/* exit() ran: nothing more until END */
+		fire_one(eng, e);
+		do
+			e = e->next;
+		while (e != 0 && quiet(eng, e, args));
+	} while (e != 0);
+	eng->cur_ecb = 0;
+}
+
+/*
+ * The ECBs DTrace's kernel would leave untouched (quiet()) cost a guard
+ * test each and nothing else; the firing's state is set up only when one
+ * may do something.
+ */
 void dvm_engine__fire(struct dvm_engine *eng, struct dvm_probe *p,
     const uint64_t *args)
 {
 	static const uint64_t none[10];
+	const uint64_t *a = args != 0 ? args : none;
+	struct dvm_ecb *e = p->ecbs;
 
-	eng->cur_probe = p;
-	eng->args = args != 0 ? args : none;
-	eng->timestamp = 0;
-	eng->ms.dms_strtok = 0;		/* strtok(NULL) goes on across clauses */
-	for (struct dvm_ecb *e = p->ecbs; e != 0; e = e->next) {
-		if (eng->activity == DVM_ACTIVITY_DRAINING)
-			break;		/* exit() ran: nothing more until END */
-		fire_ecb(eng, e);
-	}
-	eng->cur_ecb = 0;
+	while (e != 0 && quiet(eng, e, a))
+		e = e->next;
+	if (e != 0)
+		fire_from(eng, p, a, e);
 }

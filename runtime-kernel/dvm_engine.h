@@ -99,11 +99,46 @@ struct dvm_step {
 	uint32_t		aggid;		/* != 0: the id DIFO is `setx id; ret` */
 };
 
+/*
+ * A quiet guard (dvm_ecb.c, quiet()): for a predicate that is one value
+ * compared with a constant — pid == 1, arg0 != 0, !flag, tid < 100 — the
+ * test in its cheapest form, so that a firing whose predicate is false and
+ * whose record room is certain touches nothing else.  Built with the fast
+ * predicate at the ECB's first firing; src NONE: no guard.
+ */
+enum dvm_guard_src {
+	DVM_GUARD_NONE = 0,
+	DVM_GUARD_PID,		/* the firing's fire_pid (when has_ids) */
+	DVM_GUARD_TID,		/* the firing's fire_tid (when has_ids) */
+	DVM_GUARD_ARG,		/* args[off] */
+	DVM_GUARD_GLOBAL	/* 8 bytes at vs.dvs_static + off */
+};
+
+enum dvm_guard_test {
+	DVM_GUARD_NE = 0,	/* the predicate holds iff value != k */
+	DVM_GUARD_EQ,		/* ... iff value == k */
+	DVM_GUARD_FLAGS		/* ... iff bit ix of truemask, ix the flags
+				   index of dvm_fastpred.h for the test */
+};
+
+struct dvm_guard {
+	uint8_t		src;		/* enum dvm_guard_src */
+	uint8_t		test;		/* enum dvm_guard_test */
+	uint8_t		tst;		/* FLAGS: tst value, not cmp */
+	uint8_t		swapped;	/* FLAGS: cmp k, value */
+	uint8_t		truemask;	/* FLAGS */
+	uint32_t	need;		/* record room the ECB takes (0: none),
+					   compared with dvm_engine.room_cert */
+	uint64_t	off;
+	uint64_t	k;
+};
+
 /* An enabled control block: one clause on one probe. */
 struct dvm_ecb {
 	uint32_t		epid;
 	struct dvm_probe	*probe;
 	struct dvm_ecb		*next;		/* on the probe */
+	struct dvm_guard	guard;		/* zero until the first firing */
 	struct dif_difo		pred;
 	bool			has_pred;
 	struct dvm_fastpred	fastpred;	/* pred without the emulator;
@@ -262,6 +297,12 @@ struct dvm_engine {
 	struct dvm_ecb		*cur_ecb;
 	const uint64_t		*args;		/* arg0..arg9 */
 	uint64_t		timestamp;	/* 0: not read yet */
+	/* Bytes of the principal buffer certainly free, real and as DTrace
+	 * counts them, with alignment to spare (switch policy only; 0:
+	 * unknown).  Set when a room check finds room to spare, zeroed by
+	 * every reservation in the principal buffer; a consumer emptying
+	 * the buffer only makes it more conservative. */
+	uint64_t		room_cert;
 	bool			in_error;
 	bool			exit_pending;	/* this ECB executed exit() */
 	int			exit_value;

@@ -189,6 +189,153 @@ START_TEST(destructive_through_host)
 }
 END_TEST
 
+/*
+ * The predicated clause of the order test: /LOAD <test> K/ { trace(arg1); }
+ * then { g = arg2; } on the same probe.  slow: the loaded value goes
+ * through an `add` of 0, which keeps the predicate in the emulator (DTrace's
+ * order: room, then predicate); otherwise the engine may test it first.
+ */
+struct pshape {
+	const char	*load;		/* "pid", "tid", "arg0", "g" */
+	const char	*test;		/* the cmp or tst instruction */
+	const char	*branch;	/* be, bne, bl, ... */
+};
+
+static void order_prog(char *buf, size_t n, const struct pshape *ps, uint64_t k,
+    bool slow)
+{
+	snprintf(buf, n, ".object linked\n"
+	    ".difo pred rtype=ctf:integer:4\n"
+	    "	.var g scope=global type=ctf:integer:8\n"
+	    "	ldgs %s, %%r1\n%s	setx %llu, %%r2\n	%s\n	%s yes\n	ret %%r0\n"
+	    "yes:	setx 1, %%r1\n	ret %%r1\n.end\n"
+	    ".difo a1 rtype=ctf:integer:8\n	ldgs arg1, %%r1\n	ret %%r1\n.end\n"
+	    ".difo store rtype=ctf:unknown:0\n"
+	    "	.var g scope=global type=ctf:integer:8\n"
+	    "	ldgs arg2, %%r1\n	stgs %%r1, g\n	ret %%r0\n.end\n"
+	    ".clause\n	.probe profile:::tick-1000\n	.predicate pred\n"
+	    "	.action difexpr difo=a1\n.end\n"
+	    ".clause\n	.probe profile:::tick-1000\n	.action difexpr difo=store\n.end\n",
+	    ps->load, slow ? "	setx 0, %r3\n	add %r1, %r3, %r1\n" : "",
+	    (unsigned long long)k, ps->test, ps->branch);
+}
+
+static void open_state(struct dt_state *s, struct dobj **o, const char *text,
+    const char *policy)
+{
+	struct dt_opts opts;
+	char err[256];
+
+	*o = NULL;
+	ck_assert_int_eq(dasm__assemble(text, strlen(text), "t.s", o, NULL), 0);
+	dt_opts_default(&opts);
+	ck_assert_int_eq(dt_opts_set(&opts, "bufsize", "256", err, sizeof(err)), 0);
+	ck_assert_int_eq(dt_opts_set(&opts, "bufpolicy", policy, err, sizeof(err)), 0);
+	memset(s, 0, sizeof(*s));
+	ck_assert_msg(dt_state_open(s, *o, &opts, err, sizeof(err)) == 0, "%s", err);
+}
+
+static struct dvm_probe *probe_of(struct dt_state *s, const char *name)
+{
+	for (uint32_t i = 0; i < s->nprobes; i++)
+		if (strcmp(s->probes[i]->name, name) == 0)
+			return s->probes[i];
+	ck_abort_msg("no probe %s", name);
+	return NULL;
+}
+
+/* The two principal buffers hold the same records (timestamps aside). */
+static void same_buffers(const struct dvm_buf *a, const struct dvm_buf *b,
+    bool ring)
+{
+	ck_assert_uint_eq(a->head, b->head);
+	ck_assert_uint_eq(a->acct, b->acct);
+	ck_assert_uint_eq(a->drops, b->drops);
+	ck_assert_int_eq(a->full, b->full);
+	ck_assert_int_eq(a->wrapped, b->wrapped);
+	ck_assert_uint_eq(a->tail, b->tail);
+	ck_assert_uint_eq(a->end, b->end);
+	if (ring)
+		return;
+	for (uint64_t off = 0; off < a->head;) {
+		struct dvm_rechdr x, y;
+
+		memcpy(&x, a->mem + off, sizeof(x));
+		memcpy(&y, b->mem + off, sizeof(y));
+		ck_assert_uint_eq(x.epid, y.epid);
+		ck_assert_uint_eq(x.size, y.size);
+		ck_assert_int_eq(memcmp(a->mem + off + sizeof(x),
+		    b->mem + off + sizeof(y), x.size), 0);
+		off += sizeof(x) + x.size;
+	}
+}
+
+/* ASSERTION: a predicate the engine tests before taking the record's room (quiet guard or fast form) leaves records, drops, full and ring state exactly as the emulator in DTrace's order does, under switch, fill and ring, with the buffer full or not. */
+START_TEST(predicate_first_same_as_dtrace_order)
+{
+#define CMP	"cmp %r1, %r2"
+#define CMPSW	"cmp %r2, %r1"
+	static const struct pshape shapes[] = {
+		{ "pid", CMP, "be" }, { "pid", CMP, "bne" },
+		{ "tid", CMP, "be" }, { "arg0", CMP, "be" },
+		{ "arg0", CMP, "bne" }, { "g", CMP, "be" },
+		{ "g", CMP, "bne" }, { "arg0", "tst %r1", "be" },
+		{ "arg0", "tst %r1", "bne" }, { "arg0", CMP, "bl" },
+		{ "pid", CMP, "bgeu" }, { "arg0", CMPSW, "bg" },
+		{ "g", CMP, "ble" }, { "arg0", CMPSW, "bleu" },
+		{ "tid", CMP, "bgu" }, { "arg0", CMP, "bge" },
+		{ "g", CMPSW, "blu" }, { "pid", CMPSW, "bne" },
+	};
+	static const char *const policies[] = { "switch", "fill", "ring" };
+	const uint64_t k = 7, vals[] = { 7, 0, 1, 8, (uint64_t)-7, 1ULL << 63 };
+	char text[2][2048];
+	unsigned seed = 12345;
+	uint64_t drops = 0;
+
+	for (size_t si = 0; si < sizeof(shapes) / sizeof(shapes[0]); si++) {
+		for (int pi = 0; pi < 3; pi++) {
+			struct dt_state s[2];
+			struct dobj *o[2];
+			struct dvm_probe *p[2];
+			bool ring = pi == 2, fill = pi == 1;
+
+			for (int v = 0; v < 2; v++) {
+				order_prog(text[v], sizeof(text[v]), &shapes[si], k, v == 1);
+				open_state(&s[v], &o[v], text[v], policies[pi]);
+				p[v] = probe_of(&s[v], "tick-1000");
+				s[v].eng.activity = DVM_ACTIVITY_ACTIVE;
+			}
+			for (int i = 0; i < 3000; i++) {
+				uint64_t args[10] = { 0 };
+				int pid = (int)vals[rand_r(&seed) % 3];
+
+				args[0] = vals[rand_r(&seed) % 6];
+				args[1] = (uint64_t)i;
+				args[2] = vals[rand_r(&seed) % 6];
+				for (int v = 0; v < 2; v++) {
+					s[v].pid = s[v].tid = pid;
+					dt_fire(&s[v], p[v], args);
+					/* a consumer that sometimes keeps up */
+					if (!fill && !ring && i % 50 == 49)
+						s[v].eng.pbuf.head = s[v].eng.pbuf.acct = 0;
+				}
+				same_buffers(&s[0].eng.pbuf, &s[1].eng.pbuf, ring);
+				ck_assert_uint_eq(s[0].eng.errors, s[1].eng.errors);
+			}
+			drops += s[0].eng.pbuf.drops;
+			/* the paths under test are the ones taken */
+			ck_assert_uint_ne(s[0].ecbs[0].guard.src, DVM_GUARD_NONE);
+			ck_assert_uint_eq(s[1].ecbs[0].fastpred.state, DVM_FASTPRED_OFF);
+			for (int v = 0; v < 2; v++) {
+				dt_state_close(&s[v]);
+				dobj__free(o[v]);
+			}
+		}
+	}
+	ck_assert_uint_gt(drops, 0);	/* full buffers were met */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine");
@@ -205,6 +352,10 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("destructive_through_host");
 	tcase_add_test(tc, destructive_through_host);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("predicate_first_same_as_dtrace_order");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, predicate_first_same_as_dtrace_order);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
