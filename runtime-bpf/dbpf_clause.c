@@ -83,6 +83,7 @@ struct layout {
 	uint32_t	err;		/* ERROR record: 16 + 40 bytes */
 	uint32_t	rec;		/* record: 16 + max datasize + 8 */
 	uint32_t	tmpa, tmpb;	/* two strsize + 8 temporaries */
+	uint32_t	pass;		/* 8 bytes a loop's result goes through */
 	uint32_t	key;		/* aggregation / assoc key */
 	uint32_t	inits;		/* aggregation initial values */
 	uint32_t	strs;		/* string buffers (grow per clause) */
@@ -111,6 +112,7 @@ struct cx {
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
 	bool			needs_sbase;	/* some string address is computed */
+	bool			uses_strtok;	/* fp[STRTOK] is read: zero it first */
 	bool			speculative;	/* this clause has a SPECULATE step */
 	struct limfix {
 		size_t		at;		/* a jgt whose imm is limit - width */
@@ -540,6 +542,38 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 		emit(x, CALL(BPF_FUNC_probe_read_kernel));
 		emit(x, LDXSZ(BPF_W, R0, FP, SLOT_TMP));
 		return 1;
+	case DIF_VAR_VTIMESTAMP:
+		/* The thread's CPU time (task->se.sum_exec_runtime) is brought
+		 * up to date only at scheduler events; in a probe it lags by up
+		 * to a tick, and no helper reads the current value. */
+		return fail(x, "pc %lld: vtimestamp is not available in BPF: the "
+		    "kernel updates a thread's CPU time only at scheduler events, "
+		    "and no BPF helper reads its current value", (long long)x->curpc);
+	case DIF_VAR_CALLER:
+		/* A probe's caller is a fixed number of frames up only for a
+		 * given kernel and attach type (trampolines, tracepoint stubs). */
+		return fail(x, "pc %lld: caller is not available in BPF: which frame "
+		    "of the kernel stack is the probed function's caller depends on "
+		    "the kernel and the attach type; use stack()", (long long)x->curpc);
+	case DIF_VAR_UCALLER:
+		/*
+		 * The second pc of the user stack, as ustack() records it (the
+		 * engine's rule: frame 1, or 0 without one):
+		 *   r1 = ctx; r2 = r8 + S; r3 = 16; r4 = USER_STACK; call get_stack
+		 *   r1 = r0; r0 = 0; jslt r1, 16, +1; r0 = *(u64 *)(r8 + S + 8)
+		 */
+		if ((rc = new_area(x, c, 16, &off)) != 0)
+			return rc;
+		emit(x, ALU_X(BPF_MOV, R1, R9));
+		scratch_ptr(x, R2, off);
+		emit(x, ALU_K(BPF_MOV, R3, 16));
+		emit(x, ALU_K(BPF_MOV, R4, BPF_F_USER_STACK));
+		emit(x, CALL(BPF_FUNC_get_stack));
+		emit(x, ALU_X(BPF_MOV, R1, R0));
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSLT | BPF_K, R1, 0, 1, 16));
+		emit(x, LDX64(R0, R8, (int16_t)(off + 8)));
+		return 1;
 	default:
 		if (var >= DIF_VAR_ARG0 && var <= DIF_VAR_ARG9) {
 			rc = load_arg(x, c, var - DIF_VAR_ARG0);
@@ -678,7 +712,12 @@ static int local_var(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool store
 
 /* ---- Tuple stack and strings ------------------------------------------------ */
 
-/*   fp[TUP(t)] = %rs; fp[TUPSZ(t)] = %r2 (pushtr) or 0 (pushtv) */
+/*
+ *   fp[TUP(t)] = %rs; fp[TUPSZ(t)] = %r2 (pushtr) or 0 (pushtv)
+ * A string pushtr reads the string's first byte, as the emulator (which
+ * measures the string there) does, so a bad address faults at the push:
+ *   probe_read_kernel(fp + TMP, 1, %rs) or fault BADADDR(%rs)
+ */
 static int push(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool byref)
 {
 	int t = c->ttop;
@@ -687,6 +726,17 @@ static int push(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool byref)
 		return fail(x, "pc %lld: tuple stack overflow", (long long)x->curpc);
 	dbpf_get(x, R0, DIF_INSTR_RS(in));
 	emit(x, STX64(FP, R0, SLOT_TUP(t)));
+	if (byref && DIF_INSTR_TYPE(in) == DIF_TYPE_STRING) {
+		uint32_t ok = dbpf_label_new(x);
+
+		dbpf_fp_addr(x, R1, SLOT_TMP);
+		emit(x, ALU_K(BPF_MOV, R2, 1));
+		emit(x, ALU_X(BPF_MOV, R3, R0));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+		fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(t));
+		dbpf_label_bind(x, ok);
+	}
 	if (byref)
 		dbpf_get(x, R0, DIF_INSTR_R2(in));
 	else
@@ -1158,6 +1208,448 @@ static int subr_simple(struct dbpf_xl *x, unsigned subr, dif_instr_t in)
 	return 1;
 }
 
+/*
+ * The string at the address in fp[slot] into r8 + off, and its length in
+ * r0 (0 for a zero address).  The length comes from the helper's return
+ * value, so the verifier sees one range [0, strsize] instead of one
+ * constant per loop exit; loops indexed by it then converge in a few
+ * iterations of verification:
+ *   r0 = 0; *(u8 *)(r8 + off) = 0; r3 = fp[slot]; jeq r3, 0, out
+ *   r1 = r8 + off; r2 = strsize + 1; call probe_read_kernel_str
+ *   jsgt r0, 0, ok; fault BADADDR(fp[slot]); ok: r0 -= 1
+ *   out: jle r0, strsize, +1; r0 = strsize
+ */
+static void copy_len(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t off)
+{
+	uint32_t ok = dbpf_label_new(x), out = dbpf_label_new(x);
+
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)off, 0));
+	emit(x, LDX64(R3, FP, slot));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	scratch_ptr(x, R1, off);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	dbpf_jump(x, JK(BPF_JSGT, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	emit(x, ALU_K(BPF_SUB, R0, 1));
+	dbpf_label_bind(x, out);
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R0, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R0, (int32_t)c->strsize));
+}
+
+/*
+ * A kernel string function (kfunc) over two scratch strings, with the
+ * int it returns sign-extended:
+ *   r2 = SBASE + b; r1 = SBASE + a [+ fp[at]]; call kfunc name
+ *   r0 <<= 32; r0 s>>= 32
+ * The kfuncs take their strings as plain numbers (`__ign` arguments) and
+ * read them with fault-tolerant loads; both are NUL-terminated copies in
+ * scratch here, so a negative result only means "not found".
+ */
+static int kfunc2(struct dbpf_xl *x, struct cx *c, const char *name, uint32_t a,
+    int16_t at, uint32_t b)
+{
+	char why[200];
+	int32_t id = 0;
+
+	if (dbpf_set_kfunc(c->set, name, &id, why, sizeof(why)) != 0)
+		return fail(x, "pc %lld: %s", (long long)x->curpc, why);
+	scratch_addr(x, b);
+	emit(x, ALU_X(BPF_MOV, R2, R0));
+	scratch_addr(x, a);
+	if (at != 0) {
+		emit(x, LDX64(R1, FP, at));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+	}
+	emit(x, ALU_X(BPF_MOV, R1, R0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id));
+	emit(x, ALU_K(BPF_LSH, R0, 32));
+	emit(x, ALU_K(BPF_ARSH, R0, 32));
+	return 0;
+}
+
+/*
+ * strstr(s, t), index(s, t [, start]), rindex(s, t [, start]) with the
+ * emulator's position rules (dvm_subr.c search()).  s goes to tmpa (length
+ * ls), t to tmpb; the kernel's bpf_strstr finds first occurrences, so the
+ * substring search costs the verifier nothing quadratic:
+ *   r6 = ls; r7 = tmpb[0] (0 iff t is ""); ls == 0 && t == "": pos 0
+ *   forward:  from = start clamped to >= 0 (0 without start)
+ *             from >= ls: pos = t == "" ? ls : -1
+ *             else pos = strstr(tmpa + from, tmpb) + from, or -1
+ *   backward: from = ls, or start (< 0: pos = t == "" ? 0 : -1), at most ls
+ *             best = -1; q = 0; at most strsize + 2 times:
+ *               p = strstr(tmpa + q, tmpb) + q; stop when none or p > from
+ *               best = p; q = p + 1; stop when q > ls
+ *             pos = best
+ *   strstr:   %rd = pos < 0 ? 0 : s + pos     index, rindex: %rd = pos
+ */
+static int subr_search(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	unsigned subr = DIF_INSTR_SUBR(in);
+	bool backward = subr == DIF_SUBR_RINDEX;
+	bool has_start = subr != DIF_SUBR_STRSTR && c->ttop > 2;
+	uint32_t go = dbpf_label_new(x), res = dbpf_label_new(x);
+	uint32_t none = dbpf_label_new(x), done = dbpf_label_new(x);
+	const char *kf = "bpf_strstr";
+	size_t loop;
+	int rc;
+
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
+	emit(x, STX64(FP, R0, SLOT_A));
+	copy_string(x, c, SLOT_TUP(1), c->lay.tmpb);
+	emit(x, LDX64(R6, FP, SLOT_A));
+	emit(x, LDXSZ(BPF_B, BPF_REG_7, R8, (int16_t)c->lay.tmpb));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_jump(x, JK(BPF_JNE, R6, 0), go);
+	dbpf_jump(x, JK(BPF_JEQ, BPF_REG_7, 0), res);
+	dbpf_label_bind(x, go);
+	if (!backward) {
+		uint32_t fwd = dbpf_label_new(x);
+
+		emit(x, ALU_K(BPF_MOV, R1, 0));
+		if (has_start) {
+			emit(x, LDX64(R1, FP, SLOT_TUP(2)));
+			emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R1, 0, 1, 0));
+			emit(x, ALU_K(BPF_MOV, R1, 0));
+			dbpf_jump(x, JX(BPF_JSLT, R1, R6), fwd);
+			emit(x, ALU_K(BPF_MOV, R0, -1));
+			dbpf_jump(x, JK(BPF_JNE, BPF_REG_7, 0), res);
+			emit(x, ALU_X(BPF_MOV, R0, R6));
+			dbpf_jump(x, JA(), res);
+		}
+		dbpf_label_bind(x, fwd);
+		emit(x, STX64(FP, R1, SLOT_B));
+		if ((rc = kfunc2(x, c, kf, c->lay.tmpa, SLOT_B, c->lay.tmpb)) != 0)
+			return rc;
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), none);
+		emit(x, LDX64(R1, FP, SLOT_B));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		dbpf_jump(x, JA(), res);
+		dbpf_label_bind(x, none);
+		emit(x, ALU_K(BPF_MOV, R0, -1));
+		dbpf_jump(x, JA(), res);
+	} else {
+		uint32_t from = dbpf_label_new(x), nonneg = dbpf_label_new(x);
+
+		emit(x, ALU_X(BPF_MOV, R1, R6));
+		if (has_start) {
+			emit(x, LDX64(R1, FP, SLOT_TUP(2)));
+			dbpf_jump(x, JK(BPF_JSGE, R1, 0), nonneg);
+			emit(x, ALU_K(BPF_MOV, R0, -1));
+			dbpf_jump(x, JK(BPF_JNE, BPF_REG_7, 0), res);
+			emit(x, ALU_K(BPF_MOV, R0, 0));
+			dbpf_jump(x, JA(), res);
+			dbpf_label_bind(x, nonneg);
+			emit(x, dbpf_mk(BPF_JMP | BPF_JSLE | BPF_X, R1, R6, 1, 0));
+			emit(x, ALU_X(BPF_MOV, R1, R6));
+		}
+		dbpf_label_bind(x, from);
+		emit(x, STX64(FP, R1, SLOT_B));
+		emit(x, ALU_K(BPF_MOV, BPF_REG_7, -1));
+		emit(x, ST64(FP, SLOT_C, 0));
+		emit(x, ST64(FP, SLOT_D, 0));
+		loop = x->n;
+		if ((rc = kfunc2(x, c, kf, c->lay.tmpa, SLOT_C, c->lay.tmpb)) != 0)
+			return rc;
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), done);
+		emit(x, LDX64(R1, FP, SLOT_C));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		emit(x, LDX64(R1, FP, SLOT_B));
+		dbpf_jump(x, JX(BPF_JSGT, R0, R1), done);
+		emit(x, ALU_X(BPF_MOV, BPF_REG_7, R0));
+		emit(x, ALU_K(BPF_ADD, R0, 1));
+		emit(x, STX64(FP, R0, SLOT_C));
+		dbpf_jump(x, JX(BPF_JSGT, R0, R6), done);
+		emit(x, LDX64(R1, FP, SLOT_D));
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, STX64(FP, R1, SLOT_D));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0,
+		    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 2)));
+		dbpf_label_bind(x, done);
+		emit(x, ALU_X(BPF_MOV, R0, BPF_REG_7));
+	}
+	dbpf_label_bind(x, res);
+	if (subr == DIF_SUBR_STRSTR) {
+		uint32_t zero = dbpf_label_new(x), out = dbpf_label_new(x);
+
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), zero);
+		emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		return result_or_zero(x, in, zero, out);
+	}
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * S = the r5 bytes at tmpa + r4, then NUL; %rd = SBASE + S.  r4 and r5
+ * are within [0, strsize] (checked again for the verifier):
+ *   fp[B] = r5; jeq r5, 0, term; probe_read_kernel(r8 + S, r5, SBASE + tmpa + r4)
+ *   term: r5 = fp[B]; S[r5] = 0
+ */
+static void piece(struct dbpf_xl *x, struct cx *c, uint32_t s, dif_instr_t in)
+{
+	uint32_t term = dbpf_label_new(x), clamp = dbpf_label_new(x);
+	uint32_t fix = dbpf_label_new(x);
+
+	dbpf_jump(x, JK(BPF_JGT, R4, (int32_t)c->strsize), clamp);
+	dbpf_jump(x, JK(BPF_JLE, R5, (int32_t)c->strsize), fix);
+	dbpf_label_bind(x, clamp);
+	emit(x, ALU_K(BPF_MOV, R4, 0));
+	emit(x, ALU_K(BPF_MOV, R5, 0));
+	dbpf_label_bind(x, fix);
+	emit(x, STX64(FP, R5, SLOT_B));
+	dbpf_jump(x, JK(BPF_JEQ, R5, 0), term);
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_MOV, R2, R5));
+	emit(x, ALU_X(BPF_MOV, R3, R4));
+	emit(x, STX64(FP, R3, SLOT_C));
+	scratch_addr(x, c->lay.tmpa);
+	emit(x, LDX64(R3, FP, SLOT_C));
+	emit(x, ALU_X(BPF_ADD, R3, R0));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_label_bind(x, term);
+	emit(x, LDX64(R5, FP, SLOT_B));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R5, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R5, 0));
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+}
+
+/*   S = "<ch>"; ja out */
+static void one_char(struct dbpf_xl *x, uint32_t s, int ch, uint32_t out)
+{
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)s, ch));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + 1), 0));
+	dbpf_jump(x, JA(), out);
+}
+
+/*
+ * r1 = the last index in [0, r1] whose byte in tmpa is not '/' (stops at
+ * 0); with `find` it stops instead at the first '/' going down, as a
+ * count r4 of bytes before it (0: none):
+ *   skip:  loop: jsle r1, 0, ex; r3 = tmpa[r1]; jne r3, '/', ex; r1 -= 1; ja loop
+ *   find:  loop: jeq r4, 0, ex; r3 = tmpa[r4 - 1]; jeq r3, '/', ex; r4 -= 1; ja loop
+ *   ex:    *(u64 *)(r8 + pass) = r; ja out
+ *   out:   r = *(u64 *)(r8 + pass), at most strsize
+ * The verifier walks every iteration of a loop and keeps each exit as a
+ * separate state, with its own range for the index.  Passing the index
+ * through scratch memory makes it a fresh value at `out`, so every exit
+ * after the first is pruned there and the code after the loop is checked
+ * once, not once per iteration.
+ */
+static void slash_loop(struct dbpf_xl *x, struct cx *c, bool find)
+{
+	uint32_t ex = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint8_t r = find ? R4 : R1;
+	size_t loop = x->n;
+
+	if (find)
+		dbpf_jump(x, JK(BPF_JEQ, R4, 0), ex);
+	else
+		dbpf_jump(x, JK(BPF_JSLE, R1, 0), ex);
+	dbpf_jump(x, JK(BPF_JGT, r, (int32_t)c->strsize), ex);
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, r));
+	emit(x, LDXSZ(BPF_B, R3, R2, find ? -1 : 0));
+	dbpf_jump(x, JK(find ? BPF_JEQ : BPF_JNE, R3, '/'), ex);
+	emit(x, ALU_K(BPF_SUB, r, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, ex);
+	emit(x, STX64(R8, r, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), out);	/* makes `out` a pruning point */
+	dbpf_label_bind(x, out);
+	emit(x, LDX64(r, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, r, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, r, 0));
+}
+
+/*
+ * basename(s) / dirname(s) as the shell utilities (dvm_subr.c s_path):
+ *   tmpa = s, l; l == 0: "."
+ *   end = l - 1, skipping trailing slashes down to 0
+ *   end == 0 && s[0] == '/': "/"
+ *   p = end + 1, down to just after the last '/' before it (0: none)
+ *   basename: the bytes [p, end]
+ *   dirname:  p == 0: "."; q = p - 1, skipping slashes down to 0; [0, q]
+ */
+static int subr_path(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool dir)
+{
+	uint32_t s = 0, dot = dbpf_label_new(x), slash = dbpf_label_new(x);
+	uint32_t notroot = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint32_t fin = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), dot);
+	emit(x, ALU_X(BPF_MOV, R1, R0));
+	emit(x, ALU_K(BPF_SUB, R1, 1));
+	slash_loop(x, c, false);
+	dbpf_jump(x, JK(BPF_JNE, R1, 0), notroot);
+	emit(x, LDXSZ(BPF_B, R3, R8, (int16_t)c->lay.tmpa));
+	dbpf_jump(x, JK(BPF_JEQ, R3, '/'), slash);
+	dbpf_label_bind(x, notroot);
+	emit(x, ALU_X(BPF_MOV, R4, R1));
+	emit(x, ALU_K(BPF_ADD, R4, 1));
+	slash_loop(x, c, true);
+	if (!dir) {
+		emit(x, ALU_X(BPF_MOV, R5, R1));
+		emit(x, ALU_K(BPF_ADD, R5, 1));
+		emit(x, ALU_X(BPF_SUB, R5, R4));
+	} else {
+		dbpf_jump(x, JK(BPF_JEQ, R4, 0), dot);
+		emit(x, ALU_X(BPF_MOV, R1, R4));
+		emit(x, ALU_K(BPF_SUB, R1, 1));
+		slash_loop(x, c, false);
+		emit(x, ALU_X(BPF_MOV, R5, R1));
+		emit(x, ALU_K(BPF_ADD, R5, 1));
+		emit(x, ALU_K(BPF_MOV, R4, 0));
+	}
+	piece(x, c, s, in);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, dot);
+	one_char(x, s, '.', fin);
+	dbpf_label_bind(x, slash);
+	one_char(x, s, '/', fin);
+	dbpf_label_bind(x, fin);
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * strtok(s, delims) (dvm_subr.c s_strtok): s == 0 goes on from
+ * fp[STRTOK], the position the previous call of this firing left (zeroed
+ * by the prologue).  The kernel's bpf_strspn / bpf_strcspn do the two
+ * scans over the copies in tmpa / tmpb:
+ *   fp[A] = s ?: fp[STRTOK]; jeq fp[A], 0, null
+ *   tmpa = s (fp[B] = ls); tmpb = delims
+ *   i = strspn(tmpa, tmpb); i >= ls: fp[STRTOK] = 0; null
+ *   n = strcspn(tmpa + i, tmpb)
+ *   fp[STRTOK] = i + n < ls ? s + i + n + 1 : 0
+ *   S = the n bytes at tmpa + i, then NUL      null: %rd = 0
+ */
+static int subr_strtok(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, have = dbpf_label_new(x), end = dbpf_label_new(x);
+	uint32_t null = dbpf_label_new(x), out = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	c->uses_strtok = true;
+	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JNE, R1, 0), have);
+	emit(x, LDX64(R1, FP, SLOT_STRTOK));
+	dbpf_label_bind(x, have);
+	emit(x, STX64(FP, R1, SLOT_A));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), null);
+	copy_len(x, c, SLOT_A, c->lay.tmpa);
+	emit(x, STX64(FP, R0, SLOT_B));
+	copy_string(x, c, SLOT_TUP(1), c->lay.tmpb);
+	if ((rc = kfunc2(x, c, "bpf_strspn", c->lay.tmpa, 0, c->lay.tmpb)) != 0)
+		return rc;
+	dbpf_jump(x, JK(BPF_JSLT, R0, 0), end);
+	emit(x, LDX64(R1, FP, SLOT_B));
+	dbpf_jump(x, JX(BPF_JSGE, R0, R1), end);
+	emit(x, STX64(FP, R0, SLOT_C));
+	if ((rc = kfunc2(x, c, "bpf_strcspn", c->lay.tmpa, SLOT_C, c->lay.tmpb)) != 0)
+		return rc;
+	dbpf_jump(x, JK(BPF_JSLT, R0, 0), end);
+	emit(x, ALU_X(BPF_MOV, R5, R0));
+	emit(x, LDX64(R4, FP, SLOT_C));
+	/* the position after the delimiter that ended the token, or 0 */
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, LDX64(R2, FP, SLOT_B));
+	emit(x, ALU_K(BPF_MOV, R3, 0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_X, R1, R2, 3, 0));
+	emit(x, LDX64(R3, FP, SLOT_A));
+	emit(x, ALU_X(BPF_ADD, R3, R1));
+	emit(x, ALU_K(BPF_ADD, R3, 1));
+	emit(x, STX64(FP, R3, SLOT_STRTOK));
+	piece(x, c, s, in);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, end);
+	emit(x, ST64(FP, SLOT_STRTOK, 0));
+	dbpf_label_bind(x, null);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * inet_ntoa(a): the 4 bytes at a in dotted decimal, into a fresh string
+ * (truncated at strsize, as the engine's emit_local):
+ *   fp[TMP] = 0; probe_read_kernel(fp + TMP, 4, a) or fault BADADDR(a)
+ *   r4 = r8 + S; per byte b:
+ *     [b >= 100: *r4++ = '0' + b / 100]  [b >= 10: *r4++ = '0' + b / 10 % 10]
+ *     *r4++ = '0' + b % 10; [*r4++ = '.']
+ *   *r4 = 0; [S[strsize] = 0]
+ */
+static int subr_inet_ntoa(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, ok = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_area(x, c, c->strsize + 1 > 24 ? c->strsize + 1 : 24, &s)) != 0)
+		return rc;
+	emit(x, ST64(FP, SLOT_TMP, 0));
+	dbpf_fp_addr(x, R1, SLOT_TMP);
+	emit(x, ALU_K(BPF_MOV, R2, 4));
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	dbpf_label_bind(x, ok);
+	scratch_ptr(x, R4, s);
+	for (int i = 0; i < 4; i++) {
+		uint32_t tens = dbpf_label_new(x), ones = dbpf_label_new(x);
+
+		emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_TMP + i)));
+		dbpf_jump(x, JK(BPF_JLT, R3, 100), tens);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_DIV, R5, 100));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		dbpf_label_bind(x, tens);
+		dbpf_jump(x, JK(BPF_JLT, R3, 10), ones);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_DIV, R5, 10));
+		emit(x, ALU_K(BPF_MOD, R5, 10));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		dbpf_label_bind(x, ones);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_MOD, R5, 10));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		if (i < 3) {
+			emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R4, 0, 0, '.'));
+			emit(x, ALU_K(BPF_ADD, R4, 1));
+		}
+	}
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R4, 0, 0, 0));
+	if (c->strsize < 16)
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + c->strsize), 0));
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
 static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
 	unsigned subr = DIF_INSTR_SUBR(in);
@@ -1203,6 +1695,22 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 3)
 			break;
 		return subr_bcopy(x, c, in);
+	case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX: case DIF_SUBR_RINDEX:
+		if (c->ttop < 2)
+			break;
+		return subr_search(x, c, in);
+	case DIF_SUBR_BASENAME: case DIF_SUBR_DIRNAME:
+		if (c->ttop < 1)
+			break;
+		return subr_path(x, c, in, subr == DIF_SUBR_DIRNAME);
+	case DIF_SUBR_STRTOK:
+		if (c->ttop < 2)
+			break;
+		return subr_strtok(x, c, in);
+	case DIF_SUBR_INET_NTOA:
+		if (c->ttop < 1)
+			break;
+		return subr_inet_ntoa(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
 	case DIF_SUBR_SPECULATION:
@@ -2515,11 +3023,11 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
  *   r0 = 0; exit; r8 = r0
  *   [fp[PTR] = r8; probe_read_kernel(fp + SBASE, 8, fp + PTR)]  (the
  *   scratch address as a number; only when a string address is used)
- *   fp[TS] = 0; firings++
+ *   fp[TS] = 0; [fp[STRTOK] = 0, only if strtok is called]; firings++
  * Emitted after the clauses (whose jumps are all relative) and placed in
  * front of them, so the string-address step costs nothing when unused.
  */
-static void prologue(struct dbpf_xl *x, bool sbase)
+static void prologue(struct dbpf_xl *x, bool sbase, bool strtok)
 {
 	emit(x, ALU_X(BPF_MOV, R9, R1));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, 0));
@@ -2538,6 +3046,8 @@ static void prologue(struct dbpf_xl *x, bool sbase)
 		emit(x, CALL(BPF_FUNC_probe_read_kernel));
 	}
 	emit(x, ST64(FP, SLOT_TS, 0));
+	if (strtok)
+		emit(x, ST64(FP, SLOT_STRTOK, 0));
 	count(x, CNT_FIRINGS);
 }
 
@@ -2613,7 +3123,8 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 	c->lay.rec = c->lay.err + 64;
 	c->lay.tmpa = c->lay.rec + round8((uint32_t)(data > MAX_SCRATCH ? MAX_SCRATCH : data)) + 24;
 	c->lay.tmpb = c->lay.tmpa + round8(c->strsize + 1);
-	c->lay.key = c->lay.tmpb + round8(c->strsize + 1);
+	c->lay.pass = c->lay.tmpb + round8(c->strsize + 1);
+	c->lay.key = c->lay.pass + 8;
 	c->lay.inits = c->lay.key + round8((uint32_t)(key > MAX_SCRATCH ? MAX_SCRATCH : key));
 	c->lay.strs = c->lay.inits + (uint32_t)(inits > MAX_SCRATCH ? MAX_SCRATCH : inits);
 	if ((uint64_t)c->lay.strs > MAX_SCRATCH || strtab + data + key + inits > MAX_SCRATCH) {
@@ -2672,7 +3183,7 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 		struct dbpf_xl head = { .curpc = -1, .err = err, .errlen = errlen,
 		    .harg = &c };
 
-		prologue(&head, c.needs_sbase);
+		prologue(&head, c.needs_sbase, c.uses_strtok);
 		rc = join(&head, &x);
 		free(head.insn);
 		free(head.pcmap);
