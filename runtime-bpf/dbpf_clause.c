@@ -108,6 +108,7 @@ struct cx {
 	uint32_t		difo_strbase;	/* the current DIFO's strtab offset */
 	uint32_t		probe_str[4];	/* probeprov..probename offsets */
 	uint32_t		digits;		/* DIGITS in the read-only area */
+	uint32_t		v6runs;		/* inet6's zero-run table, 0: none */
 	uint32_t		locals[DBPF_NLOCALS];
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
@@ -873,27 +874,34 @@ static int subr_strlen(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 }
 
 /*
- * The string at T[0] into tmpa and its length into r0 (0 for a zero
- * address):  copy_string(T0, tmpa); r0 = probe_read_kernel_str again - 1
- * is avoided: the length is counted by a bounded loop over tmpa.
- *   r0 = 0; loop: r2 = tmpa[r0]; jeq r2, 0, out; r0 += 1; jlt r0, strsize, loop
+ * The string at the address in fp[slot] into r8 + off, and its length in
+ * r0 (0 for a zero address).  The length comes from the helper's return
+ * value, so the verifier sees one range [0, strsize] instead of one
+ * constant per loop exit; loops indexed by it then converge in a few
+ * iterations of verification:
+ *   r0 = 0; *(u8 *)(r8 + off) = 0; r3 = fp[slot]; jeq r3, 0, out
+ *   r1 = r8 + off; r2 = strsize + 1; call probe_read_kernel_str
+ *   jsgt r0, 0, ok; fault BADADDR(fp[slot]); ok: r0 -= 1
+ *   out: jle r0, strsize, +1; r0 = strsize
  */
-static void strlen_tmpa(struct dbpf_xl *x, struct cx *c, int16_t slot)
+static void copy_len(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t off)
 {
-	uint32_t out = dbpf_label_new(x);
-	size_t loop;
+	uint32_t ok = dbpf_label_new(x), out = dbpf_label_new(x);
 
-	copy_string(x, c, slot, c->lay.tmpa);
 	emit(x, ALU_K(BPF_MOV, R0, 0));
-	loop = x->n;
-	scratch_ptr(x, R2, c->lay.tmpa);
-	emit(x, ALU_X(BPF_ADD, R2, R0));
-	emit(x, LDXSZ(BPF_B, R2, R2, 0));
-	dbpf_jump(x, JK(BPF_JEQ, R2, 0), out);
-	emit(x, ALU_K(BPF_ADD, R0, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R0, 0,
-	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)c->strsize));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)off, 0));
+	emit(x, LDX64(R3, FP, slot));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	scratch_ptr(x, R1, off);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	dbpf_jump(x, JK(BPF_JSGT, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	emit(x, ALU_K(BPF_SUB, R0, 1));
 	dbpf_label_bind(x, out);
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R0, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R0, (int32_t)c->strsize));
 }
 
 /*
@@ -940,19 +948,19 @@ static int subr_case(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool upper
  *   strchr:  tmpa = s; r1 = 0
  *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r3, 0, none
  *                  r1 += 1; jlt r1, strsize + 1, loop; ja none
- *   strrchr: r1 = strlen(s) (tmpa = s)
+ *   strrchr: r1 = strlen(s) (tmpa = s, copy_len)
  *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r1, 0, none
  *                  r1 -= 1; ja loop (r1 only decreases from <= strsize)
- *   hit: r0 = s + r1      none: r0 = 0
+ *   hit: pass = r1; found: r0 = s + pass      none: r0 = 0
  */
 static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool last)
 {
 	uint32_t hit = dbpf_label_new(x), none = dbpf_label_new(x);
-	uint32_t out = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x), found = dbpf_label_new(x);
 	size_t loop;
 
 	if (last) {
-		strlen_tmpa(x, c, SLOT_TUP(0));
+		copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
 		emit(x, ALU_X(BPF_MOV, R1, R0));
 	} else {
 		copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
@@ -978,6 +986,10 @@ static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool las
 		dbpf_jump(x, JA(), none);
 	}
 	dbpf_label_bind(x, hit);
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), found);	/* see slash_loop: one state after the loop */
+	dbpf_label_bind(x, found);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
 	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
 	emit(x, ALU_X(BPF_ADD, R0, R1));
 	return result_or_zero(x, in, none, out);
@@ -1002,7 +1014,7 @@ static int subr_substr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 
 	if ((rc = new_string(x, c, &s)) != 0)
 		return rc;
-	strlen_tmpa(x, c, SLOT_TUP(0));
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
 	emit(x, ALU_X(BPF_MOV, R6, R0));
 	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
 	if (c->ttop > 2)
@@ -1206,37 +1218,6 @@ static int subr_simple(struct dbpf_xl *x, unsigned subr, dif_instr_t in)
 	emit(x, dbpf_mk(BPF_ALU | BPF_END | BPF_TO_BE, R0, 0, 0, bits));
 	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
-}
-
-/*
- * The string at the address in fp[slot] into r8 + off, and its length in
- * r0 (0 for a zero address).  The length comes from the helper's return
- * value, so the verifier sees one range [0, strsize] instead of one
- * constant per loop exit; loops indexed by it then converge in a few
- * iterations of verification:
- *   r0 = 0; *(u8 *)(r8 + off) = 0; r3 = fp[slot]; jeq r3, 0, out
- *   r1 = r8 + off; r2 = strsize + 1; call probe_read_kernel_str
- *   jsgt r0, 0, ok; fault BADADDR(fp[slot]); ok: r0 -= 1
- *   out: jle r0, strsize, +1; r0 = strsize
- */
-static void copy_len(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t off)
-{
-	uint32_t ok = dbpf_label_new(x), out = dbpf_label_new(x);
-
-	emit(x, ALU_K(BPF_MOV, R0, 0));
-	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)off, 0));
-	emit(x, LDX64(R3, FP, slot));
-	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
-	scratch_ptr(x, R1, off);
-	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
-	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
-	dbpf_jump(x, JK(BPF_JSGT, R0, 0), ok);
-	fault_slot(x, DIF_FAULT_BADADDR, slot);
-	dbpf_label_bind(x, ok);
-	emit(x, ALU_K(BPF_SUB, R0, 1));
-	dbpf_label_bind(x, out);
-	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R0, 0, 1, (int32_t)c->strsize));
-	emit(x, ALU_K(BPF_MOV, R0, (int32_t)c->strsize));
 }
 
 /*
@@ -1589,7 +1570,7 @@ static int subr_strtok(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 }
 
 /*
- * inet_ntoa(a): the 4 bytes at a in dotted decimal, into a fresh string
+ * The 4 bytes at the address in fp[slot] in dotted decimal into S
  * (truncated at strsize, as the engine's emit_local):
  *   fp[TMP] = 0; probe_read_kernel(fp + TMP, 4, a) or fault BADADDR(a)
  *   r4 = r8 + S; per byte b:
@@ -1597,20 +1578,17 @@ static int subr_strtok(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
  *     *r4++ = '0' + b % 10; [*r4++ = '.']
  *   *r4 = 0; [S[strsize] = 0]
  */
-static int subr_inet_ntoa(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+static void inet4(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t s)
 {
-	uint32_t s = 0, ok = dbpf_label_new(x);
-	int rc;
+	uint32_t ok = dbpf_label_new(x);
 
-	if ((rc = new_area(x, c, c->strsize + 1 > 24 ? c->strsize + 1 : 24, &s)) != 0)
-		return rc;
 	emit(x, ST64(FP, SLOT_TMP, 0));
 	dbpf_fp_addr(x, R1, SLOT_TMP);
 	emit(x, ALU_K(BPF_MOV, R2, 4));
-	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, LDX64(R3, FP, slot));
 	emit(x, CALL(BPF_FUNC_probe_read_kernel));
 	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
-	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
 	dbpf_label_bind(x, ok);
 	scratch_ptr(x, R4, s);
 	for (int i = 0; i < 4; i++) {
@@ -1645,6 +1623,247 @@ static int subr_inet_ntoa(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R4, 0, 0, 0));
 	if (c->strsize < 16)
 		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + c->strsize), 0));
+}
+
+#define V6MAX	48	/* longest IPv6 text (45) + NUL, rounded */
+
+/*
+ * One character (r5, or the constant ch when ch >= 0) at S[pos], pos++.
+ * pos lives in scratch (lay.pass), not in a register: to the verifier it
+ * is a fresh value at every use, so the branches of the IPv6 formatter
+ * join into one state instead of one per output length.
+ *   r1 = *(u64 *)(r8 + pass); jge r1, V6MAX - 1, +5
+ *   r2 = r8 + S; r2 += r1; *(u8 *)r2 = ch; r1 += 1; *(u64 *)(r8 + pass) = r1
+ */
+static void put_char(struct dbpf_xl *x, struct cx *c, uint32_t s, int ch)
+{
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_K, R1, 0, 5, V6MAX - 1));
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	if (ch >= 0)
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R2, 0, 0, ch));
+	else
+		emit(x, STXSZ(BPF_B, R2, R5, 0));
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+}
+
+/* r3 (0..255) in decimal without leading zeros, through put_char. */
+static void put_dec(struct dbpf_xl *x, struct cx *c, uint32_t s)
+{
+	uint32_t tens = dbpf_label_new(x), ones = dbpf_label_new(x);
+
+	dbpf_jump(x, JK(BPF_JLT, R3, 100), tens);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_DIV, R5, 100));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+	dbpf_label_bind(x, tens);
+	dbpf_jump(x, JK(BPF_JLT, R3, 10), ones);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_DIV, R5, 10));
+	emit(x, ALU_K(BPF_MOD, R5, 10));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+	dbpf_label_bind(x, ones);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_MOD, R5, 10));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+}
+
+/* r3 = group i of the 16 bytes at fp + D - 8 (big-endian) */
+static void group(struct dbpf_xl *x, int i)
+{
+	emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_D - 8 + 2 * i)));
+	emit(x, ALU_K(BPF_LSH, R3, 8));
+	emit(x, LDXSZ(BPF_B, R4, FP, (int16_t)(SLOT_D - 8 + 2 * i + 1)));
+	emit(x, ALU_X(BPF_OR, R3, R4));
+}
+
+/*
+ * The first longest run (at least 2) of zero groups for each 8-bit mask of
+ * zero groups: (length << 3) | start, 0 for none.  Built once per program
+ * into the read-only area.
+ */
+static int v6_runs(struct dbpf_xl *x, struct cx *c)
+{
+	uint8_t t[256];
+
+	if (c->v6runs != 0)
+		return 0;
+	for (int m = 0; m < 256; m++) {
+		int best = -1, bestlen = 0;
+
+		for (int i = 0; i < 8;) {
+			int j = i;
+
+			while (j < 8 && (m >> j & 1))
+				j++;
+			if (j - i > bestlen && j - i >= 2) {
+				best = i;
+				bestlen = j - i;
+			}
+			i = j == i ? i + 1 : j;
+		}
+		t[m] = best < 0 ? 0 : (uint8_t)(bestlen << 3 | best);
+	}
+	if (c->strtab_used + sizeof(t) > c->lay.err - c->lay.strtab)
+		return fail(x, "internal error: read-only string area is full");
+	c->v6runs = c->lay.strtab + c->strtab_used;
+	memcpy(c->image + c->v6runs, t, sizeof(t));
+	c->strtab_used += sizeof(t);
+	return 0;
+}
+
+/*
+ * The 16 bytes at the address in fp[slot] as IPv6 text into S (the
+ * emulator's inet6: the first longest run of >= 2 zero groups becomes
+ * "::", hex groups without leading zeros, ::ffff:a.b.c.d for a mapped
+ * IPv4 address), truncated at strsize:
+ *   probe_read_kernel(fp + D - 8, 16, a) or fault BADADDR(a); pos = 0
+ *   mask = sum over groups of (g - 1) >> 63 << i     (1 where g == 0)
+ *   fp[A] = runs[mask]; fp[B] = mapped (run 0/5 and g5 == 0xffff)
+ *   per group i: in the run: [i == start: ':' [i == 0: ':']]
+ *                else unless mapped && i >= 6: hex digits; [i < 7: ':']
+ *   mapped: the last 4 bytes in decimal with dots
+ *   S[min(pos, strsize)] = 0
+ */
+static int inet6(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t s)
+{
+	uint32_t ok = dbpf_label_new(x), nomap = dbpf_label_new(x);
+	uint32_t tail = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = v6_runs(x, c)) != 0)
+		return rc;
+	dbpf_fp_addr(x, R1, (int16_t)(SLOT_D - 8));
+	emit(x, ALU_K(BPF_MOV, R2, 16));
+	emit(x, LDX64(R3, FP, slot));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	emit(x, ST64(R8, (int16_t)c->lay.pass, 0));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	for (int i = 0; i < 8; i++) {
+		group(x, i);
+		emit(x, ALU_K(BPF_SUB, R3, 1));
+		emit(x, ALU_K(BPF_RSH, R3, 63));
+		emit(x, ALU_K(BPF_LSH, R3, i));
+		emit(x, ALU_X(BPF_OR, R0, R3));
+	}
+	emit(x, ALU_K(BPF_AND, R0, 0xff));
+	emit(x, ALU_X(BPF_MOV, R1, R8));
+	emit(x, ALU_K(BPF_ADD, R1, (int32_t)c->v6runs));
+	emit(x, ALU_X(BPF_ADD, R1, R0));
+	emit(x, LDXSZ(BPF_B, R1, R1, 0));
+	emit(x, STX64(FP, R1, SLOT_A));
+	emit(x, ST64(FP, SLOT_B, 0));
+	dbpf_jump(x, JK(BPF_JNE, R1, 5 << 3), nomap);
+	group(x, 5);
+	dbpf_jump(x, JK(BPF_JNE, R3, 0xffff), nomap);
+	emit(x, ST64(FP, SLOT_B, 1));
+	dbpf_label_bind(x, nomap);
+	for (int i = 0; i < 8; i++) {
+		uint32_t normal = dbpf_label_new(x), next = dbpf_label_new(x);
+
+		emit(x, LDX64(R1, FP, SLOT_A));
+		emit(x, ALU_X(BPF_MOV, R2, R1));
+		emit(x, ALU_K(BPF_AND, R2, 7));
+		emit(x, ALU_K(BPF_RSH, R1, 3));
+		dbpf_jump(x, JK(BPF_JEQ, R1, 0), normal);
+		dbpf_jump(x, JK(BPF_JGT, R2, i), normal);
+		emit(x, ALU_X(BPF_ADD, R1, R2));
+		dbpf_jump(x, JK(BPF_JLE, R1, i), normal);
+		dbpf_jump(x, JK(BPF_JNE, R2, i), next);
+		put_char(x, c, s, ':');
+		if (i == 0)
+			put_char(x, c, s, ':');
+		dbpf_jump(x, JA(), next);
+		dbpf_label_bind(x, normal);
+		if (i >= 6) {
+			emit(x, LDX64(R1, FP, SLOT_B));
+			dbpf_jump(x, JK(BPF_JNE, R1, 0), next);
+		}
+		group(x, i);
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			uint32_t skip = dbpf_label_new(x);
+
+			if (sh > 0)
+				dbpf_jump(x, JK(BPF_JLT, R3, 1 << sh), skip);
+			emit(x, ALU_X(BPF_MOV, R5, R3));
+			emit(x, ALU_K(BPF_RSH, R5, sh));
+			emit(x, ALU_K(BPF_AND, R5, 15));
+			emit(x, ALU_X(BPF_MOV, R4, R8));
+			emit(x, ALU_K(BPF_ADD, R4, (int32_t)c->digits));
+			emit(x, ALU_X(BPF_ADD, R4, R5));
+			emit(x, LDXSZ(BPF_B, R5, R4, 0));
+			put_char(x, c, s, -1);
+			dbpf_label_bind(x, skip);
+		}
+		if (i < 7)
+			put_char(x, c, s, ':');
+		dbpf_label_bind(x, next);
+	}
+	emit(x, LDX64(R1, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), tail);
+	for (int i = 12; i < 16; i++) {
+		emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_D - 8 + i)));
+		put_dec(x, c, s);
+		if (i < 15)
+			put_char(x, c, s, '.');
+	}
+	dbpf_label_bind(x, tail);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R1, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R1, (int32_t)c->strsize));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0, 1, V6MAX));
+	emit(x, ALU_K(BPF_MOV, R1, V6MAX - 1));
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R2, 0, 0, 0));
+	return 0;
+}
+
+/*
+ * inet_ntoa(a), inet_ntoa6(a), inet_ntop(af, a) into a fresh string of
+ * max(strsize + 1, V6MAX) bytes.  inet_ntop takes AF_INET (2) and AF_INET6
+ * (10 on Linux, 28 on FreeBSD) and faults ILLOP with the subroutine's id
+ * for any other family, as the engine does:
+ *   [r1 = af; jeq r1, 2, v4; jeq r1, 10, v6; jeq r1, 28, v6; fault ILLOP(41)]
+ *   v4: inet4; ja out   v6: inet6   out: %rd = SBASE + S
+ */
+static int subr_inet(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	unsigned subr = DIF_INSTR_SUBR(in);
+	uint32_t s = 0, v4 = dbpf_label_new(x), v6 = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	int16_t slot = SLOT_TUP(subr == DIF_SUBR_INET_NTOP ? 1 : 0);
+	int rc;
+
+	if ((rc = new_area(x, c, c->strsize + 1 > V6MAX ? c->strsize + 1 : V6MAX, &s)) != 0)
+		return rc;
+	if (subr == DIF_SUBR_INET_NTOP) {
+		emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+		dbpf_jump(x, JK(BPF_JEQ, R1, 2), v4);
+		dbpf_jump(x, JK(BPF_JEQ, R1, 10), v6);
+		dbpf_jump(x, JK(BPF_JEQ, R1, 28), v6);
+		emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_INET_NTOP));
+		dbpf_fault(x, DIF_FAULT_ILLOP, R3);
+	}
+	if (subr != DIF_SUBR_INET_NTOA6) {
+		dbpf_label_bind(x, v4);
+		inet4(x, c, slot, s);
+		dbpf_jump(x, JA(), out);
+	}
+	if (subr != DIF_SUBR_INET_NTOA) {
+		dbpf_label_bind(x, v6);
+		if ((rc = inet6(x, c, slot, s)) != 0)
+			return rc;
+	}
+	dbpf_label_bind(x, out);
 	scratch_addr(x, s);
 	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
@@ -1707,10 +1926,14 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 2)
 			break;
 		return subr_strtok(x, c, in);
-	case DIF_SUBR_INET_NTOA:
+	case DIF_SUBR_INET_NTOA: case DIF_SUBR_INET_NTOA6:
 		if (c->ttop < 1)
 			break;
-		return subr_inet_ntoa(x, c, in);
+		return subr_inet(x, c, in);
+	case DIF_SUBR_INET_NTOP:
+		if (c->ttop < 2)
+			break;
+		return subr_inet(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
 	case DIF_SUBR_SPECULATION:
@@ -3087,7 +3310,7 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 
 	for (int i = 0; i < 4; i++)
 		strtab += strlen(names[i] ? names[i] : "") + 1;
-	strtab += sizeof(DIGITS);
+	strtab += sizeof(DIGITS) + 256;	/* + inet6's zero-run table */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct dbpf_clause *cl = &cls[k];
 

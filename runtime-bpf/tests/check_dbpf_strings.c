@@ -357,6 +357,52 @@ static const dif_instr_t f_strtok[] = RAW2(DIF_SUBR_STRTOK);
 static const dif_instr_t f_basename[] = RAW1(DIF_SUBR_BASENAME);
 static const dif_instr_t f_dirname[] = RAW1(DIF_SUBR_DIRNAME);
 static const dif_instr_t f_ntoa[] = RAW1(DIF_SUBR_INET_NTOA);
+static const dif_instr_t f_ntoa6[] = RAW1(DIF_SUBR_INET_NTOA6);
+
+/* inet_ntoa6(copyin(arg0, 16)), inet_ntop(arg1, copyin(arg0, 16)) */
+static const uint64_t sixteen[] = { 16 };
+static const dif_instr_t p_ntoa6[] = {
+	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
+	CALL(DIF_SUBR_COPYIN, 3), FLUSH, PUSHV(3), CALL(DIF_SUBR_INET_NTOA6, 4), RET(4)
+};
+static const dif_instr_t p_ntop[] = {
+	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
+	CALL(DIF_SUBR_COPYIN, 3), LDGS(DIF_VAR_ARG1, 5), FLUSH, PUSHV(5), PUSHV(3),
+	CALL(DIF_SUBR_INET_NTOP, 4), RET(4)
+};
+static const uint8_t v6[][16] = {
+	{ 0 },
+	{ [15] = 1 },
+	{ 0, 1 },
+	{ 0, 1, [15] = 1 },
+	{ [10] = 0xff, 0xff, 1, 2, 3, 4 },
+	{ [10] = 0xff, 0xff },
+	{ [10] = 0xff, 0xfe, 1, 2, 3, 4 },
+	{ [9] = 0xff, [10] = 0xff, 0xff, 1, 2, 3, 4 },
+	{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+	{ 0xfe, 0x80, [9] = 1, 0, 2, 0, 3, 0, 4 },
+	{ 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1 },
+	{ 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4 },
+	{ 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8 },
+	{ 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1 },
+	{ 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xff, 0xff, 0x10, 0x00,
+	  0x01, 0x00, 0x00, 0x10 },
+	{ [12] = 0xff, 0xff, 0xff, 0xff },
+	{ 0, 1, [14] = 0, 0 },
+};
+
+/* The older string subroutines, for the strsize check: strrchr(s, arg2)
+ * as an offset, substr(s, arg2), toupper(s), strjoin(s, t) */
+static const dif_instr_t p_strrchr[] = {
+	CINSTR(0, 1), LDGS(DIF_VAR_ARG2, 5), FLUSH, PUSHS(1), PUSHV(5),
+	CALL(DIF_SUBR_STRRCHR, 3), DIF_INSTR_FMT(DIF_OP_SUB, 3, 1, 4), RET(4)
+};
+static const dif_instr_t p_substr[] = {
+	CINSTR(0, 1), LDGS(DIF_VAR_ARG2, 5), FLUSH, PUSHS(1), PUSHV(5),
+	CALL(DIF_SUBR_SUBSTR, 3), RET(3)
+};
+static const dif_instr_t p_toupper[] = PATH(DIF_SUBR_TOUPPER);
+static const dif_instr_t p_strjoin[] = SEARCH2(DIF_SUBR_STRJOIN);
 
 static void run_search(const dif_instr_t *p, uint32_t len, const char *what, bool with_start)
 {
@@ -465,6 +511,39 @@ START_TEST(inet_ntoa_matches_engine)
 }
 END_TEST
 
+/* ASSERTION: inet_ntoa6 and inet_ntop (AF_INET, both AF_INET6 values, and a bad family) give the emulator's text or fault. */
+START_TEST(inet6_matches_engine)
+{
+	static const uint32_t sizes[] = { 64, 20 };	/* 20: truncated like the engine */
+	static const int64_t afs[] = { 2, 10, 28, 3 };
+	struct dif_difo a = difo(p_ntoa6, LEN(p_ntoa6));
+	struct dif_difo p = difo(p_ntop, LEN(p_ntop));
+	int ia, ip;
+
+	a.dtdo_inttab = p.dtdo_inttab = sixteen;
+	a.dtdo_intlen = p.dtdo_intlen = 1;
+	for (uint32_t z = 0; z < LEN(sizes); z++) {
+		open_set(sizes[z]);
+		ia = load(&a, 1, true);
+		for (uint32_t i = 0; i < LEN(v6); i++) {
+			static const char *known[LEN(v6)] = { "::", "::1", "1::", "1::1",
+				"::ffff:1.2.3.4", [8] = "2001:db8::1", [11] = "1::2:0:0:3:4" };
+
+			both(ia, &a, 1, "inet_ntoa6", (const char *)v6[i], "", 0);
+			if (sizes[z] == 64 && known[i] != NULL)
+				ck_assert_str_eq(got[0].str, known[i]);
+		}
+		ip = load(&p, 1, true);
+		for (uint32_t i = 0; i < LEN(v6); i++)
+			for (uint32_t f = 0; f < LEN(afs); f++)
+				both(ip, &p, 1, "inet_ntop", (const char *)v6[i],
+				    (const char *)(uintptr_t)afs[f], 0);
+		dbpf_set__free(set);
+		set = NULL;
+	}
+}
+END_TEST
+
 /* ASSERTION: a bad string address faults BADADDR at the call's DIF pc with the emulator's address, in every new subroutine. */
 START_TEST(bad_addresses_fault_like_engine)
 {
@@ -474,6 +553,7 @@ START_TEST(bad_addresses_fault_like_engine)
 		{ f_basename, LEN(f_basename), "basename", 0 },
 		{ f_dirname, LEN(f_dirname), "dirname", 0 },
 		{ f_ntoa, LEN(f_ntoa), "inet_ntoa", 0 },
+		{ f_ntoa6, LEN(f_ntoa6), "inet_ntoa6", 0 },
 	};
 
 	open_set(64);
@@ -502,12 +582,18 @@ START_TEST(verifier_accepts_large_strsize)
 		struct dif_difo b = difo(p_basename, LEN(p_basename));
 		struct dif_difo dn = difo(p_dirname, LEN(p_dirname));
 		struct dif_difo nt = difo(p_ntoa, LEN(p_ntoa));
+		struct dif_difo n6 = difo(p_ntop, LEN(p_ntop));
+		struct dif_difo o[4] = { difo(p_strrchr, LEN(p_strrchr)),
+			difo(p_substr, LEN(p_substr)), difo(p_toupper, LEN(p_toupper)),
+			difo(p_strjoin, LEN(p_strjoin)) };
 		int idx;
 
 		s.dtdo_inttab = minus1;
 		s.dtdo_intlen = 1;
 		nt.dtdo_inttab = four;
 		nt.dtdo_intlen = 1;
+		n6.dtdo_inttab = sixteen;
+		n6.dtdo_intlen = 1;
 		open_set(sizes[z]);
 		idx = load(&s, 1, false);
 		both(idx, &s, 1, "strstr", longs, longt, 0);
@@ -526,6 +612,16 @@ START_TEST(verifier_accepts_large_strsize)
 		both(idx, d, 4, "strtok", longs, "/", 0);
 		idx = load(&nt, 1, true);
 		both(idx, &nt, 1, "inet_ntoa", "\x01\x02\x03\x04", "", 0);
+		idx = load(&n6, 1, true);
+		both(idx, &n6, 1, "inet_ntop", (const char *)v6[4], (const char *)10, 0);
+		idx = load(&o[0], 1, false);
+		both(idx, &o[0], 1, "strrchr", longs, "", '/');
+		idx = load(&o[1], 1, true);
+		both(idx, &o[1], 1, "substr", longs, "", 100);
+		idx = load(&o[2], 1, true);
+		both(idx, &o[2], 1, "toupper", longs, "", 0);
+		idx = load(&o[3], 1, true);
+		both(idx, &o[3], 1, "strjoin", longs, longt, 0);
 		dbpf_set__free(set);
 		set = NULL;
 	}
@@ -549,6 +645,7 @@ int main(void)
 	T(paths_match_engine);
 	T(strtok_matches_engine);
 	T(inet_ntoa_matches_engine);
+	T(inet6_matches_engine);
 	T(bad_addresses_fault_like_engine);
 	T(verifier_accepts_large_strsize);
 	sr = srunner_create(s);
