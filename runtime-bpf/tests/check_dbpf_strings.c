@@ -20,6 +20,8 @@
 
 #include "common.h"
 #include "dbpf_clause.h"
+#include "dbpf_impl.h"
+#include "dbpf_set_impl.h"
 #include "dvm_emul.h"
 #include "dvm_validate.h"
 #include "dvm_var.h"
@@ -33,10 +35,10 @@
 #define FLUSH		DIF_INSTR_FMT(DIF_OP_FLUSHTS, 0, 0, 0)
 #define PUSHS(r)	DIF_INSTR_FMT(DIF_OP_PUSHTR, DIF_TYPE_STRING, 0, r)
 #define PUSHV(r)	DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, r)
-#define CALL(s, r)	DIF_INSTR_IMM16(DIF_OP_CALL, s, r)
+#define SUBR(s, r)	DIF_INSTR_IMM16(DIF_OP_CALL, s, r)
 /* %r<r> = copyinstr(arg<n>) */
 #define CINSTR(n, r)	LDGS(DIF_VAR_ARG0 + (n), r), FLUSH, PUSHV(r), \
-			CALL(DIF_SUBR_COPYINSTR, r)
+			SUBR(DIF_SUBR_COPYINSTR, r)
 
 static const char nulls[] = "<null>";	/* string table: a NULL result */
 
@@ -309,33 +311,33 @@ static void fill_long(void)
 /* strstr(s, t) as an offset into s, or -1 */
 static const dif_instr_t p_strstr[] = {
 	CINSTR(0, 1), CINSTR(1, 2), FLUSH, PUSHS(1), PUSHS(2),
-	CALL(DIF_SUBR_STRSTR, 3),
+	SUBR(DIF_SUBR_STRSTR, 3),
 	DIF_INSTR_FMT(DIF_OP_TST, 3, 0, 0), DIF_INSTR_BRANCH(DIF_OP_BNE, 16),
 	SETX(0, 4), RET(4),
 	DIF_INSTR_FMT(DIF_OP_SUB, 3, 1, 4), RET(4)
 };
 static const uint64_t minus1[] = { (uint64_t)-1 };
 #define SEARCH2(subr) { CINSTR(0, 1), CINSTR(1, 2), FLUSH, PUSHS(1), PUSHS(2), \
-	CALL(subr, 3), RET(3) }
+	SUBR(subr, 3), RET(3) }
 #define SEARCH3(subr) { CINSTR(0, 1), CINSTR(1, 2), LDGS(DIF_VAR_ARG2, 5), FLUSH, \
-	PUSHS(1), PUSHS(2), PUSHV(5), CALL(subr, 3), RET(3) }
+	PUSHS(1), PUSHS(2), PUSHV(5), SUBR(subr, 3), RET(3) }
 static const dif_instr_t p_index2[] = SEARCH2(DIF_SUBR_INDEX);
 static const dif_instr_t p_index3[] = SEARCH3(DIF_SUBR_INDEX);
 static const dif_instr_t p_rindex2[] = SEARCH2(DIF_SUBR_RINDEX);
 static const dif_instr_t p_rindex3[] = SEARCH3(DIF_SUBR_RINDEX);
-#define PATH(subr) { CINSTR(0, 1), FLUSH, PUSHS(1), CALL(subr, 2), RET(2) }
+#define PATH(subr) { CINSTR(0, 1), FLUSH, PUSHS(1), SUBR(subr, 2), RET(2) }
 static const dif_instr_t p_basename[] = PATH(DIF_SUBR_BASENAME);
 static const dif_instr_t p_dirname[] = PATH(DIF_SUBR_DIRNAME);
 /* strtok(copyinstr(arg0), delims), then strtok(NULL, delims) x3; NULL -> "<null>" */
 static const dif_instr_t p_tok1[] = {
 	CINSTR(0, 1), CINSTR(1, 2), FLUSH, PUSHS(1), PUSHS(2),
-	CALL(DIF_SUBR_STRTOK, 3),
+	SUBR(DIF_SUBR_STRTOK, 3),
 	DIF_INSTR_FMT(DIF_OP_TST, 3, 0, 0), DIF_INSTR_BRANCH(DIF_OP_BNE, 15),
 	SETS(0, 3), RET(3)
 };
 static const dif_instr_t p_tokn[] = {
 	CINSTR(1, 2), FLUSH, PUSHV(0), PUSHS(2),
-	CALL(DIF_SUBR_STRTOK, 3),
+	SUBR(DIF_SUBR_STRTOK, 3),
 	DIF_INSTR_FMT(DIF_OP_TST, 3, 0, 0), DIF_INSTR_BRANCH(DIF_OP_BNE, 11),
 	SETS(0, 3), RET(3)
 };
@@ -343,13 +345,13 @@ static const dif_instr_t p_tokn[] = {
 static const uint64_t four[] = { 4 };
 static const dif_instr_t p_ntoa[] = {
 	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
-	CALL(DIF_SUBR_COPYIN, 3), FLUSH, PUSHV(3), CALL(DIF_SUBR_INET_NTOA, 4), RET(4)
+	SUBR(DIF_SUBR_COPYIN, 3), FLUSH, PUSHV(3), SUBR(DIF_SUBR_INET_NTOA, 4), RET(4)
 };
 
 /* subr(arg0, arg1 [, arg2]) with no copyinstr: the addresses as given */
 #define RAW2(subr) { LDGS(DIF_VAR_ARG0, 1), LDGS(DIF_VAR_ARG1, 2), FLUSH, PUSHS(1), \
-	PUSHS(2), CALL(subr, 3), RET(3) }
-#define RAW1(subr) { LDGS(DIF_VAR_ARG0, 1), FLUSH, PUSHS(1), CALL(subr, 3), RET(3) }
+	PUSHS(2), SUBR(subr, 3), RET(3) }
+#define RAW1(subr) { LDGS(DIF_VAR_ARG0, 1), FLUSH, PUSHS(1), SUBR(subr, 3), RET(3) }
 static const dif_instr_t f_strstr[] = RAW2(DIF_SUBR_STRSTR);
 static const dif_instr_t f_index[] = RAW2(DIF_SUBR_INDEX);
 static const dif_instr_t f_rindex[] = RAW2(DIF_SUBR_RINDEX);
@@ -363,12 +365,12 @@ static const dif_instr_t f_ntoa6[] = RAW1(DIF_SUBR_INET_NTOA6);
 static const uint64_t sixteen[] = { 16 };
 static const dif_instr_t p_ntoa6[] = {
 	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
-	CALL(DIF_SUBR_COPYIN, 3), FLUSH, PUSHV(3), CALL(DIF_SUBR_INET_NTOA6, 4), RET(4)
+	SUBR(DIF_SUBR_COPYIN, 3), FLUSH, PUSHV(3), SUBR(DIF_SUBR_INET_NTOA6, 4), RET(4)
 };
 static const dif_instr_t p_ntop[] = {
 	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
-	CALL(DIF_SUBR_COPYIN, 3), LDGS(DIF_VAR_ARG1, 5), FLUSH, PUSHV(5), PUSHV(3),
-	CALL(DIF_SUBR_INET_NTOP, 4), RET(4)
+	SUBR(DIF_SUBR_COPYIN, 3), LDGS(DIF_VAR_ARG1, 5), FLUSH, PUSHV(5), PUSHV(3),
+	SUBR(DIF_SUBR_INET_NTOP, 4), RET(4)
 };
 static const uint8_t v6[][16] = {
 	{ 0 },
@@ -395,11 +397,11 @@ static const uint8_t v6[][16] = {
  * as an offset, substr(s, arg2), toupper(s), strjoin(s, t) */
 static const dif_instr_t p_strrchr[] = {
 	CINSTR(0, 1), LDGS(DIF_VAR_ARG2, 5), FLUSH, PUSHS(1), PUSHV(5),
-	CALL(DIF_SUBR_STRRCHR, 3), DIF_INSTR_FMT(DIF_OP_SUB, 3, 1, 4), RET(4)
+	SUBR(DIF_SUBR_STRRCHR, 3), DIF_INSTR_FMT(DIF_OP_SUB, 3, 1, 4), RET(4)
 };
 static const dif_instr_t p_substr[] = {
 	CINSTR(0, 1), LDGS(DIF_VAR_ARG2, 5), FLUSH, PUSHS(1), PUSHV(5),
-	CALL(DIF_SUBR_SUBSTR, 3), RET(3)
+	SUBR(DIF_SUBR_SUBSTR, 3), RET(3)
 };
 static const dif_instr_t p_toupper[] = PATH(DIF_SUBR_TOUPPER);
 static const dif_instr_t p_strjoin[] = SEARCH2(DIF_SUBR_STRJOIN);
@@ -568,6 +570,20 @@ START_TEST(bad_addresses_fault_like_engine)
 }
 END_TEST
 
+/* ASSERTION: a kfunc the kernel lacks is refused with its name; the string kfuncs resolve to BTF ids. */
+START_TEST(kfunc_lookup)
+{
+	int32_t id = -1;
+
+	open_set(64);
+	ck_assert_int_eq(dbpf_set_kfunc(set, "bpf_no_such_kfunc", &id, err, sizeof(err)),
+	    -ENOTSUP);
+	ck_assert_msg(strstr(err, "no kfunc bpf_no_such_kfunc") != NULL, "%s", err);
+	ck_assert_int_eq(dbpf_set_kfunc(set, "bpf_strstr", &id, err, sizeof(err)), 0);
+	ck_assert_int_gt(id, 0);
+}
+END_TEST
+
 /* ASSERTION: every new subroutine's program passes the verifier with strsize 256 and 1024. */
 START_TEST(verifier_accepts_large_strsize)
 {
@@ -647,6 +663,7 @@ int main(void)
 	T(inet_ntoa_matches_engine);
 	T(inet6_matches_engine);
 	T(bad_addresses_fault_like_engine);
+	T(kfunc_lookup);
 	T(verifier_accepts_large_strsize);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
