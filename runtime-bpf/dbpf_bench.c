@@ -197,6 +197,7 @@ static const struct strprog strprogs[] = {
 	{ "inet_ntop", DIF_SUBR_INET_NTOP, 1, true, true },
 	{ "strrchr", DIF_SUBR_STRRCHR, 0, false, false },
 	{ "substr", DIF_SUBR_SUBSTR, 0, true, false },
+	{ "strtoll", DIF_SUBR_STRTOLL, 0, false, false },
 };
 
 static size_t strprog_text(const struct strprog *sp, dif_instr_t *b)
@@ -210,7 +211,7 @@ static size_t strprog_text(const struct strprog *sp, dif_instr_t *b)
 	if (sp->af)
 		b[n++] = PUSHV(4);
 	b[n++] = PUSHS(1);
-	if (sp->nargs == 0)	/* strrchr(s, 2), substr(s, 2) */
+	if (sp->nargs == 0)	/* strrchr(s, 2), substr(s, 2), strtoll(s, 2) */
 		b[n++] = PUSHV(4);
 	if (sp->nargs >= 2)
 		b[n++] = PUSHS(2);

@@ -109,6 +109,7 @@ struct cx {
 	uint32_t		probe_str[4];	/* probeprov..probename offsets */
 	uint32_t		digits;		/* DIGITS in the read-only area */
 	uint32_t		v6runs;		/* inet6's zero-run table, 0: none */
+	uint32_t		digval;		/* strtoll's byte classes, 0: none */
 	uint32_t		locals[DBPF_NLOCALS];
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
@@ -1110,17 +1111,169 @@ static int subr_strjoin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	return 1;
 }
 
+#define BLANK	100	/* digval[' '] and digval['\t'] */
+
 /*
- * lltostr(v [, base]): digits written backwards into a 72-byte area
- *   base outside 2..36 faults ILLOP; negative only in base 10
+ * strtoll's byte classes: a digit's value in any base up to 36 (letters
+ * in either case), BLANK for ' ' and '\t', 99 for anything else.  A
+ * table keeps the loops free of branches on the byte, so each loop has a
+ * single path for the verifier to follow.
+ */
+static int digval_table(struct dbpf_xl *x, struct cx *c)
+{
+	uint8_t t[256];
+
+	if (c->digval != 0)
+		return 0;
+	for (int b = 0; b < 256; b++)
+		t[b] = b >= '0' && b <= '9' ? (uint8_t)(b - '0') :
+		    b >= 'a' && b <= 'z' ? (uint8_t)(b - 'a' + 10) :
+		    b >= 'A' && b <= 'Z' ? (uint8_t)(b - 'A' + 10) :
+		    b == ' ' || b == '\t' ? BLANK : 99;
+	if (c->strtab_used + sizeof(t) > c->lay.err - c->lay.strtab)
+		return fail(x, "internal error: read-only string area is full");
+	c->digval = c->lay.strtab + c->strtab_used;
+	memcpy(c->image + c->digval, t, sizeof(t));
+	c->strtab_used += sizeof(t);
+	return 0;
+}
+
+/*   r3 = digval[tmpa[r1]]  (r1 within [0, strsize]) */
+static void digval_at(struct dbpf_xl *x, struct cx *c)
+{
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	emit(x, ALU_X(BPF_ADD, R3, R8));
+	emit(x, ALU_K(BPF_ADD, R3, (int32_t)c->digval));
+	emit(x, LDXSZ(BPF_B, R3, R3, 0));
+}
+
+/*
+ * strtoll(s [, base]) (dvm_subr.c s_strtoll): base outside 2..36 faults
+ * ILLOP with the subroutine's id; then, with tmpa = s (its NUL ends
+ * every scan, so no loop compares against the length: such a comparison
+ * would narrow the length differently on every path):
+ *   i = 0; while digval[tmpa[i]] == BLANK: i++         (i leaves through pass)
+ *   tmpa[i] is '-' or '+': fp[A] = (it is '-'); i++
+ *   base 16, tmpa[i] == '0', tmpa[i + 1] is 'x' or 'X': i += 2
+ *   r7 = 0; loop: d = digval[tmpa[i]] (99 at the NUL)
+ *           d >= base: stop; r7 = r7 * base + d; i++
+ *   %rd = fp[A] ? -r7 : r7
+ */
+static int subr_strtoll(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t bad = dbpf_label_new(x), ok = dbpf_label_new(x);
+	uint32_t ex = dbpf_label_new(x);
+	uint32_t out1 = dbpf_label_new(x), nosign = dbpf_label_new(x);
+	uint32_t nohex = dbpf_label_new(x), done = dbpf_label_new(x);
+	uint32_t pos = dbpf_label_new(x);
+	uint8_t R7 = BPF_REG_7;
+	size_t loop;
+	int rc;
+
+	if ((rc = digval_table(x, c)) != 0)
+		return rc;
+
+	emit(x, ALU_K(BPF_MOV, R2, 10));
+	if (c->ttop > 1)
+		emit(x, LDX64(R2, FP, SLOT_TUP(1)));
+	emit(x, STX64(FP, R2, SLOT_B));
+	dbpf_jump(x, JK(BPF_JLT, R2, 2), bad);
+	dbpf_jump(x, JK(BPF_JGT, R2, 36), bad);
+	dbpf_jump(x, JA(), ok);
+	dbpf_label_bind(x, bad);
+	emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_STRTOLL));
+	dbpf_fault(x, DIF_FAULT_ILLOP, R3);
+	dbpf_label_bind(x, ok);
+	copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
+	emit(x, ST64(FP, SLOT_A, 0));
+	/* leading blanks */
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)c->strsize), ex);
+	digval_at(x, c);
+	dbpf_jump(x, JK(BPF_JNE, R3, BLANK), ex);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, ex);
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), out1);	/* see slash_loop */
+	dbpf_label_bind(x, out1);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R1, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R1, (int32_t)c->strsize));
+	/* sign (at the NUL, tmpa[i] is neither) */
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R3, '+'), pos);
+	dbpf_jump(x, JK(BPF_JNE, R3, '-'), nosign);
+	emit(x, ST64(FP, SLOT_A, 1));
+	dbpf_label_bind(x, pos);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	dbpf_label_bind(x, nosign);
+	/* 0x for base 16 */
+	emit(x, LDX64(R2, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JNE, R2, 16), nohex);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)c->strsize), nohex);
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JNE, R3, '0'), nohex);
+	emit(x, LDXSZ(BPF_B, R3, R2, 1));
+	emit(x, ALU_K(BPF_OR, R3, 0x20));	/* 'X' -> 'x' */
+	dbpf_jump(x, JK(BPF_JNE, R3, 'x'), nohex);
+	emit(x, ALU_K(BPF_ADD, R1, 2));
+	dbpf_label_bind(x, nohex);
+	/* digits */
+	emit(x, LDX64(R4, FP, SLOT_B));
+	emit(x, ALU_K(BPF_MOV, R7, 0));
+	loop = x->n;
+	dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)c->strsize), done);
+	digval_at(x, c);
+	dbpf_jump(x, JX(BPF_JGE, R3, R4), done);
+	emit(x, ALU_X(BPF_MUL, R7, R4));
+	emit(x, ALU_X(BPF_ADD, R7, R3));
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
+	emit(x, ALU_X(BPF_MOV, R0, R7));
+	emit(x, LDX64(R3, FP, SLOT_A));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 1, 0));
+	emit(x, ALU_K(BPF_NEG, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*   A[--r4] = ch  (r4 stays within A: at most 66 characters are written) */
+static void prepend(struct dbpf_xl *x, uint32_t a, int ch)
+{
+	emit(x, ALU_K(BPF_SUB, R4, 1));
+	emit(x, ALU_X(BPF_MOV, R5, R8));
+	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+	emit(x, ALU_X(BPF_ADD, R5, R4));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R5, 0, 0, ch));
+}
+
+/*
+ * lltostr(v [, base]) with the engine's text (dvm_subr.c s_lltostr):
+ * digits written backwards into a 72-byte area A
+ *   base outside 2..36 faults ILLOP with the subroutine's id, as the
+ *   engine; negative only in base 10
  *   i = 71; A[71] = 0
  *   loop: i -= 1; d = v % base; v /= base; A[i] = DIGITS[d]; jne v, 0, loop
- *   [i -= 1; A[i] = '-']; %rd = SBASE + A + i
+ *   base 8 and v != 0: A[--i] = '0'    base 16: "0x" in front
+ *   negative: A[--i] = '-'
+ *   [i + strsize < 71: A[i + strsize] = 0, the engine's cut]
+ *   %rd = SBASE + A + i
  */
 static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
 	uint32_t a = 0, pos = dbpf_label_new(x), end = dbpf_label_new(x);
 	uint32_t bad = dbpf_label_new(x), ok = dbpf_label_new(x);
+	uint32_t not8 = dbpf_label_new(x), not16 = dbpf_label_new(x);
+	uint32_t nosign = dbpf_label_new(x);
 	size_t loop;
 	int rc;
 
@@ -1134,7 +1287,8 @@ static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	dbpf_jump(x, JK(BPF_JGT, R2, 36), bad);
 	dbpf_jump(x, JA(), ok);
 	dbpf_label_bind(x, bad);
-	fault_slot(x, DIF_FAULT_ILLOP, SLOT_B);
+	emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_LLTOSTR));
+	dbpf_fault(x, DIF_FAULT_ILLOP, R3);
 	dbpf_label_bind(x, ok);
 	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
 	emit(x, ST64(FP, SLOT_A, 0));
@@ -1161,17 +1315,32 @@ static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, STXSZ(BPF_B, R5, R3, 0));
 	dbpf_jump(x, JK(BPF_JEQ, R1, 0), end);
 	emit(x, dbpf_mk(BPF_JMP | BPF_JGT | BPF_K, R4, 0,
-	    (int16_t)((long)loop - (long)x->n - 1), 2));
+	    (int16_t)((long)loop - (long)x->n - 1), 4));
 	dbpf_label_bind(x, end);
+	/* at most 64 digits were written, so r4 >= 7 here */
+	dbpf_jump(x, JK(BPF_JLT, R4, 4), nosign);
+	emit(x, LDX64(R2, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JNE, R2, 8), not8);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), not8);
+	prepend(x, a, '0');
+	dbpf_label_bind(x, not8);
+	dbpf_jump(x, JK(BPF_JNE, R2, 16), not16);
+	prepend(x, a, 'x');
+	prepend(x, a, '0');
+	dbpf_label_bind(x, not16);
 	emit(x, LDX64(R3, FP, SLOT_A));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 7, 0));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R4, 0, 6, 1));
-	emit(x, ALU_K(BPF_SUB, R4, 1));
-	emit(x, ALU_X(BPF_MOV, R5, R8));
-	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
-	emit(x, ALU_X(BPF_ADD, R5, R4));
-	emit(x, ALU_K(BPF_MOV, R3, '-'));
-	emit(x, STXSZ(BPF_B, R5, R3, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), nosign);
+	prepend(x, a, '-');
+	dbpf_label_bind(x, nosign);
+	if (c->strsize < 71) {
+		emit(x, ALU_X(BPF_MOV, R5, R4));
+		emit(x, ALU_K(BPF_ADD, R5, (int32_t)c->strsize));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_K, R5, 0, 3, 71));
+		emit(x, ALU_X(BPF_ADD, R5, R8));
+		emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R5, 0, 0, 0));
+	}
 	emit(x, ALU_X(BPF_MOV, R1, R4));
 	scratch_addr(x, a);
 	emit(x, ALU_X(BPF_ADD, R0, R1));
@@ -1926,6 +2095,10 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 2)
 			break;
 		return subr_strtok(x, c, in);
+	case DIF_SUBR_STRTOLL:
+		if (c->ttop < 1)
+			break;
+		return subr_strtoll(x, c, in);
 	case DIF_SUBR_INET_NTOA: case DIF_SUBR_INET_NTOA6:
 		if (c->ttop < 1)
 			break;
@@ -3310,7 +3483,7 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 
 	for (int i = 0; i < 4; i++)
 		strtab += strlen(names[i] ? names[i] : "") + 1;
-	strtab += sizeof(DIGITS) + 256;	/* + inet6's zero-run table */
+	strtab += sizeof(DIGITS) + 512;	/* + inet6's and strtoll's tables */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct dbpf_clause *cl = &cls[k];
 

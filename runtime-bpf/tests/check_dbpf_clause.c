@@ -448,14 +448,14 @@ START_TEST(more_subroutines)
 	ck_assert_str_eq((char *)recs[0].data + 64, "-1234");
 	ck_assert_uint_eq(u64_at(&recs[0], 128), 0x2efb);	/* htons(0xfb2e): low 16 bits of -1234 */
 	ck_assert_msg(u64_at(&recs[1], 0) == user, "epid %u off %lld fault %llu val %llx", recs[1].epid, (long long)u64_at(&recs[1], 16), (unsigned long long)u64_at(&recs[1], 24), (unsigned long long)u64_at(&recs[1], 32));
-	ck_assert_str_eq((char *)recs[2].data + 64, "1234");
+	ck_assert_str_eq((char *)recs[2].data + 64, "0x1234");	/* the engine's prefix */
 	ck_assert_uint_eq(u64_at(&recs[2], 128), 0x3412);
 	ck_assert_str_eq((char *)recs[4].data + 64, "0");
 	ck_assert_uint_eq(recs[5].epid, ERROR_EPID);	/* copyin(NULL, 8) */
 	ck_assert_uint_eq(u64_at(&recs[5], 24), DIF_FAULT_BADADDR);
 	ck_assert_uint_eq(recs[6].epid, ERROR_EPID);	/* base 40 */
 	ck_assert_uint_eq(u64_at(&recs[6], 24), DIF_FAULT_ILLOP);
-	ck_assert_uint_eq(u64_at(&recs[6], 32), 40);
+	ck_assert_uint_eq(u64_at(&recs[6], 32), DIF_SUBR_LLTOSTR);	/* as the engine */
 }
 END_TEST
 

@@ -234,6 +234,15 @@ static int load(struct dif_difo *d, uint32_t n, bool str)
 	return idx;
 }
 
+/* An argument for a message: a short quoted string, or a small number. */
+static void show(const char *p, char *buf)
+{
+	if ((uintptr_t)p < 4096)
+		snprintf(buf, 48, "%lu", (unsigned long)(uintptr_t)p);
+	else
+		snprintf(buf, 48, "\"%.40s\"", p);
+}
+
 /* Run one input through both and compare every step. */
 static void both(int idx, struct dif_difo *d, uint32_t n, const char *what,
     const char *s, const char *t, int64_t start)
@@ -242,15 +251,18 @@ static void both(int idx, struct dif_difo *d, uint32_t n, const char *what,
 	uint64_t args[3] = { (uint64_t)(uintptr_t)s, (uint64_t)(uintptr_t)t,
 		(uint64_t)start };
 	uint32_t ret = 99;
+	char ss[48], ts[48];
 
+	show(s, ss);
+	show(t, ts);
 	memcpy(em_args, args, sizeof(args));
 	emulate(d, n, cur_str, cur_strsize, want);
 	ngot = 0;
 	ck_assert_int_eq(dbpf_set__test_run(set, idx, args, 3, &ret), 0);
 	ck_assert_int_ge(dbpf_set__poll(set, 0, collect, NULL), 0);
 	if (want[0].faulted) {
-		ck_assert_msg(ngot == 1 && got[0].faulted, "%s(%p, %p, %lld): "
-		    "the emulator faults, BPF does not", what, s, t, (long long)start);
+		ck_assert_msg(ngot == 1 && got[0].faulted, "%s(%s, %s, %lld): "
+		    "the emulator faults, BPF does not", what, ss, ts, (long long)start);
 		ck_assert_msg(got[0].fault == want[0].fault && got[0].pc4 == want[0].pc4 &&
 		    got[0].addr == want[0].addr, "%s: emulator fault %llu at %llu addr "
 		    "%#llx, BPF fault %llu at %llu addr %#llx", what,
@@ -259,17 +271,17 @@ static void both(int idx, struct dif_difo *d, uint32_t n, const char *what,
 		    (unsigned long long)got[0].pc4, (unsigned long long)got[0].addr);
 		return;
 	}
-	ck_assert_msg(ngot == (int)n && !got[0].faulted, "%s(\"%s\", \"%s\", %lld): "
-	    "%d records, fault %d", what, s, t, (long long)start, ngot, got[0].faulted);
+	ck_assert_msg(ngot == (int)n && !got[0].faulted, "%s(%s, %s, %lld): "
+	    "%d records, fault %d", what, ss, ts, (long long)start, ngot, got[0].faulted);
 	for (uint32_t i = 0; i < n; i++) {
 		if (cur_str)
 			ck_assert_msg(strcmp(want[i].str, got[i].str) == 0,
-			    "%s(\"%s\", \"%s\", %lld) step %u: emulator \"%s\", BPF \"%s\"",
-			    what, s, t, (long long)start, i, want[i].str, got[i].str);
+			    "%s(%s, %s, %lld) step %u: emulator \"%s\", BPF \"%s\"",
+			    what, ss, ts, (long long)start, i, want[i].str, got[i].str);
 		else
 			ck_assert_msg(want[i].val == got[i].val,
-			    "%s(\"%s\", \"%s\", %lld): emulator %lld, BPF %lld", what, s,
-			    t, (long long)start, (long long)want[i].val,
+			    "%s(%s, %s, %lld): emulator %lld, BPF %lld", what, ss,
+			    ts, (long long)start, (long long)want[i].val,
 			    (long long)got[i].val);
 	}
 }
@@ -405,6 +417,21 @@ static const dif_instr_t p_substr[] = {
 };
 static const dif_instr_t p_toupper[] = PATH(DIF_SUBR_TOUPPER);
 static const dif_instr_t p_strjoin[] = SEARCH2(DIF_SUBR_STRJOIN);
+
+/* lltostr(arg2, arg1) */
+static const dif_instr_t p_lltostr[] = {
+	LDGS(DIF_VAR_ARG2, 1), LDGS(DIF_VAR_ARG1, 2), FLUSH, PUSHV(1), PUSHV(2),
+	SUBR(DIF_SUBR_LLTOSTR, 3), RET(3)
+};
+
+/* strtoll(s), strtoll(s, arg2) */
+static const dif_instr_t p_strtoll1[] = {
+	CINSTR(0, 1), FLUSH, PUSHS(1), SUBR(DIF_SUBR_STRTOLL, 3), RET(3)
+};
+static const dif_instr_t p_strtoll2[] = {
+	CINSTR(0, 1), LDGS(DIF_VAR_ARG2, 5), FLUSH, PUSHS(1), PUSHV(5),
+	SUBR(DIF_SUBR_STRTOLL, 3), RET(3)
+};
 
 static void run_search(const dif_instr_t *p, uint32_t len, const char *what, bool with_start)
 {
@@ -546,6 +573,51 @@ START_TEST(inet6_matches_engine)
 }
 END_TEST
 
+/* ASSERTION: lltostr gives the engine's text (sign in base 10, 0 and 0x prefixes, cut at strsize) and its ILLOP for a bad base. */
+START_TEST(lltostr_matches_engine)
+{
+	static const int64_t vals[] = { 0, 1, -1, 7, 8, 255, -1234, 0x1234,
+		INT64_MAX, INT64_MIN, 1000000007 };
+	static const uint64_t bases[] = { 10, 2, 8, 16, 36, 3, 1, 37, 0 };
+	static const uint32_t sizes[] = { 64, 8 };
+	struct dif_difo d = difo(p_lltostr, LEN(p_lltostr));
+	int idx;
+
+	for (uint32_t z = 0; z < LEN(sizes); z++) {
+		open_set(sizes[z]);
+		idx = load(&d, 1, true);
+		for (uint32_t i = 0; i < LEN(vals); i++)
+			for (uint32_t b = 0; b < LEN(bases); b++)
+				both(idx, &d, 1, "lltostr", "", (const char *)(uintptr_t)bases[b],
+				    vals[i]);
+		dbpf_set__free(set);
+		set = NULL;
+	}
+}
+END_TEST
+
+/* ASSERTION: strtoll gives the engine's value (blanks, sign, 0x, junk, overflow wrap) in every base, and its ILLOP for a bad base. */
+START_TEST(strtoll_matches_engine)
+{
+	static const char *in[] = { "123", "  -42", "\t+7", "0x1f", "0X1F", "1f", "zz",
+		"-", "", "  ", "9223372036854775807", "99999999999999999999", "12abc",
+		"+-3", "0x", "-0x10", "777", "  0x  ", "1010", "Zz9", " \t -8", "0x0x1" };
+	static const int64_t bases[] = { 10, 16, 8, 2, 36, 1, 37 };
+	struct dif_difo d1 = difo(p_strtoll1, LEN(p_strtoll1));
+	struct dif_difo d2 = difo(p_strtoll2, LEN(p_strtoll2));
+	int i1, i2;
+
+	open_set(64);
+	i1 = load(&d1, 1, false);
+	i2 = load(&d2, 1, false);
+	for (uint32_t i = 0; i < LEN(in); i++) {
+		both(i1, &d1, 1, "strtoll", in[i], "", 0);
+		for (uint32_t b = 0; b < LEN(bases); b++)
+			both(i2, &d2, 1, "strtoll", in[i], "", bases[b]);
+	}
+}
+END_TEST
+
 /* ASSERTION: a bad string address faults BADADDR at the call's DIF pc with the emulator's address, in every new subroutine. */
 START_TEST(bad_addresses_fault_like_engine)
 {
@@ -599,9 +671,9 @@ START_TEST(verifier_accepts_large_strsize)
 		struct dif_difo dn = difo(p_dirname, LEN(p_dirname));
 		struct dif_difo nt = difo(p_ntoa, LEN(p_ntoa));
 		struct dif_difo n6 = difo(p_ntop, LEN(p_ntop));
-		struct dif_difo o[4] = { difo(p_strrchr, LEN(p_strrchr)),
+		struct dif_difo o[5] = { difo(p_strrchr, LEN(p_strrchr)),
 			difo(p_substr, LEN(p_substr)), difo(p_toupper, LEN(p_toupper)),
-			difo(p_strjoin, LEN(p_strjoin)) };
+			difo(p_strjoin, LEN(p_strjoin)), difo(p_strtoll2, LEN(p_strtoll2)) };
 		int idx;
 
 		s.dtdo_inttab = minus1;
@@ -630,6 +702,8 @@ START_TEST(verifier_accepts_large_strsize)
 		both(idx, &nt, 1, "inet_ntoa", "\x01\x02\x03\x04", "", 0);
 		idx = load(&n6, 1, true);
 		both(idx, &n6, 1, "inet_ntop", (const char *)v6[4], (const char *)10, 0);
+		idx = load(&o[4], 1, false);
+		both(idx, &o[4], 1, "strtoll", "   -0x7fffffff", "", 16);
 		idx = load(&o[0], 1, false);
 		both(idx, &o[0], 1, "strrchr", longs, "", '/');
 		idx = load(&o[1], 1, true);
@@ -662,6 +736,8 @@ int main(void)
 	T(strtok_matches_engine);
 	T(inet_ntoa_matches_engine);
 	T(inet6_matches_engine);
+	T(lltostr_matches_engine);
+	T(strtoll_matches_engine);
 	T(bad_addresses_fault_like_engine);
 	T(kfunc_lookup);
 	T(verifier_accepts_large_strsize);
