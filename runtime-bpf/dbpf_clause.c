@@ -2079,7 +2079,7 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 1)
 			break;
 		return subr_alloca(x, c, in);
-	case DIF_SUBR_BCOPY:
+	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO:
 		if (c->ttop < 3)
 			break;
 		return subr_bcopy(x, c, in);
@@ -2388,54 +2388,73 @@ static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 
 /*
  * alloca(n): a MAX_COPYIN-byte area of the clause's scratch; n beyond it
- * faults NOSCRATCH.  Like the kernel's, the memory is not cleared.
- *   r1 = T[0]; jle r1, MAX, +5; fault NOSCRATCH(T[0]); %rd = SBASE + A
+ * faults NOSCRATCH.  Its first n bytes (rounded up to 8) are cleared, as
+ * the engine's scratch is:
+ *   r1 = T[0]; jle r1, MAX, +5; fault NOSCRATCH(T[0])
+ *   r1 = 0; loop: jge r1, T[0], done; jge r1, MAX, done
+ *         *(u64 *)(r8 + A + r1) = 0; r1 += 8; ja loop
+ *   done: %rd = SBASE + A
  */
 static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
-	uint32_t a = 0;
+	uint32_t a = 0, done = dbpf_label_new(x);
+	size_t loop;
 	int rc;
 
 	if ((rc = sized_area(x, c, R1, SLOT_TUP(0), &a)) != 0)
 		return rc;
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	emit(x, LDX64(R2, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JX(BPF_JGE, R1, R2), done);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)MAX_COPYIN), done);
+	scratch_ptr(x, R3, a);
+	emit(x, ALU_X(BPF_ADD, R3, R1));
+	emit(x, ST64(R3, 0, 0));
+	emit(x, ALU_K(BPF_ADD, R1, 8));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
 	scratch_addr(x, a);
 	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
 }
 
 /*
- * bcopy(src, dst, n): dst must be scratch; n up to MAX_COPYIN (the scratch
- * value has that much slack after its end, so offset and size need no
- * correlation for the verifier):
+ * bcopy(src, dst, n) and copyinto(src, n, dst): dst must be scratch; n up
+ * to MAX_COPYIN (the scratch value has that much slack after its end, so
+ * offset and size need no correlation for the verifier); bcopy reads
+ * kernel memory, copyinto user memory:
  *   r5 = n; jgt r5, MAX, toobig; scratch_offset(dst, 0) -> bad
- *   r1 += r8; r2 = n; r3 = src; call probe_read_kernel; jeq r0, 0, out
+ *   r1 += r8; r2 = n; r3 = src; call probe_read_{kernel,user}; jeq r0, 0, out
  *   fault BADADDR(src); bad: fault BADADDR(dst); toobig: fault NOSCRATCH(n)
  */
 static int subr_bcopy(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
+	bool user = DIF_INSTR_SUBR(in) == DIF_SUBR_COPYINTO;
+	int16_t nslot = SLOT_TUP(user ? 1 : 2), dslot = SLOT_TUP(user ? 2 : 1);
 	uint32_t bad = dbpf_label_new(x), big = dbpf_label_new(x);
 	uint32_t out = dbpf_label_new(x);
 	int rc;
 
 	c->slack = true;
-	emit(x, LDX64(R5, FP, SLOT_TUP(2)));
+	emit(x, LDX64(R5, FP, nslot));
 	dbpf_jump(x, JK(BPF_JGT, R5, (int32_t)MAX_COPYIN), big);
 	/* scratch_offset reads the address from a DIF register: use fp[B] */
-	emit(x, LDX64(R1, FP, SLOT_TUP(1)));
+	emit(x, LDX64(R1, FP, dslot));
 	emit(x, STX64(FP, R1, SLOT_B));
 	if ((rc = scratch_offset_slot(x, c, SLOT_B, 0, bad)) != 0)
 		return rc;
 	emit(x, ALU_X(BPF_ADD, R1, R8));
-	emit(x, LDX64(R2, FP, SLOT_TUP(2)));
+	emit(x, LDX64(R2, FP, nslot));
 	dbpf_jump(x, JK(BPF_JGT, R2, (int32_t)MAX_COPYIN), big);
 	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
-	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	emit(x, CALL(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
 	dbpf_label_bind(x, bad);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_B);
 	dbpf_label_bind(x, big);
-	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(2));
+	fault_slot(x, DIF_FAULT_NOSCRATCH, nslot);
 	dbpf_label_bind(x, out);
 	emit(x, ALU_K(BPF_MOV, R0, 0));
 	dbpf_put(x, DIF_INSTR_RD(in));

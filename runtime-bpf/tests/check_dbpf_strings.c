@@ -433,6 +433,14 @@ static const dif_instr_t p_strtoll2[] = {
 	SUBR(DIF_SUBR_STRTOLL, 3), RET(3)
 };
 
+/* r2 = alloca(16); copyinto(arg0, arg1, r2); ret *(u64 *)r2 */
+static const uint64_t sixteen_eight[] = { 16, 8 };
+static const dif_instr_t p_copyinto[] = {
+	SETX(0, 1), FLUSH, PUSHV(1), SUBR(DIF_SUBR_ALLOCA, 2),
+	LDGS(DIF_VAR_ARG0, 3), LDGS(DIF_VAR_ARG1, 4), FLUSH, PUSHV(3), PUSHV(4), PUSHV(2),
+	SUBR(DIF_SUBR_COPYINTO, 5), DIF_INSTR_FMT(DIF_OP_LDX, 2, 0, 6), RET(6)
+};
+
 static void run_search(const dif_instr_t *p, uint32_t len, const char *what, bool with_start)
 {
 	struct dif_difo d = difo(p, len);
@@ -618,6 +626,27 @@ START_TEST(strtoll_matches_engine)
 }
 END_TEST
 
+/* ASSERTION: copyinto copies user bytes into alloca() memory as the engine does, and faults on a bad source. */
+START_TEST(copyinto_matches_engine)
+{
+	static const uint64_t word = 0x1122334455667788ull;
+	static const uint64_t sizes[] = { 8, 4, 1, 0 };
+	struct dif_difo d = difo(p_copyinto, LEN(p_copyinto));
+	int idx;
+
+	d.dtdo_inttab = sixteen_eight;
+	d.dtdo_intlen = 2;
+	open_set(64);
+	idx = load(&d, 1, false);
+	for (uint32_t i = 0; i < LEN(sizes); i++)
+		both(idx, &d, 1, "copyinto", (const char *)&word,
+		    (const char *)(uintptr_t)sizes[i], 0);
+	ck_assert_int_eq(got[0].val, 0);	/* size 0: nothing copied */
+	both(idx, &d, 1, "copyinto", (const char *)0x10, (const char *)8, 0);
+	ck_assert(got[0].faulted);
+}
+END_TEST
+
 /* ASSERTION: a bad string address faults BADADDR at the call's DIF pc with the emulator's address, in every new subroutine. */
 START_TEST(bad_addresses_fault_like_engine)
 {
@@ -738,6 +767,7 @@ int main(void)
 	T(inet6_matches_engine);
 	T(lltostr_matches_engine);
 	T(strtoll_matches_engine);
+	T(copyinto_matches_engine);
 	T(bad_addresses_fault_like_engine);
 	T(kfunc_lookup);
 	T(verifier_accepts_large_strsize);
