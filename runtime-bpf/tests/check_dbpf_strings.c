@@ -134,6 +134,7 @@ static void emulate(const struct dif_difo *d, uint32_t n, bool str, uint32_t str
 /* ---- The kernel's side ----------------------------------------------------- */
 
 static struct dbpf_set *set;
+static bool raw_args;	/* the arguments are bytes, not strings */
 static char err[512];
 static struct out got[8];
 static int ngot;
@@ -186,6 +187,7 @@ static void open_set(uint32_t strsize)
 
 static void setup(void)
 {
+	raw_args = false;
 	prctl(PR_SET_NAME, "dbpf-strings", 0, 0, 0);
 }
 
@@ -234,11 +236,11 @@ static int load(struct dif_difo *d, uint32_t n, bool str)
 	return idx;
 }
 
-/* An argument for a message: a short quoted string, or a small number. */
+/* An argument for a message: a short quoted string, or a number. */
 static void show(const char *p, char *buf)
 {
-	if ((uintptr_t)p < 4096)
-		snprintf(buf, 48, "%lu", (unsigned long)(uintptr_t)p);
+	if ((uintptr_t)p < 4096 || raw_args)
+		snprintf(buf, 48, "%#lx", (unsigned long)(uintptr_t)p);
 	else
 		snprintf(buf, 48, "\"%.40s\"", p);
 }
@@ -535,6 +537,7 @@ START_TEST(inet_ntoa_matches_engine)
 	struct dif_difo d = difo(p_ntoa, LEN(p_ntoa));
 	int idx;
 
+	raw_args = true;
 	d.dtdo_inttab = four;
 	d.dtdo_intlen = 1;
 	for (uint32_t z = 0; z < 2; z++) {
@@ -557,6 +560,7 @@ START_TEST(inet6_matches_engine)
 	struct dif_difo p = difo(p_ntop, LEN(p_ntop));
 	int ia, ip;
 
+	raw_args = true;
 	a.dtdo_inttab = p.dtdo_inttab = sixteen;
 	a.dtdo_intlen = p.dtdo_intlen = 1;
 	for (uint32_t z = 0; z < LEN(sizes); z++) {
@@ -634,6 +638,7 @@ START_TEST(copyinto_matches_engine)
 	struct dif_difo d = difo(p_copyinto, LEN(p_copyinto));
 	int idx;
 
+	raw_args = true;
 	d.dtdo_inttab = sixteen_eight;
 	d.dtdo_intlen = 2;
 	open_set(64);
