@@ -180,7 +180,7 @@ static int clause(long n, bool tp)
 struct strprog {
 	const char	*name;
 	unsigned	subr;
-	int		nargs;		/* 1: s; 2: s, "bench"; 3: + 2 */
+	int		nargs;		/* 1: s; 2: s, "bench"; 3: + 2; 4: s, 10, 10 */
 	bool		str;		/* the result is a string */
 	bool		af;		/* inet_ntop: AF_INET6 first */
 };
@@ -198,6 +198,7 @@ static const struct strprog strprogs[] = {
 	{ "strrchr", DIF_SUBR_STRRCHR, 0, false, false },
 	{ "substr", DIF_SUBR_SUBSTR, 0, true, false },
 	{ "strtoll", DIF_SUBR_STRTOLL, 0, false, false },
+	{ "memstr", DIF_SUBR_MEMSTR, 4, true, false },
 };
 
 static size_t strprog_text(const struct strprog *sp, dif_instr_t *b)
@@ -217,6 +218,11 @@ static size_t strprog_text(const struct strprog *sp, dif_instr_t *b)
 		b[n++] = PUSHS(2);
 	if (sp->nargs == 3)
 		b[n++] = PUSHV(4);
+	if (sp->nargs == 4) {	/* memstr(s, 10, 10) */
+		b[n++] = DIF_INSTR_IMM16(DIF_OP_SETX, 0, 5);
+		b[n++] = PUSHV(5);
+		b[n++] = PUSHV(5);
+	}
 	b[n++] = CALLS(sp->subr, 3);
 	b[n++] = INS(RET, 0, 0, 3);
 	return n;

@@ -1677,6 +1677,59 @@ static int subr_path(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool dir)
 }
 
 /*
+ * memstr(addr, sep, len) (dvm_subr.c s_memstr): the first min(len,
+ * strsize) bytes at addr as a string, each NUL replaced by sep:
+ *   n = min(len, strsize); pass = n; S[n] = 0
+ *   [n != 0: probe_read_kernel(r8 + S, n, addr) or fault BADADDR(addr)]
+ *   i = 0; loop: jge i, pass, done; S[i] == 0: S[i] = sep; i++
+ * n is read back from scratch at every test, so the comparison never
+ * narrows a value the code after the loop uses.  A read that fails part
+ * way faults with addr, where the engine names the first bad byte.
+ */
+static int subr_memstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, ok = dbpf_label_new(x), done = dbpf_label_new(x);
+	uint32_t keep = dbpf_label_new(x);
+	size_t loop;
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	emit(x, LDX64(R2, FP, SLOT_TUP(2)));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R2, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)c->strsize));
+	emit(x, STX64(R8, R2, (int16_t)c->lay.pass));
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_ADD, R1, R2));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R2, 0), ok);
+	scratch_ptr(x, R1, s);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	dbpf_label_bind(x, ok);
+	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	emit(x, LDX64(R2, R8, (int16_t)c->lay.pass));
+	dbpf_jump(x, JX(BPF_JGE, R1, R2), done);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)c->strsize), done);
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JNE, R3, 0), keep);
+	emit(x, STXSZ(BPF_B, R2, R4, 0));
+	dbpf_label_bind(x, keep);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
  * strtok(s, delims) (dvm_subr.c s_strtok): s == 0 goes on from
  * fp[STRTOK], the position the previous call of this firing left (zeroed
  * by the prologue).  The kernel's bpf_strspn / bpf_strcspn do the two
@@ -2099,6 +2152,10 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 1)
 			break;
 		return subr_strtoll(x, c, in);
+	case DIF_SUBR_MEMSTR:
+		if (c->ttop < 3)
+			break;
+		return subr_memstr(x, c, in);
 	case DIF_SUBR_INET_NTOA: case DIF_SUBR_INET_NTOA6:
 		if (c->ttop < 1)
 			break;

@@ -443,6 +443,13 @@ static const dif_instr_t p_copyinto[] = {
 	SUBR(DIF_SUBR_COPYINTO, 5), DIF_INSTR_FMT(DIF_OP_LDX, 2, 0, 6), RET(6)
 };
 
+/* memstr(copyin(arg0, 16), arg1, arg2) */
+static const dif_instr_t p_memstr[] = {
+	LDGS(DIF_VAR_ARG0, 1), SETX(0, 2), FLUSH, PUSHV(1), PUSHV(2),
+	SUBR(DIF_SUBR_COPYIN, 3), LDGS(DIF_VAR_ARG1, 4), LDGS(DIF_VAR_ARG2, 5), FLUSH,
+	PUSHV(3), PUSHV(4), PUSHV(5), SUBR(DIF_SUBR_MEMSTR, 6), RET(6)
+};
+
 static void run_search(const dif_instr_t *p, uint32_t len, const char *what, bool with_start)
 {
 	struct dif_difo d = difo(p, len);
@@ -652,6 +659,32 @@ START_TEST(copyinto_matches_engine)
 }
 END_TEST
 
+/* ASSERTION: memstr gives the engine's string (NULs as the separator, cut at len and at strsize). */
+START_TEST(memstr_matches_engine)
+{
+	static const char buf[16] = "ab\0cd\0\0e\0fghijkl";
+	static const int64_t lens[] = { 0, 1, 3, 8, 9, 16 };
+	static const uint32_t sizes[] = { 64, 6 };
+	struct dif_difo d = difo(p_memstr, LEN(p_memstr));
+	int idx;
+
+	raw_args = true;
+	d.dtdo_inttab = sixteen;
+	d.dtdo_intlen = 1;
+	for (uint32_t z = 0; z < LEN(sizes); z++) {
+		open_set(sizes[z]);
+		idx = load(&d, 1, true);
+		for (uint32_t i = 0; i < LEN(lens); i++) {
+			both(idx, &d, 1, "memstr", buf, (const char *)',', lens[i]);
+			if (z == 0 && lens[i] == 9)
+				ck_assert_str_eq(got[0].str, "ab,cd,,e,");
+		}
+		dbpf_set__free(set);
+		set = NULL;
+	}
+}
+END_TEST
+
 /* ASSERTION: a bad string address faults BADADDR at the call's DIF pc with the emulator's address, in every new subroutine. */
 START_TEST(bad_addresses_fault_like_engine)
 {
@@ -705,6 +738,7 @@ START_TEST(verifier_accepts_large_strsize)
 		struct dif_difo dn = difo(p_dirname, LEN(p_dirname));
 		struct dif_difo nt = difo(p_ntoa, LEN(p_ntoa));
 		struct dif_difo n6 = difo(p_ntop, LEN(p_ntop));
+		struct dif_difo ms = difo(p_memstr, LEN(p_memstr));
 		struct dif_difo o[5] = { difo(p_strrchr, LEN(p_strrchr)),
 			difo(p_substr, LEN(p_substr)), difo(p_toupper, LEN(p_toupper)),
 			difo(p_strjoin, LEN(p_strjoin)), difo(p_strtoll2, LEN(p_strtoll2)) };
@@ -716,6 +750,8 @@ START_TEST(verifier_accepts_large_strsize)
 		nt.dtdo_intlen = 1;
 		n6.dtdo_inttab = sixteen;
 		n6.dtdo_intlen = 1;
+		ms.dtdo_inttab = sixteen;
+		ms.dtdo_intlen = 1;
 		open_set(sizes[z]);
 		idx = load(&s, 1, false);
 		both(idx, &s, 1, "strstr", longs, longt, 0);
@@ -736,6 +772,8 @@ START_TEST(verifier_accepts_large_strsize)
 		both(idx, &nt, 1, "inet_ntoa", "\x01\x02\x03\x04", "", 0);
 		idx = load(&n6, 1, true);
 		both(idx, &n6, 1, "inet_ntop", (const char *)v6[4], (const char *)10, 0);
+		idx = load(&ms, 1, true);
+		both(idx, &ms, 1, "memstr", "a\0b\0c\0d\0e\0f\0g\0h\0", (const char *)'-', 16);
 		idx = load(&o[4], 1, false);
 		both(idx, &o[4], 1, "strtoll", "   -0x7fffffff", "", 16);
 		idx = load(&o[0], 1, false);
@@ -773,6 +811,7 @@ int main(void)
 	T(lltostr_matches_engine);
 	T(strtoll_matches_engine);
 	T(copyinto_matches_engine);
+	T(memstr_matches_engine);
 	T(bad_addresses_fault_like_engine);
 	T(kfunc_lookup);
 	T(verifier_accepts_large_strsize);
