@@ -83,6 +83,7 @@ struct layout {
 	uint32_t	err;		/* ERROR record: 16 + 40 bytes */
 	uint32_t	rec;		/* record: 16 + max datasize + 8 */
 	uint32_t	tmpa, tmpb;	/* two strsize + 8 temporaries */
+	uint32_t	pass;		/* 8 bytes a loop's result goes through */
 	uint32_t	key;		/* aggregation / assoc key */
 	uint32_t	inits;		/* aggregation initial values */
 	uint32_t	strs;		/* string buffers (grow per clause) */
@@ -107,10 +108,13 @@ struct cx {
 	uint32_t		difo_strbase;	/* the current DIFO's strtab offset */
 	uint32_t		probe_str[4];	/* probeprov..probename offsets */
 	uint32_t		digits;		/* DIGITS in the read-only area */
+	uint32_t		v6runs;		/* inet6's zero-run table, 0: none */
+	uint32_t		digval;		/* strtoll's byte classes, 0: none */
 	uint32_t		locals[DBPF_NLOCALS];
 	uint32_t		nlocals;
 	int			ttop;		/* tuple depth at this pc */
 	bool			needs_sbase;	/* some string address is computed */
+	bool			uses_strtok;	/* fp[STRTOK] is read: zero it first */
 	bool			speculative;	/* this clause has a SPECULATE step */
 	struct limfix {
 		size_t		at;		/* a jgt whose imm is limit - width */
@@ -540,6 +544,38 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 		emit(x, CALL(BPF_FUNC_probe_read_kernel));
 		emit(x, LDXSZ(BPF_W, R0, FP, SLOT_TMP));
 		return 1;
+	case DIF_VAR_VTIMESTAMP:
+		/* The thread's CPU time (task->se.sum_exec_runtime) is brought
+		 * up to date only at scheduler events; in a probe it lags by up
+		 * to a tick, and no helper reads the current value. */
+		return fail(x, "pc %lld: vtimestamp is not available in BPF: the "
+		    "kernel updates a thread's CPU time only at scheduler events, "
+		    "and no BPF helper reads its current value", (long long)x->curpc);
+	case DIF_VAR_CALLER:
+		/* A probe's caller is a fixed number of frames up only for a
+		 * given kernel and attach type (trampolines, tracepoint stubs). */
+		return fail(x, "pc %lld: caller is not available in BPF: which frame "
+		    "of the kernel stack is the probed function's caller depends on "
+		    "the kernel and the attach type; use stack()", (long long)x->curpc);
+	case DIF_VAR_UCALLER:
+		/*
+		 * The second pc of the user stack, as ustack() records it (the
+		 * engine's rule: frame 1, or 0 without one):
+		 *   r1 = ctx; r2 = r8 + S; r3 = 16; r4 = USER_STACK; call get_stack
+		 *   r1 = r0; r0 = 0; jslt r1, 16, +1; r0 = *(u64 *)(r8 + S + 8)
+		 */
+		if ((rc = new_area(x, c, 16, &off)) != 0)
+			return rc;
+		emit(x, ALU_X(BPF_MOV, R1, R9));
+		scratch_ptr(x, R2, off);
+		emit(x, ALU_K(BPF_MOV, R3, 16));
+		emit(x, ALU_K(BPF_MOV, R4, BPF_F_USER_STACK));
+		emit(x, CALL(BPF_FUNC_get_stack));
+		emit(x, ALU_X(BPF_MOV, R1, R0));
+		emit(x, ALU_K(BPF_MOV, R0, 0));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JSLT | BPF_K, R1, 0, 1, 16));
+		emit(x, LDX64(R0, R8, (int16_t)(off + 8)));
+		return 1;
 	default:
 		if (var >= DIF_VAR_ARG0 && var <= DIF_VAR_ARG9) {
 			rc = load_arg(x, c, var - DIF_VAR_ARG0);
@@ -678,7 +714,12 @@ static int local_var(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool store
 
 /* ---- Tuple stack and strings ------------------------------------------------ */
 
-/*   fp[TUP(t)] = %rs; fp[TUPSZ(t)] = %r2 (pushtr) or 0 (pushtv) */
+/*
+ *   fp[TUP(t)] = %rs; fp[TUPSZ(t)] = %r2 (pushtr) or 0 (pushtv)
+ * A string pushtr reads the string's first byte, as the emulator (which
+ * measures the string there) does, so a bad address faults at the push:
+ *   probe_read_kernel(fp + TMP, 1, %rs) or fault BADADDR(%rs)
+ */
 static int push(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool byref)
 {
 	int t = c->ttop;
@@ -687,6 +728,17 @@ static int push(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool byref)
 		return fail(x, "pc %lld: tuple stack overflow", (long long)x->curpc);
 	dbpf_get(x, R0, DIF_INSTR_RS(in));
 	emit(x, STX64(FP, R0, SLOT_TUP(t)));
+	if (byref && DIF_INSTR_TYPE(in) == DIF_TYPE_STRING) {
+		uint32_t ok = dbpf_label_new(x);
+
+		dbpf_fp_addr(x, R1, SLOT_TMP);
+		emit(x, ALU_K(BPF_MOV, R2, 1));
+		emit(x, ALU_X(BPF_MOV, R3, R0));
+		emit(x, CALL(BPF_FUNC_probe_read_kernel));
+		dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+		fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(t));
+		dbpf_label_bind(x, ok);
+	}
 	if (byref)
 		dbpf_get(x, R0, DIF_INSTR_R2(in));
 	else
@@ -823,27 +875,34 @@ static int subr_strlen(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 }
 
 /*
- * The string at T[0] into tmpa and its length into r0 (0 for a zero
- * address):  copy_string(T0, tmpa); r0 = probe_read_kernel_str again - 1
- * is avoided: the length is counted by a bounded loop over tmpa.
- *   r0 = 0; loop: r2 = tmpa[r0]; jeq r2, 0, out; r0 += 1; jlt r0, strsize, loop
+ * The string at the address in fp[slot] into r8 + off, and its length in
+ * r0 (0 for a zero address).  The length comes from the helper's return
+ * value, so the verifier sees one range [0, strsize] instead of one
+ * constant per loop exit; loops indexed by it then converge in a few
+ * iterations of verification:
+ *   r0 = 0; *(u8 *)(r8 + off) = 0; r3 = fp[slot]; jeq r3, 0, out
+ *   r1 = r8 + off; r2 = strsize + 1; call probe_read_kernel_str
+ *   jsgt r0, 0, ok; fault BADADDR(fp[slot]); ok: r0 -= 1
+ *   out: jle r0, strsize, +1; r0 = strsize
  */
-static void strlen_tmpa(struct dbpf_xl *x, struct cx *c, int16_t slot)
+static void copy_len(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t off)
 {
-	uint32_t out = dbpf_label_new(x);
-	size_t loop;
+	uint32_t ok = dbpf_label_new(x), out = dbpf_label_new(x);
 
-	copy_string(x, c, slot, c->lay.tmpa);
 	emit(x, ALU_K(BPF_MOV, R0, 0));
-	loop = x->n;
-	scratch_ptr(x, R2, c->lay.tmpa);
-	emit(x, ALU_X(BPF_ADD, R2, R0));
-	emit(x, LDXSZ(BPF_B, R2, R2, 0));
-	dbpf_jump(x, JK(BPF_JEQ, R2, 0), out);
-	emit(x, ALU_K(BPF_ADD, R0, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R0, 0,
-	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)c->strsize));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)off, 0));
+	emit(x, LDX64(R3, FP, slot));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), out);
+	scratch_ptr(x, R1, off);
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)(c->strsize + 1)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel_str));
+	dbpf_jump(x, JK(BPF_JSGT, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	emit(x, ALU_K(BPF_SUB, R0, 1));
 	dbpf_label_bind(x, out);
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R0, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R0, (int32_t)c->strsize));
 }
 
 /*
@@ -890,19 +949,19 @@ static int subr_case(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool upper
  *   strchr:  tmpa = s; r1 = 0
  *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r3, 0, none
  *                  r1 += 1; jlt r1, strsize + 1, loop; ja none
- *   strrchr: r1 = strlen(s) (tmpa = s)
+ *   strrchr: r1 = strlen(s) (tmpa = s, copy_len)
  *            loop: r3 = tmpa[r1]; jeq r3, c, hit; jeq r1, 0, none
  *                  r1 -= 1; ja loop (r1 only decreases from <= strsize)
- *   hit: r0 = s + r1      none: r0 = 0
+ *   hit: pass = r1; found: r0 = s + pass      none: r0 = 0
  */
 static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool last)
 {
 	uint32_t hit = dbpf_label_new(x), none = dbpf_label_new(x);
-	uint32_t out = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x), found = dbpf_label_new(x);
 	size_t loop;
 
 	if (last) {
-		strlen_tmpa(x, c, SLOT_TUP(0));
+		copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
 		emit(x, ALU_X(BPF_MOV, R1, R0));
 	} else {
 		copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
@@ -928,6 +987,10 @@ static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool las
 		dbpf_jump(x, JA(), none);
 	}
 	dbpf_label_bind(x, hit);
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), found);	/* see slash_loop: one state after the loop */
+	dbpf_label_bind(x, found);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
 	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
 	emit(x, ALU_X(BPF_ADD, R0, R1));
 	return result_or_zero(x, in, none, out);
@@ -952,7 +1015,7 @@ static int subr_substr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 
 	if ((rc = new_string(x, c, &s)) != 0)
 		return rc;
-	strlen_tmpa(x, c, SLOT_TUP(0));
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
 	emit(x, ALU_X(BPF_MOV, R6, R0));
 	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
 	if (c->ttop > 2)
@@ -1048,17 +1111,169 @@ static int subr_strjoin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	return 1;
 }
 
+#define BLANK	100	/* digval[' '] and digval['\t'] */
+
 /*
- * lltostr(v [, base]): digits written backwards into a 72-byte area
- *   base outside 2..36 faults ILLOP; negative only in base 10
+ * strtoll's byte classes: a digit's value in any base up to 36 (letters
+ * in either case), BLANK for ' ' and '\t', 99 for anything else.  A
+ * table keeps the loops free of branches on the byte, so each loop has a
+ * single path for the verifier to follow.
+ */
+static int digval_table(struct dbpf_xl *x, struct cx *c)
+{
+	uint8_t t[256];
+
+	if (c->digval != 0)
+		return 0;
+	for (int b = 0; b < 256; b++)
+		t[b] = b >= '0' && b <= '9' ? (uint8_t)(b - '0') :
+		    b >= 'a' && b <= 'z' ? (uint8_t)(b - 'a' + 10) :
+		    b >= 'A' && b <= 'Z' ? (uint8_t)(b - 'A' + 10) :
+		    b == ' ' || b == '\t' ? BLANK : 99;
+	if (c->strtab_used + sizeof(t) > c->lay.err - c->lay.strtab)
+		return fail(x, "internal error: read-only string area is full");
+	c->digval = c->lay.strtab + c->strtab_used;
+	memcpy(c->image + c->digval, t, sizeof(t));
+	c->strtab_used += sizeof(t);
+	return 0;
+}
+
+/*   r3 = digval[tmpa[r1]]  (r1 within [0, strsize]) */
+static void digval_at(struct dbpf_xl *x, struct cx *c)
+{
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	emit(x, ALU_X(BPF_ADD, R3, R8));
+	emit(x, ALU_K(BPF_ADD, R3, (int32_t)c->digval));
+	emit(x, LDXSZ(BPF_B, R3, R3, 0));
+}
+
+/*
+ * strtoll(s [, base]) (dvm_subr.c s_strtoll): base outside 2..36 faults
+ * ILLOP with the subroutine's id; then, with tmpa = s (its NUL ends
+ * every scan, so no loop compares against the length: such a comparison
+ * would narrow the length differently on every path):
+ *   i = 0; while digval[tmpa[i]] == BLANK: i++         (i leaves through pass)
+ *   tmpa[i] is '-' or '+': fp[A] = (it is '-'); i++
+ *   base 16, tmpa[i] == '0', tmpa[i + 1] is 'x' or 'X': i += 2
+ *   r7 = 0; loop: d = digval[tmpa[i]] (99 at the NUL)
+ *           d >= base: stop; r7 = r7 * base + d; i++
+ *   %rd = fp[A] ? -r7 : r7
+ */
+static int subr_strtoll(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t bad = dbpf_label_new(x), ok = dbpf_label_new(x);
+	uint32_t ex = dbpf_label_new(x);
+	uint32_t out1 = dbpf_label_new(x), nosign = dbpf_label_new(x);
+	uint32_t nohex = dbpf_label_new(x), done = dbpf_label_new(x);
+	uint32_t pos = dbpf_label_new(x);
+	uint8_t R7 = BPF_REG_7;
+	size_t loop;
+	int rc;
+
+	if ((rc = digval_table(x, c)) != 0)
+		return rc;
+
+	emit(x, ALU_K(BPF_MOV, R2, 10));
+	if (c->ttop > 1)
+		emit(x, LDX64(R2, FP, SLOT_TUP(1)));
+	emit(x, STX64(FP, R2, SLOT_B));
+	dbpf_jump(x, JK(BPF_JLT, R2, 2), bad);
+	dbpf_jump(x, JK(BPF_JGT, R2, 36), bad);
+	dbpf_jump(x, JA(), ok);
+	dbpf_label_bind(x, bad);
+	emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_STRTOLL));
+	dbpf_fault(x, DIF_FAULT_ILLOP, R3);
+	dbpf_label_bind(x, ok);
+	copy_string(x, c, SLOT_TUP(0), c->lay.tmpa);
+	emit(x, ST64(FP, SLOT_A, 0));
+	/* leading blanks */
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)c->strsize), ex);
+	digval_at(x, c);
+	dbpf_jump(x, JK(BPF_JNE, R3, BLANK), ex);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, ex);
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), out1);	/* see slash_loop */
+	dbpf_label_bind(x, out1);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R1, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R1, (int32_t)c->strsize));
+	/* sign (at the NUL, tmpa[i] is neither) */
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R3, '+'), pos);
+	dbpf_jump(x, JK(BPF_JNE, R3, '-'), nosign);
+	emit(x, ST64(FP, SLOT_A, 1));
+	dbpf_label_bind(x, pos);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	dbpf_label_bind(x, nosign);
+	/* 0x for base 16 */
+	emit(x, LDX64(R2, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JNE, R2, 16), nohex);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)c->strsize), nohex);
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JNE, R3, '0'), nohex);
+	emit(x, LDXSZ(BPF_B, R3, R2, 1));
+	emit(x, ALU_K(BPF_OR, R3, 0x20));	/* 'X' -> 'x' */
+	dbpf_jump(x, JK(BPF_JNE, R3, 'x'), nohex);
+	emit(x, ALU_K(BPF_ADD, R1, 2));
+	dbpf_label_bind(x, nohex);
+	/* digits */
+	emit(x, LDX64(R4, FP, SLOT_B));
+	emit(x, ALU_K(BPF_MOV, R7, 0));
+	loop = x->n;
+	dbpf_jump(x, JK(BPF_JGT, R1, (int32_t)c->strsize), done);
+	digval_at(x, c);
+	dbpf_jump(x, JX(BPF_JGE, R3, R4), done);
+	emit(x, ALU_X(BPF_MUL, R7, R4));
+	emit(x, ALU_X(BPF_ADD, R7, R3));
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
+	emit(x, ALU_X(BPF_MOV, R0, R7));
+	emit(x, LDX64(R3, FP, SLOT_A));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 1, 0));
+	emit(x, ALU_K(BPF_NEG, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*   A[--r4] = ch  (r4 stays within A: at most 66 characters are written) */
+static void prepend(struct dbpf_xl *x, uint32_t a, int ch)
+{
+	emit(x, ALU_K(BPF_SUB, R4, 1));
+	emit(x, ALU_X(BPF_MOV, R5, R8));
+	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+	emit(x, ALU_X(BPF_ADD, R5, R4));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R5, 0, 0, ch));
+}
+
+/*
+ * lltostr(v [, base]) with the engine's text (dvm_subr.c s_lltostr):
+ * digits written backwards into a 72-byte area A
+ *   base outside 2..36 faults ILLOP with the subroutine's id, as the
+ *   engine; negative only in base 10
  *   i = 71; A[71] = 0
  *   loop: i -= 1; d = v % base; v /= base; A[i] = DIGITS[d]; jne v, 0, loop
- *   [i -= 1; A[i] = '-']; %rd = SBASE + A + i
+ *   base 8 and v != 0: A[--i] = '0'    base 16: "0x" in front
+ *   negative: A[--i] = '-'
+ *   [i + strsize < 71: A[i + strsize] = 0, the engine's cut]
+ *   %rd = SBASE + A + i
  */
 static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
 	uint32_t a = 0, pos = dbpf_label_new(x), end = dbpf_label_new(x);
 	uint32_t bad = dbpf_label_new(x), ok = dbpf_label_new(x);
+	uint32_t not8 = dbpf_label_new(x), not16 = dbpf_label_new(x);
+	uint32_t nosign = dbpf_label_new(x);
 	size_t loop;
 	int rc;
 
@@ -1072,7 +1287,8 @@ static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	dbpf_jump(x, JK(BPF_JGT, R2, 36), bad);
 	dbpf_jump(x, JA(), ok);
 	dbpf_label_bind(x, bad);
-	fault_slot(x, DIF_FAULT_ILLOP, SLOT_B);
+	emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_LLTOSTR));
+	dbpf_fault(x, DIF_FAULT_ILLOP, R3);
 	dbpf_label_bind(x, ok);
 	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
 	emit(x, ST64(FP, SLOT_A, 0));
@@ -1099,17 +1315,32 @@ static int subr_lltostr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, STXSZ(BPF_B, R5, R3, 0));
 	dbpf_jump(x, JK(BPF_JEQ, R1, 0), end);
 	emit(x, dbpf_mk(BPF_JMP | BPF_JGT | BPF_K, R4, 0,
-	    (int16_t)((long)loop - (long)x->n - 1), 2));
+	    (int16_t)((long)loop - (long)x->n - 1), 4));
 	dbpf_label_bind(x, end);
+	/* at most 64 digits were written, so r4 >= 7 here */
+	dbpf_jump(x, JK(BPF_JLT, R4, 4), nosign);
+	emit(x, LDX64(R2, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JNE, R2, 8), not8);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), not8);
+	prepend(x, a, '0');
+	dbpf_label_bind(x, not8);
+	dbpf_jump(x, JK(BPF_JNE, R2, 16), not16);
+	prepend(x, a, 'x');
+	prepend(x, a, '0');
+	dbpf_label_bind(x, not16);
 	emit(x, LDX64(R3, FP, SLOT_A));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R3, 0, 7, 0));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R4, 0, 6, 1));
-	emit(x, ALU_K(BPF_SUB, R4, 1));
-	emit(x, ALU_X(BPF_MOV, R5, R8));
-	emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
-	emit(x, ALU_X(BPF_ADD, R5, R4));
-	emit(x, ALU_K(BPF_MOV, R3, '-'));
-	emit(x, STXSZ(BPF_B, R5, R3, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R3, 0), nosign);
+	prepend(x, a, '-');
+	dbpf_label_bind(x, nosign);
+	if (c->strsize < 71) {
+		emit(x, ALU_X(BPF_MOV, R5, R4));
+		emit(x, ALU_K(BPF_ADD, R5, (int32_t)c->strsize));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_K, R5, 0, 3, 71));
+		emit(x, ALU_X(BPF_ADD, R5, R8));
+		emit(x, ALU_K(BPF_ADD, R5, (int32_t)a));
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R5, 0, 0, 0));
+	}
 	emit(x, ALU_X(BPF_MOV, R1, R4));
 	scratch_addr(x, a);
 	emit(x, ALU_X(BPF_ADD, R0, R1));
@@ -1158,6 +1389,708 @@ static int subr_simple(struct dbpf_xl *x, unsigned subr, dif_instr_t in)
 	return 1;
 }
 
+/*
+ * A kernel string function (kfunc) over two scratch strings, with the
+ * int it returns sign-extended:
+ *   r2 = SBASE + b; r1 = SBASE + a [+ fp[at]]; call kfunc name
+ *   r0 <<= 32; r0 s>>= 32
+ * The kfuncs take their strings as plain numbers (`__ign` arguments) and
+ * read them with fault-tolerant loads; both are NUL-terminated copies in
+ * scratch here, so a negative result only means "not found".
+ */
+static int kfunc2(struct dbpf_xl *x, struct cx *c, const char *name, uint32_t a,
+    int16_t at, uint32_t b)
+{
+	char why[200];
+	int32_t id = 0;
+
+	if (dbpf_set_kfunc(c->set, name, &id, why, sizeof(why)) != 0)
+		return fail(x, "pc %lld: %s", (long long)x->curpc, why);
+	scratch_addr(x, b);
+	emit(x, ALU_X(BPF_MOV, R2, R0));
+	scratch_addr(x, a);
+	if (at != 0) {
+		emit(x, LDX64(R1, FP, at));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+	}
+	emit(x, ALU_X(BPF_MOV, R1, R0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id));
+	emit(x, ALU_K(BPF_LSH, R0, 32));
+	emit(x, ALU_K(BPF_ARSH, R0, 32));
+	return 0;
+}
+
+/*
+ * strstr(s, t), index(s, t [, start]), rindex(s, t [, start]) with the
+ * emulator's position rules (dvm_subr.c search()).  s goes to tmpa (length
+ * ls), t to tmpb; the kernel's bpf_strstr finds first occurrences, so the
+ * substring search costs the verifier nothing quadratic:
+ *   r6 = ls; r7 = tmpb[0] (0 iff t is ""); ls == 0 && t == "": pos 0
+ *   forward:  from = start clamped to >= 0 (0 without start)
+ *             from >= ls: pos = t == "" ? ls : -1
+ *             else pos = strstr(tmpa + from, tmpb) + from, or -1
+ *   backward: from = ls, or start (< 0: pos = t == "" ? 0 : -1), at most ls
+ *             best = -1; q = 0; at most strsize + 2 times:
+ *               p = strstr(tmpa + q, tmpb) + q; stop when none or p > from
+ *               best = p; q = p + 1; stop when q > ls
+ *             pos = best
+ *   strstr:   %rd = pos < 0 ? 0 : s + pos     index, rindex: %rd = pos
+ */
+static int subr_search(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	unsigned subr = DIF_INSTR_SUBR(in);
+	bool backward = subr == DIF_SUBR_RINDEX;
+	bool has_start = subr != DIF_SUBR_STRSTR && c->ttop > 2;
+	uint32_t go = dbpf_label_new(x), res = dbpf_label_new(x);
+	uint32_t none = dbpf_label_new(x), done = dbpf_label_new(x);
+	const char *kf = "bpf_strstr";
+	size_t loop;
+	int rc;
+
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
+	emit(x, STX64(FP, R0, SLOT_A));
+	copy_string(x, c, SLOT_TUP(1), c->lay.tmpb);
+	emit(x, LDX64(R6, FP, SLOT_A));
+	emit(x, LDXSZ(BPF_B, BPF_REG_7, R8, (int16_t)c->lay.tmpb));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_jump(x, JK(BPF_JNE, R6, 0), go);
+	dbpf_jump(x, JK(BPF_JEQ, BPF_REG_7, 0), res);
+	dbpf_label_bind(x, go);
+	if (!backward) {
+		uint32_t fwd = dbpf_label_new(x);
+
+		emit(x, ALU_K(BPF_MOV, R1, 0));
+		if (has_start) {
+			emit(x, LDX64(R1, FP, SLOT_TUP(2)));
+			emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_K, R1, 0, 1, 0));
+			emit(x, ALU_K(BPF_MOV, R1, 0));
+			dbpf_jump(x, JX(BPF_JSLT, R1, R6), fwd);
+			emit(x, ALU_K(BPF_MOV, R0, -1));
+			dbpf_jump(x, JK(BPF_JNE, BPF_REG_7, 0), res);
+			emit(x, ALU_X(BPF_MOV, R0, R6));
+			dbpf_jump(x, JA(), res);
+		}
+		dbpf_label_bind(x, fwd);
+		emit(x, STX64(FP, R1, SLOT_B));
+		if ((rc = kfunc2(x, c, kf, c->lay.tmpa, SLOT_B, c->lay.tmpb)) != 0)
+			return rc;
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), none);
+		emit(x, LDX64(R1, FP, SLOT_B));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		dbpf_jump(x, JA(), res);
+		dbpf_label_bind(x, none);
+		emit(x, ALU_K(BPF_MOV, R0, -1));
+		dbpf_jump(x, JA(), res);
+	} else {
+		uint32_t from = dbpf_label_new(x), nonneg = dbpf_label_new(x);
+
+		emit(x, ALU_X(BPF_MOV, R1, R6));
+		if (has_start) {
+			emit(x, LDX64(R1, FP, SLOT_TUP(2)));
+			dbpf_jump(x, JK(BPF_JSGE, R1, 0), nonneg);
+			emit(x, ALU_K(BPF_MOV, R0, -1));
+			dbpf_jump(x, JK(BPF_JNE, BPF_REG_7, 0), res);
+			emit(x, ALU_K(BPF_MOV, R0, 0));
+			dbpf_jump(x, JA(), res);
+			dbpf_label_bind(x, nonneg);
+			emit(x, dbpf_mk(BPF_JMP | BPF_JSLE | BPF_X, R1, R6, 1, 0));
+			emit(x, ALU_X(BPF_MOV, R1, R6));
+		}
+		dbpf_label_bind(x, from);
+		emit(x, STX64(FP, R1, SLOT_B));
+		emit(x, ALU_K(BPF_MOV, BPF_REG_7, -1));
+		emit(x, ST64(FP, SLOT_C, 0));
+		emit(x, ST64(FP, SLOT_D, 0));
+		loop = x->n;
+		if ((rc = kfunc2(x, c, kf, c->lay.tmpa, SLOT_C, c->lay.tmpb)) != 0)
+			return rc;
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), done);
+		emit(x, LDX64(R1, FP, SLOT_C));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		emit(x, LDX64(R1, FP, SLOT_B));
+		dbpf_jump(x, JX(BPF_JSGT, R0, R1), done);
+		emit(x, ALU_X(BPF_MOV, BPF_REG_7, R0));
+		emit(x, ALU_K(BPF_ADD, R0, 1));
+		emit(x, STX64(FP, R0, SLOT_C));
+		dbpf_jump(x, JX(BPF_JSGT, R0, R6), done);
+		emit(x, LDX64(R1, FP, SLOT_D));
+		emit(x, ALU_K(BPF_ADD, R1, 1));
+		emit(x, STX64(FP, R1, SLOT_D));
+		emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0,
+		    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 2)));
+		dbpf_label_bind(x, done);
+		emit(x, ALU_X(BPF_MOV, R0, BPF_REG_7));
+	}
+	dbpf_label_bind(x, res);
+	if (subr == DIF_SUBR_STRSTR) {
+		uint32_t zero = dbpf_label_new(x), out = dbpf_label_new(x);
+
+		dbpf_jump(x, JK(BPF_JSLT, R0, 0), zero);
+		emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+		emit(x, ALU_X(BPF_ADD, R0, R1));
+		return result_or_zero(x, in, zero, out);
+	}
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * S = the r5 bytes at tmpa + r4, then NUL; %rd = SBASE + S.  r4 and r5
+ * are within [0, strsize] (checked again for the verifier):
+ *   fp[B] = r5; jeq r5, 0, term; probe_read_kernel(r8 + S, r5, SBASE + tmpa + r4)
+ *   term: r5 = fp[B]; S[r5] = 0
+ */
+static void piece(struct dbpf_xl *x, struct cx *c, uint32_t s, dif_instr_t in)
+{
+	uint32_t term = dbpf_label_new(x), clamp = dbpf_label_new(x);
+	uint32_t fix = dbpf_label_new(x);
+
+	dbpf_jump(x, JK(BPF_JGT, R4, (int32_t)c->strsize), clamp);
+	dbpf_jump(x, JK(BPF_JLE, R5, (int32_t)c->strsize), fix);
+	dbpf_label_bind(x, clamp);
+	emit(x, ALU_K(BPF_MOV, R4, 0));
+	emit(x, ALU_K(BPF_MOV, R5, 0));
+	dbpf_label_bind(x, fix);
+	emit(x, STX64(FP, R5, SLOT_B));
+	dbpf_jump(x, JK(BPF_JEQ, R5, 0), term);
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_MOV, R2, R5));
+	emit(x, ALU_X(BPF_MOV, R3, R4));
+	emit(x, STX64(FP, R3, SLOT_C));
+	scratch_addr(x, c->lay.tmpa);
+	emit(x, LDX64(R3, FP, SLOT_C));
+	emit(x, ALU_X(BPF_ADD, R3, R0));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_label_bind(x, term);
+	emit(x, LDX64(R5, FP, SLOT_B));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R5, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R5, 0));
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+}
+
+/*   S = "<ch>"; ja out */
+static void one_char(struct dbpf_xl *x, uint32_t s, int ch, uint32_t out)
+{
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)s, ch));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + 1), 0));
+	dbpf_jump(x, JA(), out);
+}
+
+/*
+ * r1 = the last index in [0, r1] whose byte in tmpa is not '/' (stops at
+ * 0); with `find` it stops instead at the first '/' going down, as a
+ * count r4 of bytes before it (0: none):
+ *   skip:  loop: jsle r1, 0, ex; r3 = tmpa[r1]; jne r3, '/', ex; r1 -= 1; ja loop
+ *   find:  loop: jeq r4, 0, ex; r3 = tmpa[r4 - 1]; jeq r3, '/', ex; r4 -= 1; ja loop
+ *   ex:    *(u64 *)(r8 + pass) = r; ja out
+ *   out:   r = *(u64 *)(r8 + pass), at most strsize
+ * The verifier walks every iteration of a loop and keeps each exit as a
+ * separate state, with its own range for the index.  Passing the index
+ * through scratch memory makes it a fresh value at `out`, so every exit
+ * after the first is pruned there and the code after the loop is checked
+ * once, not once per iteration.
+ */
+static void slash_loop(struct dbpf_xl *x, struct cx *c, bool find)
+{
+	uint32_t ex = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint8_t r = find ? R4 : R1;
+	size_t loop = x->n;
+
+	if (find)
+		dbpf_jump(x, JK(BPF_JEQ, R4, 0), ex);
+	else
+		dbpf_jump(x, JK(BPF_JSLE, R1, 0), ex);
+	dbpf_jump(x, JK(BPF_JGT, r, (int32_t)c->strsize), ex);
+	scratch_ptr(x, R2, c->lay.tmpa);
+	emit(x, ALU_X(BPF_ADD, R2, r));
+	emit(x, LDXSZ(BPF_B, R3, R2, find ? -1 : 0));
+	dbpf_jump(x, JK(find ? BPF_JEQ : BPF_JNE, R3, '/'), ex);
+	emit(x, ALU_K(BPF_SUB, r, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, ex);
+	emit(x, STX64(R8, r, (int16_t)c->lay.pass));
+	dbpf_jump(x, JA(), out);	/* makes `out` a pruning point */
+	dbpf_label_bind(x, out);
+	emit(x, LDX64(r, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, r, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, r, 0));
+}
+
+/*
+ * basename(s) / dirname(s) as the shell utilities (dvm_subr.c s_path):
+ *   tmpa = s, l; l == 0: "."
+ *   end = l - 1, skipping trailing slashes down to 0
+ *   end == 0 && s[0] == '/': "/"
+ *   p = end + 1, down to just after the last '/' before it (0: none)
+ *   basename: the bytes [p, end]
+ *   dirname:  p == 0: "."; q = p - 1, skipping slashes down to 0; [0, q]
+ */
+static int subr_path(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool dir)
+{
+	uint32_t s = 0, dot = dbpf_label_new(x), slash = dbpf_label_new(x);
+	uint32_t notroot = dbpf_label_new(x), out = dbpf_label_new(x);
+	uint32_t fin = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	copy_len(x, c, SLOT_TUP(0), c->lay.tmpa);
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), dot);
+	emit(x, ALU_X(BPF_MOV, R1, R0));
+	emit(x, ALU_K(BPF_SUB, R1, 1));
+	slash_loop(x, c, false);
+	dbpf_jump(x, JK(BPF_JNE, R1, 0), notroot);
+	emit(x, LDXSZ(BPF_B, R3, R8, (int16_t)c->lay.tmpa));
+	dbpf_jump(x, JK(BPF_JEQ, R3, '/'), slash);
+	dbpf_label_bind(x, notroot);
+	emit(x, ALU_X(BPF_MOV, R4, R1));
+	emit(x, ALU_K(BPF_ADD, R4, 1));
+	slash_loop(x, c, true);
+	if (!dir) {
+		emit(x, ALU_X(BPF_MOV, R5, R1));
+		emit(x, ALU_K(BPF_ADD, R5, 1));
+		emit(x, ALU_X(BPF_SUB, R5, R4));
+	} else {
+		dbpf_jump(x, JK(BPF_JEQ, R4, 0), dot);
+		emit(x, ALU_X(BPF_MOV, R1, R4));
+		emit(x, ALU_K(BPF_SUB, R1, 1));
+		slash_loop(x, c, false);
+		emit(x, ALU_X(BPF_MOV, R5, R1));
+		emit(x, ALU_K(BPF_ADD, R5, 1));
+		emit(x, ALU_K(BPF_MOV, R4, 0));
+	}
+	piece(x, c, s, in);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, dot);
+	one_char(x, s, '.', fin);
+	dbpf_label_bind(x, slash);
+	one_char(x, s, '/', fin);
+	dbpf_label_bind(x, fin);
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * memstr(addr, sep, len) (dvm_subr.c s_memstr): the first min(len,
+ * strsize) bytes at addr as a string, each NUL replaced by sep:
+ *   n = min(len, strsize); pass = n; S[n] = 0
+ *   [n != 0: probe_read_kernel(r8 + S, n, addr) or fault BADADDR(addr)]
+ *   i = 0; loop: jge i, pass, done; S[i] == 0: S[i] = sep; i++
+ * n is read back from scratch at every test, so the comparison never
+ * narrows a value the code after the loop uses.  A read that fails part
+ * way faults with addr, where the engine names the first bad byte.
+ */
+static int subr_memstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, ok = dbpf_label_new(x), done = dbpf_label_new(x);
+	uint32_t keep = dbpf_label_new(x);
+	size_t loop;
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	emit(x, LDX64(R2, FP, SLOT_TUP(2)));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R2, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R2, (int32_t)c->strsize));
+	emit(x, STX64(R8, R2, (int16_t)c->lay.pass));
+	scratch_ptr(x, R1, s);
+	emit(x, ALU_X(BPF_ADD, R1, R2));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
+	dbpf_jump(x, JK(BPF_JEQ, R2, 0), ok);
+	scratch_ptr(x, R1, s);
+	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
+	dbpf_label_bind(x, ok);
+	emit(x, LDX64(R4, FP, SLOT_TUP(1)));
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	emit(x, LDX64(R2, R8, (int16_t)c->lay.pass));
+	dbpf_jump(x, JX(BPF_JGE, R1, R2), done);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)c->strsize), done);
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, LDXSZ(BPF_B, R3, R2, 0));
+	dbpf_jump(x, JK(BPF_JNE, R3, 0), keep);
+	emit(x, STXSZ(BPF_B, R2, R4, 0));
+	dbpf_label_bind(x, keep);
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
+/*
+ * strtok(s, delims) (dvm_subr.c s_strtok): s == 0 goes on from
+ * fp[STRTOK], the position the previous call of this firing left (zeroed
+ * by the prologue).  The kernel's bpf_strspn / bpf_strcspn do the two
+ * scans over the copies in tmpa / tmpb:
+ *   fp[A] = s ?: fp[STRTOK]; jeq fp[A], 0, null
+ *   tmpa = s (fp[B] = ls); tmpb = delims
+ *   i = strspn(tmpa, tmpb); i >= ls: fp[STRTOK] = 0; null
+ *   n = strcspn(tmpa + i, tmpb)
+ *   fp[STRTOK] = i + n < ls ? s + i + n + 1 : 0
+ *   S = the n bytes at tmpa + i, then NUL      null: %rd = 0
+ */
+static int subr_strtok(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	uint32_t s = 0, have = dbpf_label_new(x), end = dbpf_label_new(x);
+	uint32_t null = dbpf_label_new(x), out = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = new_string(x, c, &s)) != 0)
+		return rc;
+	c->uses_strtok = true;
+	emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JK(BPF_JNE, R1, 0), have);
+	emit(x, LDX64(R1, FP, SLOT_STRTOK));
+	dbpf_label_bind(x, have);
+	emit(x, STX64(FP, R1, SLOT_A));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), null);
+	copy_len(x, c, SLOT_A, c->lay.tmpa);
+	emit(x, STX64(FP, R0, SLOT_B));
+	copy_string(x, c, SLOT_TUP(1), c->lay.tmpb);
+	if ((rc = kfunc2(x, c, "bpf_strspn", c->lay.tmpa, 0, c->lay.tmpb)) != 0)
+		return rc;
+	dbpf_jump(x, JK(BPF_JSLT, R0, 0), end);
+	emit(x, LDX64(R1, FP, SLOT_B));
+	dbpf_jump(x, JX(BPF_JSGE, R0, R1), end);
+	emit(x, STX64(FP, R0, SLOT_C));
+	if ((rc = kfunc2(x, c, "bpf_strcspn", c->lay.tmpa, SLOT_C, c->lay.tmpb)) != 0)
+		return rc;
+	dbpf_jump(x, JK(BPF_JSLT, R0, 0), end);
+	emit(x, ALU_X(BPF_MOV, R5, R0));
+	emit(x, LDX64(R4, FP, SLOT_C));
+	/* the position after the delimiter that ended the token, or 0 */
+	emit(x, ALU_X(BPF_MOV, R1, R4));
+	emit(x, ALU_X(BPF_ADD, R1, R5));
+	emit(x, LDX64(R2, FP, SLOT_B));
+	emit(x, ALU_K(BPF_MOV, R3, 0));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JSGE | BPF_X, R1, R2, 3, 0));
+	emit(x, LDX64(R3, FP, SLOT_A));
+	emit(x, ALU_X(BPF_ADD, R3, R1));
+	emit(x, ALU_K(BPF_ADD, R3, 1));
+	emit(x, STX64(FP, R3, SLOT_STRTOK));
+	piece(x, c, s, in);
+	dbpf_jump(x, JA(), out);
+	dbpf_label_bind(x, end);
+	emit(x, ST64(FP, SLOT_STRTOK, 0));
+	dbpf_label_bind(x, null);
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	dbpf_label_bind(x, out);
+	return 1;
+}
+
+/*
+ * The 4 bytes at the address in fp[slot] in dotted decimal into S
+ * (truncated at strsize, as the engine's emit_local):
+ *   fp[TMP] = 0; probe_read_kernel(fp + TMP, 4, a) or fault BADADDR(a)
+ *   r4 = r8 + S; per byte b:
+ *     [b >= 100: *r4++ = '0' + b / 100]  [b >= 10: *r4++ = '0' + b / 10 % 10]
+ *     *r4++ = '0' + b % 10; [*r4++ = '.']
+ *   *r4 = 0; [S[strsize] = 0]
+ */
+static void inet4(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t s)
+{
+	uint32_t ok = dbpf_label_new(x);
+
+	emit(x, ST64(FP, SLOT_TMP, 0));
+	dbpf_fp_addr(x, R1, SLOT_TMP);
+	emit(x, ALU_K(BPF_MOV, R2, 4));
+	emit(x, LDX64(R3, FP, slot));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	scratch_ptr(x, R4, s);
+	for (int i = 0; i < 4; i++) {
+		uint32_t tens = dbpf_label_new(x), ones = dbpf_label_new(x);
+
+		emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_TMP + i)));
+		dbpf_jump(x, JK(BPF_JLT, R3, 100), tens);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_DIV, R5, 100));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		dbpf_label_bind(x, tens);
+		dbpf_jump(x, JK(BPF_JLT, R3, 10), ones);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_DIV, R5, 10));
+		emit(x, ALU_K(BPF_MOD, R5, 10));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		dbpf_label_bind(x, ones);
+		emit(x, ALU_X(BPF_MOV, R5, R3));
+		emit(x, ALU_K(BPF_MOD, R5, 10));
+		emit(x, ALU_K(BPF_ADD, R5, '0'));
+		emit(x, STXSZ(BPF_B, R4, R5, 0));
+		emit(x, ALU_K(BPF_ADD, R4, 1));
+		if (i < 3) {
+			emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R4, 0, 0, '.'));
+			emit(x, ALU_K(BPF_ADD, R4, 1));
+		}
+	}
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R4, 0, 0, 0));
+	if (c->strsize < 16)
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + c->strsize), 0));
+}
+
+#define V6MAX	48	/* longest IPv6 text (45) + NUL, rounded */
+
+/*
+ * One character (r5, or the constant ch when ch >= 0) at S[pos], pos++.
+ * pos lives in scratch (lay.pass), not in a register: to the verifier it
+ * is a fresh value at every use, so the branches of the IPv6 formatter
+ * join into one state instead of one per output length.
+ *   r1 = *(u64 *)(r8 + pass); jge r1, V6MAX - 1, +5
+ *   r2 = r8 + S; r2 += r1; *(u8 *)r2 = ch; r1 += 1; *(u64 *)(r8 + pass) = r1
+ */
+static void put_char(struct dbpf_xl *x, struct cx *c, uint32_t s, int ch)
+{
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JGE | BPF_K, R1, 0, 5, V6MAX - 1));
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	if (ch >= 0)
+		emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R2, 0, 0, ch));
+	else
+		emit(x, STXSZ(BPF_B, R2, R5, 0));
+	emit(x, ALU_K(BPF_ADD, R1, 1));
+	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
+}
+
+/* r3 (0..255) in decimal without leading zeros, through put_char. */
+static void put_dec(struct dbpf_xl *x, struct cx *c, uint32_t s)
+{
+	uint32_t tens = dbpf_label_new(x), ones = dbpf_label_new(x);
+
+	dbpf_jump(x, JK(BPF_JLT, R3, 100), tens);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_DIV, R5, 100));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+	dbpf_label_bind(x, tens);
+	dbpf_jump(x, JK(BPF_JLT, R3, 10), ones);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_DIV, R5, 10));
+	emit(x, ALU_K(BPF_MOD, R5, 10));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+	dbpf_label_bind(x, ones);
+	emit(x, ALU_X(BPF_MOV, R5, R3));
+	emit(x, ALU_K(BPF_MOD, R5, 10));
+	emit(x, ALU_K(BPF_ADD, R5, '0'));
+	put_char(x, c, s, -1);
+}
+
+/* r3 = group i of the 16 bytes at fp + D - 8 (big-endian) */
+static void group(struct dbpf_xl *x, int i)
+{
+	emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_D - 8 + 2 * i)));
+	emit(x, ALU_K(BPF_LSH, R3, 8));
+	emit(x, LDXSZ(BPF_B, R4, FP, (int16_t)(SLOT_D - 8 + 2 * i + 1)));
+	emit(x, ALU_X(BPF_OR, R3, R4));
+}
+
+/*
+ * The first longest run (at least 2) of zero groups for each 8-bit mask of
+ * zero groups: (length << 3) | start, 0 for none.  Built once per program
+ * into the read-only area.
+ */
+static int v6_runs(struct dbpf_xl *x, struct cx *c)
+{
+	uint8_t t[256];
+
+	if (c->v6runs != 0)
+		return 0;
+	for (int m = 0; m < 256; m++) {
+		int best = -1, bestlen = 0;
+
+		for (int i = 0; i < 8;) {
+			int j = i;
+
+			while (j < 8 && (m >> j & 1))
+				j++;
+			if (j - i > bestlen && j - i >= 2) {
+				best = i;
+				bestlen = j - i;
+			}
+			i = j == i ? i + 1 : j;
+		}
+		t[m] = best < 0 ? 0 : (uint8_t)(bestlen << 3 | best);
+	}
+	if (c->strtab_used + sizeof(t) > c->lay.err - c->lay.strtab)
+		return fail(x, "internal error: read-only string area is full");
+	c->v6runs = c->lay.strtab + c->strtab_used;
+	memcpy(c->image + c->v6runs, t, sizeof(t));
+	c->strtab_used += sizeof(t);
+	return 0;
+}
+
+/*
+ * The 16 bytes at the address in fp[slot] as IPv6 text into S (the
+ * emulator's inet6: the first longest run of >= 2 zero groups becomes
+ * "::", hex groups without leading zeros, ::ffff:a.b.c.d for a mapped
+ * IPv4 address), truncated at strsize:
+ *   probe_read_kernel(fp + D - 8, 16, a) or fault BADADDR(a); pos = 0
+ *   mask = sum over groups of (g - 1) >> 63 << i     (1 where g == 0)
+ *   fp[A] = runs[mask]; fp[B] = mapped (run 0/5 and g5 == 0xffff)
+ *   per group i: in the run: [i == start: ':' [i == 0: ':']]
+ *                else unless mapped && i >= 6: hex digits; [i < 7: ':']
+ *   mapped: the last 4 bytes in decimal with dots
+ *   S[min(pos, strsize)] = 0
+ */
+static int inet6(struct dbpf_xl *x, struct cx *c, int16_t slot, uint32_t s)
+{
+	uint32_t ok = dbpf_label_new(x), nomap = dbpf_label_new(x);
+	uint32_t tail = dbpf_label_new(x);
+	int rc;
+
+	if ((rc = v6_runs(x, c)) != 0)
+		return rc;
+	dbpf_fp_addr(x, R1, (int16_t)(SLOT_D - 8));
+	emit(x, ALU_K(BPF_MOV, R2, 16));
+	emit(x, LDX64(R3, FP, slot));
+	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	dbpf_jump(x, JK(BPF_JEQ, R0, 0), ok);
+	fault_slot(x, DIF_FAULT_BADADDR, slot);
+	dbpf_label_bind(x, ok);
+	emit(x, ST64(R8, (int16_t)c->lay.pass, 0));
+	emit(x, ALU_K(BPF_MOV, R0, 0));
+	for (int i = 0; i < 8; i++) {
+		group(x, i);
+		emit(x, ALU_K(BPF_SUB, R3, 1));
+		emit(x, ALU_K(BPF_RSH, R3, 63));
+		emit(x, ALU_K(BPF_LSH, R3, i));
+		emit(x, ALU_X(BPF_OR, R0, R3));
+	}
+	emit(x, ALU_K(BPF_AND, R0, 0xff));
+	emit(x, ALU_X(BPF_MOV, R1, R8));
+	emit(x, ALU_K(BPF_ADD, R1, (int32_t)c->v6runs));
+	emit(x, ALU_X(BPF_ADD, R1, R0));
+	emit(x, LDXSZ(BPF_B, R1, R1, 0));
+	emit(x, STX64(FP, R1, SLOT_A));
+	emit(x, ST64(FP, SLOT_B, 0));
+	dbpf_jump(x, JK(BPF_JNE, R1, 5 << 3), nomap);
+	group(x, 5);
+	dbpf_jump(x, JK(BPF_JNE, R3, 0xffff), nomap);
+	emit(x, ST64(FP, SLOT_B, 1));
+	dbpf_label_bind(x, nomap);
+	for (int i = 0; i < 8; i++) {
+		uint32_t normal = dbpf_label_new(x), next = dbpf_label_new(x);
+
+		emit(x, LDX64(R1, FP, SLOT_A));
+		emit(x, ALU_X(BPF_MOV, R2, R1));
+		emit(x, ALU_K(BPF_AND, R2, 7));
+		emit(x, ALU_K(BPF_RSH, R1, 3));
+		dbpf_jump(x, JK(BPF_JEQ, R1, 0), normal);
+		dbpf_jump(x, JK(BPF_JGT, R2, i), normal);
+		emit(x, ALU_X(BPF_ADD, R1, R2));
+		dbpf_jump(x, JK(BPF_JLE, R1, i), normal);
+		dbpf_jump(x, JK(BPF_JNE, R2, i), next);
+		put_char(x, c, s, ':');
+		if (i == 0)
+			put_char(x, c, s, ':');
+		dbpf_jump(x, JA(), next);
+		dbpf_label_bind(x, normal);
+		if (i >= 6) {
+			emit(x, LDX64(R1, FP, SLOT_B));
+			dbpf_jump(x, JK(BPF_JNE, R1, 0), next);
+		}
+		group(x, i);
+		for (int sh = 12; sh >= 0; sh -= 4) {
+			uint32_t skip = dbpf_label_new(x);
+
+			if (sh > 0)
+				dbpf_jump(x, JK(BPF_JLT, R3, 1 << sh), skip);
+			emit(x, ALU_X(BPF_MOV, R5, R3));
+			emit(x, ALU_K(BPF_RSH, R5, sh));
+			emit(x, ALU_K(BPF_AND, R5, 15));
+			emit(x, ALU_X(BPF_MOV, R4, R8));
+			emit(x, ALU_K(BPF_ADD, R4, (int32_t)c->digits));
+			emit(x, ALU_X(BPF_ADD, R4, R5));
+			emit(x, LDXSZ(BPF_B, R5, R4, 0));
+			put_char(x, c, s, -1);
+			dbpf_label_bind(x, skip);
+		}
+		if (i < 7)
+			put_char(x, c, s, ':');
+		dbpf_label_bind(x, next);
+	}
+	emit(x, LDX64(R1, FP, SLOT_B));
+	dbpf_jump(x, JK(BPF_JEQ, R1, 0), tail);
+	for (int i = 12; i < 16; i++) {
+		emit(x, LDXSZ(BPF_B, R3, FP, (int16_t)(SLOT_D - 8 + i)));
+		put_dec(x, c, s);
+		if (i < 15)
+			put_char(x, c, s, '.');
+	}
+	dbpf_label_bind(x, tail);
+	emit(x, LDX64(R1, R8, (int16_t)c->lay.pass));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLE | BPF_K, R1, 0, 1, (int32_t)c->strsize));
+	emit(x, ALU_K(BPF_MOV, R1, (int32_t)c->strsize));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JLT | BPF_K, R1, 0, 1, V6MAX));
+	emit(x, ALU_K(BPF_MOV, R1, V6MAX - 1));
+	scratch_ptr(x, R2, s);
+	emit(x, ALU_X(BPF_ADD, R2, R1));
+	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R2, 0, 0, 0));
+	return 0;
+}
+
+/*
+ * inet_ntoa(a), inet_ntoa6(a), inet_ntop(af, a) into a fresh string of
+ * max(strsize + 1, V6MAX) bytes.  inet_ntop takes AF_INET (2) and AF_INET6
+ * (10 on Linux, 28 on FreeBSD) and faults ILLOP with the subroutine's id
+ * for any other family, as the engine does:
+ *   [r1 = af; jeq r1, 2, v4; jeq r1, 10, v6; jeq r1, 28, v6; fault ILLOP(41)]
+ *   v4: inet4; ja out   v6: inet6   out: %rd = SBASE + S
+ */
+static int subr_inet(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
+{
+	unsigned subr = DIF_INSTR_SUBR(in);
+	uint32_t s = 0, v4 = dbpf_label_new(x), v6 = dbpf_label_new(x);
+	uint32_t out = dbpf_label_new(x);
+	int16_t slot = SLOT_TUP(subr == DIF_SUBR_INET_NTOP ? 1 : 0);
+	int rc;
+
+	if ((rc = new_area(x, c, c->strsize + 1 > V6MAX ? c->strsize + 1 : V6MAX, &s)) != 0)
+		return rc;
+	if (subr == DIF_SUBR_INET_NTOP) {
+		emit(x, LDX64(R1, FP, SLOT_TUP(0)));
+		dbpf_jump(x, JK(BPF_JEQ, R1, 2), v4);
+		dbpf_jump(x, JK(BPF_JEQ, R1, 10), v6);
+		dbpf_jump(x, JK(BPF_JEQ, R1, 28), v6);
+		emit(x, ALU_K(BPF_MOV, R3, DIF_SUBR_INET_NTOP));
+		dbpf_fault(x, DIF_FAULT_ILLOP, R3);
+	}
+	if (subr != DIF_SUBR_INET_NTOA6) {
+		dbpf_label_bind(x, v4);
+		inet4(x, c, slot, s);
+		dbpf_jump(x, JA(), out);
+	}
+	if (subr != DIF_SUBR_INET_NTOA) {
+		dbpf_label_bind(x, v6);
+		if ((rc = inet6(x, c, slot, s)) != 0)
+			return rc;
+	}
+	dbpf_label_bind(x, out);
+	scratch_addr(x, s);
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
 static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
 	unsigned subr = DIF_INSTR_SUBR(in);
@@ -1199,10 +2132,38 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 1)
 			break;
 		return subr_alloca(x, c, in);
-	case DIF_SUBR_BCOPY:
+	case DIF_SUBR_BCOPY: case DIF_SUBR_COPYINTO:
 		if (c->ttop < 3)
 			break;
 		return subr_bcopy(x, c, in);
+	case DIF_SUBR_STRSTR: case DIF_SUBR_INDEX: case DIF_SUBR_RINDEX:
+		if (c->ttop < 2)
+			break;
+		return subr_search(x, c, in);
+	case DIF_SUBR_BASENAME: case DIF_SUBR_DIRNAME:
+		if (c->ttop < 1)
+			break;
+		return subr_path(x, c, in, subr == DIF_SUBR_DIRNAME);
+	case DIF_SUBR_STRTOK:
+		if (c->ttop < 2)
+			break;
+		return subr_strtok(x, c, in);
+	case DIF_SUBR_STRTOLL:
+		if (c->ttop < 1)
+			break;
+		return subr_strtoll(x, c, in);
+	case DIF_SUBR_MEMSTR:
+		if (c->ttop < 3)
+			break;
+		return subr_memstr(x, c, in);
+	case DIF_SUBR_INET_NTOA: case DIF_SUBR_INET_NTOA6:
+		if (c->ttop < 1)
+			break;
+		return subr_inet(x, c, in);
+	case DIF_SUBR_INET_NTOP:
+		if (c->ttop < 2)
+			break;
+		return subr_inet(x, c, in);
 	case DIF_SUBR_RAND:
 		return subr_simple(x, subr, in);
 	case DIF_SUBR_SPECULATION:
@@ -1484,54 +2445,73 @@ static int copys(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 
 /*
  * alloca(n): a MAX_COPYIN-byte area of the clause's scratch; n beyond it
- * faults NOSCRATCH.  Like the kernel's, the memory is not cleared.
- *   r1 = T[0]; jle r1, MAX, +5; fault NOSCRATCH(T[0]); %rd = SBASE + A
+ * faults NOSCRATCH.  Its first n bytes (rounded up to 8) are cleared, as
+ * the engine's scratch is:
+ *   r1 = T[0]; jle r1, MAX, +5; fault NOSCRATCH(T[0])
+ *   r1 = 0; loop: jge r1, T[0], done; jge r1, MAX, done
+ *         *(u64 *)(r8 + A + r1) = 0; r1 += 8; ja loop
+ *   done: %rd = SBASE + A
  */
 static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
-	uint32_t a = 0;
+	uint32_t a = 0, done = dbpf_label_new(x);
+	size_t loop;
 	int rc;
 
 	if ((rc = sized_area(x, c, R1, SLOT_TUP(0), &a)) != 0)
 		return rc;
+	emit(x, ALU_K(BPF_MOV, R1, 0));
+	loop = x->n;
+	emit(x, LDX64(R2, FP, SLOT_TUP(0)));
+	dbpf_jump(x, JX(BPF_JGE, R1, R2), done);
+	dbpf_jump(x, JK(BPF_JGE, R1, (int32_t)MAX_COPYIN), done);
+	scratch_ptr(x, R3, a);
+	emit(x, ALU_X(BPF_ADD, R3, R1));
+	emit(x, ST64(R3, 0, 0));
+	emit(x, ALU_K(BPF_ADD, R1, 8));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	dbpf_label_bind(x, done);
 	scratch_addr(x, a);
 	dbpf_put(x, DIF_INSTR_RD(in));
 	return 1;
 }
 
 /*
- * bcopy(src, dst, n): dst must be scratch; n up to MAX_COPYIN (the scratch
- * value has that much slack after its end, so offset and size need no
- * correlation for the verifier):
+ * bcopy(src, dst, n) and copyinto(src, n, dst): dst must be scratch; n up
+ * to MAX_COPYIN (the scratch value has that much slack after its end, so
+ * offset and size need no correlation for the verifier); bcopy reads
+ * kernel memory, copyinto user memory:
  *   r5 = n; jgt r5, MAX, toobig; scratch_offset(dst, 0) -> bad
- *   r1 += r8; r2 = n; r3 = src; call probe_read_kernel; jeq r0, 0, out
+ *   r1 += r8; r2 = n; r3 = src; call probe_read_{kernel,user}; jeq r0, 0, out
  *   fault BADADDR(src); bad: fault BADADDR(dst); toobig: fault NOSCRATCH(n)
  */
 static int subr_bcopy(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 {
+	bool user = DIF_INSTR_SUBR(in) == DIF_SUBR_COPYINTO;
+	int16_t nslot = SLOT_TUP(user ? 1 : 2), dslot = SLOT_TUP(user ? 2 : 1);
 	uint32_t bad = dbpf_label_new(x), big = dbpf_label_new(x);
 	uint32_t out = dbpf_label_new(x);
 	int rc;
 
 	c->slack = true;
-	emit(x, LDX64(R5, FP, SLOT_TUP(2)));
+	emit(x, LDX64(R5, FP, nslot));
 	dbpf_jump(x, JK(BPF_JGT, R5, (int32_t)MAX_COPYIN), big);
 	/* scratch_offset reads the address from a DIF register: use fp[B] */
-	emit(x, LDX64(R1, FP, SLOT_TUP(1)));
+	emit(x, LDX64(R1, FP, dslot));
 	emit(x, STX64(FP, R1, SLOT_B));
 	if ((rc = scratch_offset_slot(x, c, SLOT_B, 0, bad)) != 0)
 		return rc;
 	emit(x, ALU_X(BPF_ADD, R1, R8));
-	emit(x, LDX64(R2, FP, SLOT_TUP(2)));
+	emit(x, LDX64(R2, FP, nslot));
 	dbpf_jump(x, JK(BPF_JGT, R2, (int32_t)MAX_COPYIN), big);
 	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
-	emit(x, CALL(BPF_FUNC_probe_read_kernel));
+	emit(x, CALL(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel));
 	dbpf_jump(x, JK(BPF_JEQ, R0, 0), out);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
 	dbpf_label_bind(x, bad);
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_B);
 	dbpf_label_bind(x, big);
-	fault_slot(x, DIF_FAULT_NOSCRATCH, SLOT_TUP(2));
+	fault_slot(x, DIF_FAULT_NOSCRATCH, nslot);
 	dbpf_label_bind(x, out);
 	emit(x, ALU_K(BPF_MOV, R0, 0));
 	dbpf_put(x, DIF_INSTR_RD(in));
@@ -2515,11 +3495,11 @@ static int clause(struct dbpf_xl *x, struct cx *c, uint32_t k)
  *   r0 = 0; exit; r8 = r0
  *   [fp[PTR] = r8; probe_read_kernel(fp + SBASE, 8, fp + PTR)]  (the
  *   scratch address as a number; only when a string address is used)
- *   fp[TS] = 0; firings++
+ *   fp[TS] = 0; [fp[STRTOK] = 0, only if strtok is called]; firings++
  * Emitted after the clauses (whose jumps are all relative) and placed in
  * front of them, so the string-address step costs nothing when unused.
  */
-static void prologue(struct dbpf_xl *x, bool sbase)
+static void prologue(struct dbpf_xl *x, bool sbase, bool strtok)
 {
 	emit(x, ALU_X(BPF_MOV, R9, R1));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_W, FP, 0, SLOT_KEY, 0));
@@ -2538,6 +3518,8 @@ static void prologue(struct dbpf_xl *x, bool sbase)
 		emit(x, CALL(BPF_FUNC_probe_read_kernel));
 	}
 	emit(x, ST64(FP, SLOT_TS, 0));
+	if (strtok)
+		emit(x, ST64(FP, SLOT_STRTOK, 0));
 	count(x, CNT_FIRINGS);
 }
 
@@ -2577,7 +3559,7 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 
 	for (int i = 0; i < 4; i++)
 		strtab += strlen(names[i] ? names[i] : "") + 1;
-	strtab += sizeof(DIGITS);
+	strtab += sizeof(DIGITS) + 512;	/* + inet6's and strtoll's tables */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct dbpf_clause *cl = &cls[k];
 
@@ -2613,7 +3595,8 @@ static int plan(struct cx *c, const struct dbpf_clause *cls, uint32_t n,
 	c->lay.rec = c->lay.err + 64;
 	c->lay.tmpa = c->lay.rec + round8((uint32_t)(data > MAX_SCRATCH ? MAX_SCRATCH : data)) + 24;
 	c->lay.tmpb = c->lay.tmpa + round8(c->strsize + 1);
-	c->lay.key = c->lay.tmpb + round8(c->strsize + 1);
+	c->lay.pass = c->lay.tmpb + round8(c->strsize + 1);
+	c->lay.key = c->lay.pass + 8;
 	c->lay.inits = c->lay.key + round8((uint32_t)(key > MAX_SCRATCH ? MAX_SCRATCH : key));
 	c->lay.strs = c->lay.inits + (uint32_t)(inits > MAX_SCRATCH ? MAX_SCRATCH : inits);
 	if ((uint64_t)c->lay.strs > MAX_SCRATCH || strtab + data + key + inits > MAX_SCRATCH) {
@@ -2672,7 +3655,7 @@ int dbpf_clauses_translate(struct dbpf_set *set, const struct dbpf_attach *at,
 		struct dbpf_xl head = { .curpc = -1, .err = err, .errlen = errlen,
 		    .harg = &c };
 
-		prologue(&head, c.needs_sbase);
+		prologue(&head, c.needs_sbase, c.uses_strtok);
 		rc = join(&head, &x);
 		free(head.insn);
 		free(head.pcmap);

@@ -51,6 +51,9 @@
 #define SLOT_TUP(i)	(-352 - 8 * (int16_t)(i))	/* tuple values: -352..-408 */
 #define SLOT_TUPSZ(i)	(-416 - 8 * (int16_t)(i))	/* tuple sizes: -416..-472 */
 #define SLOT_SPEC	(-480)	/* the speculation this clause records into */
+#define SLOT_STRTOK	(-488)	/* strtok(NULL) position, 0 at each firing */
+#define SLOT_C		(-496)	/* more subroutine temporaries */
+#define SLOT_D		(-504)
 
 #define CC_Z	1
 #define CC_N	2

@@ -37,6 +37,7 @@
 #include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "dbpf_clause.h"
@@ -83,6 +84,7 @@ struct dbpf_set {
 	uint32_t		nprogs;
 	int			*fds;
 	uint32_t		nfds;
+	struct btf		*vmlinux;	/* kernel BTF, read on the first kfunc */
 };
 
 uint32_t dbpf_set_strsize(const struct dbpf_set *s)
@@ -108,6 +110,39 @@ uint32_t dbpf_set_specsize(const struct dbpf_set *s)
 uint64_t dbpf_set_wall_offset(const struct dbpf_set *s)
 {
 	return s->wall_offset;
+}
+
+/*
+ * Kernel functions callable from BPF (kfuncs) are named by their BTF id in
+ * the running kernel's BTF, read once per set.  Without a kernel
+ * (so_no_kernel) the id is a placeholder that is never loaded.
+ */
+int dbpf_set_kfunc(struct dbpf_set *s, const char *name, int32_t *id,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	*id = 0;
+	if (s->o.so_no_kernel)
+		return 0;
+	if (s->vmlinux == NULL) {
+		s->vmlinux = btf__load_vmlinux_btf();
+		if (s->vmlinux == NULL) {
+			rc = errno != 0 ? -errno : -ENOENT;
+			snprintf(err, errlen, "%s needs the kernel's BTF "
+			    "(/sys/kernel/btf/vmlinux), which cannot be read: %s",
+			    name, strerror(-rc));
+			return rc;
+		}
+	}
+	rc = btf__find_by_name_kind(s->vmlinux, name, BTF_KIND_FUNC);
+	if (rc <= 0) {
+		snprintf(err, errlen, "this kernel has no kfunc %s (the string "
+		    "kfuncs came in Linux 6.17)", name);
+		return -ENOTSUP;
+	}
+	*id = rc;
+	return 0;
 }
 
 static uint64_t ns_of(clockid_t clk)
@@ -233,6 +268,7 @@ void dbpf_set__free(struct dbpf_set *s)
 		if (s->vars[i].fd >= 0)
 			close(s->vars[i].fd);
 	free(s->vars);
+	btf__free(s->vmlinux);
 	if (s->rb)
 		ring_buffer__free(s->rb);
 	if (s->ringbuf >= 0)

@@ -107,6 +107,10 @@ uint32_t dbpf_set_strsize(const struct dbpf_set *s);
 uint32_t dbpf_set_error_epid(const struct dbpf_set *s);
 uint32_t dbpf_set_nspec(const struct dbpf_set *s);
 uint32_t dbpf_set_specsize(const struct dbpf_set *s);
+/* The BTF id of kernel function `name` (a kfunc such as bpf_strstr), 0
+ * without a kernel; -ENOTSUP + err when this kernel lacks it. */
+int dbpf_set_kfunc(struct dbpf_set *s, const char *name, int32_t *id,
+    char *err, size_t errlen);
 /* CLOCK_REALTIME - CLOCK_MONOTONIC in ns when the set was made. */
 uint64_t dbpf_set_wall_offset(const struct dbpf_set *s);
 /*

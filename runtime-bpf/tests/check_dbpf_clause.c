@@ -448,14 +448,14 @@ START_TEST(more_subroutines)
 	ck_assert_str_eq((char *)recs[0].data + 64, "-1234");
 	ck_assert_uint_eq(u64_at(&recs[0], 128), 0x2efb);	/* htons(0xfb2e): low 16 bits of -1234 */
 	ck_assert_msg(u64_at(&recs[1], 0) == user, "epid %u off %lld fault %llu val %llx", recs[1].epid, (long long)u64_at(&recs[1], 16), (unsigned long long)u64_at(&recs[1], 24), (unsigned long long)u64_at(&recs[1], 32));
-	ck_assert_str_eq((char *)recs[2].data + 64, "1234");
+	ck_assert_str_eq((char *)recs[2].data + 64, "0x1234");	/* the engine's prefix */
 	ck_assert_uint_eq(u64_at(&recs[2], 128), 0x3412);
 	ck_assert_str_eq((char *)recs[4].data + 64, "0");
 	ck_assert_uint_eq(recs[5].epid, ERROR_EPID);	/* copyin(NULL, 8) */
 	ck_assert_uint_eq(u64_at(&recs[5], 24), DIF_FAULT_BADADDR);
 	ck_assert_uint_eq(recs[6].epid, ERROR_EPID);	/* base 40 */
 	ck_assert_uint_eq(u64_at(&recs[6], 24), DIF_FAULT_ILLOP);
-	ck_assert_uint_eq(u64_at(&recs[6], 32), 40);
+	ck_assert_uint_eq(u64_at(&recs[6], 32), DIF_SUBR_LLTOSTR);	/* as the engine */
 }
 END_TEST
 
@@ -664,18 +664,21 @@ START_TEST(aggregations)
 }
 END_TEST
 
-/* ASSERTION: stack()/ustack() records and stack aggregation keys hold pcs (ustack: the pid first). */
+/* ASSERTION: stack()/ustack() records and stack aggregation keys hold pcs (ustack: the pid first); ucaller is the second user pc. */
 START_TEST(stacks)
 {
+	static const dif_instr_t uc[] = { LDGS(DIF_VAR_UCALLER, 1), RET(1) };
+	struct dif_difo u = difo(uc, LEN(uc), NULL, 0, NULL, 0, NULL, 0);
 	struct dbpf_key ks = { .actndx = 1, .stack = DBPF_KEY_STACK, .size = 64 };
 	struct dbpf_step st[] = {
 		{ .kind = DBPF_STEP_STACK, .actndx = 1, .off = 0, .size = 64 },
 		{ .kind = DBPF_STEP_USTACK, .actndx = 2, .off = 64, .size = 64 },
 		{ .kind = DBPF_STEP_AGG, .actndx = 3, .aggid = 1, .aggfunc = DIF_ACT_COUNT,
 		  .keys = &ks, .nkeys = 1 },
+		{ .kind = DBPF_STEP_RECORD, .actndx = 4, .difo = &u, .off = 128, .size = 8 },
 	};
-	struct dbpf_clause cl = { .epid = 1, .what = "s", .steps = st, .nsteps = 3,
-	    .datasize = 128, .records = true };
+	struct dbpf_clause cl = { .epid = 1, .what = "s", .steps = st, .nsteps = 4,
+	    .datasize = 136, .records = true };
 	struct seen s = { 0 };
 	int idx = add(&cl, 1), total = 0;
 
@@ -688,6 +691,8 @@ START_TEST(stacks)
 	ck_assert_uint_eq(u64_at(&recs[0], 64), (uint64_t)getpid());
 	ck_assert_uint_ne(u64_at(&recs[0], 72), 0);		/* a user pc */
 	ck_assert_uint_lt(u64_at(&recs[0], 72), 0x0000800000000000ull);
+	/* ucaller is the user stack's second pc, as ustack() recorded it */
+	ck_assert_uint_eq(u64_at(&recs[0], 128), u64_at(&recs[0], 80));
 	ck_assert_int_eq(dbpf_set__agg_walk(set, walker, &s), 0);
 	ck_assert_int_ge(s.n, 1);
 	for (int i = 0; i < s.n; i++)
@@ -1283,7 +1288,7 @@ END_TEST
 START_TEST(errors_name_the_clause)
 {
 	static const dif_instr_t backward[] = { DIF_INSTR_BRANCH(DIF_OP_BA, 0), RET(0) };
-	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_STRTOK, 1), RET(1) };
+	static const dif_instr_t rnd[] = { DIF_INSTR_IMM16(DIF_OP_CALL, DIF_SUBR_CLEANPATH, 1), RET(1) };
 	struct dif_difo a = difo(backward, 2, NULL, 0, NULL, 0, NULL, 0);
 	struct dif_difo b = difo(rnd, 2, NULL, 0, NULL, 0, NULL, 0);
 	static const dif_instr_t ctx[] = { DIF_INSTR_NOP, LDGS(DIF_VAR_ARG5, 1), RET(1) };
@@ -1302,7 +1307,7 @@ START_TEST(errors_name_the_clause)
 	st.difo = &b;
 	ck_assert_int_eq(dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)),
 	    -EINVAL);
-	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 31 is not "
+	ck_assert_msg(strstr(err, "epid 12 (test:::bad): pc 0: subroutine 27 is not "
 	    "translated") != NULL, "%s", err);
 	/* a context read the verifier refuses: the message names the DIF pc */
 	st.difo = &d;
