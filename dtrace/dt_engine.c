@@ -7,7 +7,10 @@
  * (clock_gettime), loads outside the engine's own memory (user memory of
  * this process through process_vm_readv, which fails cleanly on a bad
  * address; anything else faults BADADDR) and the built-in variables that
- * describe the firing thread (pid, tid, execname, uid, ...).  Probes of
+ * describe the firing thread (pid, tid, execname, uid, ...), and the
+ * subroutines only a host can answer: progenyof() from /proc, and
+ * vm_kernel_addrperm() (the address plus the per-run secret runtime-bpf
+ * keeps, so both runtimes permute alike; 0 stays 0).  Probes of
  * the dtrace and profile providers fire on the consumer's own thread, so
  * the current thread is this process's main thread; its thread key is
  * host namespace 0 with the tid (dt_program.c).
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include "dt_impl.h"
+#include "dbpf.h"
 
 #define DT_USTACK_MAX	128
 
@@ -135,6 +139,13 @@ static int h_subr(void *hctx, uint32_t subr, const uint64_t *args, uint32_t narg
 	(void)hctx;
 	if (subr == DIF_SUBR_PROGENYOF && nargs >= 1) {
 		*val = progeny_of(args[0]);
+		return 0;
+	}
+	if (subr == DBPF_SUBR_VM_KERNEL_ADDRPERM && nargs >= 1) {
+		uint64_t key = dbpf_addrperm_key();	/* the BPF programs' too */
+		if (key == 0)
+			return DIF_FAULT_ILLOP;
+		*val = args[0] == 0 ? 0 : args[0] + key;
 		return 0;
 	}
 	return DIF_FAULT_ILLOP;	/* kvtophys, locks, devices: no kernel here */

@@ -115,4 +115,14 @@ int dbpf_probe__test_run(struct dbpf_probe *pr, const uint64_t *args,
 /* True when the bpf() syscall lets us create a map (root, BPF built in). */
 int dbpf_available(void);
 
+/*
+ * vm_kernel_addrperm(addr) (Apple's subroutine id 54, which dif.h's name
+ * table leaves out): addr plus this per-process secret (random, odd), 0
+ * staying 0, so addresses can be compared without being revealed.  The
+ * host engine and the BPF programs share it; 0 when no randomness is
+ * available (the callers then refuse).
+ */
+#define DBPF_SUBR_VM_KERNEL_ADDRPERM	54
+uint64_t dbpf_addrperm_key(void);
+
 #endif /* DBPF_H */

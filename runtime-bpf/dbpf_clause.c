@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "dbpf_clause.h"
 #include "dbpf_impl.h"
@@ -1369,6 +1370,46 @@ static int subr_copyin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	return 1;
 }
 
+/*
+ * The per-run secret of vm_kernel_addrperm(): random, odd, drawn once per
+ * process so the host engine (dtrace/dt_engine.c) and every BPF program
+ * permute alike.  0 only when the kernel gives no randomness.
+ */
+uint64_t dbpf_addrperm_key(void)
+{
+	static uint64_t key;
+	uint64_t k = __atomic_load_n(&key, __ATOMIC_ACQUIRE), zero = 0;
+
+	if (k != 0)
+		return k;
+	if (getrandom(&k, sizeof(k), 0) != (ssize_t)sizeof(k))
+		return 0;
+	k |= 1;
+	if (!__atomic_compare_exchange_n(&key, &zero, k, false, __ATOMIC_ACQ_REL,
+	    __ATOMIC_ACQUIRE))
+		k = zero;	/* another thread drew first: use its key */
+	return k;
+}
+
+/*
+ * vm_kernel_addrperm(T[0]): 0 stays 0, any other address gets the key added
+ *   r0 = T[0]; if r0 == 0 goto out; r1 = key (ld_imm64); r0 += r1; out: %rd = r0
+ */
+static int subr_addrperm(struct dbpf_xl *x, dif_instr_t in)
+{
+	uint64_t key = dbpf_addrperm_key();
+
+	if (key == 0)
+		return fail(x, "pc %lld: vm_kernel_addrperm( ): no random secret is "
+		    "available (getrandom failed)", (long long)x->curpc);
+	emit(x, LDX64(R0, FP, SLOT_TUP(0)));
+	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 3, 0));
+	dbpf_ld_imm64(x, R1, 0, key);
+	emit(x, ALU_X(BPF_ADD, R0, R1));
+	dbpf_put(x, DIF_INSTR_RD(in));
+	return 1;
+}
+
 /*   rand: call get_prandom_u32     hton*, ntoh*: r0 = to_be<bits>(T[0]) */
 static int subr_simple(struct dbpf_xl *x, unsigned subr, dif_instr_t in)
 {
@@ -2173,6 +2214,10 @@ static int call(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 		if (c->ttop < 1)
 			break;
 		return subr_simple(x, subr, in);
+	case DBPF_SUBR_VM_KERNEL_ADDRPERM:
+		if (c->ttop < 1)
+			break;
+		return subr_addrperm(x, in);
 	default:
 		return fail(x, "pc %lld: subroutine %u is not translated to BPF yet",
 		    (long long)x->curpc, subr);

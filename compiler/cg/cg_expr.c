@@ -161,6 +161,9 @@ int cg_subr_id(const char *name)
 #define SI_(i, nm, s) if (strcmp(name, s) == 0) return i;
 	DIF_SUBRS(SI_)
 #undef SI_
+	/* Apple's id 54, which include/dif/dif.h's name table leaves out */
+	if (strcmp(name, "vm_kernel_addrperm") == 0)
+		return CG_SUBR_VM_KERNEL_ADDRPERM;
 	return -1;
 }
 

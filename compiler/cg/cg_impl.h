@@ -19,6 +19,11 @@
 #include "dc_cg.h"
 
 #define CG_MAX_TEXT	65536
+/*
+ * vm_kernel_addrperm(addr): Apple's subroutine id 54 (the address plus a
+ * per-run secret, 0 stays 0); include/dif/dif.h's name table leaves it out.
+ */
+#define CG_SUBR_VM_KERNEL_ADDRPERM	54
 
 /* A user variable known to the program (symbols, vartab entries). */
 struct cg_var {

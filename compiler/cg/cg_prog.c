@@ -105,6 +105,7 @@ struct body {
 	bool rtype_void;
 	uint32_t guard, gt, ge;		/* guard ids for the guard bodies */
 	uint32_t nguards;
+	bool destructive;		/* the action it feeds is destructive */
 };
 
 static void emit_body(struct pstate *S, const struct body *b)
@@ -225,6 +226,8 @@ static int32_t gen_difo(struct pstate *S, const struct body *b, const struct dc_
 	if (setjmp(g->fail) == 0) {
 		cg_line(g, loc ? loc : (b->e ? &b->e->loc : NULL));
 		emit_body(S, b);
+		if (b->destructive)
+			d.destructive = true;
 		cg_difo_finish(g, &idx);
 	} else {
 		idx = -1;
@@ -657,6 +660,23 @@ static void libact(struct pstate *S, uint64_t act, int32_t difo, const struct dc
 		a->arg = act;
 }
 
+/*
+ * livedump(reason): Apple's kernel-destructive action; one library action
+ * recording the reason string, its DIFO marked destructive so a consumer
+ * refuses it without -w (and, having no kernel to dump, at enable):
+ *   DIFO: sets "reason", %r1; ret %r1      action: libact LIVEDUMP
+ */
+static void livedump(struct pstate *S, const struct dc_node *e, const struct dc_node *a0)
+{
+	struct body b = { .kind = B_EXPR, .e = a0, .destructive = true };
+
+	if (a0 == NULL) {
+		cg_error(&S->g, &e->loc, D_PROTO_LEN, "livedump( ) needs a reason string");
+		return;
+	}
+	libact(S, DIF_LIBACT_LIVEDUMP, gen_difo(S, &b, &e->loc), &e->loc);
+}
+
 /* A call statement: an action, or a subroutine call recorded as void. */
 static void action(struct pstate *S, const struct dc_node *e)
 {
@@ -739,6 +759,8 @@ static void action(struct pstate *S, const struct dc_node *e)
 				.type = g->prog->t_string };
 			libact(S, DIF_LIBACT_SETOPT, expr_difo(S, &empty, NULL), &e->loc);
 		}
+	} else if (strcmp(nm, "livedump") == 0) {
+		livedump(S, e, a0);
 	} else if (strcmp(nm, "ftruncate") == 0) {
 		libact(S, DIF_LIBACT_FTRUNCATE, ret0_difo(S, &e->loc, false), &e->loc);
 	} else if (cg_subr_id(nm) >= 0) {

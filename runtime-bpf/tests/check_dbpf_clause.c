@@ -389,6 +389,35 @@ START_TEST(string_subroutines)
 }
 END_TEST
 
+/* ASSERTION: vm_kernel_addrperm keeps 0, adds the process's odd secret to any other address. */
+START_TEST(addrperm)
+{
+	/* vm_kernel_addrperm(arg0) */
+	static const dif_instr_t ap[] = {
+		LDGS(DIF_VAR_ARG0, 1), DIF_INSTR_FMT(DIF_OP_PUSHTV, 0, 0, 1),
+		DIF_INSTR_IMM16(DIF_OP_CALL, DBPF_SUBR_VM_KERNEL_ADDRPERM, 3), RET(3)
+	};
+	struct dif_difo a = difo(ap, LEN(ap), NULL, 0, NULL, 0, NULL, 0);
+	struct dbpf_step st = { .kind = DBPF_STEP_RECORD, .actndx = 1, .difo = &a,
+	    .off = 0, .size = 8 };
+	struct dbpf_clause cl = { .epid = 1, .what = "a", .steps = &st, .nsteps = 1,
+	    .datasize = 8, .records = true };
+	uint64_t key = dbpf_addrperm_key();
+	int idx = add(&cl, 1);
+
+	ck_assert_uint_eq(key & 1, 1);
+	ck_assert_uint_eq(dbpf_addrperm_key(), key);	/* once per process */
+	fire(idx, 0, 0, 0);
+	fire(idx, 10, 0, 0);
+	fire(idx, 0xffffffff81000000ull, 0, 0);
+	drain();
+	ck_assert_int_eq(nrecs, 3);
+	ck_assert_uint_eq(u64_at(&recs[0], 0), 0);
+	ck_assert_uint_eq(u64_at(&recs[1], 0), 10 + key);
+	ck_assert_uint_eq(u64_at(&recs[2], 0), 0xffffffff81000000ull + key);
+}
+END_TEST
+
 /* ASSERTION: strjoin, lltostr (bases, sign), hton*, copyin give the emulator's results. */
 START_TEST(more_subroutines)
 {
@@ -1341,6 +1370,7 @@ int main(void)
 	T(record_bad_string);
 	T(string_subroutines);
 	T(more_subroutines);
+	T(addrperm);
 	T(string_functions);
 	T(aggregations);
 	T(stacks);
