@@ -18,8 +18,9 @@
  * pointer, arithmetic on one) cannot be dereferenced: D_SYM_NOTYPES
  * says so.  Read cg_prog.c next.
  */
-#include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cg_impl.h"
 #include "impl.h"
@@ -221,8 +222,17 @@ static const struct dc_node *symaddr_of(const struct dc_node *e)
 	return NULL;
 }
 
+static bool is_assoc(const struct dc_node *n);
+
+/* a["k"] of an associative array: its variable (every element has its type). */
+static const struct dc_node *assoc_elem_var(const struct dc_node *n)
+{
+	return is_assoc(n) ? n->l : n;
+}
+
 static void symptr_note(struct cg *g, const struct dc_node *lv, const struct dc_node *sym)
 {
+	lv = assoc_elem_var(lv);
 	if (lv->kind != DC_N_VAR || (lv->scope != DC_VS_GLOBAL && lv->scope != DC_VS_SELF &&
 				     lv->scope != DC_VS_THIS))
 		return;
@@ -242,15 +252,19 @@ static void symptr_note(struct cg *g, const struct dc_node *lv, const struct dc_
 	g->symptrs[g->nsymptrs++] = (struct cg_symptr){ sc, lv->name, sym };
 }
 
+static void tptr_note(struct cg *g, const struct dc_node *lv, const struct dc_node *src);
+static bool is_clear(const struct dc_node *src);
+
 static void symptr_walk(struct cg *g, const struct dc_node *n)
 {
 	if (n == NULL)
 		return;
-	if (n->kind == DC_N_ASSIGN)
+	/* ++, --, += and -= move the pointer, never change what it points to */
+	if (n->kind == DC_N_ASSIGN && n->op != T_ADD_EQ && n->op != T_SUB_EQ &&
+	    !(n->op == T_ASSIGN && is_clear(n->r)))	/* p = 0 clears, keeps the type */
 		symptr_note(g, n->l, n->op == T_ASSIGN ? symaddr_of(n->r) : NULL);
-	else if ((n->kind == DC_N_POSTFIX || n->kind == DC_N_UNARY) &&
-		 (n->op == T_INC || n->op == T_DEC))
-		symptr_note(g, n->l, NULL);
+	if (n->kind == DC_N_ASSIGN && n->op == T_ASSIGN)
+		tptr_note(g, n->l, n->r);
 	symptr_walk(g, n->l);
 	symptr_walk(g, n->r);
 	symptr_walk(g, n->x);
@@ -272,21 +286,25 @@ static void symptr_stmts(struct cg *g, const struct dc_stmt *s)
  * one kernel symbol (p = &`sym), in the whole program?  A dereference, store
  * or pointer arithmetic through such a variable is then rooted at that
  * symbol ("sym", F_SYMBOL), sized and signed by the symbol's type at link
- * time.  Any other assignment (or ++/--, op=) disqualifies the variable.
+ * time.  ++, --, +=, -= and clearing (p = 0) keep that; any other
+ * assignment disqualifies the variable.
  */
 void cg_symptr_scan(struct cg *g, const struct dc_program *prog)
 {
 	for (const struct dc_ext *x = dc_program__exts(prog); x; x = x->next) {
 		if (x->kind != DC_X_CLAUSE)
 			continue;
+		g->clause = x->u.clause;
 		symptr_walk(g, x->u.clause->pred);
 		symptr_stmts(g, x->u.clause->stmts);
 	}
+	g->clause = NULL;
 }
 
 /* The symbol a variable expression is known to point to, or NULL. */
 static const struct dc_node *symptr_of(const struct cg *g, const struct dc_node *n)
 {
+	n = assoc_elem_var(n);
 	if (n->kind != DC_N_VAR || (n->scope != DC_VS_GLOBAL && n->scope != DC_VS_SELF &&
 				    n->scope != DC_VS_THIS))
 		return NULL;
@@ -618,10 +636,13 @@ static int load_assoc(struct cg *g, const struct dc_node *n)
 /* Scale %r by the size of what pointer type pt points to. */
 /*
  * The symbol a binary operand points to: spelled &`sym (or &mod`sym), or a
- * variable only ever assigned &`sym; else NULL.
+ * variable only ever assigned &`sym (also the variable p += i, ++p... move);
+ * else NULL.
  */
 static const struct dc_node *symaddr_operand(const struct cg *g, const struct dc_node *n)
 {
+	if (n->kind == DC_N_ASSIGN || n->kind == DC_N_POSTFIX || n->kind == DC_N_UNARY)
+		return symptr_of(g, n->l);	/* p += i, p -= i, ++p, p-- */
 	if (n->kind != DC_N_BINARY)
 		return NULL;
 	for (const struct dc_node *e = n->l; e != NULL; e = e == n->l ? n->r : NULL) {
@@ -791,6 +812,142 @@ static bool is_target_element(const struct dc_node *n)
 	       is_target_member(n->l) && !known(n->type);
 }
 
+/* ---- variables holding pointers only the target types ------------------ */
+
+static bool target_member(const struct cg *g, const struct dc_node *n,
+			  const struct dc_node **root, const char **tname, char *path,
+			  size_t size, char *argbuf, size_t argsize, unsigned *flags,
+			  const struct dc_node **hop);
+
+/* Guards the mutual recursion of origins and chains (a = b->x; b = a->y). */
+static _Thread_local unsigned tptr_depth;
+
+static bool is_user_var(const struct dc_node *n)
+{
+	return n->kind == DC_N_VAR && (n->scope == DC_VS_GLOBAL || n->scope == DC_VS_SELF ||
+				       n->scope == DC_VS_THIS);
+}
+
+/*
+ * Scan (with the &`sym scan): every plain assignment to a variable (or to an
+ * element of an associative array, whose elements share one type) is kept;
+ * the uses below decide which of them carry a target pointer.
+ */
+static void tptr_note(struct cg *g, const struct dc_node *lv, const struct dc_node *src)
+{
+	lv = assoc_elem_var(lv);
+	if (!is_user_var(lv) || src == NULL)
+		return;
+	g->tptrs = cg_grow(g, g->tptrs, &g->ctptrs, g->ntptrs + 1, sizeof(*g->tptrs));
+	g->tptrs[g->ntptrs++] = (struct cg_tptr){ vscope(lv->scope), lv->name, src, g->clause };
+}
+
+static const struct cg_tptr *tptr_origin(const struct cg *g, const struct dc_node *n);
+
+/*
+ * What a target pointer expression points into, as text: root flags, root
+ * and member path ("8|curthread|td_proc"), so that two assignments can be
+ * compared; false when src is no target pointer dtc can follow.
+ */
+static bool tptr_sig(const struct cg *g, const struct dc_node *src, char *buf, size_t size)
+{
+	char arg[280], path[512];
+	unsigned fl;
+	const char *tn;
+	const struct dc_node *root, *hop;
+
+	if ((tn = reloc_root(g, src, arg, sizeof(arg), &fl)) != NULL) {
+		snprintf(buf, size, "%u|%s|", fl, tn);
+		return true;
+	}
+	if (is_target_member(src) &&
+	    target_member(g, src, &root, &tn, path, sizeof(path), arg, sizeof(arg), &fl, &hop)) {
+		snprintf(buf, size, "%u|%s|%s", fl, tn, path);
+		return true;
+	}
+	if (is_target_element(src) &&
+	    target_member(g, src->l, &root, &tn, path, sizeof(path), arg, sizeof(arg), &fl,
+			  &hop)) {
+		snprintf(buf, size, "%u|%s|%s[0]", fl, tn, path);
+		return true;
+	}
+	const struct cg_tptr *o = is_user_var(assoc_elem_var(src)) ? tptr_origin(g, src) : NULL;
+	return o != NULL && tptr_sig(g, o->src, buf, size);
+}
+
+/* A constant stored to clear a pointer variable (p = 0, p = NULL). */
+static bool is_clear(const struct dc_node *src)
+{
+	return src->kind == DC_N_INT || (src->kind == DC_N_VAR && src->scope == DC_VS_SYMBOL &&
+					 src->mod == NULL && strcmp(src->name, "NULL") == 0);
+}
+
+/*
+ * The assignment a variable holding a target pointer got its pointee from:
+ * every non-constant value assigned to it anywhere in the program must point
+ * into the same place (same root and member path), and a root of args[N]
+ * must come from the clause using it (another clause has another probe).
+ * NULL when any of that fails.
+ */
+static const struct cg_tptr *tptr_origin(const struct cg *g, const struct dc_node *n)
+{
+	const struct cg_tptr *first = NULL;
+	char want[800], sig[800];
+
+	n = assoc_elem_var(n);
+	if (!is_user_var(n) || tptr_depth > 8)
+		return NULL;
+	tptr_depth++;
+	int sc = vscope(n->scope);
+	for (uint32_t i = 0; i < g->ntptrs; i++) {
+		const struct cg_tptr *t = &g->tptrs[i];
+		if (t->scope != sc || strcmp(t->name, n->name) != 0 || is_clear(t->src))
+			continue;
+		if (!tptr_sig(g, t->src, sig, sizeof(sig)) ||
+		    (first != NULL && strcmp(want, sig) != 0)) {
+			first = NULL;
+			break;
+		}
+		if (first == NULL) {
+			first = t;
+			memcpy(want, sig, sizeof(want));
+		}
+		unsigned fl = (unsigned)strtoul(sig, NULL, 10);
+		if ((fl & DIF_RELOC_F_ARG) && t->clause != g->clause) {
+			first = NULL;
+			break;
+		}
+	}
+	tptr_depth--;
+	return first;
+}
+
+/*
+ * A member chain through a variable whose target pointee dtc could not
+ * settle: say why (the generic message would only say "not known").
+ */
+static void tptr_fail(struct cg *g, const struct dc_node *n)
+{
+	const struct dc_node *m = n;
+
+	while (m->kind == DC_N_MEMBER || (m->kind == DC_N_UNARY && m->op == T_STAR) ||
+	       (m->kind == DC_N_INDEX && !is_assoc(m)))
+		m = m->l;
+	m = assoc_elem_var(m);
+	if (!is_user_var(m))
+		return;
+	for (uint32_t i = 0; i < g->ntptrs; i++)
+		if (g->tptrs[i].scope == vscope(m->scope) && strcmp(g->tptrs[i].name, m->name) == 0 &&
+		    !is_clear(g->tptrs[i].src))
+			cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s through %s%s, whose target "
+				"type dtc cannot tell: every pointer assigned to it must come from "
+				"the same member path (one from args[N] only in the clause that assigns "
+				"it); "
+				"cast it to a named pointer type first", n->name,
+				m->scope == DC_VS_SELF ? "self->" : m->scope == DC_VS_THIS ?
+				"this->" : "", m->name);
+}
+
 /*
  * A target member chain: root pointer expression, type name and member
  * path; *flags is DIF_RELOC_F_ARG when the root is an untyped args[N]
@@ -829,6 +986,10 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			seg[k++].sep = ".";
 			m = m->l;
 			continue;
+		} else if (*hop != NULL && is_target_element(m->l)) {
+			seg[k++].sep = "[0].";	/* p->q[i].r->s: the index is the hop's */
+			m = m->l->l;
+			continue;
 		} else if (copy_type_of(g, m->l) != NULL) {	/* this->x = *p: the copy */
 			*root = m->l;
 			*tname = copy_type_of(g, m->l);
@@ -851,6 +1012,22 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			seg[k++].sep = "";
 			break;
 		}
+		if (*hop == NULL)
+			*hop = ptr;
+		const struct cg_tptr *o;
+		while (!is_target_member(ptr) && !is_target_element(ptr) &&
+		       (o = tptr_origin(g, ptr)) != NULL) {
+			ptr = o->src;	/* p = q->r; p->m: the path of q->r->m */
+			nm = reloc_root(g, ptr, argbuf, argsize, flags);
+			if (nm != NULL)
+				break;
+		}
+		if (nm != NULL) {	/* p = curthread; p->m */
+			*root = ptr;
+			*tname = nm;
+			seg[k++].sep = "";
+			break;
+		}
 		if (is_target_member(ptr)) {
 			seg[k++].sep = "->";
 			m = ptr;
@@ -860,8 +1037,6 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 		} else {
 			return false;
 		}
-		if (*hop == NULL)
-			*hop = ptr;
 	}
 	size_t len = 0;
 	path[0] = '\0';
@@ -876,6 +1051,75 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 }
 
 static int expr_addr(struct cg *g, const struct dc_node *n);
+
+/* q[i].m of a target member array q (p->q[i].m): where the index matters. */
+static bool is_element_member(const struct dc_node *n)
+{
+	return n->kind == DC_N_MEMBER && !n->is_arrow && is_target_element(n->l);
+}
+
+/*
+ * The relocations of p->q[i].m: the chain of p->q (root, hop), the path
+ * "q[0].m" of the member in element 0 and "q[0]", whose size steps i.
+ */
+static bool element_path(const struct cg *g, const struct dc_node *n,
+			 const struct dc_node **root, const char **tname, char *path,
+			 size_t size, char *elem, size_t esize, char *arg, size_t argsize,
+			 unsigned *fl, const struct dc_node **hop)
+{
+	if (!is_element_member(n) ||
+	    !target_member(g, n->l->l, root, tname, elem, esize, arg, argsize, fl, hop))
+		return false;
+	size_t len = strlen(elem);
+	if (len + 4 > esize)
+		return false;
+	memcpy(elem + len, "[0]", 4);
+	int w = snprintf(path, size, "%s.%s", elem, n->name);
+	return w > 0 && (size_t)w < size;
+}
+
+/*
+ * p->q[i].m:  <p>; usetx MEMBER_OFFSET(T, "q[0].m"), %t; add %r, %t, %r
+ *             <i>; usetx MEMBER_SIZE(T, "q[0]"), %t; mul %i, %t, %i; add %r, %i, %r
+ *             (load: uload LOAD(T, "q[0].m"), %r)
+ */
+static int element_member(struct cg *g, const struct dc_node *n, bool load)
+{
+	const struct dc_node *root, *hop;
+	const char *tname;
+	char path[600], elem[520], arg[280];
+	unsigned fl;
+	int r, t;
+
+	if (!element_path(g, n, &root, &tname, path, sizeof(path), elem, sizeof(elem), arg,
+			  sizeof(arg), &fl, &hop))
+		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an array element whose target "
+			"type is not known to dtc: cast it to a named pointer type first",
+			n->name);
+	if (hop == NULL && (fl & DIF_RELOC_F_SYMBOL) && tname[0] != '*') {
+		r = cg_reg(g);		/* `sym.q[i].m: dld makes it the address */
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, r);
+	} else {
+		r = cg_expr(g, hop != NULL ? hop : root);
+		t = cg_reg(g);
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_OFFSET, fl, tname, path, 0, t);
+		I3(ADD, r, t, r);
+		cg_free(g, t);
+	}
+	int i = cg_expr(g, n->l->args);
+	t = cg_reg(g);
+	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, elem, 0, t);
+	I3(MUL, i, t, i);
+	cg_free(g, t);
+	I3(ADD, r, i, r);
+	cg_free(g, i);
+	if (load) {
+		bool u = userland(root);
+		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
+			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
+	}
+	return r;
+}
 
 /*
  * Program-known member:  <base address>; setx off, %t; add %r, %t, %r
@@ -926,6 +1170,8 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 			load_known(g, n, m->type, r, userland(n->l));
 		return r;
 	}
+	if (is_element_member(n))
+		return element_member(g, n, load);
 	const struct dc_node *root;
 	const char *tname;
 	char path[512], arg[280];
@@ -935,6 +1181,8 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 				&fl, &hop);
 	if (!ok && library_ident(n->l))
 		fail_library(g, n);
+	if (!ok)
+		tptr_fail(g, n);
 	if (!ok)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of an expression whose target "
 			"type is not known to dtc: cast it to a named pointer type "
@@ -1345,6 +1593,11 @@ static bool target_lvalue(const struct cg *g, const struct dc_node *lv, const ch
 		if (lv->l->kind == DC_N_XLATE ||
 		    (st && known(st) && (st->kind == DC_TY_STRUCT || st->kind == DC_TY_UNION)))
 			return false;
+		if (is_element_member(lv)) {	/* p->q[i].m = v */
+			char elem[520];
+			return element_path(g, lv, &root, tname, path, size, elem, sizeof(elem),
+					    arg, argsize, fl, &hop);
+		}
 		return target_member(g, lv, &root, tname, path, size, arg, argsize, fl, &hop);
 	}
 	if ((lv->kind == DC_N_UNARY && lv->op == T_STAR) ||
@@ -1621,7 +1874,10 @@ static int cast(struct cg *g, const struct dc_node *n)
 	return r;
 }
 
-/* setx size  (program type)  |  usetx TYPE_SIZE(T) / MEMBER_SIZE(T, path) */
+/*
+ * setx size  (program type)  |  usetx TYPE_SIZE(T) / MEMBER_SIZE(T, path)
+ * sizeof (`sym): usetx TYPE_SIZE("sym", symbol) (the symbol's size at link time)
+ */
 static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 		   const struct dc_node *e)
 {
@@ -1651,6 +1907,12 @@ static int size_of(struct cg *g, const struct dc_node *n, const struct dc_ty *t,
 	}
 	if (e && e->kind == DC_N_UNARY && e->op == T_STAR && pointee_name(g, e->l)) {
 		cg_reloc(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, pointee_name(g, e->l), NULL, 0, r);
+		return r;
+	}
+	if (e && e->kind == DC_N_VAR && e->scope == DC_VS_SYMBOL && !library_ident(e) &&
+	    !has_name(t)) {	/* sizeof (`sym): usetx TYPE_SIZE("sym", symbol) */
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_TYPE_SIZE, DIF_RELOC_F_SYMBOL,
+			      symbol_name(e, arg, sizeof(arg)), NULL, 0, r);
 		return r;
 	}
 	if (!has_name(t))

@@ -94,6 +94,14 @@ struct cg {
 		const struct dc_node *sym;	/* NULL: assigned something else too */
 	} *symptrs;
 	uint32_t nsymptrs, csymptrs;
+	struct cg_tptr {		/* assignments of pointers only the target types */
+		int scope;		/* DIFV_SCOPE_* of the variable */
+		const char *name;
+		const struct dc_node *src;	/* the value assigned */
+		const void *clause;	/* the clause it is assigned in */
+	} *tptrs;
+	uint32_t ntptrs, ctptrs;
+	const void *clause;		/* the clause being scanned or generated */
 };
 
 /* cg_difo.c */

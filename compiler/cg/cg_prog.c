@@ -832,6 +832,7 @@ static void block(struct pstate *S, const struct dc_stmt *s, uint32_t guard,
 static void clause(struct pstate *S, const struct dc_clause *c)
 {
 	S->clause = c;
+	S->g.clause = c;
 	S->last_loc = c->loc;
 	S->cur = -1;
 	if (!has_if(c->stmts)) {

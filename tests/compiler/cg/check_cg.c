@@ -247,17 +247,20 @@ START_TEST(test_if_else)
 }
 END_TEST
 
-/* ASSERTION: member access through a value whose target type nothing names (a
- * variable holding a target pointer) is a D_SYM_NOTYPES error; a chain is not */
+/* ASSERTION: member access through a variable assigned target pointers from
+ * two different member paths is a D_SYM_NOTYPES error; one path is not */
 START_TEST(test_err_notypes)
 {
 	struct diags dg = { 0 };
 	struct dobj *o = gen_src("t.d", "BEGIN { this->p = curthread->td_proc; "
+				 "this->p = curthread->td_proc->p_pptr; "
 				 "trace(this->p->p_pid); }", &dg);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+	ck_assert_msg(strstr(dg.msg, "through this->p") != NULL, "%s", dg.msg);
 	struct diags ok = { 0 };
-	o = gen_src("t.d", "BEGIN { trace(curthread->td_proc->p_pid); }", &ok);
+	o = gen_src("t.d", "BEGIN { this->p = curthread->td_proc; "
+		    "trace(this->p->p_pid); }", &ok);
 	ck_assert_msg(o != NULL, "%s", ok.msg);
 	dobj__free(o);
 }
@@ -521,12 +524,17 @@ START_TEST(test_symptr)
 	dobj__free(o);
 	/* assigned anything else anywhere in the program: its target type is unknown */
 	struct diags dg = { 0 };
-	o = gen_src("t.d", "BEGIN { p = &`n; trace(*p); } END { p = 0; }", &dg);
+	o = gen_src("t.d", "BEGIN { p = &`n; trace(*p); } END { p = arg0; }", &dg);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(dg.last, D_SYM_NOTYPES);
+	/* moving (++, +=) or clearing it keeps what it points to */
 	dg.n = 0;
-	o = gen_src("t.d", "BEGIN { p = &`n; p++; trace(*p); }", &dg);
-	ck_assert_ptr_null(o);
+	o = gen_src("t.d", "BEGIN { p = &`n; p++; p += 2; trace(*p); } END { p = 0; }", &dg);
+	ck_assert_msg(o != NULL, "%s", dg.msg);
+	d = &o->difos[1];
+	ck_assert_uint_eq(d->reltab[0].dtr_kind, DIF_RELOC_TYPE_SIZE);
+	ck_assert_uint_eq(d->reltab[0].dtr_flags, DIF_RELOC_F_SYMBOL);
+	dobj__free(o);
 }
 END_TEST
 
