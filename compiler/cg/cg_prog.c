@@ -1015,6 +1015,7 @@ done:
 	free(S.aggs);
 	free(g->vars);
 	free(g->symptrs);
+	free(g->tptrs);
 	if (g->nerrors != 0) {
 		dobj__free(g->obj);
 		return -EINVAL;

@@ -81,6 +81,24 @@ check destructive-pragma-allows 0 '^pragma$' -- "$dtrace" -q -n \
     '#pragma D option destructive
 BEGIN { system("echo pragma"); exit(0); }'
 check panic-refused 1 "no kernel to act on" -- "$dtrace" -w -n 'BEGIN { panic(); }'
+# livedump(): destructive like panic(), refused without -w.
+check livedump-needs-w 1 'Destructive actions not allowed' -- "$dtrace" -n 'BEGIN { livedump("x"); exit(0); }'
+# Pointers only the target types, through this kernel's BTF on a BPF probe
+# (root and BPF only): a clause-local and a thread-local variable holding
+# them, and p->q[i].m (RLIMIT_NOFILE's soft limit, as ulimit -n reports it).
+printf '#!/bin/sh\nsleep 1\nexec python3 -c "import os; os.getppid()"\n' >"$tmp/ppid.sh"
+chmod +x "$tmp/ppid.sh"
+if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ] && command -v python3 >/dev/null &&
+    timeout 60 "$dtrace" -q -n 'syscall::getppid:entry /pid == $target/ {
+	this->s = curthread->signal; self->t = curthread;
+	printf("%d %d\n", this->s->rlim[7].rlim_cur, self->t->tgid == pid); exit(0); }' \
+    -c "$tmp/ppid.sh" >"$tmp/tptr.out" 2>"$tmp/tptr.err"; then
+	printf '%s 1\n\n' "$(ulimit -n)" | cmp -s - "$tmp/tptr.out" && pass=$((pass + 1)) ||
+	    { echo "FAIL target-pointer-vars:"; cat "$tmp/tptr.out" "$tmp/tptr.err"; fail=$((fail + 1)); }
+else
+	echo "skipped target-pointer-vars (needs root, BPF and /sys/kernel/btf/vmlinux):"
+	cat "$tmp/tptr.err" 2>/dev/null | head -3
+fi
 # system(): formatted like printf, run after dtrace's own output so far.
 "$dtrace" -q -w -n 'BEGIN { printf("before\n"); system("echo %s %d", "sys", 42);
     system("echo %d", 43); printf("after\n"); exit(0); }' >"$tmp/sys.out" 2>&1
