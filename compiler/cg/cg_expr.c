@@ -1147,6 +1147,13 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 		const struct dc_member *m;
 		if (!cg_member_bits(st, n->name, &bits, &m))
 			fail_unbuilt(g, n, "this member");
+		if (!known(m->type) && m->type->kind != DC_TY_STRUCT &&
+		    m->type->kind != DC_TY_UNION)
+			cg_fail(g, &n->loc, D_SYM_NOTYPES, "member %s of %s has type %s, which only "
+				"the target defines: dtc lays out the program's own structs and "
+				"unions, so their members need types it knows (a pointer such as "
+				"struct thread * would do)", n->name, has_name(st) ? st->name :
+				"this struct", has_name(m->type) ? m->type->name : "(unknown)");
 		uint32_t shift = 0, unit = 0;
 		if (m->bits != 0) {
 			unit = m->type->size;
@@ -1545,6 +1552,7 @@ static int ternary(struct cg *g, const struct dc_node *n)
 }
 
 /* ---- stores ------------------------------------------------------------- */
+
 
 /*
  * stb|sth|stw|stx %v, [%a]   or   setx size, %t; copys %v, %t, %a  (by-ref;

@@ -248,7 +248,8 @@ START_TEST(test_if_else)
 END_TEST
 
 /* ASSERTION: member access through a variable assigned target pointers from
- * two different member paths is a D_SYM_NOTYPES error; one path is not */
+ * two different member paths, or to a program struct's member of a target-only
+ * type, is a D_SYM_NOTYPES error; a variable with one member path is not */
 START_TEST(test_err_notypes)
 {
 	struct diags dg = { 0 };
@@ -263,6 +264,13 @@ START_TEST(test_err_notypes)
 		    "trace(this->p->p_pid); }", &ok);
 	ck_assert_msg(o != NULL, "%s", ok.msg);
 	dobj__free(o);
+	/* a program struct's member of a type only the target defines */
+	struct diags st = { 0 };
+	o = gen_src("t.d", "struct bar { int a; thread_t t; }; struct bar b; "
+		    "BEGIN { b.t = curthread; }", &st);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(st.last, D_SYM_NOTYPES);
+	ck_assert_msg(strstr(st.msg, "only the target defines") != NULL, "%s", st.msg);
 }
 END_TEST
 
