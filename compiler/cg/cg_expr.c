@@ -13,10 +13,15 @@
  * MEMBER_SIZE, uload/uuload LOAD/ULOAD, typecast CAST.  A target member that
  * is itself a pointer (curthread->td_ucred) is dereferenced by extending the
  * chain's member path with "->" ("td_ucred->cr_ruid"): one offset and one
- * load per hop, all against the chain's root type (target_member).  Any other
- * value whose target type has no name here (a variable holding such a
- * pointer, arithmetic on one) cannot be dereferenced: D_SYM_NOTYPES
- * says so.  Read cg_prog.c next.
+ * load per hop, all against the chain's root type (target_member).  A
+ * variable holding such a pointer (this->p = curthread->td_proc) continues
+ * the path of the value assigned to it ("td_proc->p_pid"), its own value
+ * being the hop; a scan before generation (tptr_note) keeps every
+ * assignment, and all of a variable's must agree (tptr_origin).  An element
+ * of a target member array keeps its index where it matters (p->q[i].m:
+ * element_member).  Any other value whose target type has no name here
+ * (arithmetic on such a pointer, *p of a whole target struct) cannot be
+ * dereferenced: D_SYM_NOTYPES says so.  Read cg_prog.c next.
  */
 #include <stdio.h>
 #include <stdlib.h>
