@@ -258,6 +258,7 @@ static void symptr_note(struct cg *g, const struct dc_node *lv, const struct dc_
 }
 
 static void tptr_note(struct cg *g, const struct dc_node *lv, const struct dc_node *src);
+static void tptr_index(struct cg *g);
 static bool is_clear(const struct dc_node *src);
 
 static void symptr_walk(struct cg *g, const struct dc_node *n)
@@ -304,6 +305,7 @@ void cg_symptr_scan(struct cg *g, const struct dc_program *prog)
 		symptr_stmts(g, x->u.clause->stmts);
 	}
 	g->clause = NULL;
+	tptr_index(g);
 }
 
 /* The symbol a variable expression is known to point to, or NULL. */
@@ -824,9 +826,6 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			  size_t size, char *argbuf, size_t argsize, unsigned *flags,
 			  const struct dc_node **hop);
 
-/* Guards the mutual recursion of origins and chains (a = b->x; b = a->y). */
-static _Thread_local unsigned tptr_depth;
-
 static bool is_user_var(const struct dc_node *n)
 {
 	return n->kind == DC_N_VAR && (n->scope == DC_VS_GLOBAL || n->scope == DC_VS_SELF ||
@@ -844,7 +843,61 @@ static void tptr_note(struct cg *g, const struct dc_node *lv, const struct dc_no
 	if (!is_user_var(lv) || src == NULL)
 		return;
 	g->tptrs = cg_grow(g, g->tptrs, &g->ctptrs, g->ntptrs + 1, sizeof(*g->tptrs));
-	g->tptrs[g->ntptrs++] = (struct cg_tptr){ vscope(lv->scope), lv->name, src, g->clause };
+	g->tptrs[g->ntptrs++] = (struct cg_tptr){ vscope(lv->scope), lv->name, src, g->clause,
+						  UINT32_MAX };
+}
+
+static uint32_t tvar_hash(int scope, const char *name)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)scope;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+static struct cg_tvar *tvar_find(const struct cg *g, int scope, const char *name)
+{
+	if (g->nthash == 0)
+		return NULL;
+	for (uint32_t h = tvar_hash(scope, name) & (g->nthash - 1);; h = (h + 1) & (g->nthash - 1)) {
+		uint32_t k = g->thash[h];
+		if (k == 0)
+			return NULL;
+		struct cg_tvar *v = &g->tvars[k - 1];
+		if (v->scope == scope && strcmp(v->name, name) == 0)
+			return v;
+	}
+}
+
+/* After the scan: one entry per variable listing its assignments, hashed. */
+static void tptr_index(struct cg *g)
+{
+	uint32_t n = 1;
+
+	while (n < 2 * g->ntptrs + 2)
+		n *= 2;
+	uint32_t cap = 0;
+	g->thash = cg_grow(g, NULL, &cap, n, sizeof(*g->thash));
+	memset(g->thash, 0, n * sizeof(*g->thash));
+	g->nthash = n;
+	cap = 0;
+	g->tvars = cg_grow(g, NULL, &cap, g->ntptrs + 1, sizeof(*g->tvars));
+	for (uint32_t i = g->ntptrs; i-- > 0;) {	/* lists in program order */
+		struct cg_tptr *t = &g->tptrs[i];
+		struct cg_tvar *v = tvar_find(g, t->scope, t->name);
+		if (v == NULL) {
+			uint32_t h = tvar_hash(t->scope, t->name) & (n - 1);
+			while (g->thash[h] != 0)
+				h = (h + 1) & (n - 1);
+			v = &g->tvars[g->ntvars];
+			*v = (struct cg_tvar){ .scope = t->scope, .name = t->name,
+					       .head = UINT32_MAX };
+			g->thash[h] = ++g->ntvars;
+		}
+		t->next = v->head;
+		v->head = i;
+	}
 }
 
 static const struct cg_tptr *tptr_origin(const struct cg *g, const struct dc_node *n);
@@ -892,21 +945,25 @@ static bool is_clear(const struct dc_node *src)
  * every non-constant value assigned to it anywhere in the program must point
  * into the same place (same root and member path), and a root of args[N]
  * must come from the clause using it (another clause has another probe).
- * NULL when any of that fails.
+ * NULL when any of that fails.  Settled once per variable (per clause for
+ * an args[N] root); a variable met again while settling is a cycle: NULL.
  */
 static const struct cg_tptr *tptr_origin(const struct cg *g, const struct dc_node *n)
 {
 	const struct cg_tptr *first = NULL;
 	char want[800], sig[800];
+	unsigned fl = 0;
 
 	n = assoc_elem_var(n);
-	if (!is_user_var(n) || tptr_depth > 8)
+	struct cg_tvar *v = is_user_var(n) ? tvar_find(g, vscope(n->scope), n->name) : NULL;
+	if (v == NULL || v->state == 1)
 		return NULL;
-	tptr_depth++;
-	int sc = vscope(n->scope);
-	for (uint32_t i = 0; i < g->ntptrs; i++) {
+	if (v->state == 2 && (!v->is_arg || v->ctx == g->clause))
+		return v->origin;
+	v->state = 1;
+	for (uint32_t i = v->head; i != UINT32_MAX; i = g->tptrs[i].next) {
 		const struct cg_tptr *t = &g->tptrs[i];
-		if (t->scope != sc || strcmp(t->name, n->name) != 0 || is_clear(t->src))
+		if (is_clear(t->src))
 			continue;
 		if (!tptr_sig(g, t->src, sig, sizeof(sig)) ||
 		    (first != NULL && strcmp(want, sig) != 0)) {
@@ -917,13 +974,16 @@ static const struct cg_tptr *tptr_origin(const struct cg *g, const struct dc_nod
 			first = t;
 			memcpy(want, sig, sizeof(want));
 		}
-		unsigned fl = (unsigned)strtoul(sig, NULL, 10);
+		fl |= (unsigned)strtoul(sig, NULL, 10);
 		if ((fl & DIF_RELOC_F_ARG) && t->clause != g->clause) {
 			first = NULL;
 			break;
 		}
 	}
-	tptr_depth--;
+	v->origin = first;
+	v->is_arg = (fl & DIF_RELOC_F_ARG) != 0;
+	v->ctx = g->clause;
+	v->state = 2;
 	return first;
 }
 

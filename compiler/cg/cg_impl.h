@@ -99,8 +99,21 @@ struct cg {
 		const char *name;
 		const struct dc_node *src;	/* the value assigned */
 		const void *clause;	/* the clause it is assigned in */
+		uint32_t next;		/* the variable's next one, UINT32_MAX: none */
 	} *tptrs;
 	uint32_t ntptrs, ctptrs;
+	struct cg_tvar {		/* per variable, indexed once the scan ends */
+		int scope;
+		const char *name;
+		uint32_t head;		/* its first assignment (tptrs index) */
+		int state;		/* 0 unsettled, 1 settling, 2 settled */
+		bool is_arg;		/* settled to an args[N] root: valid only... */
+		const void *ctx;	/* ...in this clause */
+		const struct cg_tptr *origin;
+	} *tvars;			/* mutable through a const struct cg: a cache */
+	uint32_t ntvars;
+	uint32_t *thash;		/* tvars index + 1 by scope and name; 0 empty */
+	uint32_t nthash;		/* a power of two */
 	const void *clause;		/* the clause being scanned or generated */
 };
 

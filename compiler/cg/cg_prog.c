@@ -1016,6 +1016,8 @@ done:
 	free(g->vars);
 	free(g->symptrs);
 	free(g->tptrs);
+	free(g->tvars);
+	free(g->thash);
 	if (g->nerrors != 0) {
 		dobj__free(g->obj);
 		return -EINVAL;
