@@ -1051,10 +1051,6 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			seg[k++].sep = ".";
 			m = m->l;
 			continue;
-		} else if (*hop != NULL && is_target_element(m->l)) {
-			seg[k++].sep = "[0].";	/* p->q[i].r->s: the index is the hop's */
-			m = m->l->l;
-			continue;
 		} else if (copy_type_of(g, m->l) != NULL) {	/* this->x = *p: the copy */
 			*root = m->l;
 			*tname = copy_type_of(g, m->l);
@@ -1067,6 +1063,10 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			*flags = DIF_RELOC_F_SYMBOL;
 			seg[k++].sep = "";
 			break;
+		} else if (*hop != NULL && is_target_element(m->l)) {
+			seg[k++].sep = "[0].";	/* p->q[i].r->s: the index is the hop's */
+			m = m->l->l;
+			continue;
 		} else {
 			return false;
 		}
