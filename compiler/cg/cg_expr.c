@@ -819,6 +819,13 @@ static bool is_target_element(const struct dc_node *n)
 	       is_target_member(n->l) && !known(n->type);
 }
 
+/* The constant subscript 0 (p->q[0].m: a plain member path, nothing to scale). */
+static bool is_index_zero(const struct dc_node *e)
+{
+	return e->kind == DC_N_INDEX && e->args != NULL && e->args->kind == DC_N_INT &&
+	       e->args->ival == 0;
+}
+
 /* ---- variables holding pointers only the target types ------------------ */
 
 static bool target_member(const struct cg *g, const struct dc_node *n,
@@ -1063,7 +1070,7 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			*flags = DIF_RELOC_F_SYMBOL;
 			seg[k++].sep = "";
 			break;
-		} else if (*hop != NULL && is_target_element(m->l)) {
+		} else if ((*hop != NULL || is_index_zero(m->l)) && is_target_element(m->l)) {
 			seg[k++].sep = "[0].";	/* p->q[i].r->s: the index is the hop's */
 			m = m->l->l;
 			continue;
@@ -1120,7 +1127,8 @@ static int expr_addr(struct cg *g, const struct dc_node *n);
 /* q[i].m of a target member array q (p->q[i].m): where the index matters. */
 static bool is_element_member(const struct dc_node *n)
 {
-	return n->kind == DC_N_MEMBER && !n->is_arrow && is_target_element(n->l);
+	return n->kind == DC_N_MEMBER && !n->is_arrow && is_target_element(n->l) &&
+	       !is_index_zero(n->l);
 }
 
 /*
