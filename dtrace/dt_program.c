@@ -578,6 +578,9 @@ static int build_steps(struct dt_state *st, struct dvm_ecb *e,
 			    "to act on in this user-space runtime", act_name(a->kind));
 		default: break;
 		}
+		if (a->kind == DIF_ACT_LIBACT && a->arg == DIF_LIBACT_LIVEDUMP)
+			return fail(err, errlen, -ENOTSUP, "action 'livedump' has no kernel "
+			    "to dump in this user-space runtime");
 		if (!is_recording(a->kind))
 			return fail(err, errlen, -ENOTSUP,
 			    "action '%s' is not supported by this runtime yet", act_name(a->kind));

@@ -798,6 +798,7 @@ static const char *const subr_sig[DIF_SUBR_MAX + 1] = {
 	[DIF_SUBR_GETF] = "p:i",
 	[DIF_SUBR_JSON] = "s:ss",
 	[DIF_SUBR_STRTOLL] = "i:sI",
+	[DIF_SUBR_VM_KERNEL_ADDRPERM] = "u:p",
 	[DIF_SUBR_MTONS] = "u:i",
 	[DIF_SUBR_KVTOPHYS] = "u:p",
 	[DIF_SUBR_PHYSMEM_READ] = "u:ii",

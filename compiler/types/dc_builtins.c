@@ -237,6 +237,7 @@ static const struct func_row func_rows[] = {
 	SUBR("getf", GETF, "$file *", "T:int"),
 	SUBR("json", JSON, "string", "T:const char *;T:const char *"),
 	SUBR("strtoll", STRTOLL, "int64_t", "T:const char *;?T:int"),
+	SUBR("vm_kernel_addrperm", VM_KERNEL_ADDRPERM, "uintptr_t", "T:uintptr_t"),
 	SUBR("mtons", MTONS, "uint64_t", "T:uint64_t"),
 	SUBR("kvtophys", KVTOPHYS, "uint64_t", "T:uintptr_t"),
 	SUBR("physmem_read", PHYSMEM_READ, "uint64_t", "T:uint64_t;T:size_t"),

@@ -303,8 +303,10 @@ enum dif_var_id {
 
 /*
  * Subroutines: X(id, NAME, "d-name").  FreeBSD numbering to 53; then
- * Apple's machine subroutines (54 is reserved for the front end's
- * vm_kernel_addrperm, which no runtime implements):
+ * Apple's machine subroutines:
+ *   vm_kernel_addrperm(a) the address plus a random odd secret drawn once
+ *                   per dtrace process (0 stays 0), so kernel addresses
+ *                   can be compared and shown without being revealed;
  *   mtons(t)        mach time to ns: the identity here;
  *   kvtophys(va)    kernel VA to physical (the page walker for guests, a
  *                   fault where the platform cannot translate);
@@ -366,6 +368,7 @@ X(50, MEMSTR,              "memstr")			\
 X(51, GETF,                "getf")			\
 X(52, JSON,                "json")			\
 X(53, STRTOLL,             "strtoll")			\
+X(54, VM_KERNEL_ADDRPERM,  "vm_kernel_addrperm")	\
 X(55, MTONS,               "mtons")			\
 X(56, KVTOPHYS,            "kvtophys")		\
 X(57, PHYSMEM_READ,        "physmem_read")		\

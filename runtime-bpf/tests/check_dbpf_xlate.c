@@ -31,7 +31,8 @@ static uint64_t no_scratch(void *ctx, uint64_t n)
 	return 0;
 }
 
-static const struct dvm_platform plat = { no_load, no_store, no_scratch, NULL, NULL };
+static const struct dvm_platform plat = { .dp_load = no_load, .dp_store = no_store,
+	.dp_scratch = no_scratch };
 
 struct outcome {
 	bool		faulted;
