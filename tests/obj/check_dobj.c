@@ -822,7 +822,7 @@ START_TEST(rej_reloc_fields)
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
 	    b[soff(b, S_RELA) + 8] = 9);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation flags",
-	    b[soff(b, S_RELA) + 9] = 0x10);
+	    b[soff(b, S_RELA) + 9] = 0x20);
 	/* a built-in root names the built-in variable, not a type */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "must name curthread",
 	    b[soff(b, S_RELA) + 9] = 8);
@@ -836,9 +836,9 @@ START_TEST(rej_reloc_fields)
 	/* kind STORE on a usetx */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "pseudo-instruction",
 	    b[soff(b, S_RELA) + 8] = 7);
-	/* kind 8 is past DIF_RELOC_KIND_MAX */
+	/* kind 255 is far past DIF_RELOC_KIND_MAX */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
-	    b[soff(b, S_RELA) + 8] = 8);
+	    b[soff(b, S_RELA) + 8] = 0xff);
 	/* a member-offset relocation without a member */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "needs a member",
 	    wr64(b + soff(b, S_RELA) + 16, 0));
