@@ -62,6 +62,7 @@ void dasm_print_reloc_expr(FILE *fp, const struct dobj *obj, const struct dif_re
 		{ DIF_RELOC_F_SYMBOL, "symbol" },
 		{ DIF_RELOC_F_ARG, "arg" },
 		{ DIF_RELOC_F_BUILTIN, "builtin" },
+		{ DIF_RELOC_F_GUARDED, "guarded" },
 	};
 	uint16_t rest = r->dtr_flags;
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
