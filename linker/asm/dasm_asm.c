@@ -1584,6 +1584,9 @@ static void check_tables(struct asm_state *st)
 			report(st, d->rel_line[i], 1, "relocation '%s' needs a member path", kn);
 		else if (rel->dtr_kind == DIF_RELOC_TYPE_SIZE && rel->dtr_member != 0)
 			report(st, d->rel_line[i], 1, "relocation 'type_size' takes no member path");
+		else if (rel->dtr_kind == DIF_RELOC_TYPE_EXISTS && rel->dtr_flags != 0)
+			report(st, d->rel_line[i], 1, "relocation 'type_exists' takes no flags: "
+			    "it never fails, so nothing roots or guards it");
 		else if (rel->dtr_type == 0)
 			report(st, d->rel_line[i], 1, "relocation '%s' needs a type name", kn);
 	}
