@@ -26,19 +26,21 @@
  *                                  path inside it), else 0; never an error
  *
  * TYPE_EXISTS is how one object carries code for several kernels: the
- * compiler tests each candidate root type at run time and branches to the
- * arm written for it.  The arms for the other kernels are still linked, so
- * their relocations carry a fourth flag:
+ * compiler tests each candidate root type (a constant once linked) and
+ * branches to the arm written for it.  The arms for the other kernels are
+ * still linked, so their relocations carry a fourth flag:
  *
  *   F_GUARDED  this relocation only runs behind a TYPE_EXISTS test of its
  *              root type that came out true.  When the root (after the root
  *              flags are bound) is absent from the typefile, the linker does
  *              not fail: it poisons the instruction instead --
  *                usetx            -> setx of 0
- *                uload / uuload   -> a load from %r0 (always 0), which the VM
- *                                    reports as a bad address if it ever runs
- *                ustore           -> a store to address %r0 (faults likewise)
- *                typecast         -> nop
+ *                uload / uuload   -> ldx / uldx from [%r0] (always 0): the
+ *                                    VM faults BADADDR if it ever runs
+ *                ustore           -> ldx [%r0] into its address register: the
+ *                                    same fault, before anything is written
+ *                                    (a store through %r0 is invalid DIF)
+ *                typecast         -> nothing (the value is left alone)
  *              When the root is present, the relocation resolves exactly as
  *              an unguarded one: a missing member is still a link error, so
  *              `curproc->p_comm` against a Linux typefile fails as it should.
@@ -47,7 +49,8 @@
  *
  * Three flags change what the relocation's root is (dtr_type), not what it
  * resolves to; the linker binds them first (linker/ld/lnk_bind.c), turning
- * them into plain relocations or constants, so later stages never see them:
+ * them into plain relocations or constants, so later stages see them only
+ * on a guarded relocation whose root the target lacks (F_GUARDED below):
  *
  *   F_SYMBOL   dtr_type is a kernel symbol ("sym" or "mod`sym"), not a type.
  *              MEMBER_OFFSET: the symbol's address (plus the member path's
