@@ -50,7 +50,7 @@
  * Three flags change what the relocation's root is (dtr_type), not what it
  * resolves to; the linker binds them first (linker/ld/lnk_bind.c), turning
  * them into plain relocations or constants, so later stages see them only
- * on a guarded relocation whose root the target lacks (F_GUARDED below):
+ * on a guarded relocation whose root the target lacks (F_GUARDED above):
  *
  *   F_SYMBOL   dtr_type is a kernel symbol ("sym" or "mod`sym"), not a type.
  *              MEMBER_OFFSET: the symbol's address (plus the member path's
