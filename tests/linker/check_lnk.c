@@ -743,7 +743,7 @@ START_TEST(test_poison_runs)
 	    "\tret %%r1\n.end\n"
 	    ".difo d4 rtype=ctf:integer:8\n"
 	    "\tsetx 0x1ffff, %%r1\n"
-	    "\ttypecast cast(\"pid_t\", guarded), %%r1\n"
+	    "\ttypecast cast(\"no_such_t\", guarded), %%r1\n"
 	    "\tret %%r1\n.end\n",
 	    (unsigned long long)(uintptr_t)f->root, (unsigned long long)(uintptr_t)f->root,
 	    (unsigned long long)(uintptr_t)f->root);
@@ -757,6 +757,7 @@ START_TEST(test_poison_runs)
 	}
 	ck_assert_uint_eq(run(out, 3), 0);
 	ck_assert_uint_eq(run(out, 4), 0x1ffff);
+	ck_assert_uint_eq(out->difos[4].len, 2);	/* setx; ret: the cast vanished */
 	dobj__free(out);
 	dobj__free(in);
 	free(s);
