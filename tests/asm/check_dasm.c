@@ -576,7 +576,7 @@ START_TEST(foreign_objects)
 }
 END_TEST
 
-/* ASSERTION: reserved bits and unknown opcodes print as .word and round-trip. */
+/* ASSERTION: reserved bits, unknown opcodes and branches the assembler refuses print as .word and round-trip. */
 START_TEST(raw_words)
 {
 	struct dobj *o, *o2;
@@ -588,6 +588,17 @@ START_TEST(raw_words)
 	t = dasm__disassemble_str(o, NULL);
 	ck_assert_ptr_nonnull(strstr(t, ".word 0x24010203"));
 	ck_assert_ptr_nonnull(strstr(t, ".word 0xff000000"));
+	ck_assert_int_eq(assemble_flags(t, &o2, &c, DASM_F_NO_VALIDATE), 0);
+	ck_assert(dasm__equal(o, o2));
+	free(t);
+	dobj__free(o);
+	dobj__free(o2);
+	/* branches the assembler would refuse (past the text, backward) stay words */
+	ck_assert_int_eq(assemble_flags(".difo d rtype=ctf:integer:8\n\t.word 0x11900000\n"
+	    "\t.word 0x11000000\n\tret %r1\n.end\n", &o, &c, DASM_F_NO_VALIDATE), 0);
+	t = dasm__disassemble_str(o, NULL);
+	ck_assert_ptr_nonnull(strstr(t, ".word 0x11900000"));
+	ck_assert_ptr_nonnull(strstr(t, ".word 0x11000000"));
 	ck_assert_int_eq(assemble_flags(t, &o2, &c, DASM_F_NO_VALIDATE), 0);
 	ck_assert(dasm__equal(o, o2));
 	free(t);
