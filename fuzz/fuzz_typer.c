@@ -7,8 +7,9 @@
  *   byte 0      intlen (& 7)     byte 1  rellen (& 7)    byte 2  varlen (& 7)
  *   byte 3      return type kind (0 ctf, 1 string)
  *   then        intlen * 8-byte integers (little-endian),
- *               rellen * 4 bytes: pc, kind, type-name index, member index
- *               (indexes into a fixed list of names),
+ *               rellen * 4 bytes: pc, kind (its top bit sets F_GUARDED),
+ *               type-name index, member index (indexes into a fixed list
+ *               of names),
  *               varlen * 2 bytes: id low bits, scope/kind bits
  *   rest        instruction words, little-endian (at most 4096)
  * Inference must never crash, hang or leak on any of them.
@@ -81,7 +82,9 @@ static int build(struct cursor *c, struct dobj *obj)
 	memset(rels, 0, sizeof(rels));
 	for (uint32_t i = 0; i < nrels; i++) {
 		rels[i].dtr_pc = (uint32_t)take(c, 1);
-		rels[i].dtr_kind = (uint16_t)(take(c, 1) % (DIF_RELOC_KIND_MAX + 1));
+		uint8_t kb = (uint8_t)take(c, 1);
+		rels[i].dtr_kind = (uint16_t)((kb & 0x7f) % (DIF_RELOC_KIND_MAX + 1));
+		rels[i].dtr_flags = kb & 0x80 ? DIF_RELOC_F_GUARDED : 0;
 		rels[i].dtr_type = dobj__intern(obj, names[take(c, 1) % NNAMES]);
 		rels[i].dtr_member = dobj__intern(obj, names[take(c, 1) % NNAMES]);
 	}

@@ -33,7 +33,8 @@
  *   21 PSEUDO_LINKED    linked programs hold no usetx/uload/uuload/typecast/ustore
  *   22 RELOC_MISSING    relocatable: each pseudo-instruction has a relocation
  *   23 RELOC_MULTIPLE   ... exactly one
- *   24 RELOC_KIND       ... of a kind that fits the opcode
+ *   24 RELOC_KIND       ... of a kind that fits the opcode (usetx: member_offset,
+ *                       type_size, member_size, type_exists)
  *   25 RELOC_INDEX      usetx/typecast's 16-bit field is that relocation's index
  *   26 HYPERCALL        hypercall only in a guest program (DVM_VF_GUEST)
  *   Whole object
@@ -61,7 +62,8 @@
  *   Relocation table
  *   46 RELOC_IN_LINKED  a linked program has no relocations
  *   47 RELOC_ORPHAN     each relocation's pc is a pseudo-instruction
- *   48 RELOC_FLAGS      relocation flags are known
+ *   48 RELOC_FLAGS      relocation flags are known: one root flag at most, plus
+ *                       BITFIELD and GUARDED; none on a type_exists test
  *
  * Every violation is reported with its pc (or table index), not just the
  * first: a compiler bug shows up whole.  One instruction may break several
@@ -291,7 +293,7 @@ static bool reloc_fits(uint8_t op, uint16_t kind)
 	switch (op) {
 	case DIF_OP_USETX:
 		return kind == DIF_RELOC_MEMBER_OFFSET || kind == DIF_RELOC_TYPE_SIZE ||
-		    kind == DIF_RELOC_MEMBER_SIZE;
+		    kind == DIF_RELOC_MEMBER_SIZE || kind == DIF_RELOC_TYPE_EXISTS;
 	case DIF_OP_ULOAD:
 		return kind == DIF_RELOC_LOAD;
 	case DIF_OP_UULOAD:
@@ -614,10 +616,12 @@ static void reloc_entry(struct vctx *c, uint32_t i)
 	if (r->dtr_pc >= c->len ||
 	    !DIF_OP_IS_RELOCATABLE(DIF_INSTR_OP(c->dp->dtdo_buf[r->dtr_pc])))
 		report(c, DVM_WHERE_RELTAB, DVM_PC_NONE, i, DVM_RULE_RELOC_ORPHAN, r->dtr_pc);
-	/* a root is a symbol, an argument or a built-in: one at most (dif_reloc.h) */
+	/* a root is a symbol, an argument or a built-in: one at most, GUARDED
+	 * besides; a type_exists test carries no flag (dif_reloc.h) */
 	const uint16_t root = r->dtr_flags & DIF_RELOC_F_ROOTS;
-	if ((r->dtr_flags & ~(DIF_RELOC_F_BITFIELD | DIF_RELOC_F_ROOTS)) != 0 ||
-	    (root & (root - 1)) != 0)
+	if ((r->dtr_flags & ~(DIF_RELOC_F_BITFIELD | DIF_RELOC_F_ROOTS |
+	    DIF_RELOC_F_GUARDED)) != 0 || (root & (root - 1)) != 0 ||
+	    (r->dtr_kind == DIF_RELOC_TYPE_EXISTS && r->dtr_flags != 0))
 		report(c, DVM_WHERE_RELTAB, DVM_PC_NONE, i, DVM_RULE_RELOC_FLAGS,
 		    r->dtr_flags);
 }

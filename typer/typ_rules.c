@@ -368,6 +368,29 @@ static struct aval rule_load(struct typ_infer *inf, uint32_t pc, unsigned op,
 }
 
 /*
+ * A guarded relocation (dif_reloc.h F_GUARDED) whose root this target
+ * lacks: it sits in an arm for another kernel, which a type_exists test
+ * keeps from running, and the linker poisons it.  Its value is what only
+ * that other target could type (TYP_T_TARGET, as without a typefile), and
+ * nothing about it is an error.  A root flag still set after binding means
+ * the binder found that root absent (lnk_bind.c).
+ */
+static bool guarded_absent(struct typ_infer *inf, const struct dif_reloc *rel)
+{
+	if (!(rel->dtr_flags & DIF_RELOC_F_GUARDED) || inf->tf == NULL)
+		return false;
+	return (rel->dtr_flags & DIF_RELOC_F_ROOTS) || typ_rel_resolve(inf, rel)->root < 0;
+}
+
+static struct aval poisoned(struct typ_infer *inf, const struct dif_reloc *rel)
+{
+	struct typ_type t = typ_t_make(TYP_T_TARGET);
+
+	t.name = typ_rel_resolve(inf, rel)->loose;
+	return av_of(t);
+}
+
+/*
  * uload / uuload: the member type named by the relocation.  A struct, union
  * or array has no register value: the linker turns its load into the
  * address itself (a whole-struct copy `this->x = *p`, `trace(*p)`,
@@ -393,6 +416,8 @@ static struct aval rule_uload(struct typ_infer *inf, uint32_t pc, unsigned op,
 	}
 	if (!check_addr(inf, pc, a, form_of_name(op)))
 		return av_reported();
+	if (guarded_absent(inf, rel))
+		return poisoned(inf, rel);
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	path = dobj__str(inf->obj, rel->dtr_member);
 	ri = typ_rel_resolve(inf, rel);
@@ -470,6 +495,9 @@ static struct aval rule_usetx(struct typ_infer *inf, uint32_t pc)
 	}
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	path = dobj__str(inf->obj, rel->dtr_member);
+	/* type_exists is 0 or 1 on every target; a poisoned usetx is setx 0 */
+	if (rel->dtr_kind == DIF_RELOC_TYPE_EXISTS || guarded_absent(inf, rel))
+		return v;
 	if (rel->dtr_kind == DIF_RELOC_MEMBER_OFFSET)
 		v.rel = (uint32_t)(rel - inf->d->reltab) + 1;
 	if (inf->tf == NULL)
@@ -517,6 +545,8 @@ static struct aval rule_typecast(struct typ_infer *inf, uint32_t pc, struct aval
 		typ_error(inf, pc, "typecast without a relocation");
 		return av_reported();
 	}
+	if (guarded_absent(inf, rel))
+		return poisoned(inf, rel);
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	t = typ_t_parse(inf, tname, &ok);
 	if (!ok && tname[0] != '\0' && tname[strlen(tname) - 1] == '*') {

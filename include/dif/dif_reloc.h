@@ -21,10 +21,36 @@
  *                                  (sign/zero extension by the type's width);
  *                                  a pointer type needs no code (nop)
  *   STORE           ustore        stb/sth/stw/stx sized by the member type
+ *   TYPE_EXISTS     usetx         1 when the target typefile has the type
+ *                                  (and, with dtr_member set, that member
+ *                                  path inside it), else 0; never an error
+ *
+ * TYPE_EXISTS is how one object carries code for several kernels: the
+ * compiler tests each candidate root type (a constant once linked) and
+ * branches to the arm written for it.  The arms for the other kernels are
+ * still linked, so their relocations carry a fourth flag:
+ *
+ *   F_GUARDED  this relocation only runs behind a TYPE_EXISTS test of its
+ *              root type that came out true.  When the root (after the root
+ *              flags are bound) is absent from the typefile, the linker does
+ *              not fail: it poisons the instruction instead --
+ *                usetx            -> setx of 0
+ *                uload / uuload   -> ldx / uldx from [%r0] (always 0): the
+ *                                    VM faults BADADDR if it ever runs
+ *                ustore           -> ldx [%r0] into its address register: the
+ *                                    same fault, before anything is written
+ *                                    (a store through %r0 is invalid DIF)
+ *                typecast         -> nothing (the value is left alone)
+ *              When the root is present, the relocation resolves exactly as
+ *              an unguarded one: a missing member is still a link error, so
+ *              `curproc->p_comm` against a Linux typefile fails as it should.
+ *              Combines with one root flag and with BITFIELD; never on
+ *              TYPE_EXISTS itself.
  *
  * Three flags change what the relocation's root is (dtr_type), not what it
  * resolves to; the linker binds them first (linker/ld/lnk_bind.c), turning
- * them into plain relocations or constants, so later stages never see them:
+ * them into plain relocations or constants, so later stages see them only
+ * on a guarded relocation whose root the target lacks (F_GUARDED above):
  *
  *   F_SYMBOL   dtr_type is a kernel symbol ("sym" or "mod`sym"), not a type.
  *              MEMBER_OFFSET: the symbol's address (plus the member path's
@@ -62,7 +88,8 @@ enum dif_reloc_kind {
 	DIF_RELOC_ULOAD		= 5,
 	DIF_RELOC_CAST		= 6,
 	DIF_RELOC_STORE		= 7,
-	DIF_RELOC_KIND_MAX	= 7
+	DIF_RELOC_TYPE_EXISTS	= 8,
+	DIF_RELOC_KIND_MAX	= 8
 };
 
 /* dtr_flags */
@@ -70,8 +97,9 @@ enum dif_reloc_kind {
 #define DIF_RELOC_F_SYMBOL	0x2	/* root is a kernel symbol (see above) */
 #define DIF_RELOC_F_ARG		0x4	/* root is the pointee of a probe argument */
 #define DIF_RELOC_F_BUILTIN	0x8	/* root is what a built-in variable points to */
+#define DIF_RELOC_F_GUARDED	0x10	/* absent root poisons instead of failing */
 #define DIF_RELOC_F_ROOTS	(DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG | DIF_RELOC_F_BUILTIN)
-#define DIF_RELOC_F_ALL		0xf
+#define DIF_RELOC_F_ALL		0x1f
 
 struct dif_reloc {
 	uint32_t	dtr_pc;		/* index of the pseudo-instruction */

@@ -691,8 +691,9 @@ static bool add_reloc(struct asm_state *st, uint32_t pc, const struct dif_reloc 
 
 /*
  * RELOC := KIND '(' STRING [ ',' STRING ] [ ',' RFLAGS ] ')'
- * KIND   := member_offset | type_size | member_size | load | uload | cast | store | NUM
- * RFLAGS := bitfield | symbol | arg | builtin | NUM
+ * KIND   := member_offset | type_size | member_size | load | uload | cast | store
+ *         | type_exists | NUM
+ * RFLAGS := bitfield | symbol | arg | builtin | guarded | NUM
  */
 static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 {
@@ -726,6 +727,9 @@ static bool get_reloc(struct asm_state *st, struct dif_reloc *r)
 			next(st);
 		} else if (is_ident(t, "builtin")) {
 			r->dtr_flags |= DIF_RELOC_F_BUILTIN;
+			next(st);
+		} else if (is_ident(t, "guarded")) {
+			r->dtr_flags |= DIF_RELOC_F_GUARDED;
 			next(st);
 		} else if (t->kind == TK_NUM) {
 			if (!get_num(st, 0xffff, false, &v))
@@ -1538,7 +1542,8 @@ static unsigned reloc_op(unsigned kind)
 	switch (kind) {
 	case DIF_RELOC_MEMBER_OFFSET:
 	case DIF_RELOC_TYPE_SIZE:
-	case DIF_RELOC_MEMBER_SIZE:	return DIF_OP_USETX;
+	case DIF_RELOC_MEMBER_SIZE:
+	case DIF_RELOC_TYPE_EXISTS:	return DIF_OP_USETX;
 	case DIF_RELOC_LOAD:		return DIF_OP_ULOAD;
 	case DIF_RELOC_ULOAD:		return DIF_OP_UULOAD;
 	case DIF_RELOC_CAST:		return DIF_OP_TYPECAST;
@@ -1579,6 +1584,9 @@ static void check_tables(struct asm_state *st)
 			report(st, d->rel_line[i], 1, "relocation '%s' needs a member path", kn);
 		else if (rel->dtr_kind == DIF_RELOC_TYPE_SIZE && rel->dtr_member != 0)
 			report(st, d->rel_line[i], 1, "relocation 'type_size' takes no member path");
+		else if (rel->dtr_kind == DIF_RELOC_TYPE_EXISTS && rel->dtr_flags != 0)
+			report(st, d->rel_line[i], 1, "relocation 'type_exists' takes no flags: "
+			    "it never fails, so nothing roots or guards it");
 		else if (rel->dtr_type == 0)
 			report(st, d->rel_line[i], 1, "relocation '%s' needs a type name", kn);
 	}

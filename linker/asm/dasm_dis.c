@@ -18,7 +18,8 @@
  * (dasm__equal); on a difference it adds STRTAB, then EXPLICIT.  The choice
  * depends only on the object, so the output is deterministic and a second
  * round trip prints the same text.  Instruction words whose reserved bits
- * are set, or whose opcode is unknown, are printed as `.word`.
+ * are set, whose opcode is unknown, or branches the assembler would refuse
+ * (not forward to a pc inside the text) are printed as `.word`.
  *
  * DIFO tables are always written out (`.int`, `.string`) and instructions
  * name table slots (DT_INTEGER[i], DT_STRING[off], DT_VAR(id)) with the
@@ -62,6 +63,7 @@ void dasm_print_reloc_expr(FILE *fp, const struct dobj *obj, const struct dif_re
 		{ DIF_RELOC_F_SYMBOL, "symbol" },
 		{ DIF_RELOC_F_ARG, "arg" },
 		{ DIF_RELOC_F_BUILTIN, "builtin" },
+		{ DIF_RELOC_F_GUARDED, "guarded" },
 	};
 	uint16_t rest = r->dtr_flags;
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
@@ -151,6 +153,10 @@ bool dasm_print_instr(FILE *out, const struct dobj *obj, const struct dobj_difo 
 	const struct dif_reloc *rel;
 
 	if (op == NULL || !encodes_back(op, w) || !regs_ok(op, w))
+		return false;
+	/* the assembler refuses a branch that is not forward inside the text */
+	if (op->form == DIF_FORM_BRANCH && (DIF_INSTR_LABEL(w) <= pc ||
+	    DIF_INSTR_LABEL(w) >= d->len))
 		return false;
 	fp = open_memstream(&ibuf, &ilen);
 	cp = open_memstream(&cbuf, &clen);

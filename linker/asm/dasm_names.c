@@ -72,6 +72,7 @@ static const struct name_row relocs[] = {
 	{ DIF_RELOC_ULOAD, "uload" },
 	{ DIF_RELOC_CAST, "cast" },
 	{ DIF_RELOC_STORE, "store" },
+	{ DIF_RELOC_TYPE_EXISTS, "type_exists" },
 	{ -1, NULL }
 };
 static const struct name_row ckinds[] = {

@@ -36,6 +36,15 @@
  * types it defines (typ_profile__detect: struct task_struct is Linux,
  * struct thread with struct proc is FreeBSD); curthread's pointee is what
  * typ_profile__builtin_type gives, so one object links for either OS.
+ *
+ * A guarded relocation (F_GUARDED: code only a type_exists test lets run)
+ * whose root this target lacks is left as it is, root flag and all, with no
+ * error: a built-in the profile cannot type, a kernel symbol neither the
+ * typefile nor a readable symbol source knows, a "*sym" without a BTF
+ * variable, an args[N] of an fbt function the typefile has no prototype
+ * for.  lnk_reloc.c poisons what still carries a root flag.  Any other
+ * failure (an unreadable symbol source, a non-fbt probe, a missing member
+ * of a root that is there) is reported as for an unguarded relocation.
  * Read lnk_link.c (the caller) next.
  */
 #include <errno.h>
@@ -600,6 +609,55 @@ static int bind_symbol(struct bind *b, uint32_t difo, struct dif_reloc *r, bool 
 	return 0;
 }
 
+/* Is every probe's fbt function of the clause without a prototype here? */
+static bool arg_root_absent(struct bind *b, uint32_t difo)
+{
+	int32_t c = b->clause_of[difo];
+	typ_id_t fid;
+
+	if (c < 0 || b->obj->clauses[c].probe_count == 0)
+		return false;
+	const struct dobj_clause *cl = &b->obj->clauses[c];
+	for (uint32_t i = 0; i < cl->probe_count; i++) {
+		const struct dobj_probe *p = &b->obj->probes[cl->probe_first + i];
+		const char *fn = dobj__str(b->obj, p->function);
+		if (strcmp(dobj__str(b->obj, p->provider), "fbt") != 0 || fn[0] == '\0' ||
+		    typ_file__find(b->cx->tf, TYP_NS_FUNC, fn, &fid, 1) >= 1)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A guarded relocation whose root the target lacks (see the theory
+ * comment); -ENOMEM when reading the symbol source ran out of memory.
+ */
+static int guarded_absent(struct bind *b, uint32_t difo, const struct dif_reloc *r)
+{
+	struct typ_file *tf = b->cx->tf;
+	const char *name = dobj__str(b->obj, r->dtr_type);
+	uint64_t addr, size;
+
+	if (!(r->dtr_flags & DIF_RELOC_F_GUARDED) || tf == NULL)
+		return 0;
+	if (r->dtr_flags & DIF_RELOC_F_BUILTIN) {
+		const struct typ_profile *p = typ_profile__get(typ_profile__detect(tf));
+		struct typ_err e = { "" };
+		return p == NULL || typ_profile__builtin_type(p, tf, name, &e) < 0;
+	}
+	if (r->dtr_flags & DIF_RELOC_F_ARG)
+		return arg_root_absent(b, difo);
+	if (!(r->dtr_flags & DIF_RELOC_F_SYMBOL))
+		return 0;
+	if (name[0] == '*')
+		return var_type(b, name + 1) < 0;
+	if (var_type(b, name) >= 0)
+		return 0;
+	if (need_syms(b) != 0)
+		return -ENOMEM;
+	return (*b->syms)->err == 0 && lnk_syms_lookup(*b->syms, name, &addr, &size) == -ENOENT;
+}
+
 /* Bind every rooted relocation of one DIFO, then drop those rewritten away. */
 static int bind_difo(struct bind *b, uint32_t difo)
 {
@@ -618,7 +676,12 @@ static int bind_difo(struct bind *b, uint32_t difo)
 	for (uint32_t j = 0; j < d->rellen; j++) {
 		struct dif_reloc r = d->reltab[j];
 		bool drop = false;
-		if ((r.dtr_flags & DIF_RELOC_F_ROOTS) && r.dtr_type == failed)
+		int absent = (r.dtr_flags & DIF_RELOC_F_ROOTS) ? guarded_absent(b, difo, &r) : 0;
+		if (absent < 0)
+			rc = absent;
+		else if (absent)
+			rc = 0;		/* left rooted: lnk_reloc.c poisons it */
+		else if ((r.dtr_flags & DIF_RELOC_F_ROOTS) && r.dtr_type == failed)
 			rc = -EINVAL;
 		else if (r.dtr_flags & DIF_RELOC_F_ARG)
 			rc = bind_arg(b, difo, &r);

@@ -58,7 +58,8 @@ int lnk_relocate_difo(struct lnk_ctx *cx, const struct lnk_where *w,
 /*
  * Bind the symbol and args[] roots of `in` (lnk_bind.c): when it has any,
  * *out is a private copy whose relocations are all plain (see
- * dif_reloc.h), else *out is NULL.  The symbol source is read into *syms
+ * dif_reloc.h) but for guarded ones whose root the target lacks, which
+ * keep their root flag for lnk_relocate_difo to poison; else *out is NULL.  The symbol source is read into *syms
  * on first need (freed with lnk_syms_free).  0, -EINVAL (reported), -ENOMEM.
  */
 struct lnk_syms;

@@ -18,6 +18,23 @@
  *                          (nothing for pointer types: the cast only informs the typer)
  *   ustore %rs, [%rd]   -> stb|sth|stw|stx %rs, [%rd]        scalar or pointer member;
  *                          bit-field, struct, union and array members are refused
+ *   usetx type_exists   -> setx 1 or setx 0 (the type, and its member path, in the
+ *                          typefile or not; never an error)
+ *
+ * A guarded relocation (F_GUARDED) whose root the typefile lacks -- its
+ * root flag left in place by lnk_bind.c, or a type name the lookup does
+ * not find -- is poisoned rather than refused, because the compiler put it
+ * in an arm that a type_exists test of that root keeps from running:
+ *
+ *   usetx               -> setx 0
+ *   uload / uuload      -> ldx [%r0], %rd / uldx [%r0], %rd: address 0 is
+ *                          never mapped, so running it faults BADADDR
+ *   ustore %rs, [%rd]   -> ldx [%r0], %rd: the same fault (a store through
+ *                          %r0 is invalid DIF, and the fault comes first)
+ *   typecast            -> nothing
+ *
+ * With the root present a guarded relocation resolves like any other, so a
+ * missing member is still the usual error.
  *
  * new_pc[old] is the index of the first new instruction emitted for old
  * (or of the next one when the sequence is empty), with new_pc[len] = new
@@ -64,6 +81,7 @@ enum plan_kind {
 	PLAN_BOOL,	/* (x | -x) >> 63 */
 	PLAN_NONE,	/* nothing to do */
 	PLAN_STORE,	/* one store op */
+	PLAN_POISON,	/* guarded, root absent: fault if ever run */
 };
 
 struct plan {
@@ -88,6 +106,7 @@ struct rctx {
 
 static const char *const kind_names[] = {
 	"none", "member_offset", "type_size", "member_size", "load", "uload", "cast", "store",
+	"type_exists",
 };
 
 /* The typefile's message without its "path: " prefix (we name the position). */
@@ -316,6 +335,18 @@ static int ambiguous(const struct rctx *rc, const struct typ_file *tf, typ_id_t 
 	return 0;
 }
 
+/* type_exists: 1 when the type (and its member path, in any definition) is there. */
+static void plan_exists(const struct rctx *rc, struct typ_file *tf, struct plan *p)
+{
+	int64_t id = typ_file__lookup(tf, rc->tname, NULL);
+	struct typ_access a;
+
+	p->kind = PLAN_CONST;
+	p->value = id >= 0 && (!rc->member ||
+	    typ_file__member_path(tf, (typ_id_t)id, rc->member, &a, NULL) == 0 ||
+	    other_definition(rc, tf, (typ_id_t)id, &a) >= 0);
+}
+
 /* Turn one relocation into a plan. */
 static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct dif_reloc *r,
     const struct dobj_srcpos *pos, struct plan *p)
@@ -336,7 +367,16 @@ static int resolve(struct lnk_ctx *cx, const struct lnk_where *w, const struct d
 		p->kind = PLAN_NONE;
 		return 0;
 	}
-	int64_t id = typ_file__lookup(cx->tf, rc.tname, &err);
+	if (r->dtr_kind == DIF_RELOC_TYPE_EXISTS) {
+		plan_exists(&rc, cx->tf, p);
+		return 0;
+	}
+	int64_t id = (r->dtr_flags & DIF_RELOC_F_ROOTS) ? -ENOENT :
+	    typ_file__lookup(cx->tf, rc.tname, &err);
+	if (id < 0 && (r->dtr_flags & DIF_RELOC_F_GUARDED)) {
+		p->kind = PLAN_POISON;
+		return 0;
+	}
 	if (id < 0)
 		return fail(&rc, tf_msg(cx->tf, &err));
 	switch (r->dtr_kind) {
@@ -591,6 +631,24 @@ static int emit_bitfield(struct rw *rw, const struct plan *p, unsigned rs, unsig
 	    (unsigned)s);
 }
 
+/* A guarded relocation's poison form (see the theory comment). */
+static int emit_poison(struct rw *rw, dif_instr_t ins)
+{
+	unsigned rd = DIF_INSTR_RD(ins);
+
+	switch (DIF_INSTR_OP(ins)) {
+	case DIF_OP_USETX:
+		return emit_setx(rw, 0, rd);
+	case DIF_OP_UULOAD:
+		return push(&rw->text, DIF_INSTR_FMT(DIF_OP_ULDX, 0, 0, rd));
+	case DIF_OP_ULOAD:
+	case DIF_OP_USTORE:
+		return push(&rw->text, DIF_INSTR_FMT(DIF_OP_LDX, 0, 0, rd));
+	default:	/* typecast */
+		return 0;
+	}
+}
+
 /* Emit the instructions a plan stands for at one pseudo-instruction. */
 static int emit_plan(struct rw *rw, const struct plan *p, dif_instr_t ins,
     const struct dobj_srcpos *pos)
@@ -626,6 +684,8 @@ static int emit_plan(struct rw *rw, const struct plan *p, dif_instr_t ins,
 		return push(&rw->text, DIF_INSTR_FMT(p->op, rs, 0, rd));
 	case PLAN_NONE:
 		return 0;
+	case PLAN_POISON:
+		return emit_poison(rw, ins);
 	}
 	return -EINVAL;
 }

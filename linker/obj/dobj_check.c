@@ -357,7 +357,8 @@ static uint8_t reloc_opcode(uint16_t kind)
 	switch (kind) {
 	case DIF_RELOC_MEMBER_OFFSET:
 	case DIF_RELOC_TYPE_SIZE:
-	case DIF_RELOC_MEMBER_SIZE:	return DIF_OP_USETX;
+	case DIF_RELOC_MEMBER_SIZE:
+	case DIF_RELOC_TYPE_EXISTS:	return DIF_OP_USETX;
 	case DIF_RELOC_LOAD:		return DIF_OP_ULOAD;
 	case DIF_RELOC_ULOAD:		return DIF_OP_UULOAD;
 	case DIF_RELOC_CAST:		return DIF_OP_TYPECAST;
@@ -385,10 +386,16 @@ static bool is_arg_root(const char *s)
  * also member_size); an args[N] root on the member
  * kinds, load, uload and store; a built-in root ("curthread") on any kind
  * but cast; one root at most, a symbol root never with a bit-field flag.
+ * GUARDED adds to any of these; a type_exists test takes no flag at all
+ * (it names a type and never fails, so nothing can root or guard it).
  */
 static int check_root(const struct ck *ck, const struct dif_reloc *r, uint64_t o)
 {
-	uint16_t f = r->dtr_flags, k = r->dtr_kind;
+	uint16_t f = r->dtr_flags & (uint16_t)~DIF_RELOC_F_GUARDED, k = r->dtr_kind;
+
+	if (k == DIF_RELOC_TYPE_EXISTS && r->dtr_flags != 0)
+		return FAIL(ck, SEC_RELA, o + 8, "a type_exists relocation takes no flags "
+		    "(0x%x)", r->dtr_flags);
 
 	if ((f & DIF_RELOC_F_BUILTIN) && (f & (DIF_RELOC_F_SYMBOL | DIF_RELOC_F_ARG)))
 		return FAIL(ck, SEC_RELA, o + 8, "a relocation has one root flag at most "

@@ -83,10 +83,9 @@ static char *read_example(const char *name, size_t *len)
 }
 
 /* text -> obj1 -> t2 -> obj2 -> t3: t2 == t3, obj1 == obj2, bytes equal. */
-static void check_round_trip(const char *name)
+static void round_trip_text(const char *name, char *src, size_t len)
 {
-	size_t len, n2, n3;
-	char *src = read_example(name, &len);
+	size_t n2, n3;
 	struct capture c;
 	struct dasm_sink sink = { cap_error, cap_warn, &c, DASM_F_INVALID_OK, 0 };
 	struct dobj *o1, *o2, *o3;
@@ -126,6 +125,48 @@ static void check_round_trip(const char *name)
 	dobj__free(o2);
 	dobj__free(o3);
 }
+
+static void check_round_trip(const char *name)
+{
+	size_t len;
+	char *src = read_example(name, &len);
+
+	round_trip_text(name, src, len);
+}
+
+/* ASSERTION: type_exists tests and guarded relocations (with roots, bit-fields, raw flags) round-trip exactly. */
+START_TEST(roundtrip_guarded)
+{
+	static const char text[] =
+	    ".difo d rtype=ctf:integer:8\n"
+	    "\tusetx type_exists(\"struct task_struct\"), %r1\n"
+	    "\tusetx type_exists(\"struct thread\", \"td_proc->p_pid\"), %r2\n"
+	    "\tusetx member_offset(\"struct task_struct\", \"pid\", guarded), %r3\n"
+	    "\tuload [%r3], %r2, load(\"curthread\", \"td_tid\", builtin, guarded)\n"
+	    "\tuuload [%r3], %r2, uload(\"struct s\", \"b\", guarded, bitfield)\n"
+	    "\tustore %r2, [%r3], store(\"struct proc\", \"p_flag\", 0x10)\n"
+	    "\ttypecast cast(\"pid_t\", guarded), %r2\n"
+	    "\tret %r1\n"
+	    ".end\n";
+	struct capture c;
+	struct dobj *o;
+	char *src = strdup(text), *t;
+	size_t n;
+
+	ck_assert_ptr_nonnull(src);
+	round_trip_text("guarded.s", src, strlen(text));
+	ck_assert_int_eq(assemble(text, &o, &c), 0);
+	t = dasm__disassemble_str(o, &n);
+	ck_assert_ptr_nonnull(strstr(t, "usetx type_exists(\"struct task_struct\"), %r1\n"));
+	ck_assert_ptr_nonnull(strstr(t, "uload(\"struct s\", \"b\", bitfield, guarded)"));
+	ck_assert_ptr_nonnull(strstr(t, "store(\"struct proc\", \"p_flag\", guarded)"));
+	ck_assert_uint_eq(o->difos[0].reltab[1].dtr_kind, DIF_RELOC_TYPE_EXISTS);
+	ck_assert_uint_eq(o->difos[0].reltab[3].dtr_flags,
+	    DIF_RELOC_F_BUILTIN | DIF_RELOC_F_GUARDED);
+	free(t);
+	dobj__free(o);
+}
+END_TEST
 
 /* ASSERTION: hello.s round-trips exactly (text and ELF bytes). */
 START_TEST(roundtrip_hello) { check_round_trip("hello.s"); }
@@ -535,7 +576,7 @@ START_TEST(foreign_objects)
 }
 END_TEST
 
-/* ASSERTION: reserved bits and unknown opcodes print as .word and round-trip. */
+/* ASSERTION: reserved bits, unknown opcodes and branches the assembler refuses print as .word and round-trip. */
 START_TEST(raw_words)
 {
 	struct dobj *o, *o2;
@@ -547,6 +588,17 @@ START_TEST(raw_words)
 	t = dasm__disassemble_str(o, NULL);
 	ck_assert_ptr_nonnull(strstr(t, ".word 0x24010203"));
 	ck_assert_ptr_nonnull(strstr(t, ".word 0xff000000"));
+	ck_assert_int_eq(assemble_flags(t, &o2, &c, DASM_F_NO_VALIDATE), 0);
+	ck_assert(dasm__equal(o, o2));
+	free(t);
+	dobj__free(o);
+	dobj__free(o2);
+	/* branches the assembler would refuse (past the text, backward) stay words */
+	ck_assert_int_eq(assemble_flags(".difo d rtype=ctf:integer:8\n\t.word 0x11900000\n"
+	    "\t.word 0x11000000\n\tret %r1\n.end\n", &o, &c, DASM_F_NO_VALIDATE), 0);
+	t = dasm__disassemble_str(o, NULL);
+	ck_assert_ptr_nonnull(strstr(t, ".word 0x11900000"));
+	ck_assert_ptr_nonnull(strstr(t, ".word 0x11000000"));
 	ck_assert_int_eq(assemble_flags(t, &o2, &c, DASM_F_NO_VALIDATE), 0);
 	ck_assert(dasm__equal(o, o2));
 	free(t);
@@ -637,6 +689,10 @@ static const struct err_case err_cases[] = {
 	{ ".difo d\n\tusetx member_offset(\"struct s\"), %r2\n\tret %r1\n.end\n", 2, 1,
 	    "needs a member path" },
 	{ ".difo d\n\tusetx type_size(\"\"), %r2\n\tret %r1\n.end\n", 2, 1, "needs a type name" },
+	{ ".difo d\n\tusetx type_exists(\"int\", guarded), %r2\n\tret %r1\n.end\n", 2, 1,
+	    "'type_exists' takes no flags" },
+	{ ".difo d\n\tuload [%r1], %r2, type_exists(\"int\")\n\tret %r1\n.end\n", 2, 1,
+	    "relocation kind 'type_exists' belongs on 'usetx'" },
 	{ ".difo d\n\tnop\n\tret %r1\n\t.reloc 0 cast(\"int\")\n.end\n", 4, 1, "belongs on 'typecast'" },
 	{ ".difo d\n\tret %r1\n\t.line \"f.d\":1:1\n.end\n", 3, 1, "past the last instruction" },
 	{ ".object linked\n.difo d\n\tusetx type_size(\"int\"), %r1\n\tret %r1\n.end\n", 3, 2,
@@ -691,6 +747,7 @@ static Suite *dasm_suite(void)
 	tcase_add_test(tc, roundtrip_every_opcode);
 	tcase_add_test(tc, roundtrip_latency);
 	tcase_add_test(tc, roundtrip_member_load);
+	tcase_add_test(tc, roundtrip_guarded);
 	tcase_add_test(tc, roundtrip_count);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("examples");

@@ -117,13 +117,16 @@ static struct dobj *link_ok(struct typ_file *tf, struct dobj **in, size_t n,
 	return out;
 }
 
-/* The emulator's memory: this process (the fixtures are static objects). */
+/* The emulator's memory: this process (the fixtures are static objects);
+ * like every real host, the page at address 0 is not mapped. */
 static int t_load(void *ctx, enum dvm_space space, uint64_t addr, unsigned size,
     uint64_t *val)
 {
 	(void)ctx;
 	(void)space;
 	*val = 0;
+	if (addr < 4096)
+		return DIF_FAULT_BADADDR;
 	memcpy(val, (const void *)(uintptr_t)addr, size);
 	return 0;
 }
@@ -155,6 +158,21 @@ static uint64_t run(const struct dobj *o, uint32_t difo)
 	ck_assert_msg(dvm_difo__emulate(&v, &ms) == 0, "fault %u at pc %u", ms.dms_fault,
 	    ms.dms_fault_pc);
 	return ms.dms_result;
+}
+
+/* Run DIFO difo expecting a fault: its code, *pc where it happened. */
+static unsigned run_fault(const struct dobj *o, uint32_t difo, uint32_t *pc)
+{
+	struct dif_difo v;
+	struct dvm_mstate ms;
+
+	ck_assert_uint_lt(difo, o->ndifos);
+	dobj_difo__view(&o->difos[difo], &v);
+	dvm_mstate__init(&ms, &plat, NULL);
+	ck_assert_msg(dvm_difo__emulate(&v, &ms) != 0, "no fault (result 0x%llx)",
+	    (unsigned long long)ms.dms_result);
+	*pc = ms.dms_fault_pc;
+	return ms.dms_fault;
 }
 
 /* Append to a growing text. */
@@ -584,6 +602,273 @@ START_TEST(test_rewrite_branches_lines)
 	dobj__free(in);
 	free(s);
 	typ_file__free(tf);
+}
+END_TEST
+
+
+/* --- type_exists and guarded relocations ---------------------------------- */
+
+/* ASSERTION: type_exists is 1 for a type (and member path) the typefile has, 0 otherwise, and never an error. */
+START_TEST(test_type_exists)
+{
+	static const struct {
+		const char *type, *path;
+		uint64_t freebsd, linux_;
+	} rows[] = {
+		{ "struct thread", NULL, 1, 0 },
+		{ "struct task_struct", NULL, 0, 1 },
+		{ "struct thread", "td_tid", 1, 0 },
+		{ "struct thread", "td_proc->p_pid", 1, 0 },
+		{ "struct thread", "td_no_such_member", 0, 0 },
+		{ "struct task_struct", "pid", 0, 1 },
+		{ "struct task_struct", "td_tid", 0, 0 },
+		{ "int", NULL, 1, 1 },
+		{ "struct no_such_type", NULL, 0, 0 },
+		{ "not a type name (", NULL, 0, 0 },
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct typ_file *fb = tf_open("freebsd_a"), *lx = tf_open("linux");
+	char *s = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		usetx_difo(&s, (int)i, "type_exists", rows[i].type, rows[i].path);
+	clauses(&s, (int)n);
+	struct dobj *in = assemble(s);
+	struct dobj *ofb = link_ok(fb, &in, 1, NULL), *olx = link_ok(lx, &in, 1, NULL);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_msg(run(ofb, (uint32_t)i) == rows[i].freebsd, "freebsd: %s %s",
+		    rows[i].type, rows[i].path ? rows[i].path : "");
+		ck_assert_msg(run(olx, (uint32_t)i) == rows[i].linux_, "linux: %s %s",
+		    rows[i].type, rows[i].path ? rows[i].path : "");
+	}
+	dobj__free(ofb);
+	dobj__free(olx);
+	dobj__free(in);
+	free(s);
+	typ_file__free(fb);
+	typ_file__free(lx);
+}
+END_TEST
+
+/*
+ * One DIFO, two arms: the Linux arm when struct task_struct exists, else
+ * the FreeBSD arm; every relocation in an arm is guarded.  root is the
+ * address of the target's thread image.
+ */
+static char *two_arm_program(const void *root)
+{
+	return fmt(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tsetx 0x%llx, %%r3\n"
+	    "\tusetx type_exists(\"struct task_struct\"), %%r1\n"
+	    "\ttst %%r1\n"
+	    "\tbe bsd\n"
+	    "\tusetx member_offset(\"struct task_struct\", \"pid\", guarded), %%r2\n"
+	    "\tadd %%r3, %%r2, %%r2\n"
+	    "\tuload [%%r2], %%r1, load(\"struct task_struct\", \"pid\", guarded)\n"
+	    "\tret %%r1\n"
+	    "bsd:\tusetx member_offset(\"struct thread\", \"td_proc\", guarded), %%r2\n"
+	    "\tadd %%r3, %%r2, %%r2\n"
+	    "\tuload [%%r2], %%r2, load(\"struct thread\", \"td_proc\", guarded)\n"
+	    "\tusetx member_offset(\"struct proc\", \"p_pid\", guarded), %%r1\n"
+	    "\tadd %%r2, %%r1, %%r2\n"
+	    "\tuload [%%r2], %%r1, load(\"struct proc\", \"p_pid\", guarded)\n"
+	    "\tret %%r1\n"
+	    ".end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n",
+	    (unsigned long long)(uintptr_t)root);
+}
+
+/* How many instructions of d are poisoned loads (ldx/uldx through %r0). */
+static unsigned poisoned_loads(const struct dobj_difo *d)
+{
+	unsigned n = 0;
+
+	for (uint32_t pc = 0; pc < d->len; pc++) {
+		uint8_t op = DIF_INSTR_OP(d->text[pc]);
+		n += (op == DIF_OP_LDX || op == DIF_OP_ULDX) && DIF_INSTR_R1(d->text[pc]) == 0;
+	}
+	return n;
+}
+
+/* ASSERTION: one object with guarded per-OS arms links for FreeBSD and Linux, runs the live arm, and poisons the dead one. */
+START_TEST(test_guarded_arms)
+{
+	static const struct { const char *tf; const struct fixture *(*fix)(void);
+	    uint64_t want; unsigned poison; } t[] = {
+		{ "freebsd_a", fix_freebsd_a, 4242, 1 },
+		{ "freebsd_b", fix_freebsd_b, 4242, 1 },
+		{ "linux", fix_linux, 77, 2 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct typ_file *tf = tf_open(t[i].tf);
+		char *s = two_arm_program(t[i].fix()->root);
+		struct dobj *in = assemble(s);
+		struct dobj *out = link_ok(tf, &in, 1, NULL);
+		ck_assert_msg(run(out, 0) == t[i].want, "%s: got %llu", t[i].tf,
+		    (unsigned long long)run(out, 0));
+		ck_assert_uint_eq(poisoned_loads(&out->difos[0]), t[i].poison);
+		dobj__free(out);
+		dobj__free(in);
+		free(s);
+		typ_file__free(tf);
+	}
+}
+END_TEST
+
+/* ASSERTION: a poisoned instruction that does run faults BADADDR (uload, uuload, ustore); a poisoned usetx is 0 and a poisoned typecast leaves the value alone. */
+START_TEST(test_poison_runs)
+{
+	struct typ_file *tf = tf_open("freebsd_a");
+	const struct fixture *f = fix_linux();
+	char *s = fmt(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tsetx 0x%llx, %%r1\n"
+	    "\tuload [%%r1], %%r1, load(\"struct task_struct\", \"pid\", guarded)\n"
+	    "\tret %%r1\n.end\n"
+	    ".difo d1 rtype=ctf:integer:8\n"
+	    "\tsetx 0x%llx, %%r1\n"
+	    "\tuuload [%%r1], %%r1, uload(\"struct task_struct\", \"pid\", guarded)\n"
+	    "\tret %%r1\n.end\n"
+	    ".difo d2 rtype=ctf:integer:8\n"
+	    "\tsetx 5, %%r1\n"
+	    "\tsetx 0x%llx, %%r2\n"
+	    "\tustore %%r1, [%%r2], store(\"struct task_struct\", \"pid\", guarded)\n"
+	    "\tret %%r1\n.end\n"
+	    ".difo d3 rtype=ctf:integer:8\n"
+	    "\tusetx member_offset(\"struct task_struct\", \"pid\", guarded), %%r1\n"
+	    "\tusetx type_size(\"struct task_struct\", guarded), %%r2\n"
+	    "\tadd %%r1, %%r2, %%r1\n"
+	    "\tret %%r1\n.end\n"
+	    ".difo d4 rtype=ctf:integer:8\n"
+	    "\tsetx 0x1ffff, %%r1\n"
+	    "\ttypecast cast(\"no_such_t\", guarded), %%r1\n"
+	    "\tret %%r1\n.end\n",
+	    (unsigned long long)(uintptr_t)f->root, (unsigned long long)(uintptr_t)f->root,
+	    (unsigned long long)(uintptr_t)f->root);
+	clauses(&s, 5);
+	struct dobj *in = assemble(s);
+	struct dobj *out = link_ok(tf, &in, 1, NULL);
+	uint32_t pc;
+	for (uint32_t d = 0; d < 3; d++) {
+		ck_assert_uint_eq(run_fault(out, d, &pc), DIF_FAULT_BADADDR);
+		ck_assert_uint_eq(pc, 1 + (d == 2));
+	}
+	ck_assert_uint_eq(run(out, 3), 0);
+	ck_assert_uint_eq(run(out, 4), 0x1ffff);
+	ck_assert_uint_eq(out->difos[4].len, 2);	/* setx; ret: the cast vanished */
+	dobj__free(out);
+	dobj__free(in);
+	free(s);
+	typ_file__free(tf);
+}
+END_TEST
+
+/* ASSERTION: a guarded relocation whose root is present resolves as an unguarded one: a missing member is the usual error; an unguarded absent root is still an error. */
+START_TEST(test_guarded_present_root)
+{
+	struct typ_file *fb = tf_open("freebsd_a"), *lx = tf_open("linux");
+	struct dobj *out;
+	char *s = NULL;
+
+	usetx_difo(&s, 0, "member_offset", "struct thread", "td_tid");
+	clauses(&s, 1);
+	struct dobj *plain = assemble(s);
+	struct dobj *guarded = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tusetx member_offset(\"struct thread\", \"td_tid\", guarded), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	struct dobj *a = link_ok(fb, &plain, 1, NULL), *b = link_ok(fb, &guarded, 1, NULL);
+	ck_assert_uint_eq(run(a, 0), run(b, 0));
+	dobj__free(a);
+	dobj__free(b);
+
+	struct dobj *bad = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\t.line \"g.d\":4:9\n"
+	    "\tsetx 0x1000, %r2\n"
+	    "\tuload [%r2], %r1, load(\"struct thread\", \"td_no_such\", guarded)\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	ck_assert_int_eq(link_n(fb, &bad, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "g.d:4:9: error:") != NULL, "%s", diag_buf);
+	ck_assert_msg(strstr(diag_buf, "td_no_such") != NULL, "%s", diag_buf);
+
+	/* built-in root: curthread is struct task_struct on Linux, so a FreeBSD
+	 * member there is a missing member, guarded or not */
+	struct dobj *bi = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tusetx member_offset(\"curthread\", \"td_proc\", builtin, guarded), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	ck_assert_int_eq(link_n(lx, &bi, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "td_proc") != NULL, "%s", diag_buf);
+
+	/* unguarded, absent root: the usual error */
+	struct dobj *ug = assemble(
+	    ".difo d0 rtype=ctf:integer:8\n"
+	    "\tusetx member_offset(\"struct task_struct\", \"pid\"), %r1\n"
+	    "\tret %r1\n.end\n"
+	    ".clause\n\t.probe dtrace:::BEGIN\n\t.action difexpr difo=d0\n.end\n");
+	ck_assert_int_eq(link_n(fb, &ug, 1, NULL, &out), -EINVAL);
+	ck_assert_msg(strstr(diag_buf, "task_struct") != NULL, "%s", diag_buf);
+	dobj__free(plain);
+	dobj__free(guarded);
+	dobj__free(bad);
+	dobj__free(bi);
+	dobj__free(ug);
+	free(s);
+	typ_file__free(fb);
+	typ_file__free(lx);
+}
+END_TEST
+
+/* ASSERTION: guarded roots the target lacks are poisoned, not refused: a built-in with no target profile, a kernel symbol in no source, an fbt argument without a prototype. */
+START_TEST(test_guarded_absent_roots)
+{
+	struct typ_file *feat = tf_open("features");
+	char sym[] = "/tmp/ht-gdl-symsXXXXXX";
+	int fd = mkstemp(sym);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(write(fd, "ffffffff81000000 T present_sym\n", 32), 0);
+	close(fd);
+	struct lnk_opts o = { .symbols = sym };
+	struct dobj *out;
+	static const char *const rel[] = {
+	    "load(\"curthread\", \"td_tid\", builtin, guarded)",
+	    "load(\"absent_sym\", symbol, guarded)",
+	    "load(\"*absent_sym\", \"x\", symbol, guarded)",
+	    "load(\"args[0]\", \"x\", arg, guarded)",
+	};
+
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *s = fmt(".difo d0 rtype=ctf:integer:8\n"
+		    "\tsetx 0x1000, %%r2\n"
+		    "\tuload [%%r2], %%r1, %s\n"
+		    "\tret %%r1\n.end\n"
+		    ".clause\n\t.probe fbt::no_such_function:entry\n"
+		    "\t.action difexpr difo=d0\n.end\n", rel[i]);
+		struct dobj *in = assemble(s);
+		out = link_ok(feat, &in, 1, &o);
+		ck_assert_uint_eq(poisoned_loads(&out->difos[0]), 1);
+		uint32_t pc;
+		ck_assert_uint_eq(run_fault(out, 0, &pc), DIF_FAULT_BADADDR);
+		dobj__free(out);
+		/* the same without the guard is a link error */
+		char *g = strstr(s, ", guarded)");
+		ck_assert_ptr_nonnull(g);
+		memmove(g, g + 9, strlen(g + 9) + 1);
+		dobj__free(in);
+		in = assemble(s);
+		ck_assert_msg(link_n(feat, &in, 1, &o, &out) == -EINVAL, "unguarded %s linked",
+		    rel[i]);
+		dobj__free(in);
+		free(s);
+	}
+	unlink(sym);
+	typ_file__free(feat);
 }
 END_TEST
 
@@ -1108,6 +1393,13 @@ int main(void)
 	tcase_add_test(tc, test_user_loads);
 	tcase_add_test(tc, test_casts);
 	tcase_add_test(tc, test_uuload_bitfield_and_pointee);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("guarded");
+	tcase_add_test(tc, test_type_exists);
+	tcase_add_test(tc, test_guarded_arms);
+	tcase_add_test(tc, test_poison_runs);
+	tcase_add_test(tc, test_guarded_present_root);
+	tcase_add_test(tc, test_guarded_absent_roots);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rewrite");
 	tcase_add_test(tc, test_rewrite_branches_lines);

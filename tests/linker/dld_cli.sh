@@ -65,5 +65,54 @@ grep -q "error: clause 1 (dtrace:::BEGIN): type error" "$T/err"; check "type err
 expect_rc 0 "-x typewarn" "$DLD" -x typewarn -T "$TF/tf_freebsd_a.o" -o "$T/arr.lnk.o" "$T/arr.o"
 grep -q "warning: clause 1" "$T/err"; check "type warning message" $?
 
+# One object, per-OS arms behind type_exists (docs/linker.md 2.0): links for
+# FreeBSD and Linux, each time poisoning the other OS's arm, deterministically;
+# the same arm unguarded is the usual error; a present root's missing member too.
+cat >"$T/arms.s" <<'S'
+.difo d0 rtype=ctf:integer:8
+	ldgs curthread, %r3
+	usetx type_exists("struct task_struct"), %r1
+	tst %r1
+	be bsd
+	usetx member_offset("struct task_struct", "pid", guarded), %r2
+	add %r3, %r2, %r2
+	uload [%r2], %r1, load("struct task_struct", "pid", guarded)
+	ret %r1
+bsd:	usetx member_offset("struct thread", "td_tid", guarded), %r2
+	add %r3, %r2, %r2
+	uload [%r2], %r1, load("struct thread", "td_tid", guarded)
+	ret %r1
+.end
+.clause
+	.probe dtrace:::BEGIN
+	.action difexpr difo=d0
+.end
+S
+"$DASM" -o "$T/arms.o" "$T/arms.s" || exit 1
+"$DASM" -d "$T/arms.o" >"$T/arms.dis" && "$DASM" -o "$T/arms2.o" "$T/arms.dis" &&
+    cmp -s "$T/arms.o" "$T/arms2.o"
+check "guarded object round-trips through dasm -d" $?
+for L in freebsd_a linux; do
+	expect_rc 0 "guarded arms link ($L)" "$DLD" -T "$TF/tf_$L.btf" -o "$T/arms-$L.o" "$T/arms.o"
+	"$DLD" -T "$TF/tf_$L.btf" -o "$T/arms-$L-2.o" "$T/arms.o" 2>/dev/null
+	cmp -s "$T/arms-$L.o" "$T/arms-$L-2.o"; check "guarded arms deterministic ($L)" $?
+	"$DASM" -d "$T/arms-$L.o" >"$T/arms-$L.s"
+	[ "$(grep -c 'ldx \[%r0\], %r1' "$T/arms-$L.s")" -eq 1 ]
+	check "one poisoned load ($L)" $?
+done
+grep -q 'setx DT_INTEGER\[[0-9]*\], %r1 *! 0x0$' "$T/arms-freebsd_a.s"
+check "type_exists is 0 on FreeBSD" $?
+sed 's/, guarded)/)/' "$T/arms.s" >"$T/unguarded.s"
+"$DASM" -o "$T/unguarded.o" "$T/unguarded.s" || exit 1
+expect_rc 1 "unguarded arm fails (linux)" "$DLD" -T "$TF/tf_linux.btf" -o "$T/u.o" "$T/unguarded.o"
+grep -q "struct thread" "$T/err"; check "unguarded error names the type" $?
+sed 's/"td_tid", guarded/"td_nope", guarded/' "$T/arms.s" >"$T/nomember.s"
+"$DASM" -o "$T/nomember.o" "$T/nomember.s" || exit 1
+expect_rc 1 "guarded, root present, member missing" "$DLD" -T "$TF/tf_freebsd_a.btf" \
+	-o "$T/nm.o" "$T/nomember.o"
+grep -q "no member 'td_nope'" "$T/err"; check "missing member named" $?
+expect_rc 0 "guarded, root absent, member missing (linux)" "$DLD" -T "$TF/tf_linux.btf" \
+	-o "$T/nm.o" "$T/nomember.o"
+
 echo "$n checks, $fails failures"
 [ "$fails" -eq 0 ]

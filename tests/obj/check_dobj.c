@@ -822,7 +822,7 @@ START_TEST(rej_reloc_fields)
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
 	    b[soff(b, S_RELA) + 8] = 9);
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation flags",
-	    b[soff(b, S_RELA) + 9] = 0x10);
+	    b[soff(b, S_RELA) + 9] = 0x20);
 	/* a built-in root names the built-in variable, not a type */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "must name curthread",
 	    b[soff(b, S_RELA) + 9] = 8);
@@ -836,9 +836,9 @@ START_TEST(rej_reloc_fields)
 	/* kind STORE on a usetx */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "pseudo-instruction",
 	    b[soff(b, S_RELA) + 8] = 7);
-	/* kind 8 is past DIF_RELOC_KIND_MAX */
+	/* kind 255 is far past DIF_RELOC_KIND_MAX */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "unknown relocation kind",
-	    b[soff(b, S_RELA) + 8] = 8);
+	    b[soff(b, S_RELA) + 8] = 0xff);
 	/* a member-offset relocation without a member */
 	REJECT_EDIT(DOBJ_RELOCATABLE, ".rela.ht.text", "needs a member",
 	    wr64(b + soff(b, S_RELA) + 16, 0));
@@ -928,6 +928,83 @@ START_TEST(check_in_memory)
 	o = sample_full(DOBJ_RELOCATABLE);
 	o->difos[0].strtab[o->difos[0].strlen - 1] = 's';
 	expect_check_fails(o, ".ht.strs", "NUL");
+}
+END_TEST
+
+/* An edited sample passes dobj__check and keeps relocation j through the writer and reader. */
+static void expect_reloc_kept(struct dobj *o, uint32_t j)
+{
+	struct dobj_err err = { 0 };
+	struct dobj *back;
+	void *buf = NULL;
+	size_t len;
+
+	ck_assert_msg(dobj__check(o, &err) == 0, "%s: %s", err.section, err.msg);
+	ck_assert_int_eq(dobj__write_mem(o, &buf, &len), 0);
+	ck_assert_int_eq(dobj__read_mem(buf, len, &back, &err), 0);
+	ck_assert_uint_eq(back->difos[1].reltab[j].dtr_kind, o->difos[1].reltab[j].dtr_kind);
+	ck_assert_uint_eq(back->difos[1].reltab[j].dtr_flags, o->difos[1].reltab[j].dtr_flags);
+	ck_assert_uint_eq(back->difos[1].reltab[j].dtr_member != 0,
+	    o->difos[1].reltab[j].dtr_member != 0);
+	free(buf);
+	dobj__free(back);
+	dobj__free(o);
+}
+
+/* ASSERTION: type_exists sits on usetx with or without a member and takes no flag; GUARDED combines with root flags and BITFIELD and hides no other rule. */
+START_TEST(check_guarded_relocs)
+{
+	struct dobj *o;
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;	/* usetx, "td_proc" */
+	expect_reloc_kept(o, 0);
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;
+	o->difos[1].reltab[0].dtr_member = 0;
+	expect_reloc_kept(o, 0);
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[0].dtr_flags = DIF_RELOC_F_GUARDED;
+	expect_reloc_kept(o, 0);
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[7].dtr_flags = DIF_RELOC_F_BITFIELD | DIF_RELOC_F_GUARDED;
+	expect_reloc_kept(o, 7);
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[1].dtr_flags = DIF_RELOC_F_SYMBOL | DIF_RELOC_F_GUARDED;
+	o->difos[1].reltab[1].dtr_member = 0;
+	expect_reloc_kept(o, 1);
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;
+	o->difos[1].reltab[0].dtr_flags = DIF_RELOC_F_GUARDED;
+	expect_check_fails(o, ".rela.ht.text", "type_exists relocation takes no flags");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;
+	o->difos[1].reltab[0].dtr_flags = DIF_RELOC_F_BITFIELD;
+	expect_check_fails(o, ".rela.ht.text", "type_exists relocation takes no flags");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[1].dtr_kind = DIF_RELOC_TYPE_EXISTS;	/* on a uload */
+	expect_check_fails(o, ".rela.ht.text", "pseudo-instruction");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[1].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_GUARDED;
+	expect_check_fails(o, ".rela.ht.text", "must name curthread");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[1].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_ARG |
+	    DIF_RELOC_F_GUARDED;
+	expect_check_fails(o, ".rela.ht.text", "one root flag at most");
+
+	o = sample_full(DOBJ_RELOCATABLE);
+	o->difos[1].reltab[7].dtr_flags = DIF_RELOC_F_SYMBOL | DIF_RELOC_F_BITFIELD |
+	    DIF_RELOC_F_GUARDED;
+	expect_check_fails(o, ".rela.ht.text", "takes no other flags");
 }
 END_TEST
 
@@ -1062,7 +1139,7 @@ static Suite *obj_suite(void)
 		rej_symtab, rej_reloc_not_pseudo, rej_reloc_fields, rej_reloc_counts,
 		check_in_memory, check_offsets, err_format,
 		rej_type_symbols, rej_reserved_and_enums, rej_trailing_bytes,
-		check_in_memory_difo,
+		check_in_memory_difo, check_guarded_relocs,
 	};
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

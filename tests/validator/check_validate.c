@@ -707,7 +707,8 @@ START_TEST(test_reloc_kind)
 	for (unsigned op = DIF_OP_USETX; op <= DIF_OP_TYPECAST; op++) {
 		for (unsigned kind = 0; kind <= DIF_RELOC_KIND_MAX + 1; kind++) {
 			bool fits = op == DIF_OP_USETX ?
-			    kind >= DIF_RELOC_MEMBER_OFFSET && kind <= DIF_RELOC_MEMBER_SIZE :
+			    (kind >= DIF_RELOC_MEMBER_OFFSET && kind <= DIF_RELOC_MEMBER_SIZE) ||
+			    kind == DIF_RELOC_TYPE_EXISTS :
 			    kind == tb_reloc_kind(op);
 			single_valid(&tdifo, op);
 			tdifo.rels[0].dtr_kind = (uint16_t)kind;
@@ -792,9 +793,50 @@ START_TEST(test_reloc_root_flags)
 	tdifo.rels[0].dtr_flags = DIF_RELOC_F_BUILTIN | DIF_RELOC_F_SYMBOL;
 	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
 	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "built-in and symbol roots");
-	tdifo.rels[0].dtr_flags = 0x10;
+	tdifo.rels[0].dtr_flags = 0x20;
 	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
 	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "unknown flag");
+}
+END_TEST
+
+/* ASSERTION: GUARDED adds to one root flag and to BITFIELD, never makes two roots valid. */
+START_TEST(test_reloc_guarded_flags)
+{
+	static const uint16_t ok[] = { DIF_RELOC_F_GUARDED,
+	    DIF_RELOC_F_GUARDED | DIF_RELOC_F_BUILTIN,
+	    DIF_RELOC_F_GUARDED | DIF_RELOC_F_SYMBOL,
+	    DIF_RELOC_F_GUARDED | DIF_RELOC_F_ARG | DIF_RELOC_F_BITFIELD };
+
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		single_valid(&tdifo, DIF_OP_ULOAD);
+		tdifo.rels[0].dtr_flags = ok[i];
+		expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	}
+	single_valid(&tdifo, DIF_OP_ULOAD);
+	tdifo.rels[0].dtr_flags = DIF_RELOC_F_GUARDED | DIF_RELOC_F_ARG | DIF_RELOC_F_SYMBOL;
+	expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+	    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "guarded, two roots");
+}
+END_TEST
+
+/* ASSERTION: type_exists fits only usetx and carries no flag (RELOC_KIND, RELOC_FLAGS). */
+START_TEST(test_reloc_type_exists)
+{
+	single_valid(&tdifo, DIF_OP_USETX);
+	tdifo.rels[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	tdifo.rels[0].dtr_member = 0;
+	expect_none(&tdifo, DVM_VF_RELOCATABLE);
+	static const uint16_t bad[] = { DIF_RELOC_F_GUARDED, DIF_RELOC_F_BITFIELD,
+	    DIF_RELOC_F_BUILTIN };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tdifo.rels[0].dtr_flags = bad[i];
+		expect_one_at(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_FLAGS,
+		    DVM_WHERE_RELTAB, DVM_PC_NONE, 0, "type_exists with a flag");
+	}
+	single_valid(&tdifo, DIF_OP_ULOAD);
+	tdifo.rels[0].dtr_kind = DIF_RELOC_TYPE_EXISTS;
+	expect_one(&tdifo, DVM_VF_RELOCATABLE, DVM_RULE_RELOC_KIND, 0, "uload");
 }
 END_TEST
 
@@ -1459,7 +1501,8 @@ static Suite *validate_suite(void)
 		{ "calls", { test_subr_range, test_destructive, test_push_type } },
 		{ "relocations", { test_pseudo_linked, test_reloc_missing, test_reloc_multiple,
 		    test_reloc_kind, test_reloc_index, test_reloc_in_linked, test_reloc_orphan,
-		    test_reloc_flags, test_reloc_root_flags, test_ustore_rules, test_hypercall } },
+		    test_reloc_flags, test_reloc_root_flags, test_reloc_guarded_flags,
+		    test_reloc_type_exists, test_ustore_rules, test_hypercall } },
 		{ "object", { test_null_table, test_empty_text, test_no_final_ret,
 		    test_text_too_long, test_inttab_too_long, test_strtab_too_long,
 		    test_difo_too_big, test_rtype_size, test_rtype_type } },
