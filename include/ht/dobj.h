@@ -37,12 +37,13 @@
 #include "dif/dif.h"
 #include "dif/dif_reloc.h"
 
-#define DOBJ_FORMAT_VERSION	2	/* what the writer stamps */
+#define DOBJ_FORMAT_VERSION	3	/* what the writer stamps */
 /*
  * The oldest version the reader still accepts.  Version 2 only added
- * relocation kind STORE and the root flags SYMBOL/ARG, so every version-1
- * byte string means the same under version 2's rules; writing such an
- * object again stamps version 2 (docs/object-format.md §10).
+ * relocation kind STORE and the root flags SYMBOL/ARG/BUILTIN, version 3
+ * kind TYPE_EXISTS and the flag GUARDED, so every older byte string means
+ * the same under today's rules; writing such an object again stamps the
+ * current version (docs/object-format.md §10).
  */
 #define DOBJ_FORMAT_VERSION_MIN	1
 #define DOBJ_IDENT_LEN		32	/* SHA-256 */
