@@ -77,7 +77,7 @@ X(VAR_NAME,        "variable name offset {} is not a string in the table")	\
 X(VAR_DUPLICATE,   "variable {x} is listed twice in one scope")		\
 X(RELOC_IN_LINKED, "linked program has {} relocations")			\
 X(RELOC_ORPHAN,    "relocation points at pc {}, not at a pseudo-instruction") \
-X(RELOC_FLAGS,     "relocation flags {x} are unknown")
+X(RELOC_FLAGS,     "relocation flags {x} are unknown or not allowed together")
 
 enum dvm_rule {
 	DVM_RULE_NONE = 0,
