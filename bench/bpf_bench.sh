@@ -9,6 +9,7 @@
 #             `syscall:::entry { @[execname] = count(); }` (dbpf_clause.h) on
 #             raw sys_enter: what `dtrace -n` runs for that script
 #   clause-tp the same clause program on the raw_syscalls:sys_enter tracepoint
+#   clause-str a clause with a strstr(execname, ...) predicate (string kfuncs)
 #   bpftrace  bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
 #   bt-pred   bpftrace -e 'tracepoint:raw_syscalls:sys_enter /args->id == NR/ { @ = count(); }'
 # The machine may be shared, so every probed round is paired with a base
@@ -85,6 +86,7 @@ dbpf=$(paired probe)
 dbtp=$(paired probe-tp)
 clause=$(paired clause)
 clausetp=$(paired clause-tp)
+clausestr=$(paired clause-str)
 btns=$(bt_run 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }')
 btpred=$(bt_run "tracepoint:raw_syscalls:sys_enter /args->id == $NR/ { @ = count(); }")
 row() {	# name "overhead base"
@@ -101,6 +103,7 @@ row dbpf "$dbpf"
 row dbpf-tp "$dbtp"
 row clause "$clause"
 row clause-tp "$clausetp"
+row clause-str "$clausestr"
 row bpftrace "$btns"
 row bt-pred "$btpred"
 set -- $clause
@@ -112,3 +115,5 @@ if [ "$1" != - ]; then
 	echo "$co $cto $1" | awk '{
 		printf "ratio clause/bpftrace %.2f, clause-tp/bpftrace %.2f\n", $1 / $3, $2 / $3 }'
 fi
+# Program size, verifier work and load time of each string subroutine.
+"$B" strload 5
