@@ -70,13 +70,36 @@ static void apply_xopts(struct dc_program *p)
 	}
 }
 
-/* D_EMPTY: pragmas alone do not make a program */
+/* D_EMPTY: pragmas alone do not make a program (nor the system library) */
 static bool has_content(const struct dc_program *p)
 {
 	for (const struct dc_ext *x = p->exts; x; x = x->next)
-		if (x->kind != DC_X_PRAGMA)
+		if (x->kind != DC_X_PRAGMA && !x->is_library)
 			return true;
 	return false;
+}
+
+/*
+ * The bundled system library (compiler/lib/NAME.d): parsed first, like
+ * DTrace's /usr/lib/dtrace, so its types, translators and inlines exist for
+ * the user's program.  Its externals are marked is_library: they make no
+ * program content (D_EMPTY), are not dumped, and emit code only through a
+ * use.  An error in it is a bug of dtc and is reported at <system>/file.
+ */
+static void parse_library(struct dc_program *p)
+{
+	p->in_library = true;
+	for (size_t i = 0; i < dc_nlibfiles && !p->stopped; i++) {
+		struct dc_src *s = &p->srcs[p->nsrcs];
+		s->name = dc_libfiles[i].name;
+		s->buf = dc_libfiles[i].text;
+		s->len = dc_libfiles[i].len;
+		p->nsrcs++;
+		dc_parse_source(p, p->nsrcs - 1);
+	}
+	for (struct dc_ext *x = p->exts; x; x = x->next)
+		x->is_library = true;
+	p->in_library = false;
 }
 
 static void compile_sources(struct dc_program *p, const struct dc_source *srcs,
@@ -84,9 +107,10 @@ static void compile_sources(struct dc_program *p, const struct dc_source *srcs,
 {
 	p->ext_tail = &p->exts;
 	p->version = DC_VERS_LATEST;
-	p->srcs = dc_arena_alloc(&p->arena, (nsrcs + 1) * sizeof(*p->srcs));
+	p->srcs = dc_arena_alloc(&p->arena, (nsrcs + dc_nlibfiles + 1) * sizeof(*p->srcs));
 	p->macro_used = dc_arena_alloc(&p->arena, (opts->nmacro_args + 1) * sizeof(bool));
 	dc_ty_init_builtins(p);
+	parse_library(p);
 	apply_xopts(p);
 	for (size_t i = 0; i < nsrcs && !p->stopped; i++) {
 		size_t len = srcs[i].len;
@@ -355,6 +379,8 @@ int dc_program__dump(const struct dc_program *p, void *file)
 	struct dc_program *mp = (struct dc_program *)p;
 
 	for (const struct dc_ext *x = p->exts; x; x = x->next) {
+		if (x->is_library)
+			continue;
 		switch (x->kind) {
 		case DC_X_CLAUSE: {
 			const struct dc_clause *c = x->u.clause;

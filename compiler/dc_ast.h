@@ -212,6 +212,7 @@ struct dc_ext {
 		struct dc_pragma *pragma;
 	} u;
 	struct dc_node *inline_expr;   /* DC_X_INLINE */
+	bool is_library;               /* from the bundled system library */
 	struct dc_ext *next;
 };
 

@@ -80,6 +80,18 @@ struct dc_src {
 	size_t len;
 };
 
+/* One file of the bundled system library (compiler/lib/NAME.d, embedded by
+ * lib/embed.py): name "<system>/psinfo.d", NUL-terminated text. */
+struct dc_libfile {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct dc_libfile dc_libfiles[];
+/* The system library's per-target choice (see sem's check_by_type). */
+#define DC_BY_TYPE "__ht_by_type"
+extern const size_t dc_nlibfiles;
+
 struct dc_lexer {
 	struct dc_program *p;
 	uint32_t src;
@@ -202,6 +214,7 @@ struct dc_program {
 		*t_size, *t_uintptr, *t_uint32, *t_uint16, *t_ptrdiff;
 	uint32_t next_var_id;
 	struct dc_pending *pending;     /* members of then-incomplete types */
+	bool in_library;        /* parsing the bundled system library */
 };
 
 #define DC_MAX_VLEN 1023        /* members of a struct/union/enum (CTF's vlen) */

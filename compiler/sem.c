@@ -660,13 +660,48 @@ static struct dc_ty *check_scoped(struct ctx *C, struct dc_node *n)
 	return v->type;
 }
 
+/*
+ * The translations an expression stands for: itself when it is xlate<>( ),
+ * the arms of the system library's __ht_by_type choice, looking through
+ * plain inlines (curpsinfo).  Returns how many were stored in xs.
+ */
+static int xlate_arms(const struct dc_node *n, const struct dc_node **xs, int max)
+{
+	for (int depth = 0; n != NULL && depth < 64; depth++) {
+		if (n->kind == DC_N_VAR && n->scope == DC_VS_INLINE && n->var != NULL &&
+		    n->var->inline_params == NULL && n->var->inline_expr != NULL) {
+			n = n->var->inline_expr;
+			continue;
+		}
+		if (n->kind == DC_N_XLATE) {
+			xs[0] = n;
+			return 1;
+		}
+		if (n->kind != DC_N_CALL || n->l == NULL || n->l->kind != DC_N_VAR ||
+		    strcmp(n->l->name, DC_BY_TYPE) != 0)
+			return 0;
+		int k = 0;
+		for (const struct dc_node *a = n->args; a && a->next && k < max;
+		     a = a->next->next)
+			if (a->next->kind == DC_N_XLATE)
+				xs[k++] = a->next;
+		return k;
+	}
+	return 0;
+}
+
 static void check_key_types(struct ctx *C, struct dc_node *keys)
 {
+	const struct dc_node *xs[8];
+
 	for (struct dc_node *k = keys; k; k = k->next) {
 		struct dc_ty *t = check(C, k);
 		no_action(C, k);
 		if (t->kind == DC_TY_VOID || t->kind == DC_TY_AGG || t->kind == DC_TY_FUNC)
 			err(C, &k->loc, D_KEY_TYPE, "invalid key type %s", dc_ty_name(C->p, t));
+		if (t->kind == DC_TY_PTR && xlate_arms(k, xs, 8) > 0)
+			err(C, &k->loc, D_KEY_TYPE, "invalid key type %s: a translated pointer "
+			    "is not a value", dc_ty_name(C->p, t));
 	}
 }
 
@@ -799,6 +834,42 @@ static struct dc_ty *check_index(struct ctx *C, struct dc_node *n, bool creating
 	return t->base;
 }
 
+static struct dc_xlator *find_xlator(struct dc_program *p, struct dc_ty *out,
+				     struct dc_ty *in);
+
+/*
+ * Does some translation base stands for define member name?  (True when
+ * base is no translation.)  A translator chosen per target may lack a
+ * member the other kernel's has: that arm faults at run time (cg_expr.c).
+ */
+static bool translates_member(struct dc_program *p, const struct dc_node *base,
+			      const char *name)
+{
+	const struct dc_node *xs[8];
+	int nx = xlate_arms(base, xs, 8);
+
+	for (int i = 0; i < nx; i++) {
+		struct dc_ty *out = xs[i]->ctype;
+		if (out != NULL && out->kind == DC_TY_PTR)
+			out = out->base;
+		struct dc_ty *in = xs[i]->l->type;
+		struct dc_xlator *xl = NULL;
+		for (size_t j = 0; out && in && j < p->nxlators && xl == NULL; j++)
+			if (dc_ty_compatible(p->xlators[j]->out, out) &&
+			    p->xlators[j]->in->kind == in->kind &&
+			    dc_ty_compatible(p->xlators[j]->in, in))
+				xl = p->xlators[j];	/* the arm's own input type */
+		if (xl == NULL && out != NULL)
+			xl = find_xlator(p, out, in);
+		if (xl == NULL)
+			return true;	/* D_XLATE_NONE is reported where it is */
+		for (const struct dc_xlmember *m = xl->members; m; m = m->next)
+			if (strcmp(m->name, name) == 0)
+				return true;
+	}
+	return nx == 0;
+}
+
 static struct dc_ty *check_member(struct ctx *C, struct dc_node *n)
 {
 	struct dc_program *p = C->p;
@@ -823,6 +894,9 @@ static struct dc_ty *check_member(struct ctx *C, struct dc_node *n)
 	struct dc_member *m = dc_ty_member(t, n->name);
 	if (m == NULL)
 		err(C, &n->loc, D_TYPE_MEMBER, "%s is not a member of %s", n->name, t->name);
+	if (!translates_member(p, n->l, n->name))
+		err(C, &n->loc, D_XLATE_NOCONV, "translator does not define conversion for "
+		    "member: %s", n->name);
 	n->is_bitfield = m->bits != 0;
 	return m->type;
 }

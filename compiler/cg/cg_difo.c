@@ -217,6 +217,7 @@ void cg_reloc_root(struct cg *g, int op, int kind, unsigned flags, const char *t
 
 	if (type == cg_curthread_root)
 		flags |= DIF_RELOC_F_BUILTIN;
+	flags |= g->reloc_guard;
 
 	d->rels = cg_grow(g, d->rels, &d->crels, d->nrels + 1, sizeof(*d->rels));
 	d->rels[idx] = (struct dif_reloc){ .dtr_pc = d->len, .dtr_kind = (uint16_t)kind,

@@ -452,6 +452,44 @@ static int xlate_member(struct cg *g, const struct dc_node *n)
 		xl->out && xl->out->name ? xl->out->name : "this type", n->name);
 }
 
+static bool is_target_member(const struct dc_node *n);
+static bool target_member(const struct cg *g, const struct dc_node *n,
+			  const struct dc_node **root, const char **tname, char *path,
+			  size_t size, char *argbuf, size_t argsize, unsigned *flags,
+			  const struct dc_node **hop);
+
+/*
+ * A by-reference translator member taken from a target member (pr_fname =
+ * T->comm): copy no more than either side holds, so a short kernel array
+ * is not read past its end (the scratch is zeroed, the rest stays 0).
+ *   usetx MEMBER_SIZE(T, path), %s; setx dsize, %d; cmp %s, %d; bleu L
+ *   mov %d, %s; L: copys %v, %s, %a
+ */
+static void copy_target_member(struct cg *g, const struct dc_node *src, uint64_t dsize,
+			       int v, int a)
+{
+	const struct dc_node *root, *hop;
+	const char *tname;
+	char path[512], arg[280];
+	unsigned fl;
+
+	if (!target_member(g, src, &root, &tname, path, sizeof(path), arg, sizeof(arg),
+			   &fl, &hop))
+		cg_fail(g, &src->loc, D_SYM_NOTYPES, "member %s of an expression whose "
+			"target type is not known to dtc", src->name);
+	int sz = cg_reg(g), d = cg_reg(g);
+	uint32_t fits = cg_label(g);
+	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, sz);
+	cg_setx(g, dsize, d);
+	I3(CMP, sz, d, 0);
+	cg_branch(g, DIF_OP_BLEU, fits);
+	I3(MOV, d, 0, sz);
+	cg_place(g, fits);
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, sz, a));
+	cg_free(g, d);
+	cg_free(g, sz);
+}
+
 /*
  * xlate<T>(e) as a whole: scratch for T, every member stored at its offset.
  *   setx sizeof(T), %a; allocs %a, %a; <m>; setx off, %t; add %a, %t, %t; st* %m, [%t] ...
@@ -482,7 +520,10 @@ static int xlate_struct(struct cg *g, const struct dc_node *xn)
 		cg_setx(g, bits / 8, t);
 		I3(ADD, a, t, t);
 		struct dc_node lv = { .kind = DC_N_MEMBER, .loc = m->loc, .type = om->type };
-		store_mem(g, &lv, v, t, m->expr);
+		if (cg_byref(om->type) && is_target_member(m->expr))
+			copy_target_member(g, m->expr, cg_size(g, om->type), v, t);
+		else
+			store_mem(g, &lv, v, t, m->expr);
 		cg_free(g, t);
 		cg_free(g, v);
 	}
@@ -1029,7 +1070,7 @@ static void tptr_fail(struct cg *g, const struct dc_node *n)
  * *hop is then the outermost such pointer expression, whose value the
  * code computes first (NULL: the base is the root's value or address).
  *
- *   chain  := member | element "->" ident
+ *   chain  := member | element "->" ident | member "[0]." ident
  *   member := base ("->" | ".") ident | "(*" base ")." ident
  */
 static bool target_member(const struct cg *g, const struct dc_node *n,
@@ -1057,6 +1098,11 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			   !known(m->l->type)) {
 			seg[k++].sep = ".";
 			m = m->l;
+			continue;
+		} else if (is_target_element(m->l) && m->l->args->kind == DC_N_INT &&
+			   m->l->args->ival == 0) {	/* p->arr[0].m: no scaling needed */
+			seg[k++].sep = "[0].";
+			m = m->l->l;
 			continue;
 		} else if (copy_type_of(g, m->l) != NULL) {	/* this->x = *p: the copy */
 			*root = m->l;
@@ -1879,6 +1925,12 @@ static int unary(struct cg *g, const struct dc_node *n)
 	case T_AMP:
 		return expr_addr(g, n->l);
 	case T_STAR:
+		if (n->l->kind == DC_N_XLATE && n->l->ctype != NULL &&
+		    n->l->ctype->kind == DC_TY_PTR) {	/* *xlate<T *>(e) is xlate<T>(e) */
+			struct dc_node x = *n->l;
+			x.ctype = x.type = n->type;
+			return xlate_struct(g, &x);
+		}
 		r = cg_expr(g, n->l);
 		return load_through(g, n, n->type, r, n->l);
 	default:
@@ -2042,11 +2094,146 @@ static int call(struct cg *g, const struct dc_node *n)
 	return r;
 }
 
+/* ---- the system library's per-target arms ------------------------------ */
+
+static bool is_by_type(const struct dc_node *n)
+{
+	return n->kind == DC_N_CALL && n->l != NULL && n->l->kind == DC_N_VAR &&
+	       strcmp(n->l->name, DC_BY_TYPE) == 0;
+}
+
+static bool plain_inline(const struct dc_node *n)
+{
+	return n->kind == DC_N_VAR && n->scope == DC_VS_INLINE && n->var != NULL &&
+	       n->var->inline_params == NULL && n->var->inline_expr != NULL;
+}
+
+/*
+ * The __ht_by_type choice an expression's spine reaches, else NULL.  The
+ * spine is what needs the arm's own type: members (->, .), *, xlate<>( ),
+ * array elements, and plain inlines standing for their expression.
+ */
+static const struct dc_node *spine_choice(const struct dc_node *n)
+{
+	for (int depth = 0; n != NULL && depth < 64; depth++) {
+		if (is_by_type(n))
+			return n;
+		if (plain_inline(n))
+			n = n->var->inline_expr;
+		else if (n->kind == DC_N_MEMBER || n->kind == DC_N_XLATE ||
+			 (n->kind == DC_N_UNARY && n->op == T_STAR) ||
+			 (n->kind == DC_N_INDEX && !is_assoc(n)))
+			n = n->l;
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
+struct arm_copy {
+	struct dc_node nodes[32];
+	int n;
+	bool lacks;		/* the arm's translator has no such member */
+};
+
+/*
+ * n with the choice on its spine replaced by arm (copies of the spine nodes
+ * in c; the rest of the tree is shared).  *xlate<T *>(e) becomes
+ * xlate<T>(e); an integer inline keeps its conversion as a cast.
+ */
+static const struct dc_node *with_arm(struct cg *g, const struct dc_node *n,
+				      const struct dc_node *arm, struct arm_copy *c)
+{
+	if (is_by_type(n))
+		return arm;
+	if (c->n >= 30)
+		cg_fail(g, &n->loc, D_UNKNOWN, "expression too deep around a system library name");
+	if (plain_inline(n)) {
+		const struct dc_node *e = with_arm(g, n->var->inline_expr, arm, c);
+		if (!dc_ty_is_integer(n->var->type) || cg_byref(n->var->type))
+			return e;
+		struct dc_node *k = &c->nodes[c->n++];
+		*k = (struct dc_node){ .kind = DC_N_CAST, .loc = n->loc, .l = (struct dc_node *)e,
+				       .ctype = n->var->type, .type = n->var->type };
+		return k;
+	}
+	const struct dc_node *l = with_arm(g, n->l, arm, c);
+	struct dc_node *k = &c->nodes[c->n++];
+	*k = *n;
+	k->l = (struct dc_node *)l;
+	if (n->kind == DC_N_UNARY && l->kind == DC_N_XLATE && l->ctype != NULL &&
+	    l->ctype->kind == DC_TY_PTR) {
+		*k = *l;		/* *xlate<T *>(e): xlate<T>(e) */
+		k->ctype = k->type = n->type;
+	}
+	if (n->kind == DC_N_MEMBER && l->kind == DC_N_XLATE) {
+		const struct dc_xlator *xl = xlator_of(g, l);
+		const struct dc_xlmember *m = xl->members;
+		while (m != NULL && strcmp(m->name, n->name) != 0)
+			m = m->next;
+		c->lacks |= m == NULL;
+	}
+	return k;
+}
+
+/*
+ * A use of curpsinfo & co. (an expression whose spine reaches the library's
+ * __ht_by_type choice), pushed into each arm:
+ *
+ *     usetx type_exists("T1"), %t; tst %t; be L2
+ *     <the use with arm 1; every relocation GUARDED>; mov %a, %r; ba Ldone
+ * L2: usetx type_exists("T2"), %t; tst %t; be Lnone
+ *     <the use with arm 2, GUARDED>; mov %a, %r; ba Ldone
+ * Lnone: setx 0, %r; ldx [%r], %r        no arm fits: a BADADDR fault at 0
+ * Ldone:
+ *
+ * An arm whose translator lacks the member used compiles to that fault too
+ * (the front end rejects a member no arm defines: D_XLATE_NOCONV).
+ */
+static int by_type(struct cg *g, const struct dc_node *n, const struct dc_node *choice)
+{
+	uint32_t done = cg_label(g), none = cg_label(g);
+	int r = cg_reg(g);
+	unsigned saved = g->reloc_guard;
+
+	for (const struct dc_node *a = choice->args; a && a->next; a = a->next->next) {
+		uint32_t next = a->next->next ? cg_label(g) : none;
+		int t = cg_reg(g);
+		g->reloc_guard = 0;
+		cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_TYPE_EXISTS, 0, a->str, NULL, 0, t);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_TST, t, 0, 0));
+		cg_free(g, t);
+		cg_branch(g, DIF_OP_BE, next);
+		struct arm_copy c = { .n = 0 };
+		const struct dc_node *use = with_arm(g, n, a->next, &c);
+		if (!c.lacks) {
+			g->reloc_guard = saved | DIF_RELOC_F_GUARDED;
+			int v = cg_expr(g, use);
+			I3(MOV, v, 0, r);
+			cg_free(g, v);
+			cg_branch(g, DIF_OP_BA, done);
+		} else {
+			cg_branch(g, DIF_OP_BA, none);
+		}
+		g->reloc_guard = saved;
+		if (next != none)
+			cg_place(g, next);
+	}
+	cg_place(g, none);
+	cg_setx(g, 0, r);
+	I3(LDX, r, 0, r);
+	cg_place(g, done);
+	return r;
+}
+
 int cg_expr(struct cg *g, const struct dc_node *n)
 {
 	int r;
 
 	cg_line_expr(g, &n->loc);
+	const struct dc_node *choice = spine_choice(n);
+	if (choice != NULL)
+		return by_type(g, n, choice);
 	switch (n->kind) {
 	case DC_N_INT:
 		r = cg_reg(g);

@@ -82,6 +82,8 @@ struct cg {
 	jmp_buf fail;			/* unwinds out of one DIFO on error */
 	bool failing;
 	uint32_t nguards;		/* if/else guard variables */
+	unsigned reloc_guard;		/* DIF_RELOC_F_GUARDED inside a system
+					 * library arm (cg_expr.c by_type) */
 	struct cg_bind {		/* translator / inline parameters in scope */
 		const char *name;
 		const struct dc_node *value;

@@ -487,6 +487,29 @@ START_TEST(out_of_memory)
 }
 END_TEST
 
+/* ASSERTION: the bundled system library defines curpsinfo & co. with real types, is not
+ * part of the program's dump, and its per-target choice is hidden from programs */
+START_TEST(system_library)
+{
+	struct sinkbuf sb;
+	char *dump = compile("BEGIN { trace(curpsinfo->pr_ppid + curlwpsinfo->pr_lwpid); "
+			     "trace(uregs[R_SP]); x = PR_MODEL_LP64; }", &sb);
+	ck_assert_int_eq(sb.n, 0);
+	ck_assert_ptr_null(strstr(dump, "translator"));
+	ck_assert_ptr_null(strstr(dump, "inline"));
+	free(dump);
+	free(compile("BEGIN { trace(curlwpsinfo->pr_nice); }", &sb));
+	ck_assert_str_eq(sb.tags, "D_XLATE_NOCONV");
+	ck_assert_str_eq(sb.file, "<command line>");
+	free(compile("BEGIN { trace(__ht_by_type(\"struct thread\", 1)); }", &sb));
+	ck_assert_str_eq(sb.tags, "D_FUNC_UNDEF");
+	free(compile("BEGIN { @[curpsinfo] = count(); }", &sb));
+	ck_assert_str_eq(sb.tags, "D_KEY_TYPE");
+	free(compile("", &sb));
+	ck_assert_str_eq(sb.tags, "D_EMPTY");	/* the library is no program content */
+}
+END_TEST
+
 static Suite *dfront_suite(void)
 {
 	Suite *s = suite_create("dfront");
@@ -502,6 +525,7 @@ static Suite *dfront_suite(void)
 		{ "huge_literal", huge_literal }, { "invalid_utf8", invalid_utf8 },
 		{ "unterminated_eof", unterminated_eof }, { "version_binding", version_binding },
 		{ "size_limits", size_limits }, { "out_of_memory", out_of_memory },
+		{ "system_library", system_library },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		TCase *tc = tcase_create(cases[i].name);

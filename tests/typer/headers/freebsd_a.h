@@ -22,11 +22,32 @@ struct ucred {
 	gid_t cr_svgid;
 	struct prison *cr_prison;
 	gid_t *cr_groups;
+	gid_t cr_gid;			/* appended for the system library */
+};
+
+struct session {
+	u_int s_count;
+	struct proc *s_leader;
+	pid_t s_sid;
 };
 
 struct pgrp {
 	pid_t pg_id;
 	struct proc *pg_leader;
+	struct session *pg_session;	/* appended for the system library */
+};
+
+/* The ABI of a process (the system library reads SV_LP64 in sv_flags). */
+struct sysentvec {
+	int sv_size;
+	const char *sv_name;
+	u_int sv_flags;
+};
+
+struct syscall_args {
+	u_int code;
+	u_int original_code;
+	uint64_t args[8];
 };
 
 struct vmspace {
@@ -50,6 +71,7 @@ struct proc {
 	char p_comm[20];
 	struct thread *p_singlethread;
 	int p_xexit;
+	struct sysentvec *p_sysent;	/* appended for the system library */
 };
 
 struct thread {
@@ -70,4 +92,9 @@ struct thread {
 		int ss_flags;
 	} td_sigstk;
 	uint64_t td_runtime;
+	/* appended for the system library */
+	void *td_wchan;
+	int td_state;			/* enum td_states in the kernel */
+	u_char td_priority;
+	struct syscall_args td_sa;
 };

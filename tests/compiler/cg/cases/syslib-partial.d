@@ -1,0 +1,5 @@
+/* pr_wchan only FreeBSD's translator gives: the Linux arm is the fault. */
+BEGIN
+{
+	trace(curlwpsinfo->pr_wchan);
+}

@@ -1,0 +1,5 @@
+/* print(*curpsinfo): the whole translation, built once per arm. */
+BEGIN
+{
+	print(*curpsinfo);
+}
