@@ -434,6 +434,9 @@ static const struct dc_xlator *xlator_of(struct cg *g, const struct dc_node *xn)
 	return xl;
 }
 
+static int xlate_convert(struct cg *g, const struct dc_ty *out, const struct dc_xlmember *m,
+			 int r);
+
 /* xlate<T>(e).m, xlate<T *>(e)->m: the member's expression with the argument bound to e. */
 static int xlate_member(struct cg *g, const struct dc_node *n)
 {
@@ -446,7 +449,7 @@ static int xlate_member(struct cg *g, const struct dc_node *n)
 			bind(g, n, xl->arg, xn->l);
 			int r = cg_expr(g, m->expr);
 			g->nbinds = saved;
-			return r;
+			return xlate_convert(g, xl->out, m, r);
 		}
 	cg_fail(g, &n->loc, D_XLATE_MEMB, "translator to %s does not define member %s",
 		xl->out && xl->out->name ? xl->out->name : "this type", n->name);
@@ -461,9 +464,13 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 /*
  * A by-reference translator member taken from a target member (pr_fname =
  * T->comm): copy no more than either side holds, so a short kernel array
- * is not read past its end (the scratch is zeroed, the rest stays 0).
- *   usetx MEMBER_SIZE(T, path), %s; setx dsize, %d; cmp %s, %d; bleu L
- *   mov %d, %s; L: copys %v, %s, %a
+ * is not read past its end (the scratch is zeroed, the rest stays 0).  Each
+ * copys has its size set by the instruction just before it (what the BPF
+ * translator needs).  Inside a system library arm just setx dsize; copys.
+ *   usetx MEMBER_SIZE(T, path), %s; setx dsize, %d; cmp %s, %d; bleu Lsrc
+ *   setx dsize, %d; copys %v, %d, %a; ba Ldone
+ *   Lsrc: usetx MEMBER_SIZE(T, path), %s; copys %v, %s, %a
+ *   Ldone:
  */
 static void copy_target_member(struct cg *g, const struct dc_node *src, uint64_t dsize,
 			       int v, int a)
@@ -478,16 +485,68 @@ static void copy_target_member(struct cg *g, const struct dc_node *src, uint64_t
 		cg_fail(g, &src->loc, D_SYM_NOTYPES, "member %s of an expression whose "
 			"target type is not known to dtc", src->name);
 	int sz = cg_reg(g), d = cg_reg(g);
-	uint32_t fits = cg_label(g);
+	uint32_t smaller = cg_label(g), done = cg_label(g);
+	if (g->reloc_guard & DIF_RELOC_F_GUARDED) {
+		/* in a system library arm: the library sizes its arrays to fit every
+		 * kernel's source (psinfo.d), and a poisoned MEMBER_SIZE would be a
+		 * copys of 0 bytes the BPF translator refuses even in a dead arm */
+		cg_setx(g, dsize, d);
+		cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, d, a));
+		cg_free(g, d);
+		cg_free(g, sz);
+		return;
+	}
 	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, sz);
 	cg_setx(g, dsize, d);
 	I3(CMP, sz, d, 0);
-	cg_branch(g, DIF_OP_BLEU, fits);
-	I3(MOV, d, 0, sz);
-	cg_place(g, fits);
+	cg_branch(g, DIF_OP_BLEU, smaller);
+	cg_setx(g, dsize, d);
+	cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, d, a));
+	cg_branch(g, DIF_OP_BA, done);
+	cg_place(g, smaller);
+	cg_reloc_root(g, DIF_OP_USETX, DIF_RELOC_MEMBER_SIZE, fl, tname, path, 0, sz);
 	cg_emit(g, DIF_INSTR_FMT(DIF_OP_COPYS, v, sz, a));
+	cg_place(g, done);
 	cg_free(g, d);
 	cg_free(g, sz);
+}
+
+/*
+ * A translated member's value in the output member's own type, so that it
+ * is the same whichever translator produced it: an integer converted to the
+ * member's width and sign; an array or struct copied into scratch of the
+ * member's size (from a target member, no more than that member holds):
+ *   setx size, %a; allocs %a, %a; <copy %r to [%a]>
+ */
+static int xlate_convert(struct cg *g, const struct dc_ty *out, const struct dc_xlmember *m,
+			 int r)
+{
+	uint64_t bits;
+	const struct dc_member *om;
+
+	if (out == NULL || !known(out) || !cg_member_bits(out, m->name, &bits, &om) ||
+	    om->bits != 0 || !known(om->type))
+		return r;
+	if (!cg_byref(om->type)) {
+		const struct dc_ty *from = m->expr->type;
+		bool same = from && known(from) && dc_ty_is_integer(from) &&
+			    cg_size(g, from) == cg_size(g, om->type) &&
+			    is_signed_ty(from) == is_signed_ty(om->type);
+		if (dc_ty_is_integer(om->type) && !same)
+			int_convert(g, r, from, om->type);
+		return r;
+	}
+	int a = cg_reg(g);
+	cg_setx(g, cg_size(g, om->type), a);
+	I3(ALLOCS, a, 0, a);
+	if (is_target_member(m->expr)) {
+		copy_target_member(g, m->expr, cg_size(g, om->type), r, a);
+	} else {
+		struct dc_node lv = { .kind = DC_N_MEMBER, .loc = m->loc, .type = om->type };
+		store_mem(g, &lv, r, a, m->expr);
+	}
+	cg_free(g, r);
+	return a;
 }
 
 /*
@@ -2184,7 +2243,8 @@ static const struct dc_node *with_arm(struct cg *g, const struct dc_node *n,
  *     <the use with arm 1; every relocation GUARDED>; mov %a, %r; ba Ldone
  * L2: usetx type_exists("T2"), %t; tst %t; be Lnone
  *     <the use with arm 2, GUARDED>; mov %a, %r; ba Ldone
- * Lnone: setx 0, %r; ldx [%r], %r        no arm fits: a BADADDR fault at 0
+ * Lnone: setx 0, %z; ldx [%z], %z        no arm fits: a BADADDR fault at 0
+ *     setx 0, %r
  * Ldone:
  *
  * An arm whose translator lacks the member used compiles to that fault too
@@ -2220,8 +2280,11 @@ static int by_type(struct cg *g, const struct dc_node *n, const struct dc_node *
 			cg_place(g, next);
 	}
 	cg_place(g, none);
-	cg_setx(g, 0, r);
-	I3(LDX, r, 0, r);
+	int z = cg_reg(g);
+	cg_setx(g, 0, z);
+	I3(LDX, z, 0, z);
+	cg_free(g, z);
+	cg_setx(g, 0, r);	/* never reached: keeps %r's type to the arms' */
 	cg_place(g, done);
 	return r;
 }

@@ -19,7 +19,10 @@
  * (D_XLATE_NOCONV); one only the other kernel's translator defines faults
  * at run time on this one.  Notes per member:
  *   pr_fname, pr_psargs  the kernel's command name (neither kernel keeps the
- *                        argument string in memory a probe may read);
+ *                        argument string in memory a probe may read); both
+ *                        are 16 bytes, no more than either kernel's array
+ *                        (Linux comm[16], FreeBSD p_comm[20]), because dtc
+ *                        copies a library array member's full size;
  *   pr_addr              the kernel address of the process / thread object;
  *   pr_dmodel            Linux: a 32-bit process's address space ends
  *                        below 4 GiB (mm->task_size; the flag bit that says
@@ -53,7 +56,7 @@ typedef struct psinfo {
 	size_t	pr_size;		/* never translated */
 	size_t	pr_rssize;		/* never translated */
 	char	pr_fname[16];
-	char	pr_psargs[80];
+	char	pr_psargs[16];
 	int	pr_argc;		/* never translated */
 	uintptr_t pr_argv;
 	uintptr_t pr_envp;
