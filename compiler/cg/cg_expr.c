@@ -2167,16 +2167,35 @@ static bool plain_inline(const struct dc_node *n)
 	       n->var->inline_params == NULL && n->var->inline_expr != NULL;
 }
 
-/*
- * The __ht_by_type choice an expression's spine reaches, else NULL.  The
- * spine is what needs the arm's own type: members (->, .), *, xlate<>( ),
- * array elements, and plain inlines standing for their expression.
- */
-static const struct dc_node *spine_choice(const struct dc_node *n)
+/* An inline that stands for xlate<T *>(e) (after other plain inlines). */
+static bool xlate_inline(const struct dc_node *n)
 {
+	for (int depth = 0; plain_inline(n) && depth < 64; depth++) {
+		n = n->var->inline_expr;
+		if (n->kind == DC_N_XLATE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where an expression's spine must be rewritten, else NULL: the
+ * __ht_by_type choice it reaches, or (*inl set) a plain inline standing for
+ * xlate<T *>(e) below the top (inline T *p = xlate<T *>(e); p->m).  The
+ * spine is what needs the translation's or arm's own type: members (->, .),
+ * *, xlate<>( ), array elements, and plain inlines standing for their
+ * expression.
+ */
+static const struct dc_node *spine_choice(const struct dc_node *n, bool *inl)
+{
+	*inl = false;
 	for (int depth = 0; n != NULL && depth < 64; depth++) {
 		if (is_by_type(n))
 			return n;
+		if (depth > 0 && xlate_inline(n)) {
+			*inl = true;
+			return n;
+		}
 		if (plain_inline(n))
 			n = n->var->inline_expr;
 		else if (n->kind == DC_N_MEMBER || n->kind == DC_N_XLATE ||
@@ -2196,19 +2215,20 @@ struct arm_copy {
 };
 
 /*
- * n with the choice on its spine replaced by arm (copies of the spine nodes
+ * n with the node at on its spine replaced by arm (copies of the spine nodes
  * in c; the rest of the tree is shared).  *xlate<T *>(e) becomes
  * xlate<T>(e); an integer inline keeps its conversion as a cast.
  */
 static const struct dc_node *with_arm(struct cg *g, const struct dc_node *n,
-				      const struct dc_node *arm, struct arm_copy *c)
+				      const struct dc_node *at, const struct dc_node *arm,
+				      struct arm_copy *c)
 {
-	if (is_by_type(n))
+	if (n == at)
 		return arm;
 	if (c->n >= 30)
 		cg_fail(g, &n->loc, D_UNKNOWN, "expression too deep around a system library name");
 	if (plain_inline(n)) {
-		const struct dc_node *e = with_arm(g, n->var->inline_expr, arm, c);
+		const struct dc_node *e = with_arm(g, n->var->inline_expr, at, arm, c);
 		if (!dc_ty_is_integer(n->var->type) || cg_byref(n->var->type))
 			return e;
 		struct dc_node *k = &c->nodes[c->n++];
@@ -2216,7 +2236,7 @@ static const struct dc_node *with_arm(struct cg *g, const struct dc_node *n,
 				       .ctype = n->var->type, .type = n->var->type };
 		return k;
 	}
-	const struct dc_node *l = with_arm(g, n->l, arm, c);
+	const struct dc_node *l = with_arm(g, n->l, at, arm, c);
 	struct dc_node *k = &c->nodes[c->n++];
 	*k = *n;
 	k->l = (struct dc_node *)l;
@@ -2265,7 +2285,7 @@ static int by_type(struct cg *g, const struct dc_node *n, const struct dc_node *
 		cg_free(g, t);
 		cg_branch(g, DIF_OP_BE, next);
 		struct arm_copy c = { .n = 0 };
-		const struct dc_node *use = with_arm(g, n, a->next, &c);
+		const struct dc_node *use = with_arm(g, n, choice, a->next, &c);
 		if (!c.lacks) {
 			g->reloc_guard = saved | DIF_RELOC_F_GUARDED;
 			int v = cg_expr(g, use);
@@ -2294,9 +2314,14 @@ int cg_expr(struct cg *g, const struct dc_node *n)
 	int r;
 
 	cg_line_expr(g, &n->loc);
-	const struct dc_node *choice = spine_choice(n);
-	if (choice != NULL)
-		return by_type(g, n, choice);
+	bool inl;
+	const struct dc_node *at = spine_choice(n, &inl);
+	if (at != NULL && inl) {	/* p->m for inline T *p = xlate<T *>(e) */
+		struct arm_copy c = { .n = 0 };
+		return cg_expr(g, with_arm(g, n, at, at->var->inline_expr, &c));
+	}
+	if (at != NULL)
+		return by_type(g, n, at);
 	switch (n->kind) {
 	case DC_N_INT:
 		r = cg_reg(g);

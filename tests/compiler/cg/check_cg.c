@@ -348,16 +348,24 @@ static int builtins(void *ctx, uint32_t id, uint64_t ndx, uint64_t *v)
 	}
 }
 
+static uint64_t run_decl_expr(const char *decls, const char *expr);
+
 /* The value trace(expr) computes. */
 static uint64_t run_expr(const char *expr)
 {
-	char prog[512];
+	return run_decl_expr("", expr);
+}
+
+/* The value trace(expr) computes after the declarations decls. */
+static uint64_t run_decl_expr(const char *decls, const char *expr)
+{
+	char prog[1024];
 	struct dvm_platform plat = { .dp_load = no_load, .dp_store = no_store,
 		.dp_scratch = no_scratch, .dp_builtin = builtins };
 	struct dvm_mstate ms;
 	struct dif_difo v;
 
-	snprintf(prog, sizeof(prog), "BEGIN { trace(%s); }", expr);
+	snprintf(prog, sizeof(prog), "%s\nBEGIN { trace(%s); }", decls, expr);
 	struct dobj *o = gen(prog);
 	ck_assert_int_eq(o->actions[0].difo, 0);
 	dobj_difo__view(&o->difos[0], &v);
@@ -397,6 +405,46 @@ START_TEST(test_semantics)
 		ck_assert_msg(got == cases[i].v, "%s = %#llx, expected %#llx", cases[i].e,
 			      (unsigned long long)got, (unsigned long long)cases[i].v);
 	}
+}
+END_TEST
+
+/* ASSERTION: the system library's constants and a program's inline standing for a
+ * translated pointer (p->m, the translator's member converted to its type) compute D's values */
+START_TEST(test_library_values)
+{
+	static const char decls[] =
+		"struct out { int o; char c; };\n"
+		"translator struct out < int i > { o = i * 2; c = i + 250; };\n"
+		"inline struct out *myx = xlate<struct out *>(arg1);";
+	ck_assert_uint_eq(run_expr("R_SP"), 20);
+	ck_assert_uint_eq(run_expr("R_EAX == R_RAX"), 1);
+	ck_assert_uint_eq(run_expr("PR_MODEL_LP64"), 2);
+	ck_assert_uint_eq(run_decl_expr(decls, "myx->o"), 14);
+	ck_assert_uint_eq(run_decl_expr(decls, "myx->c"), (uint64_t)(int64_t)(char)257);
+	ck_assert_uint_eq(run_decl_expr(decls, "xlate<struct out>(arg1).o"), 14);
+}
+END_TEST
+
+/* ASSERTION: a use of curpsinfo tests each kernel's type (TYPE_EXISTS, unguarded) and
+ * guards every other relocation */
+START_TEST(test_library_arms)
+{
+	struct dobj *o = gen("BEGIN { trace(curpsinfo->pr_ppid); trace(curlwpsinfo->pr_lwpid); }");
+	unsigned exists = 0, guarded = 0;
+	for (uint32_t i = 0; i < o->ndifos; i++)
+		for (uint32_t j = 0; j < o->difos[i].rellen; j++) {
+			const struct dif_reloc *r = &o->difos[i].reltab[j];
+			if (r->dtr_kind == DIF_RELOC_TYPE_EXISTS) {
+				exists++;
+				ck_assert_uint_eq(r->dtr_flags, 0);
+			} else {
+				guarded++;
+				ck_assert(r->dtr_flags & DIF_RELOC_F_GUARDED);
+			}
+		}
+	ck_assert_uint_eq(exists, 4);	/* two kernels per use */
+	ck_assert_uint_ge(guarded, 8);
+	dobj__free(o);
 }
 END_TEST
 
@@ -559,6 +607,7 @@ int main(void)
 		{ "strsize", test_strsize }, { "err_program", test_err_program },
 		{ "semantics", test_semantics }, { "curthread_type", test_curthread_type },
 		{ "curthread_builtin", test_curthread_builtin },
+		{ "library_values", test_library_values }, { "library_arms", test_library_arms },
 		{ "arg_root", test_arg_root }, { "symbol_root", test_symbol_root },
 		{ "struct_copy", test_struct_copy }, { "struct_copy_global", test_struct_copy_global },
 		{ "symptr", test_symptr },
