@@ -1158,11 +1158,6 @@ static bool target_member(const struct cg *g, const struct dc_node *n,
 			seg[k++].sep = ".";
 			m = m->l;
 			continue;
-		} else if (is_target_element(m->l) && m->l->args->kind == DC_N_INT &&
-			   m->l->args->ival == 0) {	/* p->arr[0].m: no scaling needed */
-			seg[k++].sep = "[0].";
-			m = m->l->l;
-			continue;
 		} else if (copy_type_of(g, m->l) != NULL) {	/* this->x = *p: the copy */
 			*root = m->l;
 			*tname = copy_type_of(g, m->l);
