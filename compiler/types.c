@@ -160,7 +160,7 @@ static const char *const sym_types[] = {
 	"turnstile_t", "krwlock_t", "kcondvar_t", "ksema_t", "taskq_t", "vmem_t",
 	"kmem_cache_t", "page_t", "as_t", "seg_t", "anon_t", "timespec_t",
 	"timestruc_t", "stack_t", "siginfo_t", "k_siginfo_t", "sigset_t", "ucontext_t",
-	"thread_t", "lwpid_t", "uthread_t", "task_t", "mach_port_t", "ipc_port_t",
+	"lwpid_t", "uthread_t", "task_t", "mach_port_t", "ipc_port_t",
 	"xlate_t", "in6_addr_t", "sockaddr_t", "queue_t", "door_node_t",
 	"memstat_t", "vm_offset_t", "vm_size_t", "user_addr_t", "user_size_t",
 	"ipl_t", "callout_t", "cyclic_id_t", "nfs4_fname_t", "rnode_t",

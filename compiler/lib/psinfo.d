@@ -150,3 +150,10 @@ inline lwpsinfo_t *curlwpsinfo = __ht_by_type(
 inline struct proc *curproc = __ht_by_type(
     "struct task_struct", ((struct task_struct *)curthread)->group_leader,
     "struct thread", (struct proc *)((struct thread *)curthread)->td_proc);
+
+/*
+ * thread_t: the kernel thread handle D programs store and compare (what
+ * curthread is); a pointer, so programs can keep one in their own structs.
+ * It names FreeBSD's struct thread, so it adds no translator of its own.
+ */
+typedef struct thread *thread_t;

@@ -266,7 +266,7 @@ START_TEST(test_err_notypes)
 	dobj__free(o);
 	/* a program struct's member of a type only the target defines */
 	struct diags st = { 0 };
-	o = gen_src("t.d", "struct bar { int a; thread_t t; }; struct bar b; "
+	o = gen_src("t.d", "struct bar { int a; kthread_t t; }; struct bar b; "
 		    "BEGIN { b.t = curthread; }", &st);
 	ck_assert_ptr_null(o);
 	ck_assert_int_eq(st.last, D_SYM_NOTYPES);
