@@ -354,6 +354,8 @@ static void join_aval(struct typ_infer *inf, struct aval *dst, const struct aval
 	}
 	if (dst->rel != src->rel)
 		dst->rel = 0;
+	if (!src->is_const || dst->cval != src->cval)
+		dst->is_const = false;
 	dst->t = j;
 }
 
@@ -376,6 +378,8 @@ static void join_state(struct typ_infer *inf, struct astate *dst, uint32_t at)
 			dst->depth = src->depth;
 	}
 	dst->depth_bad |= src->depth_bad;
+	if (!src->cc_known || dst->cc_z != src->cc_z)
+		dst->cc_known = false;
 	for (unsigned k = 0; k < dst->depth; k++)
 		dst->stk[k] = typ_type__join(inf, dst->stk[k], src->stk[k]);
 }

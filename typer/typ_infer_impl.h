@@ -9,6 +9,14 @@
  * member_offset` relocation produced an integer (so `ptr + offset` becomes a
  * pointer to the member), and, for a conflict made at a merge point, the
  * two types that met (so the error at the first use can name both).
+ *
+ * Settled branches.  With a typefile, `usetx type_exists` is a constant the
+ * linker will write (setx 0 or 1), so an aval records it (is_const, cval)
+ * and `tst` of such a register records the condition it sets (cc_known,
+ * cc_z).  A conditional branch on a known condition then follows only the
+ * edge the program will take: the other target's arm of a per-OS library
+ * value (compiler/lib/psinfo.d) is never reached, and its values never meet
+ * the live arm's where the arms join.
  */
 #ifndef TYP_INFER_IMPL_H
 #define TYP_INFER_IMPL_H
@@ -29,12 +37,16 @@ struct aval {
 	bool		has_why;
 	struct typ_type	why[2];		/* the two types that met in a conflict */
 	uint32_t	why_pc;		/* the merge point */
+	bool		is_const;	/* a link-time constant (type_exists) ... */
+	uint64_t	cval;		/* ... of this value */
 };
 
 struct astate {
 	bool		reached;
 	bool		depth_bad;	/* paths with different tuple-stack depths met */
 	uint8_t		depth;
+	bool		cc_known;	/* the last tst read a link-time constant */
+	bool		cc_z;		/* ... that was 0 (n, v, c are 0 after tst) */
 	struct aval	r[NREGS];
 	struct typ_type	stk[NSTACK];
 };

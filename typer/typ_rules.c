@@ -495,7 +495,14 @@ static struct aval rule_usetx(struct typ_infer *inf, uint32_t pc)
 	}
 	tname = dobj__str(inf->obj, rel->dtr_type);
 	path = dobj__str(inf->obj, rel->dtr_member);
-	/* type_exists is 0 or 1 on every target; a poisoned usetx is setx 0 */
+	/* type_exists is 0 or 1 on every target, known once there is a
+	 * typefile (the linker writes the same setx); a poisoned usetx is
+	 * setx 0 */
+	if (rel->dtr_kind == DIF_RELOC_TYPE_EXISTS && inf->tf != NULL) {
+		v.is_const = true;
+		v.cval = (uint64_t)typ_file__type_exists(inf->tf, tname, path);
+		return v;
+	}
 	if (rel->dtr_kind == DIF_RELOC_TYPE_EXISTS || guarded_absent(inf, rel))
 		return v;
 	if (rel->dtr_kind == DIF_RELOC_MEMBER_OFFSET)
@@ -986,17 +993,46 @@ static void rule_ret(struct typ_infer *inf, uint32_t pc, struct aval v)
 
 /* --- dispatch ------------------------------------------------------------------ */
 
-static void branch(struct typ_infer *inf, uint32_t pc, dif_instr_t w, bool cond)
+/*
+ * Whether a conditional branch is taken when the condition codes are those
+ * of `tst` (z known, n = v = c = 0): the dif.h semantics with n ^ v and c
+ * false.
+ */
+static bool taken_after_tst(unsigned op, bool z)
+{
+	switch (op) {
+	case DIF_OP_BE: case DIF_OP_BLE: case DIF_OP_BLEU:
+		return z;
+	case DIF_OP_BNE: case DIF_OP_BG: case DIF_OP_BGU:
+		return !z;
+	case DIF_OP_BGE: case DIF_OP_BGEU:
+		return true;
+	default:		/* bl, blu: n ^ v, c */
+		return false;
+	}
+}
+
+/*
+ * A branch joins the running state into its target.  On a condition a
+ * link-time constant settled (typ_infer_impl.h), only the edge the linked
+ * program takes is followed: a not-taken target gets nothing from here,
+ * and a taken branch does not fall through.
+ */
+static void branch(struct typ_infer *inf, uint32_t pc, dif_instr_t w, unsigned op)
 {
 	uint32_t target = DIF_INSTR_LABEL(w);
+	bool settled = op != DIF_OP_BA && inf->st.cc_known;
+	bool taken = op == DIF_OP_BA || (settled && taken_after_tst(op, inf->st.cc_z));
 
 	if (target <= pc || target >= inf->d->len) {
 		typ_error(inf, pc, "branch target %u is not a later instruction", target);
 		return;
 	}
+	if (settled && !taken)
+		return;
 	typ_flow_to(inf, pc, target);
-	if (!cond)
-		inf->st.reached = false;	/* nothing falls through a ba */
+	if (taken)
+		inf->st.reached = false;	/* nothing falls through */
 }
 
 void typ_step(struct typ_infer *inf, uint32_t pc)
@@ -1037,6 +1073,7 @@ void typ_step(struct typ_infer *inf, uint32_t pc)
 			if (op == DIF_OP_NOT && a.t.kind != TYP_T_TARGET && !is_bad(a))
 				a.t = promote(a.t);
 			a.rel = op == DIF_OP_MOV ? a.rel : 0;
+			a.is_const = op == DIF_OP_MOV && a.is_const;
 			wr_reg(inf, pc, rd, a);
 		}
 		return;
@@ -1053,12 +1090,15 @@ void typ_step(struct typ_infer *inf, uint32_t pc)
 		return;
 	case DIF_FORM_CMP:
 		rule_cmp(inf, pc, op, rd_reg(inf, pc, r1), rd_reg(inf, pc, r2));
+		inf->st.cc_known = false;
 		return;
 	case DIF_FORM_TST:
-		(void)rd_reg(inf, pc, r1);
+		a = rd_reg(inf, pc, r1);
+		inf->st.cc_known = a.is_const;
+		inf->st.cc_z = a.is_const && a.cval == 0;
 		return;
 	case DIF_FORM_BRANCH:
-		branch(inf, pc, w, op != DIF_OP_BA);
+		branch(inf, pc, w, op);
 		return;
 	case DIF_FORM_RET:
 		rule_ret(inf, pc, rd_reg(inf, pc, rd));

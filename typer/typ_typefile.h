@@ -179,6 +179,10 @@ int typ_file__find(const struct typ_file *tf, enum typ_ns ns, const char *name,
 /* A C type name: "struct thread", "unsigned int", "pid_t", "struct proc *",
  * "const char *", "char [16]".  May add synthetic derived types. */
 int64_t typ_file__lookup(struct typ_file *tf, const char *cname, struct typ_err *err);
+/* What `type_exists(cname, path)` is on this target (docs/linker.md §2.0):
+ * 1 when the type is found and, with a non-empty path, some definition of
+ * the struct/union tag has that member path; else 0.  Never an error. */
+int typ_file__type_exists(struct typ_file *tf, const char *cname, const char *path);
 /* Derived types, found in the file or synthesised. */
 int64_t typ_file__pointer_to(struct typ_file *tf, typ_id_t id);
 int64_t typ_file__array_of(struct typ_file *tf, typ_id_t id, uint32_t nelems);

@@ -760,3 +760,31 @@ int typ_file__member_path(const struct typ_file *tf, typ_id_t id, const char *pa
 	out->size = sz > 0 ? (uint64_t)sz : 0;
 	return 0;
 }
+
+/*
+ * type_exists(cname, path): a typefile may define one tag several times
+ * (BTF of several modules), so the member path is tried in the definition
+ * the lookup picks and then in every other definition of the tag.
+ */
+int typ_file__type_exists(struct typ_file *tf, const char *cname, const char *path)
+{
+	int64_t id = tf && cname ? typ_file__lookup(tf, cname, NULL) : -EINVAL;
+	struct typ_access acc;
+	typ_id_t ids[16];
+	int n = 0;
+
+	if (id < 0)
+		return 0;
+	if (path == NULL || *path == '\0' ||
+	    typ_file__member_path(tf, (typ_id_t)id, path, &acc, NULL) == 0)
+		return 1;
+	if (strncmp(cname, "struct ", 7) == 0)
+		n = typ_file__find(tf, TYP_NS_STRUCT, cname + 7, ids, 16);
+	else if (strncmp(cname, "union ", 6) == 0)
+		n = typ_file__find(tf, TYP_NS_UNION, cname + 6, ids, 16);
+	for (int i = 0; i < n && i < 16; i++)
+		if (ids[i] != (typ_id_t)id &&
+		    typ_file__member_path(tf, ids[i], path, &acc, NULL) == 0)
+			return 1;
+	return 0;
+}

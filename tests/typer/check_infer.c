@@ -306,6 +306,76 @@ START_TEST(key_type_mismatch)
 }
 END_TEST
 
+/*
+ * Per-OS arms as dtc compiles the system library (compiler/lib/psinfo.d):
+ * a Linux arm and a FreeBSD arm, each behind a type_exists test, whose
+ * values differ in type (char [16] and char [20]), and a last arm for
+ * neither.
+ */
+#define TWO_ARMS(tst_op_linux) PROG1( \
+	"\tusetx type_exists(\"struct task_struct\"), %r2\n\ttst %r2\n" \
+	"\t" tst_op_linux " bsd\n" \
+	"\tldgs curthread, %r2\n" \
+	"\tusetx member_offset(\"struct task_struct\", \"comm\", guarded), %r3\n" \
+	"\tadd %r2, %r3, %r2\n" \
+	"\tuload [%r2], %r1, load(\"struct task_struct\", \"comm\", guarded)\n" \
+	"\tba done\n" \
+	"bsd:\n\tusetx type_exists(\"struct thread\"), %r2\n\ttst %r2\n\tbe none\n" \
+	"\tldgs curthread, %r2\n" \
+	"\tusetx member_offset(\"struct thread\", \"td_proc\", guarded), %r3\n" \
+	"\tadd %r2, %r3, %r2\n" \
+	"\tuload [%r2], %r2, load(\"struct thread\", \"td_proc\", guarded)\n" \
+	"\tusetx member_offset(\"struct proc\", \"p_comm\", guarded), %r3\n" \
+	"\tadd %r2, %r3, %r2\n" \
+	"\tuload [%r2], %r1, load(\"struct proc\", \"p_comm\", guarded)\n" \
+	"\tba done\n" \
+	"none:\n\tsetx 0, %r2\n\tldx [%r2], %r2\n\tsetx 0, %r1\n" \
+	"done:\n")
+
+/* ASSERTION: with a typefile, a type_exists test settles its branch: only the live arm's value reaches the join, so arms of different types are no conflict, on either OS. */
+START_TEST(settled_arms)
+{
+	type_text(TWO_ARMS("be"), "freebsd_a");
+	ck_no_errors();
+	ck_assert_str_eq(rtype(0), "char [20]");
+	ck_assert_str_eq(def(0, 6), "(none)");		/* the Linux arm is dead */
+	ck_assert_str_eq(def(0, 17), "char [20]");
+	ck_assert_str_eq(def(0, 19), "(none)");		/* so is the last arm */
+	type_text(TWO_ARMS("be"), "linux");
+	ck_no_errors();
+	ck_assert_str_eq(rtype(0), "char [16]");
+	ck_assert_str_eq(def(0, 6), "char [16]");
+	ck_assert_str_eq(def(0, 8), "(none)");		/* the FreeBSD arms are dead */
+	ck_assert_str_eq(def(0, 15), "(none)");
+	/* the inverse test (bne) follows the other edge: on FreeBSD the
+	 * (poisoned) Linux arm runs and the FreeBSD arms are dead */
+	type_text(TWO_ARMS("bne"), "freebsd_a");
+	ck_no_errors();
+	ck_assert_str_eq(def(0, 6), "target(typeof(struct task_struct.comm))");
+	ck_assert_str_eq(def(0, 8), "(none)");
+	ck_assert_str_eq(def(0, 17), "(none)");
+}
+END_TEST
+
+/* ASSERTION: a branch not settled by a link-time constant (a tst of a run-time value, a cmp after the tst, no typefile) still joins both arms and reports their conflict. */
+START_TEST(unsettled_arms)
+{
+	type_text(PROG1("\tusetx type_exists(\"struct thread\"), %r2\n\ttst %r2\n"
+	    "\tldgs pid, %r4\n\tcmp %r4, %r0\n\tbe other\n\tsetx 1, %r1\n"
+	    "\tba done\nother:\n\tsets \"x\", %r1\ndone:\n\tadd %r1, %r2, %r3\n"),
+	    "freebsd_a");
+	ck_error_has("%r1 has conflicting types where paths meet at pc 8: int32_t and string");
+	type_text(PROG1("\tusetx type_exists(\"struct thread\"), %r2\n\tnot %r2, %r2\n"
+	    "\ttst %r2\n\tbe other\n\tsetx 1, %r1\n"
+	    "\tba done\nother:\n\tsets \"x\", %r1\ndone:\n\tadd %r1, %r2, %r3\n"),
+	    "freebsd_a");
+	ck_error_has("%r1 has conflicting types where paths meet at pc 7: int32_t and string");
+	type_text(TWO_ARMS("be"), NULL);
+	ck_assert_str_eq(def(0, 6), "target(typeof(struct task_struct.comm))");
+	ck_assert_str_eq(def(0, 17), "target(typeof(struct proc.p_comm))");
+}
+END_TEST
+
 /* ASSERTION: a member load resolves through relocations against both FreeBSD layouts to pid_t. */
 START_TEST(member_both_layouts)
 {
@@ -725,6 +795,8 @@ static Suite *infer_suite(void)
 		{ "cross_clause_join", cross_clause_join },
 		{ "key_count_mismatch", key_count_mismatch },
 		{ "key_type_mismatch", key_type_mismatch },
+		{ "settled_arms", settled_arms },
+		{ "unsettled_arms", unsettled_arms },
 		{ "member_both_layouts", member_both_layouts },
 		{ "member_loose", member_loose },
 		{ "bad_member", bad_member },

@@ -1,5 +1,5 @@
 #!/bin/sh
-# dld_builtin.sh DTC DLD DASM TFDIR -- curthread's type comes from the target.
+# dld_builtin.sh DTC DLD DASM TFDIR [CORPUS] -- curthread's type comes from the target.
 # dtc roots every curthread relocation at the built-in ("curthread",
 # DIF_RELOC_F_BUILTIN) instead of naming a thread struct, so one object links
 # for FreeBSD guests (struct thread) and Linux (struct task_struct).  The
@@ -8,7 +8,7 @@
 # tests/typer's guest files (TFDIR/tf_*.btf) and /sys/kernel/btf/vmlinux
 # when this kernel has one.
 set -u
-DTC=$1 DLD=$2 DASM=$3 TFDIR=$4
+DTC=$1 DLD=$2 DASM=$3 TFDIR=$4 CORPUS=${5:-}
 VMLINUX=/sys/kernel/btf/vmlinux
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -82,6 +82,31 @@ if [ -r "$VMLINUX" ]; then
 	    'BEGIN { trace(stringof(((struct task_struct *)curthread)->comm)); }'
 else
 	echo "skip: $VMLINUX not readable"
+fi
+
+# Per-OS arms of the system library (compiler/lib/psinfo.d): curproc is a
+# Linux arm and a FreeBSD arm behind type_exists tests, whose values differ
+# in type.  The typer follows only the arm the target's type_exists picks,
+# so the object links on FreeBSD without -x typewarn and with no warning;
+# on Linux p_comm is a missing member (a link error by design).
+compile comm 'BEGIN { printf("%s", curproc->p_comm); }'
+for L in freebsd_a freebsd_b; do
+	link "$T/comm.o" "$TFDIR/tf_$L.btf" "$T/comm-$L"; rc=$?
+	[ $rc -eq 0 ] && [ ! -s "$T/comm-$L.err" ] && grep -q '^ldx \[%r0\]' "$T/comm-$L.s"
+	check "$L: curproc->p_comm links with the Linux arm poisoned, no type warning" $?
+	[ $rc -eq 0 ] || cat "$T/comm-$L.err"
+done
+link "$T/comm.o" "$TFDIR/tf_linux.btf" "$T/comm-linux"; rc=$?
+[ $rc -eq 1 ] && grep -q "task_struct has no member 'p_comm'" "$T/comm-linux.err" &&
+    ! grep -q 'type error' "$T/comm-linux.err"
+check "linux: curproc->p_comm is a missing-member error, not a type error" $?
+STR=${CORPUS:-}/sun/tst/common/printf/tst.str.d
+if [ -n "${CORPUS:-}" ] && [ -r "$STR" ]; then
+	"$DTC" -o "$T/str.o" "$STR" 2>"$T/str.cerr" &&
+	    link "$T/str.o" "$TFDIR/tf_freebsd_a.btf" "$T/str" && [ ! -s "$T/str.err" ]
+	check "corpus tst.str.d links on FreeBSD without -x typewarn" $?
+else
+	echo "skip: corpus tst.str.d not readable"
 fi
 
 # Failures: a typefile that is no known target; a member the target lacks.
