@@ -12,7 +12,9 @@
  * snapshots and the reads happen once per period of each (dt_work), and
  * dt_runopt applies a setopt() of either from the trace.  Error records (the internal ERROR ECB) become DTrace's
  * "dtrace: error on enabled probe ID ..." lines on stderr (none under the
- * noerror option).  When tracing
+ * noerror option).  A record of a by-reference value that is not a
+ * string carries DCONS_REC_BYREF (mark_byref) so %s prints a char array.
+ * When tracing
  * ends, the END output is followed by dcons_print__exit and every
  * aggregation not printed yet, then the drop counters on stderr.
  */
@@ -167,6 +169,22 @@ static int do_system(struct dt_state *st, const struct dcons_rec *recs, uint32_t
 	return rc;
 }
 
+/*
+ * A step that records a by-reference value that is not a string (a char
+ * array, a struct) gives libdcons its bytes: mark them, so that printf's
+ * %s takes a char array the way DTrace does (up to the first NUL).
+ */
+static void mark_byref(const struct dvm_ecb *e, struct dcons_rec *recs)
+{
+	for (uint32_t i = 0; i < e->nsteps; i++) {
+		const struct dvm_step *s = &e->steps[i];
+
+		if (s->rec >= 0 && (uint32_t)s->rec < e->nrecs && s->byref &&
+		    !s->string)
+			recs[s->rec].flags |= DCONS_REC_BYREF;
+	}
+}
+
 static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 {
 	struct dvm_rechdr h;
@@ -205,6 +223,7 @@ static int consume_one(struct dt_state *st, const uint8_t *p, uint64_t *used)
 		recs[i] = (struct dcons_rec){ r->action, r->flags, r->size,
 		    p + sizeof(h) + r->off, r->fmtid };
 	}
+	mark_byref(e, recs);
 	if (!st->dctx.opts.quiet && !st->header_printed) {
 		dcons_print__header(&st->dctx, &st->out);
 		st->header_printed = true;

@@ -47,6 +47,10 @@ int dcons_buf__printf(struct dcons_buf *b, const char *fmt, ...)
 #define DCONS_REC_WIDE		0x08	/* the value is a wchar_t string */
 #define DCONS_REC_MORE		0x10	/* printa: another aggregation of the
 					   statement the previous record began */
+#define DCONS_REC_BYREF		0x20	/* the bytes of a by-reference value
+					   (array, struct), not a scalar; %s
+					   prints a char array's bytes up to
+					   the first NUL, as DTrace does */
 
 /*
  * One recorded value.  action: DIF_ACT_DIFEXPR for plain values, or the

@@ -391,7 +391,9 @@ bool dcons_want__accepts(enum dcons_want want, uint16_t action, uint8_t flags,
 		return plain && (flags & DCONS_REC_FLOAT) &&
 			(size == 4 || size == 8 || size == 16);
 	case DCONS_WANT_STRING:
-		return plain && (flags & DCONS_REC_STRING);
+		/* the compiler has checked that a by-ref %s value is a char
+		 * array, so its bytes are a string bounded by the size */
+		return plain && (flags & (DCONS_REC_STRING | DCONS_REC_BYREF));
 	case DCONS_WANT_WSTRING:
 		return plain && (flags & DCONS_REC_WIDE);
 	case DCONS_WANT_STACK:

@@ -160,6 +160,21 @@ START_TEST(t_accepts)
 }
 END_TEST
 
+/* ASSERTION: %s takes a by-ref char array: its bytes up to the first NUL,
+ * bounded by the array size; an int record is still refused. */
+START_TEST(t_chararr)
+{
+	static const char full[4] = { 'a', 'b', 'c', 'd' };
+	static const char part[8] = { 'h', 'i', '\0', 'x' };
+	struct dcons_rec f = { DIF_ACT_DIFEXPR, DCONS_REC_BYREF, 4, full, 0 };
+	struct dcons_rec p = { DIF_ACT_DIFEXPR, DCONS_REC_BYREF, 8, part, 0 };
+
+	EQ(fmt("[%s]", 1, f), "[abcd]");
+	EQ(fmt("[%5s|%-4s|%.1s]", 3, p, p, p), "[   hi|hi  |h]");
+	ck_assert_ptr_null(fmt("%s", 1, I(7, 4, true)));
+}
+END_TEST
+
 /* ------------------------------------------------------------ integers */
 
 /* ASSERTION: %d/%i/%u/%o/%x/%X by record size and sign. */
@@ -1125,6 +1140,7 @@ Suite *consumer_unit_suite(void)
 		{ "int_convs", t_int_convs }, { "int_lenmods", t_int_lenmods },
 		{ "int_flags", t_int_flags }, { "char", t_char },
 		{ "pointer", t_pointer }, { "string", t_string },
+		{ "chararr", t_chararr },
 		{ "escaped_string", t_escaped_string },
 		{ "wide_string", t_wide_string }, { "floats", t_floats },
 		{ "times", t_times }, { "inet", t_inet }, { "addr", t_addr },
