@@ -554,7 +554,7 @@ static int builtin_value(struct dbpf_xl *x, struct cx *c, unsigned var)
 		    "and no BPF helper reads its current value", (long long)x->curpc);
 	case DIF_VAR_CALLER:
 		/* A probe's caller is a fixed number of frames up only for a
-		 * given kernel and attach type (trampolines, tracepoint stubs). */
+		 * given kernel and attach type (trampolines, tracepoint entry code). */
 		return fail(x, "pc %lld: caller is not available in BPF: which frame "
 		    "of the kernel stack is the probed function's caller depends on "
 		    "the kernel and the attach type; use stack()", (long long)x->curpc);
