@@ -154,6 +154,19 @@ static void scratch_addr(struct dbpf_xl *x, uint32_t off)
 	emit(x, ALU_K(BPF_ADD, R0, (int32_t)off));
 }
 
+/*   %rd = fp[SBASE] + off: a subroutine's string result in scratch */
+static void put_scratch(struct dbpf_xl *x, uint32_t off, dif_instr_t in)
+{
+	scratch_addr(x, off);
+	dbpf_put(x, DIF_INSTR_RD(in));
+}
+
+/*   ja loop (a bounded loop's back edge) */
+static void loop_back(struct dbpf_xl *x, uint32_t loop)
+{
+	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+}
+
 /*   *(u64 *)(r8 + off) += 1 */
 static void count(struct dbpf_xl *x, int16_t off)
 {
@@ -847,8 +860,7 @@ static int subr_copyinstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, LDX64(R3, FP, SLOT_TUP(0)));
 	emit(x, CALL(BPF_FUNC_probe_read_user_str));
 	fault_if_negative(x, SLOT_TUP(0));
-	scratch_addr(x, off);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, off, in);
 	return 1;
 }
 
@@ -937,8 +949,7 @@ static int subr_case(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool upper
 	    (int16_t)((long)loop - (long)x->n - 1), (int32_t)(c->strsize + 1)));
 	dbpf_label_bind(x, out);
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(s + c->strsize), 0));
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 	return 1;
 }
 
@@ -979,7 +990,7 @@ static int subr_strchr(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool las
 	if (last) {
 		dbpf_jump(x, JK(BPF_JEQ, R1, 0), none);
 		emit(x, ALU_K(BPF_SUB, R1, 1));
-		emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+		loop_back(x, loop);
 	} else {
 		dbpf_jump(x, JK(BPF_JEQ, R3, 0), none);
 		emit(x, ALU_K(BPF_ADD, R1, 1));
@@ -1065,8 +1076,7 @@ static int subr_substr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	scratch_ptr(x, R1, s);
 	emit(x, ALU_X(BPF_ADD, R1, R5));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 	return 1;
 }
 
@@ -1107,8 +1117,7 @@ static int subr_strjoin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	fault_if_negative(x, SLOT_TUP(1));
 	dbpf_label_bind(x, done);
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R8, 0, (int16_t)(a + c->strsize), 0));
-	scratch_addr(x, a);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, a, in);
 	return 1;
 }
 
@@ -1196,7 +1205,7 @@ static int subr_strtoll(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	digval_at(x, c);
 	dbpf_jump(x, JK(BPF_JNE, R3, BLANK), ex);
 	emit(x, ALU_K(BPF_ADD, R1, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	loop_back(x, loop);
 	dbpf_label_bind(x, ex);
 	emit(x, STX64(R8, R1, (int16_t)c->lay.pass));
 	dbpf_jump(x, JA(), out1);	/* see slash_loop */
@@ -1237,7 +1246,7 @@ static int subr_strtoll(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, ALU_X(BPF_MUL, R7, R4));
 	emit(x, ALU_X(BPF_ADD, R7, R3));
 	emit(x, ALU_K(BPF_ADD, R1, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	loop_back(x, loop);
 	dbpf_label_bind(x, done);
 	emit(x, ALU_X(BPF_MOV, R0, R7));
 	emit(x, LDX64(R3, FP, SLOT_A));
@@ -1365,8 +1374,7 @@ static int subr_copyin(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, CALL(BPF_FUNC_probe_read_user));
 	emit(x, dbpf_mk(BPF_JMP | BPF_JEQ | BPF_K, R0, 0, 5, 0));
 	fault_slot(x, DIF_FAULT_BADADDR, SLOT_TUP(0));
-	scratch_addr(x, a);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, a, in);
 	return 1;
 }
 
@@ -1609,8 +1617,7 @@ static void piece(struct dbpf_xl *x, struct cx *c, uint32_t s, dif_instr_t in)
 	scratch_ptr(x, R1, s);
 	emit(x, ALU_X(BPF_ADD, R1, R5));
 	emit(x, dbpf_mk(BPF_ST | BPF_MEM | BPF_B, R1, 0, 0, 0));
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 }
 
 /*   S = "<ch>"; ja out */
@@ -1651,7 +1658,7 @@ static void slash_loop(struct dbpf_xl *x, struct cx *c, bool find)
 	emit(x, LDXSZ(BPF_B, R3, R2, find ? -1 : 0));
 	dbpf_jump(x, JK(find ? BPF_JEQ : BPF_JNE, R3, '/'), ex);
 	emit(x, ALU_K(BPF_SUB, r, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	loop_back(x, loop);
 	dbpf_label_bind(x, ex);
 	emit(x, STX64(R8, r, (int16_t)c->lay.pass));
 	dbpf_jump(x, JA(), out);	/* makes `out` a pruning point */
@@ -1711,8 +1718,7 @@ static int subr_path(struct dbpf_xl *x, struct cx *c, dif_instr_t in, bool dir)
 	dbpf_label_bind(x, slash);
 	one_char(x, s, '/', fin);
 	dbpf_label_bind(x, fin);
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 	dbpf_label_bind(x, out);
 	return 1;
 }
@@ -1763,10 +1769,9 @@ static int subr_memstr(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, STXSZ(BPF_B, R2, R4, 0));
 	dbpf_label_bind(x, keep);
 	emit(x, ALU_K(BPF_ADD, R1, 1));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	loop_back(x, loop);
 	dbpf_label_bind(x, done);
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 	return 1;
 }
 
@@ -2127,8 +2132,7 @@ static int subr_inet(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 			return rc;
 	}
 	dbpf_label_bind(x, out);
-	scratch_addr(x, s);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, s, in);
 	return 1;
 }
 
@@ -2452,8 +2456,7 @@ static int allocs(struct dbpf_xl *x, struct cx *c, const struct dif_difo *dp,
 	if ((rc = new_area(x, c, n ? (uint32_t)n : 8, &a)) != 0)
 		return rc;
 	zero_scratch(x, a, round8((uint32_t)n));
-	scratch_addr(x, a);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, a, in);
 	return 1;
 }
 
@@ -2514,10 +2517,9 @@ static int subr_alloca(struct dbpf_xl *x, struct cx *c, dif_instr_t in)
 	emit(x, ALU_X(BPF_ADD, R3, R1));
 	emit(x, ST64(R3, 0, 0));
 	emit(x, ALU_K(BPF_ADD, R1, 8));
-	emit(x, dbpf_mk(BPF_JMP | BPF_JA, 0, 0, (int16_t)((long)loop - (long)x->n - 1), 0));
+	loop_back(x, loop);
 	dbpf_label_bind(x, done);
-	scratch_addr(x, a);
-	dbpf_put(x, DIF_INSTR_RD(in));
+	put_scratch(x, a, in);
 	return 1;
 }
 
