@@ -10,6 +10,7 @@
 dtrace=$1
 dasm=$2
 dir=$3
+. "$(dirname "$0")/golden_lib.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 pass=0
@@ -42,21 +43,11 @@ for src in "$dir"/*.s; do
 	fi
 	wait $pid
 	st=$?
-	ok=1
-	case $name in
-	err.*) [ "$st" -ne 0 ] || { echo "FAIL $name: exit 0, expected failure"; ok=0; } ;;
-	*) [ "$st" -eq "$want" ] || { echo "FAIL $name: exit $st, expected $want"; ok=0; } ;;
-	esac
-	if ! cmp -s "$tmp/$name.out" "$src.out"; then
-		echo "FAIL $name: stdout differs"; diff "$src.out" "$tmp/$name.out" | head -20; ok=0
+	if golden_verdict "$name" "$src" "$st" "$want" "$tmp/$name.o" PROGRAM; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
 	fi
-	if [ -f "$src.err" ]; then
-		sed "s|$tmp/$name.o|PROGRAM|g" "$tmp/$name.err" >"$tmp/$name.err2"
-		if ! cmp -s "$tmp/$name.err2" "$src.err"; then
-			echo "FAIL $name: stderr differs"; diff "$src.err" "$tmp/$name.err2" | head -20; ok=0
-		fi
-	fi
-	if [ $ok -eq 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
 echo "runtime golden: $pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]
