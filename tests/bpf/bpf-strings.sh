@@ -10,27 +10,11 @@
 D=$1
 T=$2
 P=/tmp/ht-bpfstr.d//sub.dir/file.name.txt	# need not exist
-fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-[ -r /sys/kernel/btf/vmlinux ] || { echo "SKIP: no kernel BTF"; exit 77; }
-if ! "$D" -q -n 'syscall::getppid:entry { exit(0); }' -c "$T getppid 1" \
-    >"$tmp/probe.out" 2>"$tmp/probe.err"; then
-	if grep -q "could not enable tracing" "$tmp/probe.err"; then
-		echo "SKIP: $(cat "$tmp/probe.err")"
-		exit 77
-	fi
-fi
-
-check() {	# name, expected, got
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: want '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/../e2e/bpf_lib.sh"
+bpf_need
 
 "$D" -q -n 'syscall::openat:entry /pid == $target && copyinstr(arg1) == "'"$P"'"/ {
 	this->p = copyinstr(arg1);

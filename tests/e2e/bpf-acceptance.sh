@@ -12,27 +12,11 @@
 # usage: bpf-acceptance.sh DTRACE BPF_TARGET
 D=$1
 T=$2
-fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-[ -r /sys/kernel/btf/vmlinux ] || { echo "SKIP: no kernel BTF"; exit 77; }
-if ! "$D" -q -n 'syscall::getppid:entry { exit(0); }' -c "$T getppid 1" \
-    >"$tmp/probe.out" 2>"$tmp/probe.err"; then
-	if grep -q "could not enable tracing" "$tmp/probe.err"; then
-		echo "SKIP: $(cat "$tmp/probe.err")"
-		exit 77
-	fi
-fi
-
-check() {	# name, expected, got
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1"
-	else
-		echo "FAIL $1: want '$2', got '$3'"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/bpf_lib.sh"
+bpf_need
 
 # 1. exact syscall counts
 for n in 1 1000 25000; do
