@@ -128,6 +128,38 @@ static int on_count(void *arg, uint32_t aggid, const struct dbpf_aggkey *keys,
 	return 0;
 }
 
+/*
+ * Load clause cl on syscall entry (the raw tracepoint, or raw_syscalls:
+ * sys_enter by name when tp), time n getppid() calls, then count the
+ * firings the aggregation saw through fn; prints ns_per_call and count.
+ */
+static int run_clause(const struct dbpf_attach *at, const struct dbpf_clause *cl, bool tp,
+    dbpf_agg_fn *fn, long n)
+{
+	struct dbpf_set *set;
+	struct found f = { 0 };
+	char err[512];
+	double ns;
+	int idx;
+
+	if (dbpf_set__new(NULL, &set, err, sizeof(err)) != 0 ||
+	    dbpf_set__add_probe(set, at, cl, 1, &idx, err, sizeof(err)) != 0 ||
+	    (tp ? dbpf_set__attach_tracepoint(set, idx, "raw_syscalls", "sys_enter",
+	    err, sizeof(err)) : dbpf_set__attach_raw_tp(set, idx, "sys_enter", err,
+	    sizeof(err))) != 0) {
+		fprintf(stderr, "dbpf_bench: %s\n", err);
+		return 1;
+	}
+	ns = loop_ns(n);
+	if (dbpf_set__agg_walk(set, fn, &f) != 0) {
+		fprintf(stderr, "dbpf_bench: cannot read the aggregation\n");
+		return 1;
+	}
+	printf("ns_per_call %.1f\ncount %llu\n", ns, (unsigned long long)f.count);
+	dbpf_set__free(set);
+	return f.count >= (uint64_t)n ? 0 : 1;
+}
+
 /* @[execname] = count() on every syscall entry (raw tp or tracepoint). */
 static int clause(long n, bool tp)
 {
@@ -144,28 +176,8 @@ static int clause(long n, bool tp)
 	struct dbpf_attach at = { .at_ctx = tp ? DBPF_CTX_TRACEPOINT : DBPF_CTX_RAW_TP,
 	    .at_prov = "syscall",
 	    .at_mod = "", .at_func = "", .at_name = "entry" };
-	struct dbpf_set *set;
-	struct found f = { 0 };
-	char err[512];
-	double ns;
-	int idx;
 
-	if (dbpf_set__new(NULL, &set, err, sizeof(err)) != 0 ||
-	    dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)) != 0 ||
-	    (tp ? dbpf_set__attach_tracepoint(set, idx, "raw_syscalls", "sys_enter",
-	    err, sizeof(err)) : dbpf_set__attach_raw_tp(set, idx, "sys_enter", err,
-	    sizeof(err))) != 0) {
-		fprintf(stderr, "dbpf_bench: %s\n", err);
-		return 1;
-	}
-	ns = loop_ns(n);
-	if (dbpf_set__agg_walk(set, on_agg, &f) != 0) {
-		fprintf(stderr, "dbpf_bench: cannot read the aggregation\n");
-		return 1;
-	}
-	printf("ns_per_call %.1f\ncount %llu\n", ns, (unsigned long long)f.count);
-	dbpf_set__free(set);
-	return f.count >= (uint64_t)n ? 0 : 1;
+	return run_clause(&at, &cl, tp, on_agg, n);
 }
 
 #define INS(op, r1, r2, d)	DIF_INSTR_FMT(DIF_OP_##op, r1, r2, d)
@@ -333,26 +345,8 @@ static int clause_str(long n)
 	    .steps = &st, .nsteps = 1 };
 	struct dbpf_attach at = { .at_ctx = DBPF_CTX_RAW_TP, .at_prov = "syscall",
 	    .at_mod = "", .at_func = "", .at_name = "entry" };
-	struct dbpf_set *set;
-	struct found f = { 0 };
-	char err[512];
-	double ns;
-	int idx;
 
-	if (dbpf_set__new(NULL, &set, err, sizeof(err)) != 0 ||
-	    dbpf_set__add_probe(set, &at, &cl, 1, &idx, err, sizeof(err)) != 0 ||
-	    dbpf_set__attach_raw_tp(set, idx, "sys_enter", err, sizeof(err)) != 0) {
-		fprintf(stderr, "dbpf_bench: %s\n", err);
-		return 1;
-	}
-	ns = loop_ns(n);
-	if (dbpf_set__agg_walk(set, on_count, &f) != 0) {
-		fprintf(stderr, "dbpf_bench: cannot read the aggregation\n");
-		return 1;
-	}
-	printf("ns_per_call %.1f\ncount %llu\n", ns, (unsigned long long)f.count);
-	dbpf_set__free(set);
-	return f.count >= (uint64_t)n ? 0 : 1;
+	return run_clause(&at, &cl, false, on_count, n);
 }
 
 int main(int argc, char **argv)
