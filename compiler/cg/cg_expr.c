@@ -153,6 +153,16 @@ static bool userland(const struct dc_node *n)
 	return t && (t->is_userland || (t->base && t->base->is_userland));
 }
 
+/* A load of a target-typed value at %r: uuload from a userland pointer, else
+ * uload; width and sign come from the relocation (dld). */
+static void target_load(struct cg *g, const struct dc_node *root, unsigned fl,
+			const char *tname, const char *path, int r)
+{
+	bool u = userland(root);
+	cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
+		      fl, tname, path, r, r);
+}
+
 static int builtin_id(const char *name)
 {
 #define BI_(i, nm, s) if (strcmp(name, s) == 0) return i;
@@ -1286,11 +1296,8 @@ static int element_member(struct cg *g, const struct dc_node *n, bool load)
 	cg_free(g, t);
 	I3(ADD, r, i, r);
 	cg_free(g, i);
-	if (load) {
-		bool u = userland(root);
-		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
-			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
-	}
+	if (load)
+		target_load(g, root, fl, tname, path, r);
 	return r;
 }
 
@@ -1378,11 +1385,8 @@ static int member(struct cg *g, const struct dc_node *n, bool load)
 		I3(ADD, r, t, r);
 		cg_free(g, t);
 	}
-	if (load) {
-		bool u = userland(root);
-		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
-			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
-	}
+	if (load)
+		target_load(g, root, fl, tname, path, r);
 	return r;
 }
 
@@ -1487,9 +1491,7 @@ static int load_through(struct cg *g, const struct dc_node *n, const struct dc_t
 	if (nm == NULL)
 		cg_fail(g, &n->loc, D_SYM_NOTYPES, "dereference of a pointer whose target type "
 			"is not known to dtc: cast it to a named pointer type first");
-	bool u = userland(ptr);
-	cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD, u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD,
-		      fl, nm, NULL, r, r);
+	target_load(g, ptr, fl, nm, NULL, r);
 	return r;
 }
 
@@ -1543,9 +1545,7 @@ static int index_expr(struct cg *g, const struct dc_node *n)
 		char path[520], arg[280];
 		unsigned fl;
 		target_element(g, n, &root, &tname, path, sizeof(path), arg, sizeof(arg), &fl);
-		bool u = userland(root);
-		cg_reloc_root(g, u ? DIF_OP_UULOAD : DIF_OP_ULOAD,
-			      u ? DIF_RELOC_ULOAD : DIF_RELOC_LOAD, fl, tname, path, r, r);
+		target_load(g, root, fl, tname, path, r);
 		return r;
 	}
 	return load_through(g, n, n->type, r, b);
